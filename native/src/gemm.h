@@ -1,0 +1,30 @@
+// Single-precision matrix multiplication for the CPU backend.
+#pragma once
+#include <cstdint>
+
+namespace dlflow {
+
+// C = A · B (+ C when accumulate) for one matrix.
+//   A is M×K with element (i, p) at A[i * a_rs + p * a_cs]
+//   B is K×N with element (p, j) at B[p * b_rs + j * b_cs]
+//   C is M×N row-major with leading dimension ldc (element (i, j) at C[i * ldc + j]).
+// Any strides are accepted (transposed operands are absorbed by the packing, no copies
+// beyond the packed panels). Multithreaded over the persistent pool; microkernel chosen once
+// at run time from CPU feature flags (AVX-512, AVX2+FMA, portable).
+void sgemm(int64_t M, int64_t N, int64_t K,
+           const float* A, int64_t a_rs, int64_t a_cs,
+           const float* B, int64_t b_rs, int64_t b_cs,
+           float* C, int64_t ldc, bool accumulate);
+
+// Batched form: for b in [0, batch): C_b = A_b · B_b with per-batch element strides
+// (a stride of 0 broadcasts an operand across the batch). Parallelises across batches
+// and within each product as the sizes warrant.
+void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K,
+                   const float* A, int64_t a_bs, int64_t a_rs, int64_t a_cs,
+                   const float* B, int64_t b_bs, int64_t b_rs, int64_t b_cs,
+                   float* C, int64_t c_bs, int64_t ldc, bool accumulate);
+
+// Name of the microkernel in use: "avx512", "avx2", or "portable".
+const char* sgemm_kernel_name();
+
+}  // namespace dlflow

@@ -1,0 +1,121 @@
+/**
+ * The kernel contract: every operation a backend must run, with its arguments.
+ *
+ * The contract speaks of buffer views (a buffer handle plus shape, strides and an element
+ * offset), never of Tensor objects, so an asynchronous device backend can implement it by
+ * enqueueing work on a stream. Every backend implements every op kind; an op a backend cannot
+ * run for some dtype is declared through `supportsOp` and routed to the reference kernels.
+ *
+ * Conventions shared by all ops:
+ * - `out` views are contiguous and freshly allocated unless an op says otherwise (`copy` may
+ *   write through a strided `out`, `scatterAdd` accumulates into `out` in place).
+ * - Input views may be arbitrarily strided (transposed, expanded with stride 0, sliced).
+ * - Shapes are already validated and broadcast by the front end: a backend never has to
+ *   report a user error, only to refuse views that fall outside their buffers.
+ */
+import type { DType } from '../core/dtype.js';
+
+/** An opaque buffer handle issued by a backend's `allocate`. */
+export type BufferHandle = number;
+
+/** A strided window onto a buffer. Offsets and strides count elements, not bytes. */
+export interface View {
+  readonly buffer: BufferHandle;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** Elementwise functions of one argument. Output dtype: bool for predicates, else input dtype. */
+export const UNARY_OPS = [
+  'neg', 'abs', 'sign', 'square', 'reciprocal', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt',
+  'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'gelu', 'geluTanh', 'silu', 'softplus', 'erf',
+  'floor', 'ceil', 'round', 'trunc', 'isnan', 'isinf', 'isfinite', 'logicalNot',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+/** Unary ops whose output is bool whatever the input dtype. */
+export const PREDICATE_UNARY_OPS: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['isnan', 'isinf', 'isfinite', 'logicalNot']);
+
+/**
+ * Elementwise functions of two broadcast arguments `a` and `b`.
+ * The `*Backward` ops are fused gradient kernels: `a` is the incoming gradient and `b` the
+ * saved forward input (or output, where named), so a backward pass reads memory once.
+ */
+export const BINARY_OPS = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'atan2', 'remainder',
+  'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor',
+  // gradient kernels: a = grad of the output, b = forward input x (or output y where noted)
+  'reluBackward',      // a * (x > 0)
+  'sigmoidBackward',   // a * y * (1 - y), b = y
+  'tanhBackward',      // a * (1 - y^2),   b = y
+  'geluBackward',      // a * d/dx gelu(x) (exact, erf form)
+  'geluTanhBackward',  // a * d/dx gelu_tanh(x)
+  'siluBackward',      // a * d/dx (x * sigmoid(x))
+  'softplusBackward',  // a * sigmoid(x)
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+/** Binary ops whose output is bool. */
+export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set<BinaryOp>(
+  ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor']);
+
+/** Reductions over a set of dims. `out` has the input's rank with reduced dims of size 1. */
+export const REDUCE_OPS = ['sum', 'mean', 'prod', 'max', 'min', 'argmax', 'argmin', 'any', 'all', 'logsumexp'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+/** Each op kind and its arguments. */
+export interface OpArgs {
+  /** out[i] = value (out contiguous). */
+  fill: { out: View; value: number };
+  /** out[i] = x[i] with dtype conversion; `out` may be strided (used by cat, slicing writes). */
+  copy: { x: View; out: View };
+  unary: { op: UnaryOp; x: View; out: View };
+  /** out = a (op) b with NumPy broadcasting already applied through strides (both views have out's shape). */
+  binary: { op: BinaryOp; a: View; b: View; out: View };
+  /** out = a (op) scalar, or scalar (op) a when `reverse`. */
+  binaryScalar: { op: BinaryOp; a: View; scalar: number; reverse: boolean; out: View };
+  /** out = min(max(x, lo), hi); either bound may be infinite. */
+  clamp: { x: View; lo: number; hi: number; out: View };
+  /** out = cond ? a : b, all three views already broadcast to out's shape. */
+  where: { cond: View; a: View; b: View; out: View };
+  /**
+   * Reduce `x` over `dims` into `out` (same rank, reduced dims of size 1).
+   * argmax/argmin reduce a single dim and write int64 indices (first occurrence wins, NaN wins).
+   * For var/std the front end composes mean and sum.
+   */
+  reduce: { op: ReduceOp; x: View; dims: readonly number[]; out: View };
+  /** Softmax or log-softmax of `x` along `dim` (numerically stable, max-subtracted). */
+  softmax: { x: View; dim: number; log: boolean; out: View };
+  /**
+   * Batched matrix product: a is [...B, M, K], b is [...B, K, N], out is [...B, M, N],
+   * batch dims already broadcast (stride 0 where expanded). Transposed operands arrive as
+   * strides and are absorbed by the packing.
+   */
+  matmul: { a: View; b: View; out: View };
+  /** out[..., i, ...] = x[..., index[..., i, ...], ...] along dim (torch.gather). index int64/int32. */
+  gather: { x: View; dim: number; index: View; out: View };
+  /** out[..., index[i], ...] += src[i] along dim, in place on `out` (torch.scatter_add_). */
+  scatterAdd: { out: View; dim: number; index: View; src: View };
+  /** out = x.index_select(dim, index), index 1-D int64/int32. */
+  indexSelect: { x: View; dim: number; index: View; out: View };
+  /** out[..., index[i], ...] += src[..., i, ...] along dim, in place (the gradient of indexSelect). */
+  indexAdd: { out: View; dim: number; index: View; src: View };
+  /** Stable sort along dim; writes sorted values and int64 source indices. */
+  sort: { x: View; dim: number; descending: boolean; values: View; indices: View };
+}
+
+export type OpKind = keyof OpArgs;
+
+export const OP_KINDS: readonly OpKind[] = [
+  'fill', 'copy', 'unary', 'binary', 'binaryScalar', 'clamp', 'where', 'reduce', 'softmax',
+  'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort',
+];
+
+/** What `supportsOp` is asked: the op kind, its sub-op where it has one, and the compute dtype. */
+export interface OpQuery {
+  kind: OpKind;
+  op?: UnaryOp | BinaryOp | ReduceOp;
+  dtype: DType;
+}
