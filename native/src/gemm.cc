@@ -1,0 +1,265 @@
+// Single-precision GEMM for the CPU backend; see gemm.h for the contract.
+//
+// Structure (GotoBLAS/BLIS style):
+//   for each N chunk (packed B of the whole chunk fits a memory budget)      <- one pool job
+//     every thread owns a rectangle of C (split over M, or over N when M is small)
+//     for pc over K in KC blocks
+//       for ic over the thread's rows in MC blocks:   pack A block (MC x KC, per-thread, L2)
+//         for jr over the thread's columns in NR panels: B panel (KC x NR, shared, L1)
+//           for ir over MC in MR steps:                  microkernel MR x NR
+// Packed B panels are shared between threads without barriers: each panel has an atomic
+// state (free / packing / ready); the first thread that needs it claims and packs it,
+// others wait only while a running thread is packing it (so this never deadlocks, even if
+// one thread ends up running every task). Packing absorbs any strides (transposes).
+//
+// Microkernels (chosen once at run time from CPU feature flags) live in gemm_kernels.h/.cc:
+// AVX-512 (8 x 48), AVX2+FMA (6 x 16) and portable C++ (4 x 16).
+#include "gemm.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "gemm_kernels.h"
+#include "thread_pool.h"
+
+namespace dlflow {
+namespace {
+
+using gemm_detail::KernelSet;
+
+// ---- aligned, growable, reused buffers ----------------------------------------------------
+struct AlignedBuffer {
+  float* ptr = nullptr;
+  size_t cap = 0;  // floats
+  ~AlignedBuffer() { std::free(ptr); }
+  float* get(size_t n) {
+    if (n > cap) {
+      std::free(ptr);
+      size_t want = std::max(n, cap + cap / 2);
+      size_t bytes = ((want * sizeof(float)) + 63) / 64 * 64;
+      ptr = static_cast<float*>(std::aligned_alloc(64, bytes));
+      if (!ptr) throw std::bad_alloc();
+      cap = bytes / sizeof(float);
+    }
+    return ptr;
+  }
+};
+
+struct StateBuffer {
+  std::unique_ptr<std::atomic<int>[]> ptr;
+  size_t cap = 0;
+  std::atomic<int>* get(size_t n) {
+    if (n > cap) {
+      ptr.reset(new std::atomic<int>[n]);
+      cap = n;
+    }
+    for (size_t i = 0; i < n; i++) ptr[i].store(0, std::memory_order_relaxed);
+    return ptr.get();
+  }
+};
+
+thread_local AlignedBuffer tl_pack_a;   // per thread: one MC x KC block of A
+thread_local AlignedBuffer tl_pack_b;   // per orchestrating thread: packed B of one N chunk
+thread_local StateBuffer tl_b_state;    // per orchestrating thread: panel states
+
+constexpr int kPanelFree = 0, kPanelPacking = 1, kPanelReady = 2;
+
+inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+const KernelSet& kernels() { return gemm_detail::active_kernels(); }
+
+struct Problem {
+  int64_t M, N, K;
+  const float* A;
+  int64_t a_rs, a_cs;
+  const float* B;
+  int64_t b_rs, b_cs;
+  float* C;
+  int64_t ldc;
+  bool accumulate;
+};
+
+// Split `n` items (in units of `unit`) into `parts` nearly equal ranges; returns range `idx`.
+inline void split_range(int64_t n, int64_t unit, int64_t parts, int64_t idx, int64_t* b, int64_t* e) {
+  int64_t units = ceil_div(n, unit);
+  int64_t base = units / parts, rem = units % parts;
+  int64_t ub = idx * base + std::min(idx, rem);
+  int64_t ue = ub + base + (idx < rem ? 1 : 0);
+  *b = std::min(n, ub * unit);
+  *e = std::min(n, ue * unit);
+}
+
+// Runs one N chunk [j0, j0+nc) of the product with `threads` threads (1 = inline).
+void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, int threads) {
+  const int64_t MR = ks.mr, NR = ks.nr;
+  const int64_t M = pr.M, K = pr.K;
+
+  // K blocking: balanced blocks no larger than kc_max, multiples of 8 where possible.
+  const int64_t nkb = ceil_div(K, ks.kc);
+  const int64_t kc_blk = std::min(K, round_up(ceil_div(K, nkb), 8));
+  const int64_t nkb2 = ceil_div(K, kc_blk);
+
+  const int64_t npan = ceil_div(nc, NR);
+  const int64_t ncr = npan * NR;
+  float* bpack = tl_pack_b.get(static_cast<size_t>(ncr * K));
+  std::atomic<int>* bstate = tl_b_state.get(static_cast<size_t>(nkb2 * npan));
+  const bool shared = threads > 1;
+
+  // Thread grid tm x tn: pick the factorisation with the smallest per-thread tile count,
+  // preferring more M splits (they share packed B).
+  const int64_t mb = ceil_div(M, MR);
+  int tm = 1, tn = 1;
+  {
+    int64_t best = -1;
+    for (int a = threads; a >= 1; a--) {
+      if (threads % a) continue;
+      int b = threads / a;
+      int64_t cost = ceil_div(mb, a) * ceil_div(npan, b) * MR * NR;
+      // Penalise splits that leave a thread without work.
+      if (a > mb || b > npan) cost += int64_t(1) << 60;
+      if (best < 0 || cost < best) {
+        best = cost;
+        tm = a;
+        tn = b;
+      }
+    }
+  }
+
+  auto work = [&](int64_t t) {
+    const int64_t ti = t / tn, tj = t % tn;
+    int64_t m_beg, m_end, p_beg, p_end;  // rows; panel indices
+    split_range(M, MR, tm, ti, &m_beg, &m_end);
+    split_range(npan, 1, tn, tj, &p_beg, &p_end);
+    if (m_beg >= m_end || p_beg >= p_end) return;
+    const int64_t my_m = m_end - m_beg;
+    const int64_t nmb = ceil_div(my_m, ks.mc);
+    const int64_t mc_blk = round_up(ceil_div(my_m, nmb), MR);
+    float* apack = tl_pack_a.get(static_cast<size_t>(mc_blk * kc_blk));
+    const int64_t my_pan = p_end - p_beg;
+    // Threads sharing panels start at different offsets so they pack different panels.
+    const int64_t rot = (tm > 1) ? (ti * my_pan) / tm : 0;
+
+    for (int64_t kb = 0; kb < nkb2; kb++) {
+      const int64_t pc = kb * kc_blk;
+      const int64_t kc = std::min(kc_blk, K - pc);
+      const bool acc = pr.accumulate || kb > 0;
+      float* bblock = bpack + pc * ncr;
+      for (int64_t ic = m_beg; ic < m_end; ic += mc_blk) {
+        const int64_t mc = std::min(mc_blk, m_end - ic);
+        // Pack A block: panels of MR rows, k-major inside each panel.
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+          const int64_t mr = std::min(MR, mc - ir);
+          ks.pack_a(kc, pr.A + (ic + ir) * pr.a_rs + pc * pr.a_cs, pr.a_rs, pr.a_cs, mr,
+                    apack + ir * kc);
+        }
+        for (int64_t q = 0; q < my_pan; q++) {
+          int64_t pj = p_beg + (q + rot) % my_pan;
+          const int64_t jr = pj * NR;
+          const int64_t nr = std::min(NR, nc - jr);
+          float* bpan = bblock + jr * kc;
+          std::atomic<int>& st = bstate[kb * npan + pj];
+          if (st.load(std::memory_order_acquire) != kPanelReady) {
+            int expect = kPanelFree;
+            if (!shared || st.compare_exchange_strong(expect, kPanelPacking, std::memory_order_acq_rel)) {
+              ks.pack_b(kc, pr.B + pc * pr.b_rs + (j0 + jr) * pr.b_cs, pr.b_cs, pr.b_rs, nr, bpan);
+              st.store(kPanelReady, std::memory_order_release);
+            } else {
+              while (st.load(std::memory_order_acquire) != kPanelReady) cpu_relax();
+            }
+          }
+          float* cbase = pr.C + ic * pr.ldc + j0 + jr;
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            const int64_t mr = std::min(MR, mc - ir);
+            ks.kernel(static_cast<int>(mr), static_cast<int>(nr), kc, apack + ir * kc, bpan,
+                      cbase + ir * pr.ldc, pr.ldc, acc);
+          }
+        }
+      }
+    }
+  };
+
+  if (threads <= 1) {
+    work(0);
+  } else {
+    parallel_tasks(threads, work);
+  }
+}
+
+// Threshold (flops) below which a product runs on the calling thread only.
+constexpr double kParallelMinFlops = 1.0e6;
+// Budget (floats) for packed B of one N chunk.
+constexpr int64_t kPackBBudget = int64_t(4) << 20;
+
+void gemm_impl(const Problem& pr, int max_threads) {
+  const int64_t M = pr.M, N = pr.N, K = pr.K;
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!pr.accumulate)
+      for (int64_t i = 0; i < M; i++) std::memset(pr.C + i * pr.ldc, 0, sizeof(float) * N);
+    return;
+  }
+  const KernelSet& ks = kernels();
+  int threads = max_threads;
+  const double flops = 2.0 * double(M) * double(N) * double(K);
+  if (flops < kParallelMinFlops) threads = 1;
+  // Never more threads than MR x NR tiles.
+  {
+    int64_t tiles = ceil_div(M, ks.mr) * ceil_div(N, ks.nr);
+    if (tiles < threads) threads = static_cast<int>(std::max<int64_t>(1, tiles));
+  }
+  int64_t nchunk = std::max<int64_t>(ks.nr, (kPackBBudget / K) / ks.nr * ks.nr);
+  if (nchunk >= N) nchunk = N;
+  else {
+    // Balance the chunks.
+    int64_t nch = ceil_div(N, nchunk);
+    nchunk = round_up(ceil_div(N, nch), ks.nr);
+  }
+  for (int64_t j0 = 0; j0 < N; j0 += nchunk) {
+    run_chunk(ks, pr, j0, std::min(nchunk, N - j0), threads);
+  }
+}
+
+}  // namespace
+
+void sgemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t a_rs, int64_t a_cs,
+           const float* B, int64_t b_rs, int64_t b_cs, float* C, int64_t ldc, bool accumulate) {
+  Problem pr{M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, ldc, accumulate};
+  gemm_impl(pr, num_threads());
+}
+
+void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, const float* A, int64_t a_bs,
+                   int64_t a_rs, int64_t a_cs, const float* B, int64_t b_bs, int64_t b_rs,
+                   int64_t b_cs, float* C, int64_t c_bs, int64_t ldc, bool accumulate) {
+  if (batch <= 0 || M <= 0 || N <= 0) return;
+  const int threads = num_threads();
+  const double flops = 2.0 * double(M) * double(N) * double(K);
+  auto one = [&](int64_t b, int max_threads) {
+    Problem pr{M, N, K, A + b * a_bs, a_rs, a_cs, B + b * b_bs, b_rs, b_cs, C + b * c_bs, ldc,
+               accumulate};
+    gemm_impl(pr, max_threads);
+  };
+  // Small matrices: one thread per product, products spread over the pool. Large matrices:
+  // each product uses the whole pool in turn.
+  const bool across = threads > 1 && batch > 1 && c_bs != 0 &&
+                      (flops < 8.0e6 || batch >= 4 * threads) &&
+                      flops * double(batch) >= kParallelMinFlops;
+  if (across) {
+    parallel_tasks(batch, [&](int64_t b) { one(b, 1); });
+  } else {
+    for (int64_t b = 0; b < batch; b++) one(b, threads);
+  }
+}
+
+const char* sgemm_kernel_name() { return kernels().name; }
+
+}  // namespace dlflow

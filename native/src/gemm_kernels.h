@@ -1,0 +1,37 @@
+// Internal to the GEMM implementation (gemm.cc / gemm_kernels.cc): microkernel and packing
+// function tables, one per instruction set. Not part of the public API (see gemm.h).
+#pragma once
+#include <cstdint>
+
+namespace dlflow {
+namespace gemm_detail {
+
+// Packs a panel of width W (= MR for A, NR for B) and depth k into dst, k-major:
+//   dst[p * W + i] = src[i * s_i + p * s_p] for i < n_i, and 0 for n_i <= i < W.
+using PackFn = void (*)(int64_t k, const float* src, int64_t s_i, int64_t s_p, int64_t n_i,
+                        float* dst);
+
+// C[0:m, 0:n] (row-major, leading dimension ldc) = (acc ? C : 0) + Apanel · Bpanel, where
+// Apanel is packed MR x k (k-major), Bpanel packed k x NR; 1 <= m <= MR, 1 <= n <= NR.
+using KernelFn = void (*)(int m, int n, int64_t k, const float* a, const float* b, float* c,
+                          int64_t ldc, bool acc);
+
+struct KernelSet {
+  const char* name;
+  int mr, nr;         // register tile
+  int64_t mc, kc;     // cache blocking: A block mc x kc (L2), B panel kc x nr (L1)
+  KernelFn kernel;
+  PackFn pack_a;      // W = mr
+  PackFn pack_b;      // W = nr
+};
+
+// The kernel set for this CPU (from CPU feature flags, chosen once), or the one forced by
+// force_kernels().
+const KernelSet& active_kernels();
+
+// Test hook: forces "avx512", "avx2" or "portable" (returns false if this CPU lacks it);
+// nullptr restores the automatic choice. Not thread-safe against concurrent sgemm calls.
+bool force_kernels(const char* name);
+
+}  // namespace gemm_detail
+}  // namespace dlflow
