@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -12,6 +13,19 @@ namespace dlflow {
 namespace {
 
 thread_local bool in_parallel_region = false;
+
+// Workers spin this long for the next job before sleeping on the condition variable; the
+// caller spins kSpinIters pauses for stragglers before yielding its core.
+constexpr std::chrono::microseconds kSpinTime(200);
+constexpr int kSpinIters = 4000;
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
 
 class Pool {
  public:
@@ -26,26 +40,35 @@ class Pool {
     stop_workers();
     num_threads_ = n;
     stopping_ = false;
-    for (int i = 1; i < n; i++) workers_.emplace_back([this] { worker_loop(); });
+    stopping_flag_.store(false, std::memory_order_release);
+    const uint64_t start_gen = generation_.load(std::memory_order_acquire);
+    for (int i = 1; i < n; i++) workers_.emplace_back([this, start_gen] { worker_loop(start_gen); });
   }
 
   // Runs job(task) for every task in [0, tasks); the caller takes part.
   void run(int64_t tasks, const std::function<void(int64_t)>& job) {
     std::lock_guard<std::mutex> run_lock(run_mutex_);
+    job_ = &job;
+    tasks_ = tasks;
+    next_task_.store(0, std::memory_order_relaxed);
+    pending_workers_.store(static_cast<int>(workers_.size()), std::memory_order_relaxed);
+    bool wake_sleepers;
     {
+      // Publishing the generation under the mutex pairs with the sleepers' predicate check,
+      // so a worker that is about to sleep cannot miss it.
       std::lock_guard<std::mutex> lock(mutex_);
-      job_ = &job;
-      tasks_ = tasks;
-      next_task_.store(0);
-      pending_workers_ = static_cast<int>(workers_.size());
-      generation_++;
+      generation_.fetch_add(1, std::memory_order_release);
+      wake_sleepers = sleepers_ > 0;
     }
-    wake_.notify_all();
+    if (wake_sleepers) wake_.notify_all();
     in_parallel_region = true;
     drain();
     in_parallel_region = false;
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_workers_ == 0; });
+    // Workers normally finish within microseconds: spin, then yield the core.
+    for (int spins = 0; pending_workers_.load(std::memory_order_acquire) != 0; spins++) {
+      if (spins < kSpinIters) cpu_relax();
+      else std::this_thread::yield();
+    }
     job_ = nullptr;
   }
 
@@ -63,25 +86,34 @@ class Pool {
     }
   }
 
-  void worker_loop() {
+  void worker_loop(uint64_t seen) {
     in_parallel_region = true;
-    uint64_t seen = 0;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      seen = generation_;
-    }
     for (;;) {
-      {
+      // Spin briefly before sleeping: back-to-back parallel loops (typical of a training
+      // step) then start without a futex wake-up.
+      uint64_t g = generation_.load(std::memory_order_acquire);
+      if (g == seen) {
+        const auto spin_until = std::chrono::steady_clock::now() + kSpinTime;
+        for (int spins = 1; g == seen; spins++) {
+          cpu_relax();
+          g = generation_.load(std::memory_order_acquire);
+          if ((spins & 63) == 0 && std::chrono::steady_clock::now() > spin_until) break;
+        }
+      }
+      if (g == seen) {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+        sleepers_++;
+        wake_.wait(lock, [&] {
+          return stopping_ || generation_.load(std::memory_order_acquire) != seen;
+        });
+        sleepers_--;
         if (stopping_) return;
-        seen = generation_;
+        g = generation_.load(std::memory_order_acquire);
       }
+      if (stopping_flag_.load(std::memory_order_acquire)) return;
+      seen = g;
       drain();
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (--pending_workers_ == 0) done_.notify_one();
-      }
+      pending_workers_.fetch_sub(1, std::memory_order_acq_rel);
     }
   }
 
@@ -89,6 +121,8 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stopping_ = true;
+      stopping_flag_.store(true, std::memory_order_release);
+      generation_.fetch_add(1, std::memory_order_release);  // releases spinning workers
     }
     wake_.notify_all();
     for (auto& w : workers_) w.join();
@@ -98,14 +132,15 @@ class Pool {
   std::mutex run_mutex_;  // one job at a time
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable done_;
   std::vector<std::thread> workers_;
   const std::function<void(int64_t)>* job_ = nullptr;
   int64_t tasks_ = 0;
   std::atomic<int64_t> next_task_{0};
-  int pending_workers_ = 0;
-  uint64_t generation_ = 0;
-  bool stopping_ = false;
+  std::atomic<int> pending_workers_{0};
+  std::atomic<uint64_t> generation_{0};
+  int sleepers_ = 0;                       // guarded by mutex_
+  bool stopping_ = false;                  // guarded by mutex_
+  std::atomic<bool> stopping_flag_{false};
   int num_threads_ = 1;
 };
 
