@@ -1,0 +1,178 @@
+/**
+ * Column type inference with the evidence counted. Works on finished column
+ * storage: float columns are checked for integrality and uniqueness;
+ * dictionary columns are classified once per distinct value and weighted by
+ * how often each value occurs, so the cost does not grow with repeated values.
+ * A dictionary column whose values are all numbers or all dates is converted to
+ * float or datetime storage.
+ */
+import { parseNumberString } from '../sources/number.js';
+import { parseDateTime, slashOrder } from './datetime.js';
+import { sortFloat64 } from './sort.js';
+import { codeCounts, type ColumnStorage, type DictStorage } from './storage.js';
+
+/** What a column holds. */
+export type ColumnKind = 'numeric' | 'integer' | 'boolean' | 'categorical' | 'text' | 'datetime' | 'identifier' | 'empty';
+
+/** Counts behind a column's kind. Cell counts exclude missing cells. */
+export interface TypeEvidence {
+  /** Rows in the column. */
+  rows: number;
+  /** Missing cells (NA tokens, empty). */
+  missing: number;
+  /** Cells that read as numbers. */
+  number: number;
+  /** Of those, cells holding whole numbers. */
+  integer: number;
+  /** Cells that are boolean words (true/false, yes/no, t/f, y/n). */
+  boolean: number;
+  /** Cells that read as dates or date-times. */
+  datetime: number;
+  /** Cells that are none of the above. */
+  text: number;
+  /** Distinct non-missing values. */
+  unique: number;
+  /** True when non-missing cells are of more than one of: number, boolean, datetime, text. */
+  mixed: boolean;
+  /** Up to three example values of each type seen, for mixed columns. */
+  examples: Partial<Record<'number' | 'boolean' | 'datetime' | 'text', string[]>>;
+  /** Why the kind was chosen, in words. */
+  reason: string;
+}
+
+/** Settings for {@link inferColumn}. */
+export interface InferOptions {
+  /** Minimum non-missing rows before a column can be called identifier-like (default 20). */
+  minIdentifierRows?: number;
+  /** Mean length from which an all-distinct or mostly-distinct string column is called text (default 30). */
+  textMinLength?: number;
+}
+
+/** Result of inference: the kind, the evidence, and the storage (possibly converted). */
+export interface Inferred {
+  kind: ColumnKind;
+  evidence: TypeEvidence;
+  storage: ColumnStorage;
+}
+
+const BOOL_WORDS = new Set(['true', 'false', 'yes', 'no', 't', 'f', 'y', 'n']);
+const ID_NAME = /(^|[_\s.-])(id|key|uuid|guid)$|^(id|index|idx|row|rownum|row_number|obs)$/i;
+
+/** Infer the kind of column `name` held in `storage`. */
+export function inferColumn(name: string, storage: ColumnStorage, opts: InferOptions = {}): Inferred {
+  const minId = opts.minIdentifierRows ?? 20;
+  if (storage.type === 'dict') return inferDict(name, storage, minId, opts.textMinLength ?? 30);
+  const v = storage.values;
+  const ev = emptyEvidence(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x !== x) ev.missing++;
+    else if (storage.type === 'datetime') ev.datetime++;
+    else { ev.number++; if (Number.isInteger(x)) ev.integer++; }
+  }
+  const nonMissing = v.length - ev.missing;
+  if (nonMissing === 0) return { kind: 'empty', evidence: { ...ev, reason: 'every cell is missing' }, storage };
+  const sorted = nonMissingSorted(v);
+  ev.unique = countRuns(sorted);
+  if (storage.type === 'datetime') return { kind: 'datetime', evidence: { ...ev, reason: 'every value reads as a date or date-time' }, storage };
+  if (ev.integer === nonMissing) {
+    const consecutive = ev.unique === nonMissing && sorted[sorted.length - 1] - sorted[0] === nonMissing - 1;
+    if (nonMissing >= minId && ev.unique === nonMissing && (consecutive || ID_NAME.test(name))) {
+      return { kind: 'identifier', evidence: { ...ev, reason: consecutive ? 'distinct consecutive integers, one per row' : 'distinct integers, one per row, in a column named like an id' }, storage };
+    }
+    return { kind: 'integer', evidence: { ...ev, reason: 'every value is a whole number' }, storage };
+  }
+  return { kind: 'numeric', evidence: { ...ev, reason: 'every value reads as a number' }, storage };
+}
+
+function inferDict(name: string, s: DictStorage, minId: number, textMinLength: number): Inferred {
+  const counts = codeCounts(s);
+  const ev = emptyEvidence(s.codes.length);
+  const dict = s.dictionary;
+  const order = slashOrder(dict).order;
+  const nums = new Float64Array(dict.length);
+  const dates = new Float64Array(dict.length);
+  let lenSum = 0, spaced = 0, used = 0;
+  for (let c = 0; c < dict.length; c++) {
+    const n = counts[c];
+    if (n === 0) continue;
+    used++;
+    const text = dict[c];
+    const num = parseNumberString(text);
+    let type: 'number' | 'boolean' | 'datetime' | 'text';
+    if (num !== undefined) { type = 'number'; nums[c] = num; if (Number.isInteger(num)) ev.integer += n; } else if (BOOL_WORDS.has(text.trim().toLowerCase())) type = 'boolean';
+    else { const d = parseDateTime(text, order); if (d !== undefined) { type = 'datetime'; dates[c] = d; } else type = 'text'; }
+    ev[type] += n;
+    const ex = (ev.examples[type] ??= []);
+    if (ex.length < 3) ex.push(text);
+    lenSum += text.length * n;
+    if (/\s/.test(text.trim())) spaced += n;
+  }
+  ev.unique = used;
+  ev.missing = s.codes.length - (ev.number + ev.boolean + ev.datetime + ev.text);
+  const nonMissing = s.codes.length - ev.missing;
+  const kinds = (ev.number > 0 ? 1 : 0) + (ev.boolean > 0 ? 1 : 0) + (ev.datetime > 0 ? 1 : 0) + (ev.text > 0 ? 1 : 0);
+  ev.mixed = kinds > 1;
+  if (!ev.mixed) ev.examples = {};
+  if (nonMissing === 0) return { kind: 'empty', evidence: { ...ev, reason: 'every cell is missing' }, storage: s };
+  if (ev.number === nonMissing) {
+    const values = new Float64Array(s.codes.length);
+    for (let i = 0; i < values.length; i++) { const c = s.codes[i]; values[i] = c < 0 ? NaN : nums[c]; }
+    const r = inferColumn(name, { type: 'float64', values }, { minIdentifierRows: minId });
+    return r;
+  }
+  if (ev.datetime === nonMissing) {
+    const values = new Float64Array(s.codes.length);
+    for (let i = 0; i < values.length; i++) { const c = s.codes[i]; values[i] = c < 0 ? NaN : dates[c]; }
+    return { kind: 'datetime', evidence: { ...ev, reason: `every value reads as a date${order === 'dmy' ? ' (day first)' : ''}` }, storage: { type: 'datetime', values } };
+  }
+  if (ev.boolean === nonMissing) return { kind: 'boolean', evidence: { ...ev, reason: 'every value is a boolean word' }, storage: s };
+  const meanLen = lenSum / nonMissing;
+  const mixedNote = ev.mixed ? ` (mixed: ${describeMix(ev)})` : '';
+  if (nonMissing >= minId && used === nonMissing && meanLen < textMinLength && spaced === 0) {
+    return { kind: 'identifier', evidence: { ...ev, reason: `a distinct value in every row${mixedNote}` }, storage: s };
+  }
+  if (meanLen >= textMinLength && used > nonMissing / 2) {
+    return { kind: 'text', evidence: { ...ev, reason: `long, mostly distinct strings (mean length ${meanLen.toFixed(1)})${mixedNote}` }, storage: s };
+  }
+  if (spaced > nonMissing / 2 && used > Math.max(50, nonMissing / 2)) {
+    return { kind: 'text', evidence: { ...ev, reason: `mostly distinct strings with spaces${mixedNote}` }, storage: s };
+  }
+  return { kind: 'categorical', evidence: { ...ev, reason: `${used} distinct strings${mixedNote}` }, storage: s };
+}
+
+function describeMix(ev: TypeEvidence): string {
+  const parts: string[] = [];
+  for (const k of ['number', 'boolean', 'datetime', 'text'] as const) if (ev[k] > 0) parts.push(`${ev[k]} ${k}`);
+  return parts.join(', ');
+}
+
+function emptyEvidence(rows: number): TypeEvidence {
+  return { rows, missing: 0, number: 0, integer: 0, boolean: 0, datetime: 0, text: 0, unique: 0, mixed: false, examples: {}, reason: '' };
+}
+
+const sortedCache = new WeakMap<Float64Array, Float64Array>();
+
+/**
+ * Non-missing values of `v`, sorted ascending (a copy, cached per array so
+ * inference and profiling sort each column once; do not modify it).
+ */
+export function nonMissingSorted(v: Float64Array): Float64Array {
+  const hit = sortedCache.get(v);
+  if (hit !== undefined) return hit;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) n++;
+  const dense = n === v.length ? v : new Float64Array(n);
+  if (dense !== v) { let k = 0; for (let i = 0; i < v.length; i++) if (v[i] === v[i]) dense[k++] = v[i]; }
+  const out = sortFloat64(dense);
+  sortedCache.set(v, out);
+  return out;
+}
+
+/** Number of distinct values in an ascending array. */
+export function countRuns(sorted: Float64Array): number {
+  if (sorted.length === 0) return 0;
+  let u = 1;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) u++;
+  return u;
+}
