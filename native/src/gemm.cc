@@ -146,6 +146,8 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
     const int64_t mc_blk = round_up(ceil_div(my_m, nmb), MR);
     float* apack = tl_pack_a.get(static_cast<size_t>(mc_blk * kc_blk));
     const int64_t my_pan = p_end - p_beg;
+    // With a single B panel every A block is used once: read A in place, skip packing it.
+    const bool direct_a = my_pan == 1 && ks.kernel_direct_a != nullptr;
     // Threads sharing panels start at different offsets so they pack different panels.
     const int64_t rot = (tm > 1) ? (ti * my_pan) / tm : 0;
 
@@ -157,7 +159,7 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
       for (int64_t ic = m_beg; ic < m_end; ic += mc_blk) {
         const int64_t mc = std::min(mc_blk, m_end - ic);
         // Pack A block: panels of MR rows, k-major inside each panel.
-        for (int64_t ir = 0; ir < mc; ir += MR) {
+        for (int64_t ir = 0; ir < mc && !direct_a; ir += MR) {
           const int64_t mr = std::min(MR, mc - ir);
           ks.pack_a(kc, pr.A + (ic + ir) * pr.a_rs + pc * pr.a_cs, pr.a_rs, pr.a_cs, mr,
                     apack + ir * kc);
@@ -180,8 +182,14 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
           float* cbase = pr.C + ic * pr.ldc + j0 + jr;
           for (int64_t ir = 0; ir < mc; ir += MR) {
             const int64_t mr = std::min(MR, mc - ir);
-            ks.kernel(static_cast<int>(mr), static_cast<int>(nr), kc, apack + ir * kc, bpan,
-                      cbase + ir * pr.ldc, pr.ldc, acc);
+            if (direct_a) {
+              ks.kernel_direct_a(static_cast<int>(mr), static_cast<int>(nr), kc,
+                                 pr.A + (ic + ir) * pr.a_rs + pc * pr.a_cs, pr.a_rs, pr.a_cs,
+                                 bpan, cbase + ir * pr.ldc, pr.ldc, acc);
+            } else {
+              ks.kernel(static_cast<int>(mr), static_cast<int>(nr), kc, apack + ir * kc, bpan,
+                        cbase + ir * pr.ldc, pr.ldc, acc);
+            }
           }
         }
       }

@@ -63,7 +63,7 @@ void kernel_portable(int m, int n, int64_t k, const float* a, const float* b, fl
 }
 
 const KernelSet kPortable = {"portable", kPortMR, kPortNR, 128, 256, &kernel_portable,
-                             &pack_portable<kPortMR>, &pack_portable<kPortNR>};
+                             &pack_portable<kPortMR>, &pack_portable<kPortNR>, nullptr};
 
 #if DLF_X86
 #define DLF_T256 __attribute__((target("avx2,fma")))
@@ -247,7 +247,7 @@ void kernel_avx2(int m, int n, int64_t k, const float* a, const float* b, float*
 }
 
 const KernelSet kAvx2 = {"avx2", k2MR, k2NR, 192, 256, &kernel_avx2, &pack_avx2<k2MR>,
-                         &pack_avx2<k2NR>};
+                         &pack_avx2<k2NR>, nullptr};
 
 // ============================== AVX-512: MR x (16 * NV) ======================================
 #ifndef DLF_GEMM_MR512
@@ -264,30 +264,60 @@ const KernelSet kAvx2 = {"avx2", k2MR, k2NR, 192, 256, &kernel_avx2, &pack_avx2<
 #endif
 constexpr int k5MR = DLF_GEMM_MR512, k5NV = DLF_GEMM_NV512, k5NR = 16 * k5NV;
 
-// R rows x V zmm vectors; `last` = lane mask of the last vector.
-template <int R, int V>
-DLF_T512 void k_avx512(int64_t k, const float* __restrict a, const float* __restrict b,
-                       float* __restrict c, int64_t ldc, unsigned last, bool acc) {
+// R rows x V zmm vectors; `last` = lane mask of the last vector. DA (direct A): A is read
+// in place with strides (a_rs, a_cs) instead of from a packed panel (used when each A block
+// would be used only once, i.e. N fits one panel, so packing it would be pure overhead).
+template <int R, int V, bool DA>
+DLF_T512 void k_avx512(int64_t k, const float* __restrict a, int64_t a_rs, int64_t a_cs,
+                       const float* __restrict b, float* __restrict c, int64_t ldc,
+                       unsigned last, bool acc) {
   __m512 t[R][V];
 #pragma GCC unroll 16
   for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
     for (int v = 0; v < V; v++) t[r][v] = _mm512_setzero_ps();
+  // Prefetch the whole C tile; it is needed only after the k loop.
 #pragma GCC unroll 16
-  for (int r = 0; r < R; r++) _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
+  for (int r = 0; r < R; r++) {
 #pragma GCC unroll 4
-  for (int64_t p = 0; p < k; p++) {
-    __m512 bv[V];
-#pragma GCC unroll 4
-    for (int v = 0; v < V; v++) bv[v] = _mm512_load_ps(b + v * 16);
+    for (int v = 0; v < V; v++)
+      _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + v * 16), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + V * 16 - 1), _MM_HINT_T0);
+  }
+  if (DA) {
+    const float* ap[R];
 #pragma GCC unroll 16
-    for (int r = 0; r < R; r++) {
-      const __m512 ar = _mm512_set1_ps(a[r]);
+    for (int r = 0; r < R; r++) ap[r] = a + r * a_rs;
+    int64_t off = 0;
+#pragma GCC unroll 2
+    for (int64_t p = 0; p < k; p++) {
+      __m512 bv[V];
 #pragma GCC unroll 4
-      for (int v = 0; v < V; v++) t[r][v] = _mm512_fmadd_ps(ar, bv[v], t[r][v]);
+      for (int v = 0; v < V; v++) bv[v] = _mm512_load_ps(b + v * 16);
+#pragma GCC unroll 16
+      for (int r = 0; r < R; r++) {
+        const __m512 ar = _mm512_set1_ps(ap[r][off]);
+#pragma GCC unroll 4
+        for (int v = 0; v < V; v++) t[r][v] = _mm512_fmadd_ps(ar, bv[v], t[r][v]);
+      }
+      off += a_cs;
+      b += k5NR;
     }
-    a += k5MR;
-    b += k5NR;
+  } else {
+#pragma GCC unroll 4
+    for (int64_t p = 0; p < k; p++) {
+      __m512 bv[V];
+#pragma GCC unroll 4
+      for (int v = 0; v < V; v++) bv[v] = _mm512_load_ps(b + v * 16);
+#pragma GCC unroll 16
+      for (int r = 0; r < R; r++) {
+        const __m512 ar = _mm512_set1_ps(a[r]);
+#pragma GCC unroll 4
+        for (int v = 0; v < V; v++) t[r][v] = _mm512_fmadd_ps(ar, bv[v], t[r][v]);
+      }
+      a += k5MR;
+      b += k5NR;
+    }
   }
   const __mmask16 m = static_cast<__mmask16>(last);
 #pragma GCC unroll 16
@@ -307,36 +337,52 @@ DLF_T512 void k_avx512(int64_t k, const float* __restrict a, const float* __rest
   }
 }
 
-using K5Fn = void (*)(int64_t, const float*, const float*, float*, int64_t, unsigned, bool);
+using K5Fn = void (*)(int64_t, const float*, int64_t, int64_t, const float*, float*, int64_t,
+                      unsigned, bool);
 
-template <int R, size_t... Vs>
+template <bool DA, int R, size_t... Vs>
 constexpr void fill_row5(K5Fn* row, std::index_sequence<Vs...>) {
-  ((row[Vs] = &k_avx512<R, int(Vs) + 1>), ...);
+  ((row[Vs] = &k_avx512<R, int(Vs) + 1, DA>), ...);
 }
-template <size_t... Rs>
+template <bool DA, size_t... Rs>
 constexpr void fill5(K5Fn (*t)[k5NV], std::index_sequence<Rs...>) {
-  (fill_row5<int(Rs) + 1>(t[Rs], std::make_index_sequence<k5NV>{}), ...);
+  (fill_row5<DA, int(Rs) + 1>(t[Rs], std::make_index_sequence<k5NV>{}), ...);
 }
+template <bool DA>
 struct Table5 {
   K5Fn f[k5MR][k5NV];
-  Table5() { fill5(f, std::make_index_sequence<k5MR>{}); }
+  Table5() { fill5<DA>(f, std::make_index_sequence<k5MR>{}); }
 };
+
+inline unsigned last_mask16(int n, int* nv) {
+  *nv = (n + 15) / 16;
+  const int rem = n - (*nv - 1) * 16;
+  return rem == 16 ? 0xFFFFu : ((1u << rem) - 1u);
+}
 
 void kernel_avx512(int m, int n, int64_t k, const float* a, const float* b, float* c,
                    int64_t ldc, bool acc) {
   if (m == k5MR && n == k5NR) {
-    k_avx512<k5MR, k5NV>(k, a, b, c, ldc, 0xFFFFu, acc);
+    k_avx512<k5MR, k5NV, false>(k, a, 1, k5MR, b, c, ldc, 0xFFFFu, acc);
     return;
   }
-  static const Table5 table;
-  const int nv = (n + 15) / 16;
-  const int rem = n - (nv - 1) * 16;
-  const unsigned mask = rem == 16 ? 0xFFFFu : ((1u << rem) - 1u);
-  table.f[m - 1][nv - 1](k, a, b, c, ldc, mask, acc);
+  static const Table5<false> table;
+  int nv;
+  const unsigned mask = last_mask16(n, &nv);
+  table.f[m - 1][nv - 1](k, a, 1, k5MR, b, c, ldc, mask, acc);
 }
 
-const KernelSet kAvx512 = {"avx512", k5MR, k5NR, DLF_GEMM_MC512, DLF_GEMM_KC512, &kernel_avx512,
-                           &pack_avx2<k5MR>, &pack_avx2<k5NR>};
+void kernel_avx512_direct_a(int m, int n, int64_t k, const float* a, int64_t a_rs, int64_t a_cs,
+                            const float* b, float* c, int64_t ldc, bool acc) {
+  static const Table5<true> table;
+  int nv;
+  const unsigned mask = last_mask16(n, &nv);
+  table.f[m - 1][nv - 1](k, a, a_rs, a_cs, b, c, ldc, mask, acc);
+}
+
+const KernelSet kAvx512 = {"avx512",          k5MR,           k5NR,
+                           DLF_GEMM_MC512,    DLF_GEMM_KC512, &kernel_avx512,
+                           &pack_avx2<k5MR>,  &pack_avx2<k5NR>, &kernel_avx512_direct_a};
 
 bool has_avx2() {
   __builtin_cpu_init();

@@ -16,6 +16,10 @@ using PackFn = void (*)(int64_t k, const float* src, int64_t s_i, int64_t s_p, i
 using KernelFn = void (*)(int m, int n, int64_t k, const float* a, const float* b, float* c,
                           int64_t ldc, bool acc);
 
+// Same with A read in place (element (i, p) at a[i * a_rs + p * a_cs]) instead of packed.
+using KernelDirectAFn = void (*)(int m, int n, int64_t k, const float* a, int64_t a_rs,
+                                 int64_t a_cs, const float* b, float* c, int64_t ldc, bool acc);
+
 struct KernelSet {
   const char* name;
   int mr, nr;         // register tile
@@ -23,6 +27,7 @@ struct KernelSet {
   KernelFn kernel;
   PackFn pack_a;      // W = mr
   PackFn pack_b;      // W = nr
+  KernelDirectAFn kernel_direct_a;  // optional (nullptr): used when N fits one panel
 };
 
 // The kernel set for this CPU (from CPU feature flags, chosen once), or the one forced by
