@@ -1,0 +1,119 @@
+/**
+ * Summary statistics of one column, computed from its typed storage.
+ * Conventions follow pandas/NumPy so numbers can be checked against them:
+ * sample standard deviation (ddof = 1), quantiles by linear interpolation,
+ * histogram bins as `numpy.histogram` (last bin closed on the right).
+ */
+import { countRuns, nonMissingSorted } from '../table/infer.js';
+import { codeCounts, type DictStorage } from '../table/storage.js';
+
+/** Numeric summary. `std` is NaN with fewer than two values. */
+export interface NumericStats {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  q25: number;
+  q50: number;
+  q75: number;
+}
+
+/** Histogram: `counts[i]` values in `[edges[i], edges[i+1])`, the last bin closed. */
+export interface Histogram {
+  edges: number[];
+  counts: number[];
+}
+
+/** A frequent value and how often it occurs. */
+export interface TopValue {
+  value: string | number;
+  count: number;
+}
+
+/** Quantile `q` of ascending `sorted` by linear interpolation (pandas' default). */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  const f = pos - lo;
+  return f === 0 ? sorted[lo] : sorted[lo] + (sorted[hi] - sorted[lo]) * f;
+}
+
+/** Min, max, mean, sample std and quartiles of the non-missing values of `v`. */
+export function numericStats(v: Float64Array): NumericStats & { count: number; unique: number; sorted: Float64Array } {
+  const sorted = nonMissingSorted(v);
+  const n = sorted.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i];
+  const mean = n === 0 ? NaN : sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) { const d = sorted[i] - mean; ss += d * d; }
+  return {
+    count: n,
+    unique: countRuns(sorted),
+    sorted,
+    min: n === 0 ? NaN : sorted[0],
+    max: n === 0 ? NaN : sorted[n - 1],
+    mean,
+    std: n < 2 ? NaN : Math.sqrt(ss / (n - 1)),
+    q25: quantile(sorted, 0.25),
+    q50: quantile(sorted, 0.5),
+    q75: quantile(sorted, 0.75),
+  };
+}
+
+/** Histogram of ascending `sorted` with `bins` equal-width bins over [min, max], as `numpy.histogram`. */
+export function histogram(sorted: Float64Array, bins: number): Histogram {
+  const n = sorted.length;
+  if (n === 0) return { edges: [], counts: [] };
+  let first = sorted[0], last = sorted[n - 1];
+  if (!Number.isFinite(first) || !Number.isFinite(last)) {
+    let i = 0, j = n - 1;
+    while (i < n && !Number.isFinite(sorted[i])) i++;
+    while (j >= 0 && !Number.isFinite(sorted[j])) j--;
+    if (i > j) return { edges: [], counts: [] };
+    first = sorted[i]; last = sorted[j];
+  }
+  if (first === last) { first -= 0.5; last += 0.5; }
+  const edges = new Array<number>(bins + 1);
+  const step = (last - first) / bins;
+  for (let k = 0; k <= bins; k++) edges[k] = k === bins ? last : first + k * step;
+  const counts = new Array<number>(bins).fill(0);
+  const norm = bins / (last - first);
+  for (let i = 0; i < n; i++) {
+    const x = sorted[i];
+    if (!Number.isFinite(x)) continue;
+    let k = Math.floor((x - first) * norm);
+    if (k >= bins) k = bins - 1;
+    if (k > 0 && x < edges[k]) k--;
+    if (k < bins - 1 && x >= edges[k + 1]) k++;
+    counts[k]++;
+  }
+  return { edges, counts };
+}
+
+/** The `k` most frequent values in ascending `sorted` (ties: smaller value first). */
+export function topNumbers(sorted: Float64Array, k: number): TopValue[] {
+  const runs: TopValue[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    runs.push({ value: sorted[i], count: j - i });
+    i = j;
+  }
+  runs.sort((a, b) => b.count - a.count || (a.value as number) - (b.value as number));
+  return runs.slice(0, k);
+}
+
+/** The `k` most frequent strings of a dictionary column (ties: first seen first), with all counts. */
+export function topStrings(s: DictStorage, k: number): { top: TopValue[]; counts: Int32Array; unique: number } {
+  const counts = codeCounts(s);
+  const order: number[] = [];
+  for (let c = 0; c < counts.length; c++) if (counts[c] > 0) order.push(c);
+  const unique = order.length;
+  order.sort((a, b) => counts[b] - counts[a] || a - b);
+  return { top: order.slice(0, k).map((c) => ({ value: s.dictionary[c], count: counts[c] })), counts, unique };
+}

@@ -1,0 +1,133 @@
+/**
+ * JSON Lines reader: one JSON object per line becomes one row; the union of
+ * keys becomes the columns (in order of first appearance). Numbers go to
+ * float storage, strings and booleans to dictionary storage; null or an absent
+ * key is a missing cell (counted). Nested objects and arrays are kept as their
+ * JSON text and counted. Blank lines are skipped and counted.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { DataError } from '../errors.js';
+import type { InferOptions } from '../table/infer.js';
+import { countMissing, type ColumnStorage } from '../table/storage.js';
+import { Table } from '../table/table.js';
+import { DictBuilder } from './builders.js';
+import { NaMatcher } from './na.js';
+
+/** What reading a JSON Lines file found, besides the table. */
+export interface JsonlReport {
+  file: string;
+  bytes: number;
+  rows: number;
+  blankLines: number;
+  /** Cells holding an object or array, kept as JSON text. */
+  nestedValues: number;
+  /** Missing cells per column (null or key absent). */
+  missing: Record<string, number>;
+  seconds: number;
+}
+
+const NO_NA = new NaMatcher([]);
+
+/** One column filled while reading: numbers until the first non-number, then strings. */
+class JsonColumn {
+  private nums: number[] | null = [];
+  private dict: DictBuilder | null = null;
+
+  constructor(private length: number) {
+    for (let i = 0; i < length; i++) this.nums!.push(NaN);
+  }
+
+  get rows(): number { return this.length; }
+
+  push(v: number | string | null): void {
+    this.length++;
+    if (this.nums !== null) {
+      if (v === null || typeof v === 'number') { this.nums.push(v ?? NaN); return; }
+      this.dict = new DictBuilder(NO_NA, this.nums.length + 16);
+      for (const x of this.nums) this.dict.addText(x !== x ? null : String(x));
+      this.nums = null;
+    }
+    this.dict!.addText(v === null ? null : String(v));
+  }
+
+  finish(): ColumnStorage {
+    if (this.nums !== null) return { type: 'float64', values: Float64Array.from(this.nums) };
+    return this.dict!.finish();
+  }
+}
+
+/** Accumulates rows from parsed lines. */
+class JsonlBuilder {
+  readonly columns = new Map<string, JsonColumn>();
+  rows = 0;
+  blankLines = 0;
+  nestedValues = 0;
+
+  constructor(private readonly file: string) {}
+
+  addLine(text: string, line: number): void {
+    if (text.trim() === '') { this.blankLines++; return; }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const m = /position (\d+)/.exec(msg);
+      const col = m === null ? undefined : Number(m[1]) + 1;
+      throw new DataError(this.file, line, col, `invalid JSON: ${msg}`);
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      throw new DataError(this.file, line, 1, `expected a JSON object, found ${Array.isArray(obj) ? 'an array' : obj === null ? 'null' : typeof obj}`);
+    }
+    for (const [key, raw] of Object.entries(obj as Record<string, unknown>)) {
+      let col = this.columns.get(key);
+      if (col === undefined) { col = new JsonColumn(this.rows); this.columns.set(key, col); }
+      let v: number | string | null;
+      if (raw === null || typeof raw === 'number' || typeof raw === 'string') v = raw;
+      else if (typeof raw === 'boolean') v = raw ? 'true' : 'false';
+      else { v = JSON.stringify(raw); this.nestedValues++; }
+      col.push(v);
+    }
+    this.rows++;
+    for (const col of this.columns.values()) if (col.rows < this.rows) col.push(null);
+  }
+
+  finish(opts: InferOptions): Table {
+    if (this.rows === 0) throw new DataError(this.file, undefined, undefined, 'no records: the input holds only blank lines');
+    return Table.fromStorage([...this.columns].map(([name, c]) => ({ name, storage: c.finish() })), opts);
+  }
+
+  report(table: Table, bytes: number, seconds: number): JsonlReport {
+    const missing: Record<string, number> = {};
+    for (const c of table.columns) missing[c.name] = countMissing(c.storage);
+    return { file: this.file, bytes, rows: this.rows, blankLines: this.blankLines, nestedValues: this.nestedValues, missing, seconds };
+  }
+}
+
+/** Read a JSON Lines file into a {@link Table}, line by line. */
+export async function readJsonl(path: string, opts: InferOptions = {}): Promise<{ table: Table; report: JsonlReport }> {
+  const t0 = performance.now();
+  const size = (await stat(path)).size;
+  if (size === 0) throw new DataError(path, undefined, undefined, 'empty file (0 bytes)');
+  const b = new JsonlBuilder(path);
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of rl) b.addLine(line === 0 ? text.replace(/^\uFEFF/, '') : text, ++line);
+  const table = b.finish(opts);
+  return { table, report: b.report(table, size, (performance.now() - t0) / 1000) };
+}
+
+/** Parse JSON Lines text held in memory; `file` names it in errors (default '<input>'). */
+export function parseJsonl(text: string, opts: InferOptions & { file?: string } = {}): { table: Table; report: JsonlReport } {
+  const t0 = performance.now();
+  const file = opts.file ?? '<input>';
+  if (text.length === 0) throw new DataError(file, undefined, undefined, 'empty input (0 bytes)');
+  const b = new JsonlBuilder(file);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((l, i) => b.addLine(l, i + 1));
+  const table = b.finish(opts);
+  return { table, report: b.report(table, Buffer.byteLength(text), (performance.now() - t0) / 1000) };
+}
