@@ -1,0 +1,63 @@
+/**
+ * A node of the backward graph: one per differentiable op application.
+ *
+ * It holds edges to where its input gradients go (another node, or a leaf tensor's `.grad`),
+ * the tensors its gradient rule needs (saved as aliases, with the storage version at save time),
+ * and the rule itself as a closure: given the output's gradient, return one gradient per input.
+ */
+import type { Tensor } from '../core/tensor.js';
+import { formatShape } from '../core/shape.js';
+
+/** Where the gradient of one input flows. */
+export type Edge = { readonly node: GradNode } | { readonly leaf: Tensor } | null;
+
+/** The gradient rule: output gradient and unpacked saved tensors in, one gradient per input out. */
+export type BackwardFn = (grad: Tensor, saved: readonly Tensor[]) => readonly (Tensor | null)[];
+
+interface Saved {
+  readonly alias: Tensor;
+  readonly version: number;
+}
+
+export class GradNode {
+  private saved: Saved[] | null;
+  private readonly savedCount: number;
+
+  constructor(
+    /** The op's name, used in error messages (`MulBackward`). */
+    readonly name: string,
+    readonly next: readonly Edge[],
+    saved: readonly Tensor[],
+    readonly backward: BackwardFn,
+    /** Shape and dtype of the forward output, for checking incoming gradients. */
+    readonly outputShape: readonly number[],
+  ) {
+    this.saved = saved.map((t) => ({ alias: t.aliasForAutograd(), version: t.storageVersion }));
+    this.savedCount = saved.length;
+  }
+
+  /** The saved tensors, after checking no in-place op changed them since the forward pass. */
+  unpackSaved(): Tensor[] {
+    if (this.saved === null) {
+      if (this.savedCount === 0) return [];
+      throw new Error(`${this.name}: trying to backward through the graph a second time (or directly access saved tensors ` +
+        'after they have already been freed). Saved intermediate values of the graph are freed when you call .backward(). ' +
+        'Specify retainGraph: true if you need to backward through the graph a second time.');
+    }
+    return this.saved.map(({ alias, version }, i) => {
+      if (alias.storageVersion !== version) {
+        throw new Error(`one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+          `[${alias.dtype} ${formatShape(alias.shape)}], which is input ${i} of ${this.name}, is at version ` +
+          `${alias.storageVersion}; expected version ${version} instead.`);
+      }
+      return alias;
+    });
+  }
+
+  /** Free the saved tensors (after a backward pass without retainGraph). */
+  release(): void {
+    if (this.saved === null) return;
+    for (const s of this.saved) s.alias.dispose();
+    this.saved = null;
+  }
+}

@@ -1,0 +1,26 @@
+/** Attaching a gradient rule to the result of an op. */
+import type { Tensor } from '../core/tensor.js';
+import { isGradEnabled } from './grad_mode.js';
+import { GradNode, type BackwardFn, type Edge } from './node.js';
+
+/** True when an op on these inputs must record a node. */
+export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t?.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Records `out = op(inputs)` for backpropagation when grad mode is on and some input requires
+ * grad. `saved` are the tensors `backward` needs; they are kept alive (and version-checked)
+ * until the backward pass frees them. Returns `out`.
+ */
+export function record(out: Tensor, name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[], backward: BackwardFn): Tensor {
+  if (!needsGrad(inputs)) return out;
+  const next: Edge[] = inputs.map((t) => {
+    if (t === null || !t.requiresGrad) return null;
+    return t.gradFn !== null ? { node: t.gradFn } : { leaf: t };
+  });
+  out.setGradFn(new GradNode(name, next, saved, backward, out.shape));
+  return out;
+}

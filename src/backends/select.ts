@@ -1,0 +1,91 @@
+/**
+ * Which backend new tensors are created on. Backends are chosen explicitly here — no registry
+ * filled by import side effects. `cpu` (the native addon) is the default; when the addon is not
+ * built, `reference` (plain TypeScript) takes over with one warning.
+ */
+import type { Backend } from './backend.js';
+import { loadCpuBackend, type CpuBackend } from './cpu/cpu_backend.js';
+import { ReferenceBackend } from './reference/reference_backend.js';
+
+export type BackendName = 'cpu' | 'reference';
+
+const instances: Partial<Record<BackendName, Backend>> = {};
+let current: Backend | null = null;
+let cpuLoadError: string | null = null;
+
+function instantiate(name: BackendName): Backend | null {
+  const existing = instances[name];
+  if (existing !== undefined) return existing;
+  if (name === 'reference') {
+    instances.reference = new ReferenceBackend();
+    return instances.reference;
+  }
+  const loaded = loadCpuBackend();
+  if ('error' in loaded) {
+    cpuLoadError = loaded.error;
+    return null;
+  }
+  instances.cpu = loaded.backend;
+  return loaded.backend;
+}
+
+/** The backend new tensors go to. */
+export function getBackend(): Backend {
+  if (current !== null) return current;
+  const cpu = instantiate('cpu');
+  if (cpu !== null) {
+    current = cpu;
+  } else {
+    process.emitWarning(`dlflow: the native CPU backend is not built (${cpuLoadError}); ` +
+      'falling back to the slow TypeScript reference backend. Run `npm run build:native` to build it.', 'DlflowWarning');
+    current = instantiate('reference')!;
+  }
+  return current;
+}
+
+/**
+ * Choose the backend for new tensors.
+ *
+ * @example
+ * dl.setBackend('reference'); // plain TypeScript kernels, the test oracle
+ */
+export function setBackend(name: BackendName): Backend {
+  if (name !== 'cpu' && name !== 'reference') {
+    throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}; available: cpu, reference`);
+  }
+  const backend = instantiate(name);
+  if (backend === null) throw new Error(`setBackend('cpu'): the native addon could not be loaded: ${cpuLoadError}`);
+  current = backend;
+  return backend;
+}
+
+/** Backends that can be instantiated on this machine. */
+export function availableBackends(): BackendName[] {
+  const names: BackendName[] = ['reference'];
+  if (instantiate('cpu') !== null) names.unshift('cpu');
+  return names;
+}
+
+/** Runs `fn` with `name` as the current backend, then restores the previous one. */
+export function withBackend<T>(name: BackendName, fn: () => T): T {
+  const prev = current;
+  setBackend(name);
+  try {
+    return fn();
+  } finally {
+    current = prev;
+  }
+}
+
+/** Threads used by the native CPU kernels (like `torch.set_num_threads`). No effect on `reference`. */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
+  const cpu = instantiate('cpu') as CpuBackend | null;
+  cpu?.setNumThreads(n);
+}
+
+/** Threads used by the native CPU kernels (1 when the addon is not built). */
+export function getNumThreads(): number {
+  const cpu = instantiate('cpu') as CpuBackend | null;
+  return cpu === null ? 1 : cpu.getNumThreads();
+}

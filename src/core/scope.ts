@@ -1,0 +1,68 @@
+/**
+ * Memory scopes: `tidy(fn)` disposes every tensor created while `fn` runs, except those it
+ * returns (which move to the enclosing scope) and those passed to `keep`.
+ */
+import type { Tensor } from './tensor.js';
+
+const scopes: Set<Tensor>[] = [];
+
+/** Called by the Tensor constructor: the innermost scope owns every new tensor. */
+export function trackTensor(t: Tensor): void {
+  const top = scopes[scopes.length - 1];
+  if (top !== undefined) top.add(t);
+}
+
+/** Remove a tensor from all scopes so no `tidy` disposes it (its owner will). */
+export function keep<T extends Tensor>(t: T): T {
+  for (const s of scopes) s.delete(t);
+  return t;
+}
+
+/** Tensors found in a returned value: a tensor, or arrays/plain objects holding tensors. */
+function collectTensors(value: unknown, into: Set<Tensor>, isTensor: (v: unknown) => v is Tensor, depth = 0): void {
+  if (depth > 8 || value === null || typeof value !== 'object') return;
+  if (isTensor(value)) {
+    into.add(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) collectTensors(v, into, isTensor, depth + 1);
+    return;
+  }
+  if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value as Record<string, unknown>)) collectTensors(v, into, isTensor, depth + 1);
+  }
+}
+
+/**
+ * Runs `fn` and disposes the tensors it created, except the ones it returns.
+ *
+ * @example
+ * const y = dl.tidy(() => x.mul(2).add(1).relu()); // the temporaries are freed, y survives
+ */
+export function tidyWith<T>(fn: () => T, isTensor: (v: unknown) => v is Tensor): T {
+  if (typeof fn !== 'function') throw new TypeError('tidy: expected a function');
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    scopes.pop();
+    for (const t of scope) t.dispose();
+    throw err;
+  }
+  scopes.pop();
+  if (result instanceof Promise) {
+    for (const t of scope) t.dispose();
+    throw new Error('tidy: the function returned a Promise; tidy scopes are synchronous (await outside, or dispose explicitly)');
+  }
+  const survivors = new Set<Tensor>();
+  collectTensors(result, survivors, isTensor);
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (survivors.has(t)) parent?.add(t);
+    else t.dispose();
+  }
+  return result;
+}

@@ -1,0 +1,80 @@
+/**
+ * A Storage is one backend buffer shared by a tensor and all its views.
+ *
+ * Lifetime: each Tensor wrapper holds one reference. `tensor.dispose()` (or the end of a
+ * `tidy` scope) drops it, and the buffer goes back to the backend when the last one is gone —
+ * deterministically. If wrappers are simply forgotten, a FinalizationRegistry frees the buffer
+ * once the Storage object itself is garbage collected; the native backend reports its bytes to
+ * V8 as external memory, so the collector knows how much native memory it is holding.
+ */
+import type { Backend } from '../backends/backend.js';
+import type { BufferHandle } from '../backends/ops.js';
+
+/** The part of a storage that outlives it for the finalizer: no reference back to the Storage. */
+interface StorageCell {
+  backend: Backend;
+  handle: BufferHandle;
+  bytes: number;
+  /** Tensor wrappers still holding this storage. */
+  refs: number;
+  freed: boolean;
+}
+
+const counters = { liveTensors: 0, liveStorages: 0, liveBytes: 0 };
+
+const finalizer = new FinalizationRegistry<StorageCell>((cell) => {
+  if (cell.freed) return;
+  counters.liveTensors -= cell.refs;
+  release(cell);
+});
+
+function release(cell: StorageCell): void {
+  cell.freed = true;
+  cell.refs = 0;
+  counters.liveStorages--;
+  counters.liveBytes -= cell.bytes;
+  cell.backend.free(cell.handle);
+}
+
+export class Storage {
+  /** Bumped by every in-place write; autograd compares it with the version it saved. */
+  version = 0;
+  private readonly cell: StorageCell;
+
+  constructor(backend: Backend, bytes: number) {
+    const handle = backend.allocate(bytes);
+    this.cell = { backend, handle, bytes, refs: 0, freed: false };
+    counters.liveStorages++;
+    counters.liveBytes += bytes;
+    finalizer.register(this, this.cell, this);
+  }
+
+  get backend(): Backend { return this.cell.backend; }
+  get handle(): BufferHandle { return this.cell.handle; }
+  get bytes(): number { return this.cell.bytes; }
+  get freed(): boolean { return this.cell.freed; }
+  /** Tensor wrappers (views and autograd aliases included) using this storage. */
+  get refCount(): number { return this.cell.refs; }
+
+  /** A tensor wrapper starts using this storage. */
+  retain(): void {
+    this.cell.refs++;
+    counters.liveTensors++;
+  }
+
+  /** A tensor wrapper is done with this storage; frees the buffer after the last one. */
+  releaseRef(): void {
+    if (this.cell.freed) return;
+    this.cell.refs--;
+    counters.liveTensors--;
+    if (this.cell.refs <= 0) {
+      finalizer.unregister(this);
+      release(this.cell);
+    }
+  }
+}
+
+/** Live tensor wrappers, storages and bytes as seen by the front end. */
+export function storageCounters(): { liveTensors: number; liveStorages: number; liveBytes: number } {
+  return { ...counters };
+}

@@ -1,0 +1,252 @@
+/** Creating tensors: from data, constant fills, ranges, identity, and random draws. */
+import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
+import { assertDType, newTypedArray, type AnyTypedArray, type DType } from '../core/dtype.js';
+import { defaultGenerator, type Generator } from '../core/generator.js';
+import { checkShape, formatShape, numel } from '../core/shape.js';
+import type { NestedArray, Tensor } from '../core/tensor.js';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+function finishOptions(t: Tensor, options: TensorOptions): Tensor {
+  if (options.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function fromTyped(data: AnyTypedArray, shape: readonly number[], dtype: DType, options: TensorOptions): Tensor {
+  const t = emptyTensor(shape, dtype);
+  if (data.length > 0) t.storage.backend.write(t.storage.handle, data, 0);
+  return finishOptions(t, options);
+}
+
+function dtypeOfTypedArray(data: ArrayBufferView): DType | null {
+  if (data instanceof Float32Array || data instanceof Float64Array) return 'float32';
+  if (data instanceof Int32Array || data instanceof Int16Array || data instanceof Int8Array || data instanceof Uint16Array) return 'int32';
+  if (data instanceof BigInt64Array) return 'int64';
+  if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return 'int32';
+  return null;
+}
+
+/** Flatten nested arrays, checking they are rectangular; returns values and shape. */
+function flattenNested(data: NestedArray): { values: (number | boolean)[]; shape: number[] } {
+  const shape: number[] = [];
+  let probe: NestedArray = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  const values: (number | boolean)[] = [];
+  const walk = (node: NestedArray, d: number, path: number[]): void => {
+    if (d === shape.length) {
+      if (Array.isArray(node)) throw new TypeError(`tensor: ragged nested array at [${path.join('][')}]: expected a number, found an array`);
+      if (typeof node !== 'number' && typeof node !== 'boolean') {
+        throw new TypeError(`tensor: element at [${path.join('][')}] is ${JSON.stringify(node)}; expected a number or boolean`);
+      }
+      values.push(node);
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[d]) {
+      throw new TypeError(`tensor: ragged nested array at [${path.join('][')}]: expected ${shape[d]} entries like the first row, found ` +
+        (Array.isArray(node) ? node.length : JSON.stringify(node)));
+    }
+    node.forEach((child, i) => walk(child, d + 1, [...path, i]));
+  };
+  walk(data, 0, []);
+  return { values, shape };
+}
+
+/**
+ * A tensor from nested arrays, a typed array, or a number. The dtype is inferred like PyTorch:
+ * booleans → bool, integers → int64, any fraction → float32 (a Float32Array → float32).
+ *
+ * @example
+ * dl.tensor([[1, 2], [3, 4]]);           // int64 [2, 2]
+ * dl.tensor([0.5, 1.5], { requiresGrad: true });
+ * dl.tensor(new Float32Array(6), { shape: [2, 3] });
+ */
+export function tensor(data: NestedArray | ArrayBufferView, options: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
+  const requested = options.dtype === undefined ? undefined : assertDType(options.dtype, 'tensor');
+  if (ArrayBuffer.isView(data)) {
+    const inferred = dtypeOfTypedArray(data);
+    if (inferred === null) throw new TypeError(`tensor: unsupported typed array ${data.constructor.name}`);
+    const typed = data as unknown as ArrayLike<number | bigint>;
+    const shape = options.shape === undefined ? [typed.length] : checkShape(options.shape, 'tensor');
+    if (numel(shape) !== typed.length) {
+      throw new RangeError(`tensor: shape ${formatShape(shape)} needs ${numel(shape)} elements but the typed array has ${typed.length}`);
+    }
+    const dtype = requested ?? inferred;
+    return fromTyped(convertArray(typed, dtype), shape, dtype, options);
+  }
+  const { values, shape: nestedShape } = flattenNested(data);
+  const shape = options.shape === undefined ? nestedShape : checkShape(options.shape, 'tensor');
+  if (numel(shape) !== values.length) {
+    throw new RangeError(`tensor: shape ${formatShape(shape)} needs ${numel(shape)} elements but the data has ${values.length}`);
+  }
+  const dtype = requested ?? (values.length > 0 && values.every((v) => typeof v === 'boolean') ? 'bool'
+    : values.every((v) => typeof v === 'boolean' || Number.isInteger(v)) && values.length > 0 ? 'int64' : 'float32');
+  return fromTyped(convertArray(values.map(Number), dtype), shape, dtype, options);
+}
+
+/** Copy numbers or bigints into the typed array of `dtype` (float→int truncates, like a cast). */
+function convertArray(values: ArrayLike<number | bigint>, dtype: DType): AnyTypedArray {
+  const out = newTypedArray(dtype, values.length);
+  if (dtype === 'int64') {
+    const o = out as BigInt64Array;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (typeof v === 'bigint') o[i] = v;
+      else {
+        if (!Number.isFinite(v)) throw new RangeError(`tensor: cannot convert ${v} to int64`);
+        o[i] = BigInt(Math.trunc(v));
+      }
+    }
+  } else if (dtype === 'bool') {
+    const o = out as Uint8Array;
+    for (let i = 0; i < values.length; i++) o[i] = Number(values[i]) !== 0 ? 1 : 0;
+  } else {
+    const o = out as Float32Array | Int32Array;
+    for (let i = 0; i < values.length; i++) o[i] = Number(values[i]);
+  }
+  return out;
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
+  const dims = checkShape(shape, 'full');
+  const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  const t = emptyTensor(dims, dtype);
+  runKernel(t.storage.backend, 'fill', { out: viewOf(t), value: Number(value) });
+  return finishOptions(t, options);
+}
+
+export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** A tensor with unspecified contents (fast; fill it before reading). */
+export function empty(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return finishOptions(emptyTensor(checkShape(shape, 'empty'), options.dtype ?? 'float32'), options);
+}
+
+export function zerosLike(x: Tensor, options: TensorOptions = {}): Tensor {
+  return full(x.shape, 0, { dtype: x.dtype, ...options });
+}
+export function onesLike(x: Tensor, options: TensorOptions = {}): Tensor {
+  return full(x.shape, 1, { dtype: x.dtype, ...options });
+}
+export function fullLike(x: Tensor, value: number, options: TensorOptions = {}): Tensor {
+  return full(x.shape, value, { dtype: x.dtype, ...options });
+}
+
+/**
+ * Values from start (inclusive) to end (exclusive) by step; `arange(n)` is 0..n-1.
+ * int64 when all arguments are integers, like PyTorch.
+ */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  const [lo, hi] = end === undefined ? [0, start] : [start, end];
+  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be non-zero and finite, got ${step}`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`arange: bounds must be finite, got ${lo} and ${hi}`);
+  if ((hi - lo) / step < 0) throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign (start ${lo}, end ${hi}, step ${step})`);
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  const dtype = options.dtype ?? ([lo, hi, step].every(Number.isInteger) ? 'int64' : 'float32');
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = lo + i * step;
+  return fromTyped(convertArray(values, dtype), [n], dtype, options);
+}
+
+/** `steps` evenly spaced values from start to end inclusive (float32). */
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: number of steps must be a non-negative integer, got ${steps}`);
+  const values = new Float64Array(steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // fill from both ends, as PyTorch does, so the last value is exactly `end`
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) values[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  const dtype = options.dtype ?? 'float32';
+  return fromTyped(convertArray(values, dtype), [steps], dtype, options);
+}
+
+/** Identity matrix n × m (m defaults to n). */
+export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  checkShape([n, m], 'eye');
+  const dtype = options.dtype ?? 'float32';
+  const values = new Float64Array(n * m);
+  for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
+  return fromTyped(convertArray(values, dtype), [n, m], dtype, options);
+}
+
+/** Uniform samples in [0, 1). */
+export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const dims = checkShape(shape, 'rand');
+  const gen = options.generator ?? defaultGenerator;
+  const n = numel(dims);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = gen.nextFloat();
+  return fromTyped(data, dims, checkFloat(options.dtype, 'rand'), options);
+}
+
+/** Standard normal samples. */
+export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const dims = checkShape(shape, 'randn');
+  const gen = options.generator ?? defaultGenerator;
+  const n = numel(dims);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) data[i] = gen.nextNormal();
+  return fromTyped(data, dims, checkFloat(options.dtype, 'randn'), options);
+}
+
+/** Uniform integers in [low, high) (int64 by default). */
+export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new RangeError(`randint: expected integers low < high, got low=${low}, high=${high}`);
+  }
+  const dims = checkShape(shape, 'randint');
+  const gen = options.generator ?? defaultGenerator;
+  const n = numel(dims);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = gen.nextInt(low, high);
+  const dtype = options.dtype ?? 'int64';
+  return fromTyped(convertArray(values, dtype), dims, dtype, options);
+}
+
+/** A random permutation of 0..n-1 (int64), by Fisher–Yates. */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
+  const gen = options.generator ?? defaultGenerator;
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = gen.nextInt(0, i + 1);
+    const tmp = values[i];
+    values[i] = values[j];
+    values[j] = tmp;
+  }
+  const dtype = options.dtype ?? 'int64';
+  return fromTyped(convertArray(values, dtype), [n], dtype, options);
+}
+
+export function randLike(x: Tensor, options: RandomOptions = {}): Tensor {
+  return rand(x.shape, options);
+}
+export function randnLike(x: Tensor, options: RandomOptions = {}): Tensor {
+  return randn(x.shape, options);
+}
+export function randintLike(x: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor {
+  return randint(low, high, x.shape, { dtype: x.dtype === 'float32' ? 'float32' : x.dtype, ...options });
+}
+
+function checkFloat(dtype: DType | undefined, op: string): DType {
+  if (dtype !== undefined && dtype !== 'float32') throw new TypeError(`${op}: only float32 is supported, got ${dtype}`);
+  return 'float32';
+}

@@ -1,0 +1,119 @@
+/** Index-driven ops: gather, scatterAdd, indexSelect, maskedFill, oneHot, and their gradients. */
+import { record } from '../autograd/record.js';
+import { commonBackend, emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
+import { formatShape, normalizeDim } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import { castTo, contiguousCopy } from './convert.js';
+import { where } from './elementwise.js';
+
+function checkIndexDType(op: string, index: Tensor): void {
+  if (index.dtype !== 'int64' && index.dtype !== 'int32') {
+    throw new TypeError(`${op}: expected an int64 or int32 index tensor, got ${index.dtype}`);
+  }
+}
+
+function zerosLike(shape: readonly number[], x: Tensor): Tensor {
+  const z = emptyTensor(shape, x.dtype, x.storage.backend);
+  runKernel(x.storage.backend, 'fill', { out: viewOf(z), value: 0 });
+  return z;
+}
+
+/** Shape rule of gather/scatter: same rank, index no larger than x outside `dim`. */
+function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, what: string): void {
+  if (index.ndim !== x.ndim) {
+    throw new RangeError(`${op}: index ${formatShape(index.shape)} must have the same number of dimensions as ${what} ${formatShape(x.shape)}`);
+  }
+  for (let d = 0; d < x.ndim; d++) {
+    if (d !== dim && index.shape[d] > x.shape[d]) {
+      throw new RangeError(`${op}: size of index ${formatShape(index.shape)} exceeds ${what} ${formatShape(x.shape)} at dimension ${d}`);
+    }
+  }
+}
+
+/** out[i][j] = x[i][index[i][j]] along dim 1 (and likewise for other dims), like torch.gather. */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  x.assertAlive();
+  index.assertAlive();
+  checkIndexDType('gather', index);
+  const d = normalizeDim(dim, x.ndim, 'gather');
+  checkGatherShapes('gather', x, d, index, 'input');
+  const backend = commonBackend('gather', x, index);
+  const out = emptyTensor(index.shape, x.dtype, backend);
+  runKernel(backend, 'gather', { x: viewOf(x), dim: d, index: viewOf(index), out: viewOf(out) });
+  const shape = x.shape;
+  return record(out, 'GatherBackward', [x], [index], (g, [ix]) => [zerosLike(shape, g).scatterAdd(d, ix, g)]);
+}
+
+/** A copy of x with src added at the positions index names along dim (torch.scatter_add). */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  x.assertAlive();
+  index.assertAlive();
+  src.assertAlive();
+  checkIndexDType('scatterAdd', index);
+  const d = normalizeDim(dim, x.ndim, 'scatterAdd');
+  checkGatherShapes('scatterAdd', x, d, index, 'self');
+  checkGatherShapes('scatterAdd', src, d === x.ndim ? d : d, index, 'src');
+  const backend = commonBackend('scatterAdd', x, index, src);
+  const out = contiguousCopy(x);
+  runKernel(backend, 'scatterAdd', { out: viewOf(out), dim: d, index: viewOf(index), src: viewOf(castTo(src, x.dtype)) });
+  return record(out, 'ScatterAddBackward', [x, src], [index], (g, [ix]) => [g, src.requiresGrad ? g.gather(d, ix) : null]);
+}
+
+/** The entries of x at `index` (1-D) along dim. */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  x.assertAlive();
+  index.assertAlive();
+  checkIndexDType('indexSelect', index);
+  if (index.ndim > 1) throw new RangeError(`indexSelect: index must be 1-D, got shape ${formatShape(index.shape)}`);
+  const d = normalizeDim(dim, x.ndim, 'indexSelect');
+  const backend = commonBackend('indexSelect', x, index);
+  const idx = index.ndim === 0 ? index.reshape([1]) : index;
+  const shape = [...x.shape];
+  if (x.ndim > 0) shape[d] = idx.shape[0];
+  const out = emptyTensor(shape, x.dtype, backend);
+  runKernel(backend, 'indexSelect', { x: viewOf(x), dim: d, index: viewOf(idx), out: viewOf(out) });
+  const inShape = x.shape;
+  return record(out, 'IndexSelectBackward', [x], [idx], (g, [ix]) => {
+    const z = zerosLike(inShape, g);
+    runKernel(g.storage.backend, 'indexAdd', { out: viewOf(z), dim: d, index: viewOf(ix), src: viewOf(g) });
+    return [z];
+  });
+}
+
+/** x with `value` where mask is true (mask broadcasts to x); dtype of x kept. */
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  if (mask.dtype !== 'bool') throw new TypeError(`maskedFill: expected a bool mask, got ${mask.dtype}`);
+  const out = where(mask, value, x);
+  if (out.shape.join() !== x.shape.join()) {
+    throw new RangeError(`maskedFill: mask of shape ${formatShape(mask.shape)} does not broadcast to input of shape ${formatShape(x.shape)}`);
+  }
+  return castTo(out, x.dtype);
+}
+
+/**
+ * One-hot encoding of integer class labels: shape [...labels.shape, numClasses], int64.
+ * numClasses defaults to max(label) + 1.
+ */
+export function oneHot(labels: Tensor, numClasses = -1): Tensor {
+  labels.assertAlive();
+  if (labels.dtype !== 'int64' && labels.dtype !== 'int32') {
+    throw new TypeError(`oneHot: class values must be int64 or int32, got ${labels.dtype}`);
+  }
+  const flat = labels.dataSync();
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of flat) {
+    const n = Number(v);
+    if (n < lo) lo = n;
+    if (n > hi) hi = n;
+  }
+  const classes = numClasses === -1 ? (flat.length === 0 ? 0 : hi + 1) : numClasses;
+  if (flat.length > 0 && lo < 0) throw new RangeError(`oneHot: class values must be non-negative, found ${lo}`);
+  if (flat.length > 0 && hi >= classes) throw new RangeError(`oneHot: class value ${hi} is out of range for numClasses=${classes}`);
+  const out = zerosLike([...labels.shape, classes], castTo(labels, 'int64'));
+  if (flat.length === 0) return out;
+  const ones = emptyTensor([...labels.shape, 1], 'int64', labels.storage.backend);
+  runKernel(labels.storage.backend, 'fill', { out: viewOf(ones), value: 1 });
+  runKernel(labels.storage.backend, 'scatterAdd', { out: viewOf(out), dim: labels.ndim, index: viewOf(labels.unsqueeze(-1)), src: viewOf(ones) });
+  return out;
+}

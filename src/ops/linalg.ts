@@ -1,0 +1,79 @@
+/** Matrix products (matmul with PyTorch's broadcasting rules, mm, bmm) and their gradients. */
+import { record } from '../autograd/record.js';
+import { commonBackend, emptyTensor, runKernel, viewAs, viewOf } from '../core/dispatch.js';
+import { broadcastShapes, broadcastStrides, formatShape } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import { castTo } from './convert.js';
+import { sumToShape } from './reduce_to_shape.js';
+
+/** a [...A, M, K] · b [...B, K, N] with broadcast batch dims; both at least 2-D. */
+function batchedProduct(a: Tensor, b: Tensor, op: string): Tensor {
+  const M = a.shape[a.ndim - 2];
+  const K = a.shape[a.ndim - 1];
+  const K2 = b.shape[b.ndim - 2];
+  const N = b.shape[b.ndim - 1];
+  if (K !== K2) {
+    throw new Error(`${op}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (${M}x${K} and ${K2}x${N})`);
+  }
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+    throw new TypeError(`${op}: expected float32 operands, got ${a.dtype} and ${b.dtype}`);
+  }
+  const backend = commonBackend(op, a, b);
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op);
+  const aShape = [...batch, M, K];
+  const bShape = [...batch, K, N];
+  const out = emptyTensor([...batch, M, N], 'float32', backend);
+  runKernel(backend, 'matmul', {
+    a: viewAs(a, aShape, broadcastStrides(a.shape, a.strides, aShape)),
+    b: viewAs(b, bShape, broadcastStrides(b.shape, b.strides, bShape)),
+    out: viewOf(out),
+  });
+  const aIn = a.shape;
+  const bIn = b.shape;
+  return record(out, 'MmBackward', [a, b], [a, b], (g, [as, bs]) => [
+    a.requiresGrad ? sumToShape(batchedProduct(g, bs.mT, op), aIn) : null,
+    b.requiresGrad ? sumToShape(batchedProduct(as.mT, g, op), bIn) : null,
+  ]);
+}
+
+/**
+ * Matrix product with PyTorch's rules: 1-D·1-D is a dot product, a 1-D operand is treated as a
+ * row (left) or column (right) vector and that dim removed, and batch dims broadcast.
+ *
+ * @example
+ * dl.randn([10, 3, 4]).matmul(dl.randn([4, 5])).shape; // [10, 3, 5]
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  a.assertAlive();
+  b.assertAlive();
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new RangeError(`matmul: both arguments need at least 1 dimension, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  }
+  const af = castTo(a, 'float32');
+  const bf = castTo(b, 'float32');
+  if (a.ndim === 1 && b.ndim === 1) {
+    if (a.shape[0] !== b.shape[0]) {
+      throw new Error(`matmul: 1D tensors expected to have the same size, got ${a.shape[0]} and ${b.shape[0]}`);
+    }
+    return batchedProduct(af.unsqueeze(0), bf.unsqueeze(1), 'matmul').reshape([]);
+  }
+  if (a.ndim === 1) return batchedProduct(af.unsqueeze(0), bf, 'matmul').squeeze(-2);
+  if (b.ndim === 1) return batchedProduct(af, bf.unsqueeze(1), 'matmul').squeeze(-1);
+  return batchedProduct(af, bf, 'matmul');
+}
+
+/** Product of two matrices (2-D only). */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 2 || b.ndim !== 2) {
+    throw new RangeError(`mm: expected 2-D tensors, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  }
+  return batchedProduct(a, b, 'mm');
+}
+
+/** Batched product of [B, M, K] and [B, K, N] (no broadcasting, like torch.bmm). */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0]) {
+    throw new RangeError(`bmm: expected 3-D tensors with the same batch size, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  }
+  return batchedProduct(a, b, 'bmm');
+}
