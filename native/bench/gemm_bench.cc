@@ -4,7 +4,7 @@
 //       native/bench/gemm_bench.cc -o /tmp/gemm_bench   (one line)
 //   /tmp/gemm_bench            # correctness for every kernel set on this CPU, then benchmark
 //   /tmp/gemm_bench check      # correctness only
-//   /tmp/gemm_bench bench [reps]  # benchmark only (threads 1 and 2)
+//   /tmp/gemm_bench bench [reps] [threads|0] [name-filter]  # benchmark only (default 1 and 2 threads)
 //
 // Correctness is against a double-precision reference; an element passes when
 //   |c - ref| <= 1e-6 * sqrt(K) * sum_p |a_ip * b_pj|   (+ a tiny absolute slack).
@@ -209,11 +209,12 @@ double bench_shape(const Shape& s, int reps) {
   return 2.0 * s.M * s.N * s.K / best / 1e9;
 }
 
-void run_bench(int reps, const std::vector<int>& threads) {
+void run_bench(int reps, const std::vector<int>& threads, const std::string& filter) {
   for (int t : threads) {
     dlflow::set_num_threads(t);
     std::printf("# dlflow sgemm (%s), %d thread(s)\n", dlflow::sgemm_kernel_name(), t);
     for (const Shape& s : kShapes) {
+      if (!filter.empty() && std::string(s.name).find(filter) == std::string::npos) continue;
       double g = bench_shape(s, reps);
       std::printf("%-14s M=%-5lld N=%-5lld K=%-5lld %8.1f GFLOP/s\n", s.name, (long long)s.M,
                   (long long)s.N, (long long)s.K, g);
@@ -228,12 +229,13 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "all";
   int reps = argc > 2 ? std::atoi(argv[2]) : 7;
   std::vector<int> threads = {1, 2};
-  if (argc > 3) threads = {std::atoi(argv[3])};
+  if (argc > 3 && std::atoi(argv[3]) > 0) threads = {std::atoi(argv[3])};
+  std::string filter = argc > 4 ? argv[4] : "";
   int fails = 0;
   if (mode == "all" || mode == "check") {
     fails = run_checks();
     std::printf(fails ? "CORRECTNESS: %d FAILURES\n" : "CORRECTNESS: all passed\n", fails);
   }
-  if (mode == "all" || mode == "bench") run_bench(reps, threads);
+  if (mode == "all" || mode == "bench") run_bench(reps, threads, filter);
   return fails ? 1 : 0;
 }
