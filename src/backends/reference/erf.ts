@@ -56,15 +56,17 @@ function erfcContinuedFraction(x: number): number {
 
 /** The error function erf(x) = (2/√π) ∫₀ˣ e^{−t²} dt, relative error below 1e−14. */
 export function erf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
+  if (Number.isNaN(x) || x === 0) return x; // keeps the sign of zero: erf is odd
+  if (x === Infinity || x === -Infinity) return Math.sign(x);
   const ax = Math.abs(x);
   const r = ax < ERF_SWITCH ? erfSeries(ax) : 1 - erfcContinuedFraction(ax);
-  return x < 0 ? -r : r; // erf is odd (and erf(−0) = −0)
+  return x < 0 ? -r : r; // erf is odd
 }
 
 /** The complementary error function erfc(x) = 1 − erf(x), accurate also where it is tiny. */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
+  if (x === Infinity) return 0;
   if (x < 0) return 2 - erfc(-x);
   return x < ERFC_SWITCH ? 1 - erfSeries(x) : erfcContinuedFraction(x);
 }

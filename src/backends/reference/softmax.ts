@@ -1,8 +1,8 @@
 /**
  * Softmax and log-softmax along one dim, in double, shifted by each row's max so exp never
  * overflows. The shift also gives PyTorch's answers at the edges without special cases: a row
- * of all −∞ computes exp(−∞ − −∞) = NaN, a row holding +∞ gives NaN there and 0 elsewhere, and
- * a NaN anywhere in a row makes the whole row NaN.
+ * of all −∞ computes exp(−∞ − −∞) = NaN, and a row holding +∞ or NaN makes its sum NaN and so
+ * the whole row NaN.
  */
 import type { OpArgs } from '../ops.js';
 import { slots, StridedWalker, type ArrayOf } from './strided.js';
