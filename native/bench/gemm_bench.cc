@@ -5,6 +5,7 @@
 //   /tmp/gemm_bench            # correctness for every kernel set on this CPU, then benchmark
 //   /tmp/gemm_bench check      # correctness only
 //   /tmp/gemm_bench bench [reps] [threads|0] [name-filter]  # benchmark only (default 1 and 2 threads)
+//   DLF_GEMM_KERNEL=avx2|portable /tmp/gemm_bench bench    # benchmark another kernel set
 //
 // Correctness is against a double-precision reference; an element passes when
 //   |c - ref| <= 1e-6 * sqrt(K) * sum_p |a_ip * b_pj|   (+ a tiny absolute slack).
@@ -18,6 +19,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <sys/mman.h>
 
 #include "gemm.h"
 #include "gemm_kernels.h"
@@ -183,8 +186,24 @@ const Shape kShapes[] = {
     {"L3.gX G.Wt", 128, 128, 10, false, true},
 };
 
+// Benchmark operands: 2 MiB aligned + MADV_HUGEPAGE when large, like NumPy's allocator
+// (set DLF_BENCH_NO_HUGEPAGE=1 for plain 4 KiB pages).
+struct BenchArray {
+  float* p = nullptr;
+  size_t n = 0;
+  explicit BenchArray(size_t count) : n(count) {
+    size_t bytes = (count * sizeof(float) + (2u << 20) - 1) / (2u << 20) * (2u << 20);
+    p = static_cast<float*>(std::aligned_alloc(2u << 20, bytes));
+    if (!std::getenv("DLF_BENCH_NO_HUGEPAGE") && bytes >= (4u << 20)) madvise(p, bytes, MADV_HUGEPAGE);
+  }
+  ~BenchArray() { std::free(p); }
+  float* begin() { return p; }
+  float* end() { return p + n; }
+  float* data() { return p; }
+};
+
 double bench_shape(const Shape& s, int reps) {
-  std::vector<float> A(s.M * s.K), B(s.K * s.N), C(s.M * s.N);
+  BenchArray A(s.M * s.K), B(s.K * s.N), C(s.M * s.N);
   for (auto& x : A) x = frand();
   for (auto& x : B) x = frand();
   // Row-major storage of A (M x K) or of A^T (K x M) when ta, likewise B.
@@ -231,6 +250,9 @@ int main(int argc, char** argv) {
   std::vector<int> threads = {1, 2};
   if (argc > 3 && std::atoi(argv[3]) > 0) threads = {std::atoi(argv[3])};
   std::string filter = argc > 4 ? argv[4] : "";
+  if (const char* ks = std::getenv("DLF_GEMM_KERNEL")) {
+    if (!dlflow::gemm_detail::force_kernels(ks)) std::printf("kernel set %s unavailable\n", ks);
+  }
   int fails = 0;
   if (mode == "all" || mode == "check") {
     fails = run_checks();

@@ -22,6 +22,10 @@
 #include <cstring>
 #include <memory>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 #include "gemm_kernels.h"
 #include "thread_pool.h"
 
@@ -39,9 +43,15 @@ struct AlignedBuffer {
     if (n > cap) {
       std::free(ptr);
       size_t want = std::max(n, cap + cap / 2);
-      size_t bytes = ((want * sizeof(float)) + 63) / 64 * 64;
-      ptr = static_cast<float*>(std::aligned_alloc(64, bytes));
+      // Large buffers: 2 MiB aligned and backed by transparent huge pages where the kernel
+      // allows it (fewer TLB misses while streaming packed panels).
+      const size_t align = want * sizeof(float) >= (size_t(2) << 20) ? (size_t(2) << 20) : 64;
+      size_t bytes = ((want * sizeof(float)) + align - 1) / align * align;
+      ptr = static_cast<float*>(std::aligned_alloc(align, bytes));
       if (!ptr) throw std::bad_alloc();
+#ifdef __linux__
+      if (align > 64) madvise(ptr, bytes, MADV_HUGEPAGE);
+#endif
       cap = bytes / sizeof(float);
     }
     return ptr;
