@@ -152,6 +152,13 @@ describe('fill and copy', () => {
     assert.deepEqual([...be.read(out.buffer, 'int32', 0, 13)], [0, 7, 0, 8, 0, 7, 0, 8, 0, 7, 0, 8, 0]);
   });
 
+  test('int64 copy through a strided out is exact', () => {
+    const x = view('int64', [2n ** 62n + 1n, -(2n ** 53n) - 1n]);
+    const out = view('int64', [0n, 0n, 0n, 0n], [2], [2], 1);
+    be.run('copy', { x, out });
+    assert.deepEqual([...be.read(out.buffer, 'int64', 0, 4)], [0n, 2n ** 62n + 1n, 0n, -(2n ** 53n) - 1n]);
+  });
+
   test('dtype conversions', () => {
     const conv = (from: DType, data: Value[], to: DType): Value[] => {
       const x = view(from, data);
@@ -237,6 +244,9 @@ describe('unary', () => {
     assert.deepEqual(unary('isfinite', view('int64', [1n]), 'bool'), [1]);
     assert.deepEqual(unary('logicalNot', view('bool', [0, 1]), 'bool'), [1, 0]);
     assert.deepEqual(unary('logicalNot', view('int64', [0n, 3n]), 'bool'), [1, 0]);
+    // Float-only functions on integers compute in double and truncate back, as a cast would.
+    assert.deepEqual(unary('sqrt', view('int32', [10, 16])), [3, 4]);
+    assert.deepEqual(unary('exp', view('int64', [2n])), [7n]);
   });
 
   test('unary on a transposed view', () => {

@@ -12,18 +12,25 @@ import {
 } from './element_functions.js';
 import { slots, StridedWalker, type ArrayOf, type Scalar } from './strided.js';
 
-/** Walks `views` (all of `shape`) calling `body` with each one's element offset. */
+/** Walks x and out together over `shape`, calling `body` with their element offsets. */
 function forEachElement2(shape: readonly number[], x: View, out: View, body: (xi: number, oi: number) => void): void {
   const w = new StridedWalker(shape, [x, out]);
   const o = w.offsets;
   for (let i = 0; i < w.size; i++, w.next()) body(o[0], o[1]);
 }
 
-/** `f` followed by the conversion from `from` to `to` (no extra call when they agree). */
-function thenCast<A extends unknown[]>(f: (...args: A) => Scalar, from: DType, to: DType): (...args: A) => Scalar {
+/** `f` followed by the conversion from `from` to `to` (f itself when they agree). */
+function unaryThenCast(f: UnaryElementFunction, from: DType, to: DType): UnaryElementFunction {
   if (from === to) return f;
   const cast = castFunction(from, to);
-  return (...args: A) => cast(f(...args));
+  return (x) => cast(f(x));
+}
+
+/** `unaryThenCast` for a binary function. */
+function binaryThenCast(f: BinaryElementFunction, from: DType, to: DType): BinaryElementFunction {
+  if (from === to) return f;
+  const cast = castFunction(from, to);
+  return (a, b) => cast(f(a, b));
 }
 
 /** out[i] = value, converted to out's dtype. */
@@ -48,7 +55,7 @@ export function copyKernel({ x, out }: OpArgs['copy'], arrayOf: ArrayOf): void {
 
 /** out[i] = op(x[i]); out is x's dtype, or bool for predicates. */
 export function unaryKernel({ op, x, out }: OpArgs['unary'], arrayOf: ArrayOf): void {
-  const f: UnaryElementFunction = thenCast(unaryElementFunction(op, x.dtype), unaryResultDType(op, x.dtype), out.dtype);
+  const f = unaryThenCast(unaryElementFunction(op, x.dtype), unaryResultDType(op, x.dtype), out.dtype);
   const src = slots(arrayOf(x));
   const dst = slots(arrayOf(out));
   forEachElement2(out.shape, x, out, (xi, oi) => { dst[oi] = f(src[xi]); });
@@ -56,7 +63,7 @@ export function unaryKernel({ op, x, out }: OpArgs['unary'], arrayOf: ArrayOf): 
 
 /** The element function for `op` on `dtype` inputs, delivering out's dtype. */
 function binaryFor(op: BinaryOp, dtype: DType, out: View): BinaryElementFunction {
-  return thenCast(binaryElementFunction(op, dtype), binaryResultDType(op, dtype), out.dtype);
+  return binaryThenCast(binaryElementFunction(op, dtype), binaryResultDType(op, dtype), out.dtype);
 }
 
 /** out[i] = a[i] op b[i] (broadcast already applied through strides). */
