@@ -64,7 +64,7 @@ export interface ProfileOptions {
   missingWarn?: number;
   /** Distinct categories from which a categorical column is warned about (default 50). */
   highCardinality?: number;
-  /** Strength (|r| or normalised MI) from which a feature is flagged as leakage (default 0.98). */
+  /** Symmetric association (|r|, or MI over the larger entropy) from which a feature is flagged as leakage (default 0.98). */
   leakage?: number;
   /** Majority/minority ratio from which class imbalance is warned about (default 10). */
   imbalance?: number;
@@ -124,9 +124,9 @@ export function profileTable(table: Table, opts: ProfileOptions = {}): Profile {
     }
     const leaks = new Set<string>();
     for (const a of target.associations) {
-      if (a.strength >= (opts.leakage ?? 0.98)) {
+      if (a.symmetric >= (opts.leakage ?? 0.98)) {
         leaks.add(a.feature);
-        warnings.push({ code: 'leakage', column: a.feature, message: `${a.feature}: ${a.method === 'pearson' ? `correlation ${a.value.toFixed(3)}` : `normalised mutual information ${a.strength.toFixed(3)}`} with the target ${target.column}; likely leakage` });
+        warnings.push({ code: 'leakage', column: a.feature, message: `${a.feature}: ${a.method === 'pearson' ? `correlation ${a.value.toFixed(3)}` : `mutual information ${a.value.toFixed(3)} nats, ${(100 * a.symmetric).toFixed(1)}% of the larger entropy`} with the target ${target.column}; likely leakage` });
       }
     }
     profile.recommendation = recommend(columns, target, table.rowCount, leaks);

@@ -23,8 +23,14 @@ export interface Association {
   method: 'pearson' | 'mutual_information';
   /** Pearson r, or mutual information in nats. */
   value: number;
-  /** |r|, or mutual information divided by the smaller of the two entropies (0..1). */
+  /** |r|, or mutual information over the target's entropy: the share of the target's uncertainty the feature removes (0..1). */
   strength: number;
+  /**
+   * Mutual information over the larger of the two entropies (0..1): near 1 only
+   * when feature and target determine each other (a relabelled copy of the target).
+   * Equals |r| for Pearson.
+   */
+  symmetric: number;
   /** Rows used (both sides present). */
   rows: number;
 }
@@ -123,7 +129,7 @@ export function profileTarget(table: Table, name: string, bins = 10): TargetProf
     const s = f.storage;
     if (s.type !== 'dict' && tNum !== null) {
       const { r, n } = pearson(s.values, tNum);
-      if (r === r) out.associations.push({ feature: f.name, method: 'pearson', value: r, strength: Math.abs(r), rows: n });
+      if (r === r) out.associations.push({ feature: f.name, method: 'pearson', value: r, strength: Math.abs(r), symmetric: Math.abs(r), rows: n });
       else out.skipped.push({ feature: f.name, reason: 'constant over the rows where both are present' });
       continue;
     }
@@ -134,8 +140,8 @@ export function profileTarget(table: Table, name: string, bins = 10): TargetProf
     }
     if (fK * tK > 1e7) { out.skipped.push({ feature: f.name, reason: `too many levels (${fK} × ${tK})` }); continue; }
     const m = mutualInformation(fCodes, fK, tCodes, tK);
-    const denom = Math.min(m.ha, m.hb);
-    out.associations.push({ feature: f.name, method: 'mutual_information', value: m.mi, strength: denom > 0 ? m.mi / denom : 0, rows: m.n });
+    const both = Math.max(m.ha, m.hb);
+    out.associations.push({ feature: f.name, method: 'mutual_information', value: m.mi, strength: m.hb > 0 ? m.mi / m.hb : 0, symmetric: both > 0 ? m.mi / both : 0, rows: m.n });
   }
   out.associations.sort((a, b) => b.strength - a.strength);
   return out;

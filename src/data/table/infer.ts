@@ -129,7 +129,7 @@ function inferDict(name: string, s: DictStorage, minId: number, textMinLength: n
   if (ev.boolean === nonMissing) return { kind: 'boolean', evidence: { ...ev, reason: 'every value is a boolean word' }, storage: s };
   const meanLen = lenSum / nonMissing;
   const mixedNote = ev.mixed ? ` (mixed: ${describeMix(ev)})` : '';
-  if (nonMissing >= minId && used === nonMissing && meanLen < textMinLength && spaced === 0) {
+  if (nonMissing >= minId && used === nonMissing && meanLen < textMinLength) {
     return { kind: 'identifier', evidence: { ...ev, reason: `a distinct value in every row${mixedNote}` }, storage: s };
   }
   if (meanLen >= textMinLength && used > nonMissing / 2) {
