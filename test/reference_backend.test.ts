@@ -187,7 +187,7 @@ describe('fill and copy', () => {
 const UNARY_CASES: { [O in UnaryOp]: [number[], number[]] } = {
   neg: [[1.5, -0, NaN], [-1.5, 0, NaN]],
   abs: [[-2, 3, -Infinity], [2, 3, Infinity]],
-  sign: [[-3, 0, -0, 2, NaN], [-1, 0, 0, 1, NaN]],
+  sign: [[-3, 0, -0, 2, NaN], [-1, 0, 0, 1, 0]],
   square: [[-3, 0.5], [9, 0.25]],
   reciprocal: [[4, 0, -0], [0.25, Infinity, -Infinity]],
   exp: [[0, 1, -Infinity], [1, Math.E, 0]],

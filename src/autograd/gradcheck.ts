@@ -29,6 +29,7 @@ function asList(out: Tensor | readonly Tensor[]): readonly Tensor[] {
 function project(outputs: readonly Tensor[], weights: Float64Array[]): number {
   let s = 0;
   outputs.forEach((y, k) => {
+    if (y.dtype !== 'float32') return; // indices and masks carry no gradient
     const data = y.dataSync() as Float32Array;
     for (let i = 0; i < data.length; i++) s += weights[k][i] * data[i];
   });

@@ -3,6 +3,7 @@ import type { Tensor } from './tensor.js';
 
 const SUMMARIZE_ABOVE = 1000;
 const EDGE_ITEMS = 3;
+const LINE_WIDTH = 80;
 
 type Formatter = (v: number) => string;
 
@@ -20,13 +21,12 @@ function floatFormatter(values: readonly number[]): Formatter {
   const allIntegers = finite.every((v) => Number.isInteger(v));
   const max = abs.length ? Math.max(...abs) : 0;
   const min = abs.length ? Math.min(...abs) : 0;
+  const sci: Formatter = (v) => nonFinite(v) ?? v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
   if (allIntegers) {
-    if (max > 1e8) return (v) => nonFinite(v) ?? v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
-    return (v) => nonFinite(v) ?? `${v.toFixed(0)}.`;
+    if (max / Math.max(min, Number.MIN_VALUE) > 1000 || max > 1e8) return sci;
+    return (v) => nonFinite(v) ?? `${Object.is(v, -0) ? '-0' : v.toFixed(0)}.`;
   }
-  if (max / Math.max(min, Number.MIN_VALUE) > 1000 || max > 1e8 || min < 1e-4) {
-    return (v) => nonFinite(v) ?? v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
-  }
+  if (max / Math.max(min, Number.MIN_VALUE) > 1000 || max > 1e8 || min < 1e-4) return sci;
   return (v) => nonFinite(v) ?? v.toFixed(4);
 }
 
@@ -61,14 +61,23 @@ export function formatTensor(t: Tensor): string {
   if (t.dtype === 'bool') fmt = (v) => (v ? 'True' : 'False');
   else if (t.dtype === 'float32') fmt = floatFormatter(shown);
   else fmt = (v) => String(v);
-  const width = Math.max(0, ...shown.map((v) => fmt(v).length));
+  // PyTorch sizes float columns by the non-zero finite values only
+  const sized = t.dtype === 'float32' ? shown.filter((v) => v !== 0 && Number.isFinite(v)) : shown;
+  const width = Math.max(1, ...sized.map((v) => fmt(v).length));
   const pad = (text: string): string => text.padStart(width);
 
   const indent = 'tensor('.length;
   const render = (d: number, base: number): string => {
     if (d === shape.length) return pad(fmt(flat[base]));
-    const parts = shownIndices(shape[d], summarize).map((i) => (i < 0 ? '...' : render(d + 1, base + i * strides[d])));
-    if (d === shape.length - 1) return `[${parts.join(', ')}]`;
+    const last = d === shape.length - 1;
+    const parts = shownIndices(shape[d], summarize).map((i) => (i < 0 ? (last ? ' ...' : '...') : render(d + 1, base + i * strides[d])));
+    if (last) {
+      // wrap long rows at 80 columns, as PyTorch's linewidth does
+      const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent - d) / (width + 2)));
+      const lines: string[] = [];
+      for (let k = 0; k < parts.length; k += perLine) lines.push(parts.slice(k, k + perLine).join(', '));
+      return `[${lines.join(`,\n${' '.repeat(indent + d + 1)}`)}]`;
+    }
     const sep = `,${'\n'.repeat(shape.length - d - 1)}${' '.repeat(indent + d + 1)}`;
     return `[${parts.join(sep)}]`;
   };

@@ -53,8 +53,8 @@ const bit = (b: boolean): number => (b ? 1 : 0);
 export const UNARY_FUNCTIONS: { readonly [O in UnaryOp]: (x: number) => number } = {
   neg: (x) => -x,
   abs: Math.abs,
-  // ±0 → 0 and NaN → NaN.
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
+  // ±0 → 0; NaN has no sign and gives 0, as PyTorch's (x > 0) - (x < 0) does
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   square: (x) => x * x,
   reciprocal: (x) => 1 / x,
   exp: Math.exp,

@@ -1,0 +1,139 @@
+/**
+ * The op table shared by the backend conformance suite and the gradchecks: every op of the
+ * engine, on odd and broadcast shapes, non-contiguous views, size-0 and size-1 dims, and large
+ * values where stability matters.
+ */
+import * as dl from '../src/index.js';
+
+/** How to fill an input. */
+export type InputKind = 'normal' | 'positive' | 'unit' | 'large' | 'index' | 'mask' | 'ties';
+
+export interface InputSpec {
+  shape: number[];
+  kind?: InputKind;
+  /** For index inputs: the exclusive upper bound of values. */
+  high?: number;
+  /** Inputs that require grad (float only). Defaults to true for float kinds. */
+  grad?: boolean;
+}
+
+export interface OpCase {
+  name: string;
+  inputs: InputSpec[];
+  fn: (...xs: dl.Tensor[]) => dl.Tensor | dl.Tensor[];
+  /** Relative tolerance vs the reference backend (default 1e-5). */
+  rtol?: number;
+  /** Skip the finite-difference check (non-differentiable or kinked at random points). */
+  noGradcheck?: boolean;
+}
+
+/** Deterministic input data for a spec. */
+export function makeInput(spec: InputSpec, seed: number): dl.Tensor {
+  const gen = new dl.Generator(seed);
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  const kind = spec.kind ?? 'normal';
+  if (kind === 'index') {
+    const v = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) v[i] = BigInt(gen.nextInt(0, spec.high ?? 2));
+    return dl.tensor(v, { shape: spec.shape });
+  }
+  if (kind === 'mask') {
+    const v = new Uint8Array(n);
+    for (let i = 0; i < n; i++) v[i] = gen.nextFloat() < 0.5 ? 1 : 0;
+    return dl.tensor(v, { shape: spec.shape, dtype: 'bool' });
+  }
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const z = gen.nextNormal();
+    v[i] = kind === 'positive' ? 0.5 + Math.abs(z) : kind === 'unit' ? gen.nextFloat() * 1.8 - 0.9
+      : kind === 'large' ? z * 1e4 : kind === 'ties' ? Math.round(z * 2) / 2 : z;
+  }
+  return dl.tensor(v, { shape: spec.shape, requiresGrad: spec.grad ?? true });
+}
+
+const f = (shape: number[], kind: InputKind = 'normal', grad = true): InputSpec => ({ shape, kind, grad });
+const idx = (shape: number[], high: number): InputSpec => ({ shape, kind: 'index', high, grad: false });
+const mask = (shape: number[]): InputSpec => ({ shape, kind: 'mask', grad: false });
+
+const unaryNames = ['neg', 'abs', 'exp', 'expm1', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'silu', 'softplus', 'erf', 'square'] as const;
+const positiveUnary = ['log', 'log1p', 'sqrt', 'rsqrt', 'reciprocal'] as const;
+
+export const OP_CASES: OpCase[] = [
+  ...unaryNames.map((name): OpCase => ({
+    name, inputs: [f([3, 7])], fn: (x) => x[name](), noGradcheck: name === 'abs' || name === 'relu',
+  })),
+  ...unaryNames.map((name): OpCase => ({
+    name: `${name} (transposed view)`, inputs: [f([5, 4])], fn: (x) => x.t()[name](), noGradcheck: true,
+  })),
+  ...positiveUnary.map((name): OpCase => ({ name, inputs: [f([4, 5], 'positive')], fn: (x) => x[name]() })),
+  { name: 'gelu', inputs: [f([6, 5])], fn: (x) => x.gelu() },
+  { name: 'gelu tanh', inputs: [f([6, 5])], fn: (x) => x.gelu('tanh') },
+  { name: 'sign/floor/ceil/round/trunc', inputs: [f([4, 6], 'normal', false)], fn: (x) => [x.sign(), x.floor(), x.ceil(), x.round(), x.trunc()], noGradcheck: true },
+  { name: 'predicates', inputs: [f([3, 3], 'normal', false)], fn: (x) => [x.div(0).isnan(), x.div(0).isinf(), x.isfinite(), x.gt(0).logicalNot()], noGradcheck: true },
+  { name: 'softplus large', inputs: [f([3, 4], 'large', false)], fn: (x) => x.softplus(), noGradcheck: true },
+  { name: 'sigmoid/tanh large', inputs: [f([3, 4], 'large', false)], fn: (x) => [x.sigmoid(), x.tanh()], noGradcheck: true },
+  // binary with broadcasting
+  { name: 'add broadcast', inputs: [f([3, 1, 5]), f([4, 1])], fn: (a, b) => a.add(b) },
+  { name: 'sub broadcast', inputs: [f([2, 3]), f([3])], fn: (a, b) => a.sub(b, 2) },
+  { name: 'mul broadcast', inputs: [f([4, 1]), f([1, 5])], fn: (a, b) => a.mul(b) },
+  { name: 'div broadcast', inputs: [f([3, 4]), f([4], 'positive')], fn: (a, b) => a.div(b) },
+  { name: 'pow tensor', inputs: [f([3, 4], 'positive'), f([3, 4], 'unit')], fn: (a, b) => a.pow(b) },
+  { name: 'pow scalar', inputs: [f([3, 4], 'positive')], fn: (a) => a.pow(2.5) },
+  { name: 'scalar ops both orders', inputs: [f([5], 'positive')], fn: (a) => [a.add(2), a.sub(3), a.mul(-1.5), a.div(4), a.mul(0).add(7).sub(a), a.pow(3)] },
+  { name: 'reverse scalar div', inputs: [f([5], 'positive')], fn: (a) => a.reciprocal().mul(3) },
+  { name: 'maximum/minimum', inputs: [f([4, 5]), f([5])], fn: (a, b) => [a.maximum(b), a.minimum(b)], noGradcheck: true },
+  { name: 'maximum ties', inputs: [f([6], 'ties'), f([6], 'ties')], fn: (a, b) => a.maximum(b), noGradcheck: true },
+  { name: 'atan2', inputs: [f([3, 3]), f([3, 3], 'positive')], fn: (a, b) => a.atan2(b) },
+  { name: 'remainder', inputs: [f([3, 3], 'normal', false), f([3, 3], 'positive', false)], fn: (a, b) => a.remainder(b), noGradcheck: true },
+  { name: 'comparisons', inputs: [f([3, 4], 'ties', false), f([4], 'ties', false)], fn: (a, b) => [a.eq(b), a.ne(b), a.lt(b), a.le(b), a.gt(b), a.ge(b)], noGradcheck: true },
+  { name: 'logical', inputs: [mask([3, 4]), mask([4])], fn: (a, b) => [a.logicalAnd(b), a.logicalOr(b), a.logicalXor(b), a.logicalNot()], noGradcheck: true },
+  { name: 'clamp both', inputs: [f([4, 4])], fn: (x) => x.clamp(-0.5, 0.5), noGradcheck: true },
+  { name: 'clamp min', inputs: [f([4, 4])], fn: (x) => x.clamp(0.1) , noGradcheck: true },
+  { name: 'where', inputs: [mask([3, 4]), f([3, 4]), f([4])], fn: (c, a, b) => dl.where(c, a, b) },
+  { name: 'maskedFill', inputs: [f([3, 4]), mask([4])], fn: (x, m) => x.maskedFill(m, -2) },
+  // reductions
+  { name: 'sum all', inputs: [f([3, 5])], fn: (x) => x.sum() },
+  { name: 'sum dims keepdim', inputs: [f([2, 3, 4])], fn: (x) => x.sum([0, 2], { keepdim: true }) },
+  { name: 'sum transposed', inputs: [f([4, 6])], fn: (x) => x.t().sum(1) },
+  { name: 'sum size-0 dim', inputs: [f([0, 3])], fn: (x) => x.sum(0), noGradcheck: true },
+  { name: 'mean', inputs: [f([3, 5])], fn: (x) => [x.mean(), x.mean(1), x.mean(0, { keepdim: true })] },
+  { name: 'prod with zeros', inputs: [f([3, 4])], fn: (x) => x.mul(x.gt(0.8).logicalNot().float()).prod(1), noGradcheck: true },
+  { name: 'prod', inputs: [f([3, 4], 'positive')], fn: (x) => x.prod(1) },
+  { name: 'max/min dim', inputs: [f([4, 6])], fn: (x) => [x.max(1).values, x.max(1).indices, x.min(0).values, x.min(0).indices] },
+  { name: 'max/min all', inputs: [f([4, 6])], fn: (x) => [x.max(), x.min()] },
+  { name: 'amax ties', inputs: [f([3, 4], 'ties')], fn: (x) => x.amax(1), noGradcheck: true },
+  { name: 'argmax/argmin', inputs: [f([5, 3], 'normal', false)], fn: (x) => [x.argmax(), x.argmax(0), x.argmin(1, { keepdim: true })], noGradcheck: true },
+  { name: 'var/std', inputs: [f([4, 5])], fn: (x) => [x.var(), x.var(1), x.std(0, { unbiased: false }), x.var(1, { keepdim: true, correction: 0 })] },
+  { name: 'logsumexp', inputs: [f([3, 6])], fn: (x) => x.logsumexp(1) },
+  { name: 'logsumexp large', inputs: [f([3, 6], 'large')], fn: (x) => x.logsumexp(1), noGradcheck: true },
+  { name: 'any/all', inputs: [mask([3, 4])], fn: (m) => [m.any(), m.all(1), m.any(0, { keepdim: true })], noGradcheck: true },
+  // softmax
+  { name: 'softmax', inputs: [f([3, 5])], fn: (x) => [x.softmax(1), x.softmax(0)] },
+  { name: 'logSoftmax', inputs: [f([3, 5])], fn: (x) => [x.logSoftmax(1), x.logSoftmax(0)] },
+  { name: 'softmax large', inputs: [f([3, 5], 'large')], fn: (x) => [x.softmax(1), x.logSoftmax(1)], noGradcheck: true },
+  { name: 'softmax size-1 dim', inputs: [f([4, 1])], fn: (x) => x.softmax(1), noGradcheck: true },
+  // linear algebra
+  { name: 'matmul 2D', inputs: [f([5, 7]), f([7, 3])], fn: (a, b) => a.matmul(b) },
+  { name: 'matmul transposed operands', inputs: [f([7, 5]), f([3, 7])], fn: (a, b) => a.t().matmul(b.t()) },
+  { name: 'matmul vector cases', inputs: [f([4]), f([4, 3]), f([3])], fn: (v, m, w) => [v.matmul(m), m.matmul(w), w.matmul(w)] },
+  { name: 'matmul batched broadcast', inputs: [f([2, 1, 3, 4]), f([5, 4, 2])], fn: (a, b) => a.matmul(b) },
+  { name: 'matmul larger', inputs: [f([33, 65]), f([65, 17])], fn: (a, b) => a.matmul(b), rtol: 1e-4, noGradcheck: true },
+  { name: 'bmm', inputs: [f([3, 2, 4]), f([3, 4, 5])], fn: (a, b) => a.bmm(b) },
+  { name: 'matmul k=0', inputs: [f([3, 0], 'normal', false), f([0, 2], 'normal', false)], fn: (a, b) => a.matmul(b), noGradcheck: true },
+  // shape and views
+  { name: 'reshape/view/permute', inputs: [f([2, 3, 4])], fn: (x) => [x.reshape([4, 6]), x.permute([2, 0, 1]).reshape([-1]), x.view([6, 4]).t()] },
+  { name: 'narrow/slice/select', inputs: [f([5, 6])], fn: (x) => [x.narrow(1, 1, 3), x.slice(0, 1, 5, 2), x.select(1, -1), x.index(null, [1, 6, 2])] },
+  { name: 'expand/squeeze/unsqueeze/flatten', inputs: [f([3, 1])], fn: (x) => [x.expand([2, 3, 4]), x.squeeze(), x.unsqueeze(0).flatten()] },
+  { name: 'contiguous of transposed', inputs: [f([3, 5])], fn: (x) => x.t().contiguous() },
+  { name: 'cat/stack', inputs: [f([2, 3]), f([4, 3]), f([2, 3])], fn: (a, b, c) => [dl.cat([a, b, c], 0), dl.stack([a, c], 1)] },
+  { name: 'split/chunk', inputs: [f([7, 2])], fn: (x) => [...x.split(3), ...x.chunk(2, 0), ...x.split([1, 6])] },
+  // indexing
+  { name: 'gather', inputs: [f([4, 5]), idx([4, 3], 5)], fn: (x, i) => x.gather(1, i) },
+  { name: 'scatterAdd', inputs: [f([3, 5]), idx([3, 4], 5), f([3, 4])], fn: (x, i, s) => x.scatterAdd(1, i, s) },
+  { name: 'indexSelect', inputs: [f([5, 3]), idx([7], 5)], fn: (x, i) => [x.indexSelect(0, i), x.indexSelect(1, i.remainder(3))] },
+  { name: 'oneHot', inputs: [idx([6], 4)], fn: (i) => dl.oneHot(i, 4), noGradcheck: true },
+  { name: 'sort/argsort/topk', inputs: [f([4, 6])], fn: (x) => [x.sort(1).values, x.sort(1).indices, x.sort(0, true).values, x.argsort(1), x.topk(3, 1).values, x.topk(2, 0, false).indices] },
+  // composites
+  { name: 'mlp step', inputs: [f([8, 6]), f([6, 5]), f([5])], fn: (x, w, b) => x.matmul(w).add(b).relu().square().mean(), noGradcheck: true },
+  { name: 'cross entropy', inputs: [f([6, 4]), idx([6], 4)], fn: (x, y) => x.logSoftmax(1).gather(1, y.unsqueeze(1)).mean().neg() },
+];
