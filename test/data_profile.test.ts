@@ -121,3 +121,9 @@ test('a target mixing numbers and text is an error naming the column', () => {
   const { table } = parseCsv('x,y\n1,2\n2,3\n3,high\n');
   assert.throws(() => profileTable(table, { target: 'y' }), /target "y" mixes numbers and text \(2 numeric, 1 other cells, e\.g\. "high"\)/);
 });
+
+test('top values: most frequent first, ties by smaller value', async () => {
+  const { topNumbers } = await import('../src/data/explore/stats.js');
+  assert.deepEqual(topNumbers(Float64Array.from([1, 2, 2, 3, 3, 4, 4, 4]), 3), [{ value: 4, count: 3 }, { value: 2, count: 2 }, { value: 3, count: 2 }]);
+  assert.deepEqual(topNumbers(new Float64Array(0), 3), []);
+});

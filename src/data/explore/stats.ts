@@ -94,18 +94,23 @@ export function histogram(sorted: Float64Array, bins: number): Histogram {
   return { edges, counts };
 }
 
-/** The `k` most frequent values in ascending `sorted` (ties: smaller value first). */
+/** The `k` most frequent values in ascending `sorted` (ties: smaller value first); one pass, no per-value objects. */
 export function topNumbers(sorted: Float64Array, k: number): TopValue[] {
-  const runs: TopValue[] = [];
+  const vals: number[] = [];
+  const counts: number[] = [];
   let i = 0;
   while (i < sorted.length) {
     let j = i + 1;
     while (j < sorted.length && sorted[j] === sorted[i]) j++;
-    runs.push({ value: sorted[i], count: j - i });
+    const c = j - i;
+    if (counts.length < k || c > counts[counts.length - 1]) {
+      let p = counts.length < k ? counts.length : counts.length - 1;
+      while (p > 0 && counts[p - 1] < c) { if (p < k) { counts[p] = counts[p - 1]; vals[p] = vals[p - 1]; } p--; }
+      counts[p] = c; vals[p] = sorted[i];
+    }
     i = j;
   }
-  runs.sort((a, b) => b.count - a.count || (a.value as number) - (b.value as number));
-  return runs.slice(0, k);
+  return vals.map((value, n) => ({ value, count: counts[n] }));
 }
 
 /** The `k` most frequent strings of a dictionary column (ties: first seen first), with all counts. */
