@@ -121,8 +121,6 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
 
   const int64_t npan = ceil_div(nc, NR);
   const int64_t ncr = npan * NR;
-  float* bpack = tl_pack_b.get(static_cast<size_t>(ncr * K));
-  std::atomic<int>* bstate = tl_b_state.get(static_cast<size_t>(nkb2 * npan));
   const bool shared = threads > 1;
 
   // Thread grid tm x tn: pick the factorisation with the smallest per-thread tile count,
@@ -145,6 +143,12 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
     }
   }
 
+  // When every thread's rows fit one MR panel, each B panel would be packed for a single
+  // use (e.g. M = 1): read B in place instead (needs unit column stride).
+  const bool direct_b = ks.kernel_direct != nullptr && pr.b_cs == 1 && ceil_div(mb, tm) <= 1;
+  float* bpack = direct_b ? nullptr : tl_pack_b.get(static_cast<size_t>(ncr * K));
+  std::atomic<int>* bstate = direct_b ? nullptr : tl_b_state.get(static_cast<size_t>(nkb2 * npan));
+
   auto work = [&](int64_t t) {
     const int64_t ti = t / tn, tj = t % tn;
     int64_t m_beg, m_end, p_beg, p_end;  // rows; panel indices
@@ -154,10 +158,10 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
     const int64_t my_m = m_end - m_beg;
     const int64_t nmb = ceil_div(my_m, ks.mc);
     const int64_t mc_blk = round_up(ceil_div(my_m, nmb), MR);
-    float* apack = tl_pack_a.get(static_cast<size_t>(mc_blk * kc_blk));
     const int64_t my_pan = p_end - p_beg;
     // With a single B panel every A block is used once: read A in place, skip packing it.
-    const bool direct_a = my_pan == 1 && ks.kernel_direct_a != nullptr;
+    const bool direct_a = my_pan == 1 && ks.kernel_direct != nullptr;
+    float* apack = direct_a ? nullptr : tl_pack_a.get(static_cast<size_t>(mc_blk * kc_blk));
     // Threads sharing panels start at different offsets so they pack different panels.
     const int64_t rot = (tm > 1) ? (ti * my_pan) / tm : 0;
 
@@ -165,7 +169,7 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
       const int64_t pc = kb * kc_blk;
       const int64_t kc = std::min(kc_blk, K - pc);
       const bool acc = pr.accumulate || kb > 0;
-      float* bblock = bpack + pc * ncr;
+      float* bblock = direct_b ? nullptr : bpack + pc * ncr;
       for (int64_t ic = m_beg; ic < m_end; ic += mc_blk) {
         const int64_t mc = std::min(mc_blk, m_end - ic);
         // Pack A block: panels of MR rows, k-major inside each panel.
@@ -178,12 +182,14 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
           int64_t pj = p_beg + (q + rot) % my_pan;
           const int64_t jr = pj * NR;
           const int64_t nr = std::min(NR, nc - jr);
-          float* bpan = bblock + jr * kc;
-          std::atomic<int>& st = bstate[kb * npan + pj];
-          if (st.load(std::memory_order_acquire) != kPanelReady) {
+          const float* bsrc = pr.B + pc * pr.b_rs + (j0 + jr) * pr.b_cs;
+          float* bpan = direct_b ? nullptr : bblock + jr * kc;
+          std::atomic<int>* stp = direct_b ? nullptr : &bstate[kb * npan + pj];
+          if (!direct_b && stp->load(std::memory_order_acquire) != kPanelReady) {
+            std::atomic<int>& st = *stp;
             int expect = kPanelFree;
             if (!shared || st.compare_exchange_strong(expect, kPanelPacking, std::memory_order_acq_rel)) {
-              ks.pack_b(kc, pr.B + pc * pr.b_rs + (j0 + jr) * pr.b_cs, pr.b_cs, pr.b_rs, nr, bpan);
+              ks.pack_b(kc, bsrc, pr.b_cs, pr.b_rs, nr, bpan);
               st.store(kPanelReady, std::memory_order_release);
             } else {
               while (st.load(std::memory_order_acquire) != kPanelReady) cpu_relax();
@@ -192,10 +198,12 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
           float* cbase = pr.C + ic * pr.ldc + j0 + jr;
           for (int64_t ir = 0; ir < mc; ir += MR) {
             const int64_t mr = std::min(MR, mc - ir);
-            if (direct_a) {
-              ks.kernel_direct_a(static_cast<int>(mr), static_cast<int>(nr), kc,
-                                 pr.A + (ic + ir) * pr.a_rs + pc * pr.a_cs, pr.a_rs, pr.a_cs,
-                                 bpan, cbase + ir * pr.ldc, pr.ldc, acc);
+            if (direct_a || direct_b) {
+              const float* asrc = direct_a ? pr.A + (ic + ir) * pr.a_rs + pc * pr.a_cs
+                                           : apack + ir * kc;
+              ks.kernel_direct(static_cast<int>(mr), static_cast<int>(nr), kc, asrc, pr.a_rs,
+                               pr.a_cs, direct_a, direct_b ? bsrc : bpan, pr.b_rs, direct_b,
+                               cbase + ir * pr.ldc, pr.ldc, acc);
             } else {
               ks.kernel(static_cast<int>(mr), static_cast<int>(nr), kc, apack + ir * kc, bpan,
                         cbase + ir * pr.ldc, pr.ldc, acc);
@@ -214,7 +222,7 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
 }
 
 // Threshold (flops) below which a product runs on the calling thread only.
-constexpr double kParallelMinFlops = 1.0e6;
+constexpr double kParallelMinFlops = 4.0e5;
 // Budget (floats) for packed B of one N chunk.
 constexpr int64_t kPackBBudget = int64_t(4) << 20;
 

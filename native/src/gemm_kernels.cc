@@ -264,13 +264,16 @@ const KernelSet kAvx2 = {"avx2", k2MR, k2NR, 192, 256, &kernel_avx2, &pack_avx2<
 #endif
 constexpr int k5MR = DLF_GEMM_MR512, k5NV = DLF_GEMM_NV512, k5NR = 16 * k5NV;
 
-// R rows x V zmm vectors; `last` = lane mask of the last vector. DA (direct A): A is read
-// in place with strides (a_rs, a_cs) instead of from a packed panel (used when each A block
-// would be used only once, i.e. N fits one panel, so packing it would be pure overhead).
-template <int R, int V, bool DA>
+// R rows x V zmm vectors; `last` = lane mask of the last vector.
+// DA (direct A): A is read in place, element (i, p) at a[i * a_rs + p * a_cs], instead of from
+// a packed panel; used when each A block would be used only once (N fits one panel).
+// DB (direct B): B is read in place with row stride b_rs and unit column stride; used when
+// each B panel would be used only once (the thread's rows fit one MR panel, e.g. M = 1).
+template <int R, int V, bool DA, bool DB>
 DLF_T512 void k_avx512(int64_t k, const float* __restrict a, int64_t a_rs, int64_t a_cs,
-                       const float* __restrict b, float* __restrict c, int64_t ldc,
-                       unsigned last, bool acc) {
+                       const float* __restrict b, int64_t b_rs, float* __restrict c,
+                       int64_t ldc, unsigned last, bool acc) {
+  const __mmask16 m = static_cast<__mmask16>(last);
   __m512 t[R][V];
 #pragma GCC unroll 16
   for (int r = 0; r < R; r++)
@@ -284,26 +287,7 @@ DLF_T512 void k_avx512(int64_t k, const float* __restrict a, int64_t a_rs, int64
       _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + v * 16), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + V * 16 - 1), _MM_HINT_T0);
   }
-  if (DA) {
-    const float* ap[R];
-#pragma GCC unroll 16
-    for (int r = 0; r < R; r++) ap[r] = a + r * a_rs;
-    int64_t off = 0;
-#pragma GCC unroll 2
-    for (int64_t p = 0; p < k; p++) {
-      __m512 bv[V];
-#pragma GCC unroll 4
-      for (int v = 0; v < V; v++) bv[v] = _mm512_load_ps(b + v * 16);
-#pragma GCC unroll 16
-      for (int r = 0; r < R; r++) {
-        const __m512 ar = _mm512_set1_ps(ap[r][off]);
-#pragma GCC unroll 4
-        for (int v = 0; v < V; v++) t[r][v] = _mm512_fmadd_ps(ar, bv[v], t[r][v]);
-      }
-      off += a_cs;
-      b += k5NR;
-    }
-  } else {
+  if (!DA && !DB) {
 #pragma GCC unroll 4
     for (int64_t p = 0; p < k; p++) {
       __m512 bv[V];
@@ -318,8 +302,33 @@ DLF_T512 void k_avx512(int64_t k, const float* __restrict a, int64_t a_rs, int64
       a += k5MR;
       b += k5NR;
     }
+  } else {
+    const float* ap[R];
+#pragma GCC unroll 16
+    for (int r = 0; r < R; r++) ap[r] = DA ? a + r * a_rs : a + r;
+    const int64_t a_step = DA ? a_cs : k5MR;
+    const int64_t b_step = DB ? b_rs : k5NR;
+    const bool last_full = last == 0xFFFFu;
+    int64_t off = 0;
+#pragma GCC unroll 2
+    for (int64_t p = 0; p < k; p++) {
+      __m512 bv[V];
+#pragma GCC unroll 4
+      for (int v = 0; v < V; v++) {
+        if (!DB) bv[v] = _mm512_load_ps(b + v * 16);
+        else if (v < V - 1 || last_full) bv[v] = _mm512_loadu_ps(b + v * 16);
+        else bv[v] = _mm512_maskz_loadu_ps(m, b + v * 16);  // never reads past column n
+      }
+#pragma GCC unroll 16
+      for (int r = 0; r < R; r++) {
+        const __m512 ar = _mm512_set1_ps(ap[r][off]);
+#pragma GCC unroll 4
+        for (int v = 0; v < V; v++) t[r][v] = _mm512_fmadd_ps(ar, bv[v], t[r][v]);
+      }
+      off += a_step;
+      b += b_step;
+    }
   }
-  const __mmask16 m = static_cast<__mmask16>(last);
 #pragma GCC unroll 16
   for (int r = 0; r < R; r++) {
     float* cr = c + r * ldc;
@@ -337,21 +346,21 @@ DLF_T512 void k_avx512(int64_t k, const float* __restrict a, int64_t a_rs, int64
   }
 }
 
-using K5Fn = void (*)(int64_t, const float*, int64_t, int64_t, const float*, float*, int64_t,
-                      unsigned, bool);
+using K5Fn = void (*)(int64_t, const float*, int64_t, int64_t, const float*, int64_t, float*,
+                      int64_t, unsigned, bool);
 
-template <bool DA, int R, size_t... Vs>
+template <bool DA, bool DB, int R, size_t... Vs>
 constexpr void fill_row5(K5Fn* row, std::index_sequence<Vs...>) {
-  ((row[Vs] = &k_avx512<R, int(Vs) + 1, DA>), ...);
+  ((row[Vs] = &k_avx512<R, int(Vs) + 1, DA, DB>), ...);
 }
-template <bool DA, size_t... Rs>
+template <bool DA, bool DB, size_t... Rs>
 constexpr void fill5(K5Fn (*t)[k5NV], std::index_sequence<Rs...>) {
-  (fill_row5<DA, int(Rs) + 1>(t[Rs], std::make_index_sequence<k5NV>{}), ...);
+  (fill_row5<DA, DB, int(Rs) + 1>(t[Rs], std::make_index_sequence<k5NV>{}), ...);
 }
-template <bool DA>
+template <bool DA, bool DB>
 struct Table5 {
   K5Fn f[k5MR][k5NV];
-  Table5() { fill5<DA>(f, std::make_index_sequence<k5MR>{}); }
+  Table5() { fill5<DA, DB>(f, std::make_index_sequence<k5MR>{}); }
 };
 
 inline unsigned last_mask16(int n, int* nv) {
@@ -363,26 +372,37 @@ inline unsigned last_mask16(int n, int* nv) {
 void kernel_avx512(int m, int n, int64_t k, const float* a, const float* b, float* c,
                    int64_t ldc, bool acc) {
   if (m == k5MR && n == k5NR) {
-    k_avx512<k5MR, k5NV, false>(k, a, 1, k5MR, b, c, ldc, 0xFFFFu, acc);
+    k_avx512<k5MR, k5NV, false, false>(k, a, 1, k5MR, b, k5NR, c, ldc, 0xFFFFu, acc);
     return;
   }
-  static const Table5<false> table;
+  static const Table5<false, false> table;
   int nv;
   const unsigned mask = last_mask16(n, &nv);
-  table.f[m - 1][nv - 1](k, a, 1, k5MR, b, c, ldc, mask, acc);
+  table.f[m - 1][nv - 1](k, a, 1, k5MR, b, k5NR, c, ldc, mask, acc);
 }
 
-void kernel_avx512_direct_a(int m, int n, int64_t k, const float* a, int64_t a_rs, int64_t a_cs,
-                            const float* b, float* c, int64_t ldc, bool acc) {
-  static const Table5<true> table;
+void kernel_avx512_direct(int m, int n, int64_t k, const float* a, int64_t a_rs, int64_t a_cs,
+                          bool direct_a, const float* b, int64_t b_rs, bool direct_b, float* c,
+                          int64_t ldc, bool acc) {
+  static const Table5<true, false> t_a;
+  static const Table5<false, true> t_b;
+  static const Table5<true, true> t_ab;
   int nv;
   const unsigned mask = last_mask16(n, &nv);
-  table.f[m - 1][nv - 1](k, a, a_rs, a_cs, b, c, ldc, mask, acc);
+  K5Fn f;
+  if (direct_a && direct_b) f = t_ab.f[m - 1][nv - 1];
+  else if (direct_a) f = t_a.f[m - 1][nv - 1];
+  else if (direct_b) f = t_b.f[m - 1][nv - 1];
+  else {
+    kernel_avx512(m, n, k, a, b, c, ldc, acc);
+    return;
+  }
+  f(k, a, a_rs, a_cs, b, b_rs, c, ldc, mask, acc);
 }
 
 const KernelSet kAvx512 = {"avx512",          k5MR,           k5NR,
                            DLF_GEMM_MC512,    DLF_GEMM_KC512, &kernel_avx512,
-                           &pack_avx2<k5MR>,  &pack_avx2<k5NR>, &kernel_avx512_direct_a};
+                           &pack_avx2<k5MR>,  &pack_avx2<k5NR>, &kernel_avx512_direct};
 
 bool has_avx2() {
   __builtin_cpu_init();

@@ -16,9 +16,12 @@ using PackFn = void (*)(int64_t k, const float* src, int64_t s_i, int64_t s_p, i
 using KernelFn = void (*)(int m, int n, int64_t k, const float* a, const float* b, float* c,
                           int64_t ldc, bool acc);
 
-// Same with A read in place (element (i, p) at a[i * a_rs + p * a_cs]) instead of packed.
-using KernelDirectAFn = void (*)(int m, int n, int64_t k, const float* a, int64_t a_rs,
-                                 int64_t a_cs, const float* b, float* c, int64_t ldc, bool acc);
+// Same, reading operands in place instead of packed: when direct_a, element (i, p) of A is
+// at a[i * a_rs + p * a_cs]; when direct_b, element (p, j) of B is at b[p * b_rs + j]
+// (unit column stride required). Operands not marked direct are packed panels as above.
+using KernelDirectFn = void (*)(int m, int n, int64_t k, const float* a, int64_t a_rs,
+                                int64_t a_cs, bool direct_a, const float* b, int64_t b_rs,
+                                bool direct_b, float* c, int64_t ldc, bool acc);
 
 struct KernelSet {
   const char* name;
@@ -27,7 +30,8 @@ struct KernelSet {
   KernelFn kernel;
   PackFn pack_a;      // W = mr
   PackFn pack_b;      // W = nr
-  KernelDirectAFn kernel_direct_a;  // optional (nullptr): used when N fits one panel
+  KernelDirectFn kernel_direct;  // optional (nullptr): used when an operand would be packed
+                                 // for a single use (N fits one panel, or M one MR panel)
 };
 
 // The kernel set for this CPU (from CPU feature flags, chosen once), or the one forced by
