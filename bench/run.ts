@@ -1,0 +1,21 @@
+/**
+ * `npm run bench [-- name ...]`: the side-by-side benchmarks named in the issues. Each prints
+ * dlflow's figure, its reference measured in the same run, and their ratio.
+ */
+import { benchDispatch } from './dispatch.js';
+import { benchMatmul } from './matmul.js';
+import * as dl from '../src/index.js';
+
+const BENCHES: Record<string, () => void | Promise<void>> = {
+  matmul: () => benchMatmul([dl.getNumThreads(), 1]),
+  dispatch: benchDispatch,
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in BENCHES));
+if (unknown.length > 0) {
+  console.error(`bench: unknown benchmark ${unknown.join(', ')}; available: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+console.log(`dlflow bench on ${process.platform}/${process.arch}, node ${process.version}, threads ${dl.getNumThreads()}`);
+for (const name of requested.length > 0 ? requested : Object.keys(BENCHES)) await BENCHES[name]();
