@@ -13,7 +13,7 @@
 // one thread ends up running every task). Packing absorbs any strides (transposes).
 //
 // Microkernels (chosen once at run time from CPU feature flags) live in gemm_kernels.h/.cc:
-// AVX-512 (8 x 48), AVX2+FMA (6 x 16) and portable C++ (4 x 16).
+// AVX-512 (8 x 48), AVX2+FMA (6 x 16) and portable C++ (4 x 8).
 #include "gemm.h"
 
 #include <algorithm>

@@ -22,7 +22,7 @@ namespace {
 
 // ============================== portable C++ =================================================
 // Plain loops the compiler vectorises for the baseline ISA (SSE2 on x86-64).
-constexpr int kPortMR = 4, kPortNR = 16;
+constexpr int kPortMR = 4, kPortNR = 8;  // 4 x 8 keeps the accumulators in 8 SSE registers
 
 template <int W>
 void pack_portable(int64_t k, const float* src, int64_t s_i, int64_t s_p, int64_t n_i,
