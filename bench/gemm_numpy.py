@@ -11,8 +11,9 @@ import subprocess
 import sys
 import time
 
-# (name, M, N, K, transA, transB): C(MxN) = op(A) . op(B); trans means the operand is a
-# transposed view of a row-major array (what the MLP backward pass uses).
+# (name, M, N, K, transA, transB[, batch]): C(MxN) = op(A) . op(B); trans means the operand is
+# a transposed view of a row-major array (what the MLP backward pass uses); batch > 1 is a
+# stacked matmul of contiguous (batch, M, K) x (batch, K, N) arrays.
 SHAPES = [
     ("sq256", 256, 256, 256, False, False),
     ("sq512", 512, 512, 512, False, False),
@@ -27,6 +28,9 @@ SHAPES = [
     ("L3.fwd X.W", 128, 10, 128, False, False),
     ("L3.gW Xt.G", 128, 10, 128, True, False),
     ("L3.gX G.Wt", 128, 128, 10, False, True),
+    ("bmm64x64^3", 64, 64, 64, False, False, 64),
+    ("bmm16x128^3", 128, 128, 128, False, False, 16),
+    ("bmm4x256^3", 256, 256, 256, False, False, 4),
 ]
 
 
@@ -34,13 +38,19 @@ def measure():
     import numpy as np
 
     rng = np.random.default_rng(0)
-    for name, m, n, k, ta, tb in SHAPES:
-        a = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
-        b = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
-        A = a.T if ta else a
-        B = b.T if tb else b
-        out = np.empty((m, n), dtype=np.float32)
-        flops = 2.0 * m * n * k
+    for name, m, n, k, ta, tb, *rest in SHAPES:
+        batch = rest[0] if rest else 1
+        if batch > 1:
+            A = rng.standard_normal((batch, m, k), dtype=np.float32)
+            B = rng.standard_normal((batch, k, n), dtype=np.float32)
+            out = np.empty((batch, m, n), dtype=np.float32)
+        else:
+            a = rng.standard_normal((k, m) if ta else (m, k), dtype=np.float32)
+            b = rng.standard_normal((n, k) if tb else (k, n), dtype=np.float32)
+            A = a.T if ta else a
+            B = b.T if tb else b
+            out = np.empty((m, n), dtype=np.float32)
+        flops = 2.0 * batch * m * n * k
         for _ in range(3):
             np.matmul(A, B, out=out)
         best = float("inf")

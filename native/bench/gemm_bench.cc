@@ -117,6 +117,23 @@ void check_case(int64_t batch, int64_t M, int64_t N, int64_t K, int la, int lb, 
   }
 }
 
+// sgemm called from inside a parallel region (runs serially there) must still be right.
+int check_nested() {
+  const int64_t M = 150, N = 130, K = 300;
+  std::vector<float> A(M * K), B(K * N), C1(4 * M * N), C2(4 * M * N);
+  for (auto& x : A) x = frand();
+  for (auto& x : B) x = frand();
+  for (int t = 0; t < 4; t++)
+    sgemm(M, N, K, A.data(), K, 1, B.data(), 1, K, C1.data() + t * M * N, N, false);
+  dlflow::parallel_tasks(4, [&](int64_t t) {
+    sgemm(M, N, K, A.data(), K, 1, B.data(), 1, K, C2.data() + t * M * N, N, false);
+  });
+  int bad = 0;
+  for (size_t i = 0; i < C1.size(); i++)
+    if (!(std::fabs(C1[i] - C2[i]) <= 1e-5f * (1.0f + std::fabs(C1[i])))) bad++;
+  return bad ? 1 : 0;
+}
+
 int run_checks() {
   const char* sets[] = {"avx512", "avx2", "portable"};
   const int64_t edge[] = {1, 2, 3, 5, 7, 8, 9, 13, 15, 16, 17, 31, 33, 47, 48, 49, 63, 64, 65, 97, 130, 200};
@@ -157,6 +174,11 @@ int run_checks() {
                    it % 3 == 2);
         cases++;
       }
+      if (check_nested()) {
+        std::printf("FAIL nested sgemm inside parallel_tasks\n");
+        g_failures++;
+      }
+      cases++;
       check_case(3, 200, 150, 300, 0, 1, true, false, true);
       check_case(16, 64, 64, 64, 1, 0, false, true, false);
       cases += 2;
@@ -172,7 +194,8 @@ int run_checks() {
 struct Shape {
   const char* name;
   int64_t M, N, K;
-  bool ta, tb;  // operand is a transposed view of a row-major array
+  bool ta, tb;        // operand is a transposed view of a row-major array
+  int64_t batch = 1;  // > 1: sgemm_batched over contiguous stacks of A, B and C
 };
 
 // Same list as bench/gemm_numpy.py.
@@ -184,6 +207,9 @@ const Shape kShapes[] = {
     {"L2.gW Xt.G", 256, 128, 128, true, false},  {"L2.gX G.Wt", 128, 256, 128, false, true},
     {"L3.fwd X.W", 128, 10, 128, false, false},  {"L3.gW Xt.G", 128, 10, 128, true, false},
     {"L3.gX G.Wt", 128, 128, 10, false, true},
+    {"bmm64x64^3", 64, 64, 64, false, false, 64},
+    {"bmm16x128^3", 128, 128, 128, false, false, 16},
+    {"bmm4x256^3", 256, 256, 256, false, false, 4},
 };
 
 // Benchmark operands: 2 MiB aligned + MADV_HUGEPAGE when large, like NumPy's allocator
@@ -203,14 +229,18 @@ struct BenchArray {
 };
 
 double bench_shape(const Shape& s, int reps) {
-  BenchArray A(s.M * s.K), B(s.K * s.N), C(s.M * s.N);
+  BenchArray A(s.batch * s.M * s.K), B(s.batch * s.K * s.N), C(s.batch * s.M * s.N);
   for (auto& x : A) x = frand();
   for (auto& x : B) x = frand();
   // Row-major storage of A (M x K) or of A^T (K x M) when ta, likewise B.
   int64_t a_rs = s.ta ? 1 : s.K, a_cs = s.ta ? s.M : 1;
   int64_t b_rs = s.tb ? 1 : s.N, b_cs = s.tb ? s.K : 1;
   auto run = [&] {
-    sgemm(s.M, s.N, s.K, A.data(), a_rs, a_cs, B.data(), b_rs, b_cs, C.data(), s.N, false);
+    if (s.batch == 1)
+      sgemm(s.M, s.N, s.K, A.data(), a_rs, a_cs, B.data(), b_rs, b_cs, C.data(), s.N, false);
+    else
+      sgemm_batched(s.batch, s.M, s.N, s.K, A.data(), s.M * s.K, a_rs, a_cs, B.data(), s.K * s.N,
+                    b_rs, b_cs, C.data(), s.M * s.N, s.N, false);
   };
   for (int i = 0; i < 3; i++) run();
   double best = 1e30;
@@ -225,7 +255,7 @@ double bench_shape(const Shape& s, int reps) {
     } while (el < 0.1 || it < 3);
     best = std::min(best, el / it);
   }
-  return 2.0 * s.M * s.N * s.K / best / 1e9;
+  return 2.0 * s.batch * s.M * s.N * s.K / best / 1e9;
 }
 
 void run_bench(int reps, const std::vector<int>& threads, const std::string& filter) {

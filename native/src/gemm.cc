@@ -109,6 +109,12 @@ inline void split_range(int64_t n, int64_t unit, int64_t parts, int64_t idx, int
   *e = std::min(n, ue * unit);
 }
 
+#ifndef DLF_GEMM_DIRECT_MAX
+#define DLF_GEMM_DIRECT_MAX 40000
+#endif
+// Operands up to this many floats (both A and B) are read in place, without packing.
+constexpr int64_t kDirectMaxFloats = DLF_GEMM_DIRECT_MAX;
+
 // Runs one N chunk [j0, j0+nc) of the product with `threads` threads (1 = inline).
 void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, int threads) {
   const int64_t MR = ks.mr, NR = ks.nr;
@@ -145,7 +151,11 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
 
   // When every thread's rows fit one MR panel, each B panel would be packed for a single
   // use (e.g. M = 1): read B in place instead (needs unit column stride).
-  const bool direct_b = ks.kernel_direct != nullptr && pr.b_cs == 1 && ceil_div(mb, tm) <= 1;
+  // Small operands that sit in L1/L2 anyway are not worth packing at all (with a single
+  // B panel, packing it is cheap and the aligned panel beats masked in-place loads).
+  const bool small = ks.kernel_direct != nullptr && pr.b_cs == 1 && npan > 1 &&
+                     K * nc <= kDirectMaxFloats && M * K <= kDirectMaxFloats;
+  const bool direct_b = small || (ks.kernel_direct != nullptr && pr.b_cs == 1 && ceil_div(mb, tm) <= 1);
   float* bpack = direct_b ? nullptr : tl_pack_b.get(static_cast<size_t>(ncr * K));
   std::atomic<int>* bstate = direct_b ? nullptr : tl_b_state.get(static_cast<size_t>(nkb2 * npan));
 
@@ -160,7 +170,7 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
     const int64_t mc_blk = round_up(ceil_div(my_m, nmb), MR);
     const int64_t my_pan = p_end - p_beg;
     // With a single B panel every A block is used once: read A in place, skip packing it.
-    const bool direct_a = my_pan == 1 && ks.kernel_direct != nullptr;
+    const bool direct_a = small || (my_pan == 1 && ks.kernel_direct != nullptr);
     float* apack = direct_a ? nullptr : tl_pack_a.get(static_cast<size_t>(mc_blk * kc_blk));
     // Threads sharing panels start at different offsets so they pack different panels.
     const int64_t rot = (tm > 1) ? (ti * my_pan) / tm : 0;
