@@ -180,29 +180,59 @@ DLF_T256 void pack_avx2(int64_t k, const float* src, int64_t s_i, int64_t s_p, i
 constexpr int k2MR = 6, k2NV = 2, k2NR = 8 * k2NV;
 
 // R rows x V ymm vectors; `last` = valid columns in the last vector (1..8).
-template <int R, int V>
-DLF_T256 void k_avx2(int64_t k, const float* __restrict a, const float* __restrict b,
-                     float* __restrict c, int64_t ldc, int last, bool acc) {
+// DA / DB: read A / B in place instead of packed (see the AVX-512 kernel below).
+template <int R, int V, bool DA, bool DB>
+DLF_T256 void k_avx2(int64_t k, const float* __restrict a, int64_t a_rs, int64_t a_cs,
+                     const float* __restrict b, int64_t b_rs, float* __restrict c, int64_t ldc,
+                     int last, bool acc) {
+  const __m256i m = lane_mask(last);
   __m256 t[R][V];
 #pragma GCC unroll 8
   for (int r = 0; r < R; r++)
 #pragma GCC unroll 4
     for (int v = 0; v < V; v++) t[r][v] = _mm256_setzero_ps();
+  if (!DA && !DB) {
 #pragma GCC unroll 2
-  for (int64_t p = 0; p < k; p++) {
-    __m256 bv[V];
+    for (int64_t p = 0; p < k; p++) {
+      __m256 bv[V];
 #pragma GCC unroll 4
-    for (int v = 0; v < V; v++) bv[v] = _mm256_load_ps(b + v * 8);
+      for (int v = 0; v < V; v++) bv[v] = _mm256_load_ps(b + v * 8);
 #pragma GCC unroll 8
-    for (int r = 0; r < R; r++) {
-      const __m256 ar = _mm256_broadcast_ss(a + r);
+      for (int r = 0; r < R; r++) {
+        const __m256 ar = _mm256_broadcast_ss(a + r);
 #pragma GCC unroll 4
-      for (int v = 0; v < V; v++) t[r][v] = _mm256_fmadd_ps(ar, bv[v], t[r][v]);
+        for (int v = 0; v < V; v++) t[r][v] = _mm256_fmadd_ps(ar, bv[v], t[r][v]);
+      }
+      a += k2MR;
+      b += k2NR;
     }
-    a += k2MR;
-    b += k2NR;
+  } else {
+    const float* ap[R];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) ap[r] = DA ? a + r * a_rs : a + r;
+    const int64_t a_step = DA ? a_cs : k2MR;
+    const int64_t b_step = DB ? b_rs : k2NR;
+    const bool last_full = last == 8;
+    int64_t off = 0;
+#pragma GCC unroll 2
+    for (int64_t p = 0; p < k; p++) {
+      __m256 bv[V];
+#pragma GCC unroll 4
+      for (int v = 0; v < V; v++) {
+        if (!DB) bv[v] = _mm256_load_ps(b + v * 8);
+        else if (v < V - 1 || last_full) bv[v] = _mm256_loadu_ps(b + v * 8);
+        else bv[v] = _mm256_maskload_ps(b + v * 8, m);  // never reads past column n
+      }
+#pragma GCC unroll 8
+      for (int r = 0; r < R; r++) {
+        const __m256 ar = _mm256_broadcast_ss(ap[r] + off);
+#pragma GCC unroll 4
+        for (int v = 0; v < V; v++) t[r][v] = _mm256_fmadd_ps(ar, bv[v], t[r][v]);
+      }
+      off += a_step;
+      b += b_step;
+    }
   }
-  const __m256i m = lane_mask(last);
 #pragma GCC unroll 8
   for (int r = 0; r < R; r++) {
     float* cr = c + r * ldc;
@@ -220,34 +250,54 @@ DLF_T256 void k_avx2(int64_t k, const float* __restrict a, const float* __restri
   }
 }
 
-using K2Fn = void (*)(int64_t, const float*, const float*, float*, int64_t, int, bool);
+using K2Fn = void (*)(int64_t, const float*, int64_t, int64_t, const float*, int64_t, float*,
+                      int64_t, int, bool);
 
-template <int R, size_t... Vs>
+template <bool DA, bool DB, int R, size_t... Vs>
 constexpr void fill_row2(K2Fn* row, std::index_sequence<Vs...>) {
-  ((row[Vs] = &k_avx2<R, int(Vs) + 1>), ...);
+  ((row[Vs] = &k_avx2<R, int(Vs) + 1, DA, DB>), ...);
 }
-template <size_t... Rs>
+template <bool DA, bool DB, size_t... Rs>
 constexpr void fill2(K2Fn (*t)[k2NV], std::index_sequence<Rs...>) {
-  (fill_row2<int(Rs) + 1>(t[Rs], std::make_index_sequence<k2NV>{}), ...);
+  (fill_row2<DA, DB, int(Rs) + 1>(t[Rs], std::make_index_sequence<k2NV>{}), ...);
 }
+template <bool DA, bool DB>
 struct Table2 {
   K2Fn f[k2MR][k2NV];
-  Table2() { fill2(f, std::make_index_sequence<k2MR>{}); }
+  Table2() { fill2<DA, DB>(f, std::make_index_sequence<k2MR>{}); }
 };
 
 void kernel_avx2(int m, int n, int64_t k, const float* a, const float* b, float* c, int64_t ldc,
                  bool acc) {
   if (m == k2MR && n == k2NR) {
-    k_avx2<k2MR, k2NV>(k, a, b, c, ldc, 8, acc);
+    k_avx2<k2MR, k2NV, false, false>(k, a, 1, k2MR, b, k2NR, c, ldc, 8, acc);
     return;
   }
-  static const Table2 table;
+  static const Table2<false, false> table;
   const int nv = (n + 7) / 8;
-  table.f[m - 1][nv - 1](k, a, b, c, ldc, n - (nv - 1) * 8, acc);
+  table.f[m - 1][nv - 1](k, a, 1, k2MR, b, k2NR, c, ldc, n - (nv - 1) * 8, acc);
+}
+
+void kernel_avx2_direct(int m, int n, int64_t k, const float* a, int64_t a_rs, int64_t a_cs,
+                        bool direct_a, const float* b, int64_t b_rs, bool direct_b, float* c,
+                        int64_t ldc, bool acc) {
+  static const Table2<true, false> t_a;
+  static const Table2<false, true> t_b;
+  static const Table2<true, true> t_ab;
+  const int nv = (n + 7) / 8;
+  K2Fn f;
+  if (direct_a && direct_b) f = t_ab.f[m - 1][nv - 1];
+  else if (direct_a) f = t_a.f[m - 1][nv - 1];
+  else if (direct_b) f = t_b.f[m - 1][nv - 1];
+  else {
+    kernel_avx2(m, n, k, a, b, c, ldc, acc);
+    return;
+  }
+  f(k, a, a_rs, a_cs, b, b_rs, c, ldc, n - (nv - 1) * 8, acc);
 }
 
 const KernelSet kAvx2 = {"avx2", k2MR, k2NR, 192, 256, &kernel_avx2, &pack_avx2<k2MR>,
-                         &pack_avx2<k2NR>, nullptr};
+                         &pack_avx2<k2NR>, &kernel_avx2_direct};
 
 // ============================== AVX-512: MR x (16 * NV) ======================================
 #ifndef DLF_GEMM_MR512
