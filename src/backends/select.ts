@@ -36,8 +36,8 @@ export function getBackend(): Backend {
   if (cpu !== null) {
     current = cpu;
   } else {
-    process.emitWarning(`dlflow: the native CPU backend is not built (${cpuLoadError}); ` +
-      'falling back to the slow TypeScript reference backend. Run `npm run build:native` to build it.', 'DlflowWarning');
+    process.emitWarning(`dlflow: the native CPU backend is unavailable (${cpuLoadError}); ` +
+      'falling back to the slow TypeScript reference backend.', 'DlflowWarning');
     current = instantiate('reference')!;
   }
   return current;
