@@ -81,3 +81,29 @@ for (const backend of backends()) {
     }));
   });
 }
+
+describe('garbage collection safety net', () => {
+  it('frees the buffers of tensors that were never disposed once they are collected', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collect = async (): Promise<void> => {
+      for (let i = 0; i < 5; i++) {
+        gc();
+        await new Promise((resolve) => setImmediate(resolve)); // let finalizers run
+      }
+    };
+    await collect();
+    const before = dl.memory();
+    (() => {
+      for (let i = 0; i < 200; i++) dl.ones([256]).mul(2).add(1); // never disposed
+    })();
+    assert.ok(dl.memory().numBuffers >= before.numBuffers + 200, 'the forgotten tensors are live before collection');
+    await collect();
+    const after = dl.memory();
+    assert.equal(after.numBuffers, before.numBuffers, 'buffers reclaimed by the finalizer');
+    assert.equal(after.numBytes, before.numBytes);
+    assert.equal(after.numTensors, before.numTensors);
+  });
+});
