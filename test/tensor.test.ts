@@ -64,7 +64,7 @@ for (const backend of backends()) {
       dl.noGrad(() => x.select(0, 0).fill_(-1));
       assert.deepEqual(x.select(0, 0).toArray(), [-1, -1, -1, -1], 'writes through a view reach the base');
       assert.throws(() => t.view([12]), /view: size \[12\] is not compatible.*use reshape/);
-      assert.deepEqual(t.reshape([12]).toArray().slice(0, 3), [-1, 4, 8]);
+      assert.deepEqual((t.reshape([12]).toArray() as number[]).slice(0, 3), [-1, 4, 8]);
       assert.deepEqual(x.flatten().shape, [12]);
       assert.deepEqual(x.unflatten(1, [2, -1]).shape, [3, 2, 2]);
       assert.deepEqual(x.permute(1, 0).shape, [4, 3]);
