@@ -32,3 +32,6 @@ export type { ValuesIndices } from './ops/reduce.js';
 export * from './ops/functional.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad_mode.js';
 export * as autograd from './autograd/index.js';
+export * as optim from './optim/index.js';
+export { save, load, loadMetadata, serializeSafetensors, parseSafetensors } from './io/safetensors.js';
+export type { TensorDict, SafetensorsContents } from './io/safetensors.js';

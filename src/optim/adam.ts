@@ -1,0 +1,97 @@
+/** Adam and AdamW: adaptive moment estimation, with coupled or decoupled weight decay. */
+import type { Tensor } from '../core/tensor.js';
+import { fusedOptimizerStep } from './fused_step.js';
+import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { checkBetas, checkNonNegative } from './validate.js';
+
+export interface AdamOptions {
+  /** Learning rate γ (default 1e-3). */
+  lr: number;
+  /** Coefficients (β1, β2) of the running averages of the gradient and its square (default [0.9, 0.999]). */
+  betas: [number, number];
+  /** Term ε added to the denominator (default 1e-8). */
+  eps: number;
+  /** Weight decay λ (Adam: L2 penalty, default 0; AdamW: decoupled, default 1e-2). */
+  weightDecay: number;
+  /** Use the AMSGrad variant (default false). */
+  amsgrad: boolean;
+  /** Maximize the objective instead of minimizing (default false). */
+  maximize: boolean;
+}
+
+type AdamState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_avg_sq?: Tensor };
+
+/** Shared update of Adam and AdamW; `decoupled` selects AdamW's weight decay. */
+abstract class AdamBase extends Optimizer<AdamOptions> {
+  protected abstract readonly decoupled: boolean;
+
+  constructor(name: string, params: ParamsInput<AdamOptions>, defaults: AdamOptions) {
+    checkNonNegative(name, 'learning rate', defaults.lr);
+    checkNonNegative(name, 'epsilon value', defaults.eps);
+    checkBetas(name, defaults.betas);
+    checkNonNegative(name, 'weight_decay value', defaults.weightDecay);
+    super(params, defaults);
+  }
+
+  protected updateGroup(group: ParamGroup<AdamOptions>): void {
+    const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
+    for (const p of group.params) {
+      const grad = p.grad;
+      if (grad === null) continue;
+      const s = this.stateOf<AdamState>(p, () => ({
+        step: 0, exp_avg: this.buffer(p), exp_avg_sq: this.buffer(p),
+        ...(amsgrad ? { max_exp_avg_sq: this.buffer(p) } : {}),
+      }));
+      s.step += 1;
+      const stepSize = lr / (1 - beta1 ** s.step);
+      const bc2Sqrt = Math.sqrt(1 - beta2 ** s.step);
+      const buffers = [s.exp_avg, s.exp_avg_sq];
+      if (amsgrad) {
+        if (s.max_exp_avg_sq === undefined) throw new Error(`${this.constructor.name}: amsgrad was turned on after the first step; state has no max_exp_avg_sq`);
+        buffers.push(s.max_exp_avg_sq);
+      }
+      const coupledDecay = this.decoupled ? 0 : weightDecay;
+      const paramDecay = this.decoupled ? 1 - lr * weightDecay : 1;
+      fusedOptimizerStep('adam', p, grad, buffers,
+        [beta1, beta2, eps, coupledDecay, maximize ? 1 : 0, stepSize, bc2Sqrt, paramDecay]);
+    }
+  }
+}
+
+/**
+ * Adam, as `torch.optim.Adam`. For each parameter θ with gradient g at step t:
+ * ```
+ * if maximize: g ← −g
+ * if λ ≠ 0:   g ← g + λθ
+ * m ← β1·m + (1 − β1)·g
+ * v ← β2·v + (1 − β2)·g²
+ * if amsgrad: v̂ ← max(v̂, v), else v̂ ← v
+ * θ ← θ − (γ / (1 − β1ᵗ)) · m / (√v̂ / √(1 − β2ᵗ) + ε)
+ * ```
+ * State: `step`, `exp_avg` (m), `exp_avg_sq` (v), `max_exp_avg_sq` (v̂, with amsgrad).
+ *
+ * @example
+ * const opt = new dl.optim.Adam(model.parameters(), { lr: 1e-3 });
+ * opt.zeroGrad(); lossFn.forward(model.forward(x), y).backward(); opt.step();
+ */
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super('Adam', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+  }
+}
+
+/**
+ * AdamW, as `torch.optim.AdamW`: Adam with decoupled weight decay. At each step, before the
+ * Adam update (which then uses g without the L2 term): `θ ← θ · (1 − γλ)`.
+ * Default weight decay λ = 1e-2. State as Adam's.
+ *
+ * @example
+ * const opt = new dl.optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super('AdamW', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options });
+  }
+}
