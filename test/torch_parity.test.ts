@@ -63,12 +63,12 @@ const CASES: Record<string, Fn | Case> = {
   add_bcast_0d: (a, b) => a.add(b),
   add_scalar: (a) => a.add(2.5),
   // dlflow has no scalar-first add/sub in its public API (dl.add/dl.sub take a tensor first): 2.5 + a is a.add(2.5)
-  add_scalar_left: (a) => a.add(2.5),
+  add_scalar_left: (a) => dl.add(2.5, a),
   add_alpha: (a, b) => a.add(b, 2.0),
   sub: (a, b) => a.sub(b),
   sub_bcast_315_41: (a, b) => a.sub(b),
   sub_scalar: (a) => a.sub(1.25),
-  sub_scalar_left: (a) => a.neg().add(1.25),
+  sub_scalar_left: (a) => dl.sub(1.25, a),
   sub_alpha: (a, b) => a.sub(b, 0.5),
   mul: (a, b) => a.mul(b),
   mul_bcast_315_41: (a, b) => a.mul(b),
@@ -306,11 +306,8 @@ const CASES: Record<string, Fn | Case> = {
   clamp_at_bounds: (a) => a.clamp(-0.5, 0.5),
   nan_propagation: (a, b) => dl.stack([a.maximum(b), a.minimum(b), a.relu(), a.clamp(-1.0, 1.0), a.add(b)]),
   div_by_zero: (a, b) => a.div(b),
-  pow_edge: {
-    fn: (a, b) => a.pow(b),
-    // torch: d(a^b)/da is 0 where b == 0 (a^0 is constant); dlflow computes 0 · 0^-1 = 0 · inf = NaN at a = 0, b = 0
-    todo: 'dlflow bug: pow(tensor, tensor) gradient w.r.t. the base is NaN at base 0, exponent 0 (torch: 0)',
-  },
+  // d(a^b)/da is 0 where b == 0 (a^0 is constant), also at a = 0
+  pow_edge: (a, b) => a.pow(b),
   pow_scalar_at_zero: (a) => dl.stack([a.pow(2), a.pow(0), a.pow(1)]),
   max_dim_nan: (a) => a.max(1),
   argmax_nan: (a) => a.argmax(1),
@@ -360,10 +357,7 @@ const CASES: Record<string, Fn | Case> = {
   max_int_dim: (a) => a.max(1),
   sort_int: (a) => a.sort(1),
   where_int: (c, a, b) => dl.where(c, a, b),
-  add_bool: {
-    fn: (a, b) => a.add(b),
-    todo: 'dlflow bug: bool + bool gives int64 (true + true = 2); torch keeps bool (logical or)',
-  },
+  add_bool: (a, b) => a.add(b),
 
   // -- non-contiguous inputs to reductions, softmax, index and sort ops
   max_dim_transposed: (a) => a.t().max(1),

@@ -70,7 +70,8 @@ const BINARY_GRADS: { readonly [O in BinaryOp]: BinaryGrad | null } = {
   mul: (g, a, b) => [g.mul(b), g.mul(a)],
   div: (g, a, b) => [g.div(b), g.mul(a).div(b.square()).neg()],
   pow: (g, a, b, out) => [
-    g.mul(b).mul(a.pow(b.sub(1))),
+    // d/da a^b = b a^(b-1), taken as 0 where b = 0 (so 0^0 gives 0, not 0·∞, as in PyTorch)
+    g.mul(where(b.eq(0), 0, b.mul(a.pow(b.sub(1))))),
     // d/db a^b = a^b ln a, taken as 0 where a = 0 and b >= 0 (PyTorch's convention)
     g.mul(out).mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, a.log())),
   ],
@@ -119,6 +120,14 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   });
 }
 
+/**
+ * Arithmetic on two bool tensors stays bool in PyTorch: + is logical or, * logical and,
+ * max/min are or/and; subtraction is refused.
+ */
+const BOOL_ARITHMETIC: Partial<Record<BinaryOp, BinaryOp>> = {
+  add: 'logicalOr', mul: 'logicalAnd', maximum: 'logicalOr', minimum: 'logicalAnd',
+};
+
 /** The dtype a binary op computes in, and its output dtype. */
 function binaryTypes(op: BinaryOp, a: DType, b: DType): { compute: DType; out: DType } {
   let compute = promoteTypes(a, b);
@@ -139,6 +148,13 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tens
   if (typeof a === 'number') return binaryScalar(op, b, a, true);
   a.assertAlive();
   b.assertAlive();
+  if (a.dtype === 'bool' && b.dtype === 'bool') {
+    const logical = BOOL_ARITHMETIC[op];
+    if (logical !== undefined) return binary(logical, a, b);
+    if (op === 'sub') {
+      throw new TypeError('sub: subtraction of two bool tensors is not supported; use logicalXor or logicalNot instead');
+    }
+  }
   const backend = commonBackend(op, a, b);
   const shape = broadcastShapes(a.shape, b.shape, op);
   const { compute, out: outDType } = binaryTypes(op, a.dtype, b.dtype);

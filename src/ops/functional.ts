@@ -9,8 +9,12 @@ import * as ew from './elementwise.js';
 const binaryFn = (op: BinaryOp) => (a: TensorOrScalar, b: TensorOrScalar): Tensor => ew.binary(op, a, b);
 const unaryFn = (op: UnaryOp) => (x: Tensor): Tensor => ew.unary(op, x);
 
-export const add = (a: Tensor, b: TensorOrScalar, alpha = 1): Tensor => ew.add(a, b, alpha);
-export const sub = (a: Tensor, b: TensorOrScalar, alpha = 1): Tensor => ew.sub(a, b, alpha);
+/** a + alpha·b; either operand may be a number. */
+export const add = (a: TensorOrScalar, b: TensorOrScalar, alpha = 1): Tensor =>
+  typeof a === 'number' ? ew.binary('add', a, typeof b === 'number' ? b * alpha : ew.binary('mul', b, alpha)) : ew.add(a, b, alpha);
+/** a - alpha·b; either operand may be a number. */
+export const sub = (a: TensorOrScalar, b: TensorOrScalar, alpha = 1): Tensor =>
+  typeof a === 'number' ? ew.binary('sub', a, typeof b === 'number' ? b * alpha : ew.binary('mul', b, alpha)) : ew.sub(a, b, alpha);
 export const mul = binaryFn('mul');
 export const div = binaryFn('div');
 export const pow = binaryFn('pow');
