@@ -142,6 +142,7 @@ bool dispatch(ArgReader& r, int64_t kind, int sub) {
     case kIndexSelect: return run_index_select(r);
     case kIndexAdd: return run_index_add(r);
     case kSort: return run_sort(r);
+    case kOptimizerStep: return run_optimizer_step(r, sub);
     default: throw std::runtime_error("run: unknown op kind code " + std::to_string(kind));
   }
 }

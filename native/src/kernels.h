@@ -19,6 +19,7 @@
 //   indexSelect   x, index, out, dim
 //   indexAdd      out, index, src, dim
 //   sort          x, values, indices, dim, descending
+//   optimizerStep param, grad, nstate, state[nstate], nscalars, scalars  (sub = OptimizerAlgo)
 #pragma once
 #include "views.h"
 
@@ -39,6 +40,7 @@ bool run_scatter_add(ArgReader& r);
 bool run_index_select(ArgReader& r);
 bool run_index_add(ArgReader& r);
 bool run_sort(ArgReader& r);
+bool run_optimizer_step(ArgReader& r, int algo);
 
 // Whether `run` of this kind/sub-op can be native for inputs of `dtype` (the front end's
 // supportsOp query; `run` still checks the exact dtypes it gets).

@@ -65,6 +65,10 @@ export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set<BinaryOp>(
 export const REDUCE_OPS = ['sum', 'mean', 'prod', 'max', 'min', 'argmax', 'argmin', 'any', 'all', 'logsumexp'] as const;
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 
+/** The update rules of the fused `optimizerStep` kernel (scalar layouts: reference/optimizer_step.ts). */
+export const OPTIMIZER_ALGOS = ['sgd', 'adam', 'adamax', 'nadam', 'radam', 'rmsprop', 'adagrad', 'adadelta'] as const;
+export type OptimizerAlgo = (typeof OPTIMIZER_ALGOS)[number];
+
 /** Each op kind and its arguments. */
 export interface OpArgs {
   /** out[i] = value (out contiguous). */
@@ -104,18 +108,25 @@ export interface OpArgs {
   indexAdd: { out: View; dim: number; index: View; src: View };
   /** Stable sort along dim; writes sorted values and int64 source indices. */
   sort: { x: View; dim: number; descending: boolean; values: View; indices: View };
+  /**
+   * One optimizer update in place on `param` and `state`, fused in a single pass (PyTorch 1.13's
+   * single-tensor math in float32). All views are contiguous float32 with the same element
+   * count; `state` and `scalars` follow the per-algorithm layout of `OPTIMIZER_SCALARS`
+   * (reference/optimizer_step.ts).
+   */
+  optimizerStep: { algo: OptimizerAlgo; param: View; grad: View; state: readonly View[]; scalars: readonly number[] };
 }
 
 export type OpKind = keyof OpArgs;
 
 export const OP_KINDS: readonly OpKind[] = [
   'fill', 'copy', 'unary', 'binary', 'binaryScalar', 'clamp', 'where', 'reduce', 'softmax',
-  'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort',
+  'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'optimizerStep',
 ];
 
 /** What `supportsOp` is asked: the op kind, its sub-op where it has one, and the compute dtype. */
 export interface OpQuery {
   kind: OpKind;
-  op?: UnaryOp | BinaryOp | ReduceOp;
+  op?: UnaryOp | BinaryOp | ReduceOp | OptimizerAlgo;
   dtype: DType;
 }

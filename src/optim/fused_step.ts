@@ -1,21 +1,21 @@
 /**
- * The one place optimizers touch parameter memory: a fused update of a parameter and its state
- * buffers in a single pass (see `backends/reference/optimizer_step.ts` for the algorithms).
+ * The one place optimizers touch parameter memory: the `optimizerStep` kernel, a fused update
+ * of a parameter and its state buffers in a single pass over memory (native on the cpu
+ * backend, `backends/reference/optimizer_step.ts` elsewhere).
  */
-import type { HostMemoryBackend } from '../backends/backend.js';
-import { optimizerStepHost, type FloatRun, type OptimizerAlgo } from '../backends/reference/optimizer_step.js';
+import type { OptimizerAlgo } from '../backends/ops.js';
+import { runKernel, viewOf } from '../core/dispatch.js';
 import { formatShape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 
-function isHostMemory(backend: object): backend is HostMemoryBackend {
-  return typeof (backend as Partial<HostMemoryBackend>).hostArray === 'function';
-}
-
-function checkOperand(t: Tensor, what: string, shape: readonly number[], algo: OptimizerAlgo): void {
+function checkOperand(t: Tensor, what: string, param: Tensor, algo: OptimizerAlgo): void {
   t.assertAlive();
   if (t.dtype !== 'float32') throw new TypeError(`${algo}: ${what} must be float32, got ${t.dtype}`);
-  if (t.shape.join() !== shape.join()) {
-    throw new Error(`${algo}: ${what} has shape ${formatShape(t.shape)} but the parameter has shape ${formatShape(shape)}`);
+  if (t.shape.join() !== param.shape.join()) {
+    throw new Error(`${algo}: ${what} has shape ${formatShape(t.shape)} but the parameter has shape ${formatShape(param.shape)}`);
+  }
+  if (t.storage.backend !== param.storage.backend) {
+    throw new Error(`${algo}: ${what} is on the ${t.storage.backend.name} backend but the parameter on ${param.storage.backend.name}`);
   }
 }
 
@@ -24,27 +24,17 @@ function checkOperand(t: Tensor, what: string, shape: readonly number[], algo: O
  * `param` and `state` must be contiguous float32 tensors of one shape; `grad` may be strided.
  */
 export function fusedOptimizerStep(algo: OptimizerAlgo, param: Tensor, grad: Tensor, state: readonly Tensor[], scalars: readonly number[]): void {
-  checkOperand(param, 'the parameter', param.shape, algo);
-  checkOperand(grad, 'the gradient', param.shape, algo);
-  state.forEach((s, i) => checkOperand(s, `state buffer ${i}`, param.shape, algo));
+  checkOperand(param, 'the parameter', param, algo);
+  checkOperand(grad, 'the gradient', param, algo);
+  state.forEach((s, i) => checkOperand(s, `state buffer ${i}`, param, algo));
   for (const t of [param, ...state]) {
     if (!t.isContiguous()) throw new Error(`${algo}: parameters and optimizer state must be contiguous`);
   }
   const g = grad.isContiguous() ? grad : grad.contiguous();
   try {
-    const backend = param.storage.backend;
-    const n = param.numel();
-    const operands = [param, g, ...state];
-    let runs: FloatRun[];
-    if (isHostMemory(backend)) {
-      runs = operands.map((t) => ({ data: backend.hostArray(t.storage.handle, 'float32') as Float32Array, offset: t.offset }));
-    } else {
-      runs = operands.map((t) => ({ data: backend.read(t.storage.handle, 'float32', t.offset, n) as Float32Array, offset: 0 }));
-    }
-    optimizerStepHost({ algo, n, param: runs[0], grad: runs[1], state: runs.slice(2), scalars });
-    if (!isHostMemory(backend)) {
-      [param, ...state].forEach((t, i) => backend.write(t.storage.handle, runs[i === 0 ? 0 : i + 1].data, t.offset));
-    }
+    runKernel(param.storage.backend, 'optimizerStep', {
+      algo, param: viewOf(param), grad: viewOf(g), state: state.map(viewOf), scalars,
+    });
     param.storage.version++;
     for (const s of state) s.storage.version++;
   } finally {

@@ -12,7 +12,7 @@
  * enums' values (views.h), not positions in the TypeScript arrays.
  */
 import type { DType } from '../../core/dtype.js';
-import type { BinaryOp, OpArgs, OpKind, ReduceOp, UnaryOp, View } from '../ops.js';
+import type { BinaryOp, OpArgs, OpKind, OptimizerAlgo, ReduceOp, UnaryOp, View } from '../ops.js';
 
 /** The most dims a view may have natively (kMaxDims); higher ranks run on the reference. */
 export const MAX_NATIVE_DIMS = 16;
@@ -23,7 +23,12 @@ export const DTYPE_CODES: { readonly [D in DType]: number } = { float32: 0, int3
 
 export const KIND_CODES: { readonly [K in OpKind]: number } = {
   fill: 0, copy: 1, unary: 2, binary: 3, binaryScalar: 4, clamp: 5, where: 6, reduce: 7, softmax: 8,
-  matmul: 9, gather: 10, scatterAdd: 11, indexSelect: 12, indexAdd: 13, sort: 14,
+  matmul: 9, gather: 10, scatterAdd: 11, indexSelect: 12, indexAdd: 13, sort: 14, optimizerStep: 15,
+};
+
+/** kernels_optim.cc's Algo enum. */
+export const OPTIMIZER_CODES: { readonly [A in OptimizerAlgo]: number } = {
+  sgd: 0, adam: 1, adamax: 2, nadam: 3, radam: 4, rmsprop: 5, adagrad: 6, adadelta: 7,
 };
 
 export const UNARY_CODES: { readonly [O in UnaryOp]: number } = {
@@ -49,7 +54,7 @@ export function subCode(kind: OpKind, op: string | undefined): number {
   if (op === undefined) return 0;
   const table: Record<string, number> | undefined =
     kind === 'unary' ? UNARY_CODES : kind === 'binary' || kind === 'binaryScalar' ? BINARY_CODES
-      : kind === 'reduce' ? REDUCE_CODES : undefined;
+      : kind === 'reduce' ? REDUCE_CODES : kind === 'optimizerStep' ? OPTIMIZER_CODES : undefined;
   return table?.[op] ?? 0;
 }
 
@@ -115,5 +120,21 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
   sort: (w, { x, dim, descending, values, indices }) => {
     w.view(x); w.view(values); w.view(indices); w.num(dim); w.num(descending ? 1 : 0);
     return 0;
+  },
+  optimizerStep: (w, { algo, param, grad, state, scalars }) => {
+    // every operand is contiguous with param's size: pass them as flat runs (rank 1)
+    const n = param.shape.reduce((a, b) => a * b, 1);
+    const flat = (v: View): View => {
+      let expect = 1;
+      for (let d = v.shape.length - 1; d >= 0; d--) {
+        if (v.shape[d] !== 1 && v.strides[d] !== expect) w.ok = false;
+        expect *= v.shape[d];
+      }
+      return { ...v, shape: [n], strides: [1] };
+    };
+    w.view(flat(param)); w.view(flat(grad));
+    w.num(state.length); for (const s of state) w.view(flat(s));
+    w.num(scalars.length); for (const s of scalars) w.num(s);
+    return OPTIMIZER_CODES[algo];
   },
 };

@@ -10,6 +10,7 @@ import {
 } from './elementwise.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index.js';
 import { matmulKernel } from './matmul.js';
+import { optimizerStepKernel } from './optimizer_step.js';
 import { reduceKernel } from './reduce.js';
 import { softmaxKernel } from './softmax.js';
 import { sortKernel } from './sort.js';
@@ -32,6 +33,7 @@ const KERNELS: { readonly [K in OpKind]: (args: OpArgs[K], arrayOf: ArrayOf) => 
   indexSelect: indexSelectKernel,
   indexAdd: indexAddKernel,
   sort: sortKernel,
+  optimizerStep: optimizerStepKernel,
 };
 
 /**

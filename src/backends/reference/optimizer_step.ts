@@ -10,9 +10,8 @@
  * same scalar layout, documented on `OPTIMIZER_SCALARS`.
  */
 
-/** The update rules the fused kernel knows. */
-export const OPTIMIZER_ALGOS = ['sgd', 'adam', 'adamax', 'nadam', 'radam', 'rmsprop', 'adagrad', 'adadelta'] as const;
-export type OptimizerAlgo = (typeof OPTIMIZER_ALGOS)[number];
+import type { OpArgs, OptimizerAlgo, View } from '../ops.js';
+import type { ArrayOf } from './strided.js';
 
 /**
  * The per-algorithm layout of `scalars` (names only document the order) and of `state`.
@@ -230,4 +229,25 @@ export function optimizerStepHost(args: HostOptimizerStep): void {
     throw new Error(`optimizerStep(${args.algo}): expected ${expected} scalars (${OPTIMIZER_SCALARS[args.algo].scalars.join(', ')}), got ${args.scalars.length}`);
   }
   rule(args, args.scalars.map(f), args.scalars);
+}
+
+function runOf(view: View, n: number, arrayOf: ArrayOf, what: string): FloatRun {
+  if (view.dtype !== 'float32') throw new TypeError(`optimizerStep: ${what} must be float32, got ${view.dtype}`);
+  const count = view.shape.reduce((a, b) => a * b, 1);
+  if (count !== n) throw new Error(`optimizerStep: ${what} has ${count} elements, the parameter ${n}`);
+  let expect = 1;
+  for (let d = view.shape.length - 1; d >= 0; d--) {
+    if (view.shape[d] !== 1 && view.strides[d] !== expect) throw new Error(`optimizerStep: ${what} must be contiguous`);
+    expect *= view.shape[d];
+  }
+  return { data: arrayOf(view) as Float32Array, offset: view.offset };
+}
+
+/** The `optimizerStep` op of the kernel contract on host memory. */
+export function optimizerStepKernel({ algo, param, grad, state, scalars }: OpArgs['optimizerStep'], arrayOf: ArrayOf): void {
+  const n = param.shape.reduce((a, b) => a * b, 1);
+  optimizerStepHost({
+    algo, n, param: runOf(param, n, arrayOf, 'param'), grad: runOf(grad, n, arrayOf, 'grad'),
+    state: state.map((s, i) => runOf(s, n, arrayOf, `state[${i}]`)), scalars,
+  });
 }

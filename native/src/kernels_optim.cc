@@ -1,0 +1,225 @@
+// The fused optimizer update (op kind optimizerStep): one pass over a parameter, its gradient
+// and its state buffers, with the float32 arithmetic of PyTorch 1.13's single-tensor
+// optimizers operation by operation (the same order as src/backends/reference/optimizer_step.ts,
+// which documents the scalar layout of each algorithm). Per-step scalars (bias corrections,
+// step sizes) come from TypeScript in double precision; they are rounded to float where torch's
+// kernels round them. Loop-invariant branches are unswitched by the compiler, leaving simple
+// loops that vectorise.
+//
+// Arguments: param, grad, nstate, state[nstate], nscalars, scalars[nscalars]; all views
+// contiguous float32 of the same size (the front end guarantees it; checked here).
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "kernels.h"
+#include "parallel.h"
+
+namespace dlflow {
+namespace {
+
+enum Algo : int { aSgd, aAdam, aAdamax, aNadam, aRadam, aRmsprop, aAdagrad, aAdadelta, kNumAlgos };
+constexpr int kScalarCounts[kNumAlgos] = {7, 8, 6, 7, 9, 7, 4, 5};
+
+inline float decay_grad(float g, float p, float wd, bool maximize) {
+  float d = maximize ? -g : g;
+  return wd != 0.0f ? d + wd * p : d;
+}
+
+struct Step {
+  float* p;
+  const float* g;
+  float* s[3];
+  const double* k;  // scalars as passed
+  float kf(int i) const { return static_cast<float>(k[i]); }
+  float one_minus(int i) const { return static_cast<float>(1.0 - k[i]); }
+};
+
+void sgd(const Step& a, int64_t b, int64_t e) {
+  const float lr = a.kf(0), wd = a.kf(1), mom = a.kf(2), keep = a.one_minus(3);
+  const bool nesterov = a.k[4] != 0, maximize = a.k[5] != 0, first = a.k[6] != 0;
+  float* buf = a.s[0];
+  for (int64_t i = b; i < e; i++) {
+    float d = decay_grad(a.g[i], a.p[i], wd, maximize);
+    if (buf != nullptr) {
+      const float v = first ? d : buf[i] * mom + keep * d;
+      buf[i] = v;
+      d = nesterov ? d + mom * v : v;
+    }
+    a.p[i] = a.p[i] + (-lr) * d;
+  }
+}
+
+void adam(const Step& a, int64_t b, int64_t e) {
+  const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), step = a.kf(5), bc2 = a.kf(6), pdecay = a.kf(7);
+  const float c1 = a.one_minus(0), c2 = a.one_minus(1);
+  const bool maximize = a.k[4] != 0, decay = pdecay != 1.0f;
+  float *m = a.s[0], *v = a.s[1], *vmax = a.s[2];
+  for (int64_t i = b; i < e; i++) {
+    float p = a.p[i];
+    if (decay) p = p * pdecay;
+    const float g = decay_grad(a.g[i], p, wd, maximize);
+    const float mi = m[i] * b1 + c1 * g;
+    const float vi = v[i] * b2 + (c2 * g) * g;
+    m[i] = mi;
+    v[i] = vi;
+    float second = vi;
+    if (vmax != nullptr) {
+      second = vmax[i] > vi ? vmax[i] : vi;
+      vmax[i] = second;
+    }
+    const float denom = std::sqrt(second) / bc2 + eps;
+    a.p[i] = p + ((-step) * mi) / denom;
+  }
+}
+
+void adamax(const Step& a, int64_t b, int64_t e) {
+  const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), clr = a.kf(5), c1 = a.one_minus(0);
+  const bool maximize = a.k[4] != 0;
+  float *m = a.s[0], *u = a.s[1];
+  for (int64_t i = b; i < e; i++) {
+    const float g = decay_grad(a.g[i], a.p[i], wd, maximize);
+    const float mi = m[i] * b1 + c1 * g;
+    const float decayed = u[i] * b2, fresh = std::fabs(g) + eps;
+    const float ui = (std::isnan(decayed) || std::isnan(fresh)) ? NAN : (decayed > fresh ? decayed : fresh);
+    m[i] = mi;
+    u[i] = ui;
+    a.p[i] = a.p[i] + ((-clr) * mi) / ui;
+  }
+}
+
+void nadam(const Step& a, int64_t b, int64_t e) {
+  const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), bc2 = a.kf(4), cg = a.kf(5), cm = a.kf(6);
+  const float c1 = a.one_minus(0), c2 = a.one_minus(1);
+  float *m = a.s[0], *v = a.s[1];
+  for (int64_t i = b; i < e; i++) {
+    const float g = decay_grad(a.g[i], a.p[i], wd, false);
+    const float mi = m[i] * b1 + c1 * g;
+    const float vi = v[i] * b2 + (c2 * g) * g;
+    m[i] = mi;
+    v[i] = vi;
+    const float denom = std::sqrt(vi / bc2) + eps;
+    const float p1 = a.p[i] + (cg * g) / denom;
+    a.p[i] = p1 + (cm * mi) / denom;
+  }
+}
+
+void radam(const Step& a, int64_t b, int64_t e) {
+  const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), bc1 = a.kf(4), lr = a.kf(5), bc2 = a.kf(6), rect = a.kf(7);
+  const float c1 = a.one_minus(0), c2 = a.one_minus(1);
+  const bool rectify = a.k[8] != 0;
+  float *m = a.s[0], *v = a.s[1];
+  for (int64_t i = b; i < e; i++) {
+    const float g = decay_grad(a.g[i], a.p[i], wd, false);
+    const float mi = m[i] * b1 + c1 * g;
+    const float vi = v[i] * b2 + (c2 * g) * g;
+    m[i] = mi;
+    v[i] = vi;
+    float update = (mi / bc1) * lr;
+    if (rectify) {
+      const float adaptive = (1.0f / (std::sqrt(vi) + eps)) * bc2;  // torch: reciprocal() * scalar
+      update = (update * adaptive) * rect;
+    }
+    a.p[i] = a.p[i] - update;
+  }
+}
+
+void rmsprop(const Step& a, int64_t b, int64_t e) {
+  const float lr = a.kf(0), alpha = a.kf(1), eps = a.kf(2), wd = a.kf(3), mom = a.kf(4), c = a.one_minus(1);
+  const bool centered = a.k[5] != 0, maximize = a.k[6] != 0, has_mom = a.k[4] > 0;
+  float* sq = a.s[0];
+  float* buf = has_mom ? a.s[1] : nullptr;
+  float* avg_state = centered ? a.s[has_mom ? 2 : 1] : nullptr;
+  for (int64_t i = b; i < e; i++) {
+    const float g = decay_grad(a.g[i], a.p[i], wd, maximize);
+    const float s = sq[i] * alpha + (c * g) * g;
+    sq[i] = s;
+    float avg;
+    if (avg_state != nullptr) {
+      const float ga = avg_state[i] * alpha + c * g;
+      avg_state[i] = ga;
+      avg = std::sqrt(s + (-ga) * ga);
+    } else {
+      avg = std::sqrt(s);
+    }
+    avg = avg + eps;
+    if (buf != nullptr) {
+      const float bv = buf[i] * mom + g / avg;
+      buf[i] = bv;
+      a.p[i] = a.p[i] + (-lr) * bv;
+    } else {
+      a.p[i] = a.p[i] + ((-lr) * g) / avg;
+    }
+  }
+}
+
+void adagrad(const Step& a, int64_t b, int64_t e) {
+  const float clr = a.kf(0), wd = a.kf(1), eps = a.kf(2);
+  const bool maximize = a.k[3] != 0;
+  float* sum = a.s[0];
+  for (int64_t i = b; i < e; i++) {
+    const float g = decay_grad(a.g[i], a.p[i], wd, maximize);
+    const float s = sum[i] + g * g;
+    sum[i] = s;
+    a.p[i] = a.p[i] + ((-clr) * g) / (std::sqrt(s) + eps);
+  }
+}
+
+void adadelta(const Step& a, int64_t b, int64_t e) {
+  const float lr = a.kf(0), rho = a.kf(1), eps = a.kf(2), wd = a.kf(3), c = a.one_minus(1);
+  const bool maximize = a.k[4] != 0;
+  float *sq = a.s[0], *acc = a.s[1];
+  for (int64_t i = b; i < e; i++) {
+    const float g = decay_grad(a.g[i], a.p[i], wd, maximize);
+    const float s = sq[i] * rho + (c * g) * g;
+    sq[i] = s;
+    const float delta = (std::sqrt(acc[i] + eps) / std::sqrt(s + eps)) * g;
+    acc[i] = acc[i] * rho + (c * delta) * delta;
+    a.p[i] = a.p[i] + (-lr) * delta;
+  }
+}
+
+using Rule = void (*)(const Step&, int64_t, int64_t);
+constexpr Rule kRules[kNumAlgos] = {sgd, adam, adamax, nadam, radam, rmsprop, adagrad, adadelta};
+constexpr int kMinState[kNumAlgos] = {0, 2, 2, 2, 2, 1, 1, 2};
+
+float* contiguous_f32(const View& v, int64_t n, const char* what) {
+  if (v.dtype != kF32) return nullptr;
+  int64_t expect = 1;
+  for (int d = v.ndim - 1; d >= 0; d--) {
+    if (v.shape[d] != 1 && v.strides[d] != expect) throw std::runtime_error(std::string("optimizerStep: ") + what + " is not contiguous");
+    expect *= v.shape[d];
+  }
+  if (v.numel != n) throw std::runtime_error(std::string("optimizerStep: ") + what + " size differs from the parameter's");
+  return reinterpret_cast<float*>(v.data);
+}
+
+}  // namespace
+
+bool run_optimizer_step(ArgReader& r, int algo) {
+  if (algo < 0 || algo >= kNumAlgos) throw std::runtime_error("optimizerStep: unknown algorithm code " + std::to_string(algo));
+  View param = r.view("param"), grad = r.view("grad");
+  const int64_t nstate = r.i64("state count");
+  if (nstate < kMinState[algo] || nstate > 3) throw std::runtime_error("optimizerStep: bad number of state buffers");
+  View state[3];
+  for (int64_t i = 0; i < nstate; i++) state[i] = r.view("state");
+  const int64_t nscalars = r.i64("scalar count");
+  if (nscalars != kScalarCounts[algo]) throw std::runtime_error("optimizerStep: bad number of scalars");
+  double k[16];
+  for (int64_t i = 0; i < nscalars; i++) k[i] = r.f64();
+  const int64_t n = param.numel;
+  Step s{};
+  s.p = contiguous_f32(param, n, "param");
+  s.g = contiguous_f32(grad, n, "grad");
+  if (s.p == nullptr || s.g == nullptr) return false;
+  for (int64_t i = 0; i < nstate; i++) {
+    s.s[i] = contiguous_f32(state[i], n, "state");
+    if (s.s[i] == nullptr) return false;
+  }
+  s.k = k;
+  const Rule rule = kRules[algo];
+  parallel_elements(n, 4, [&](int64_t b, int64_t e) { rule(s, b, e); });
+  return true;
+}
+
+}  // namespace dlflow
