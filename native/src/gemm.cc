@@ -115,6 +115,10 @@ inline void split_range(int64_t n, int64_t unit, int64_t parts, int64_t idx, int
 // Operands up to this many floats (both A and B) are read in place, without packing.
 constexpr int64_t kDirectMaxFloats = DLF_GEMM_DIRECT_MAX;
 
+// Dynamic over-decomposition of the M split (see run_chunk).
+constexpr int64_t kMinTaskRows = 192;
+constexpr int64_t kMaxOverSplit = 4;
+
 // Runs one N chunk [j0, j0+nc) of the product with `threads` threads (1 = inline).
 void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, int threads) {
   const int64_t MR = ks.mr, NR = ks.nr;
@@ -148,6 +152,15 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
       }
     }
   }
+  // Over-decompose the M split (tasks are handed out dynamically) so that a thread whose
+  // core is busy with other work takes fewer tasks; each task keeps >= kMinTaskRows rows so
+  // packed B panels are still reused enough.
+  if (threads > 1 && tm > 1) {
+    const int64_t rows = ceil_div(mb, tm) * MR;
+    const int64_t sm = std::max<int64_t>(1, std::min<int64_t>(kMaxOverSplit, rows / kMinTaskRows));
+    tm = static_cast<int>(tm * sm);
+  }
+  const int64_t tasks = int64_t(tm) * tn;
 
   // When every thread's rows fit one MR panel, each B panel would be packed for a single
   // use (e.g. M = 1): read B in place instead (needs unit column stride).
@@ -227,7 +240,7 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
   if (threads <= 1) {
     work(0);
   } else {
-    parallel_tasks(threads, work);
+    parallel_tasks(tasks, work);
   }
 }
 

@@ -11,6 +11,13 @@ namespace dlflow {
 // Any strides are accepted (transposed operands are absorbed by the packing, no copies
 // beyond the packed panels). Multithreaded over the persistent pool; microkernel chosen once
 // at run time from CPU feature flags (AVX-512, AVX2+FMA, portable).
+// Notes (implementation in gemm.cc / gemm_kernels.cc):
+//  - accumulate = false never reads C (whatever C holds, NaN included, is overwritten);
+//    K = 0 then writes zeros. M = 0 or N = 0 does nothing. Only C[i * ldc + j] for i < M,
+//    j < N is written. C must not overlap A or B.
+//  - Products under ~0.4 MFLOP run on the calling thread; larger ones use every pool thread.
+//    Called from inside a parallel_for / parallel_tasks body it runs on that thread only.
+//  - Safe to call from several threads at once (packing buffers are thread_local).
 void sgemm(int64_t M, int64_t N, int64_t K,
            const float* A, int64_t a_rs, int64_t a_cs,
            const float* B, int64_t b_rs, int64_t b_cs,
