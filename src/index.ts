@@ -35,3 +35,4 @@ export * as autograd from './autograd/index.js';
 export * as optim from './optim/index.js';
 export { save, load, loadMetadata, serializeSafetensors, parseSafetensors } from './io/safetensors.js';
 export type { TensorDict, SafetensorsContents } from './io/safetensors.js';
+export * as nn from './nn/index.js';

@@ -1,0 +1,48 @@
+/** Dropout and alpha dropout (random masks from a generator, the default one unless given). */
+import { defaultGenerator, type Generator } from '../../core/generator.js';
+import type { Tensor } from '../../core/tensor.js';
+import { rand } from '../../ops/creation.js';
+
+function checkP(p: number, op: string): void {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
+}
+
+/** A float mask of `x`'s shape: 1 with probability 1−p, else 0. */
+function keepMask(x: Tensor, p: number, generator: Generator): Tensor {
+  return rand(x.shape, { generator }).ge(p).to('float32');
+}
+
+/**
+ * In training, zero each element with probability p and scale the survivors by 1/(1−p)
+ * (inverted dropout: the expectation is unchanged); the identity otherwise.
+ *
+ * @example
+ * F.dropout(dl.ones([4, 4]), 0.5); // entries 0 or 2
+ */
+export function dropout(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator): Tensor {
+  checkP(p, 'dropout');
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  return x.mul(keepMask(x, p, generator).mul(1 / (1 - p)));
+}
+
+/** SELU's −scale·alpha: the value a dropped unit takes in alpha dropout. */
+const ALPHA_PRIME = 1.7580993408473766;
+
+/**
+ * Alpha dropout (for SELU networks): a dropped unit takes SELU's saturation value −α' and the
+ * result is corrected affinely so mean 0 and variance 1 are kept. With keep mask m and
+ * a = 1/√((α'²p+1)(1−p)): out = a·m·x + a·α'·(m − 1 + p), exactly as PyTorch.
+ *
+ * @example
+ * F.alphaDropout(dl.randn([100]), 0.2);
+ */
+export function alphaDropout(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator): Tensor {
+  checkP(p, 'alphaDropout');
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const a = 1 / Math.sqrt((ALPHA_PRIME * ALPHA_PRIME * p + 1) * (1 - p));
+  const mask = keepMask(x, p, generator);
+  const shift = mask.sub(1).mul(ALPHA_PRIME * a).add(ALPHA_PRIME * a * p);
+  return x.mul(mask.mul(a)).add(shift);
+}

@@ -1,0 +1,42 @@
+/** Affine maps: linear and bilinear. */
+import { formatShape } from '../../core/shape.js';
+import type { Tensor } from '../../core/tensor.js';
+
+/**
+ * y = x·Wᵀ + b for x [..., in], W [out, in], b [out]. `W.t()` is a strided view the GEMM reads
+ * in place (no copy).
+ *
+ * @example
+ * F.linear(dl.randn([8, 4]), dl.randn([3, 4]), dl.zeros([3])).shape; // [8, 3]
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (x.shape[x.ndim - 1] !== weight.shape[weight.ndim - 1]) {
+    throw new Error(`linear: input of shape ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} features but the weight ${formatShape(weight.shape)} expects ${weight.shape[weight.ndim - 1]}`);
+  }
+  const y = x.matmul(weight.t());
+  return bias === null ? y : y.add(bias);
+}
+
+/**
+ * y_k = x1ᵀ·A_k·x2 + b_k for x1 [..., in1], x2 [..., in2], A [out, in1, in2], b [out].
+ * Computed as one GEMM x1·A' (A' = A permuted to [in1, out·in2]) followed by a product with x2
+ * and a sum over in2.
+ *
+ * @example
+ * F.bilinear(dl.randn([5, 2]), dl.randn([5, 3]), dl.randn([4, 2, 3])).shape; // [5, 4]
+ */
+export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const [out, in1, in2] = weight.shape;
+  if (weight.ndim !== 3 || x1.shape[x1.ndim - 1] !== in1 || x2.shape[x2.ndim - 1] !== in2 ||
+      x1.shape.slice(0, -1).join() !== x2.shape.slice(0, -1).join()) {
+    throw new Error(`bilinear: inputs ${formatShape(x1.shape)} and ${formatShape(x2.shape)} do not match weight ${formatShape(weight.shape)} ` +
+      '(expected [..., in1], [..., in2] with the same leading dims and weight [out, in1, in2])');
+  }
+  const lead = x1.shape.slice(0, -1);
+  const a = x1.reshape([-1, in1]);
+  const b = x2.reshape([-1, in2]);
+  const w = weight.permute([1, 0, 2]).reshape([in1, out * in2]);
+  const t = a.matmul(w).reshape([-1, out, in2]);
+  const y = t.mul(b.unsqueeze(1)).sum(2).reshape([...lead, out]);
+  return bias === null ? y : y.add(bias);
+}

@@ -1,0 +1,44 @@
+/** Fully connected layer. */
+import type { Tensor } from '../../core/tensor.js';
+import { linear } from '../functional/linear.js';
+import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { pyBool } from '../repr.js';
+
+/**
+ * y = x·Wᵀ + b with W [outFeatures, inFeatures]. Initialised as PyTorch: W ~ U(−1/√in, 1/√in)
+ * (kaiming-uniform with a = √5) and b ~ U(−1/√in, 1/√in).
+ *
+ * @example
+ * const fc = new nn.Linear(784, 256);
+ * fc.forward(dl.randn([128, 784])).shape; // [128, 256]
+ */
+export class Linear extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, bias = true) {
+    super();
+    this.weight = Parameter.empty([outFeatures, inFeatures]);
+    this.bias = bias ? Parameter.empty([outFeatures]) : null;
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias !== null) {
+      const { fanIn } = calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  override forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
+  }
+}
