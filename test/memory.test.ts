@@ -107,3 +107,17 @@ describe('garbage collection safety net', () => {
     assert.equal(after.numTensors, before.numTensors);
   });
 });
+
+describe('backward frees gradients of constant operands', () => {
+  it('leaves no tensor behind for inputs that do not require grad', () => {
+    const p = dl.ones([3], { requiresGrad: true });
+    const t = dl.ones([3]);
+    dl.tidy(() => t.add(p).sum().backward()); // warm up: p.grad now exists
+    const before = dl.memory().numTensors;
+    for (let i = 0; i < 5; i++) {
+      dl.tidy(() => t.add(p).sum().backward());
+      dl.tidy(() => p.sub(t).mul(t).sum().backward());
+    }
+    assert.equal(dl.memory().numTensors, before);
+  });
+});

@@ -108,8 +108,12 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       grad.dispose();
       if (!retain) node.release();
       node.next.forEach((edge, i) => {
-        if (edge === null) return;
         const g = inputGrads[i] ?? null;
+        if (edge === null) {
+          // a gradient for an input that needs none (a constant operand): drop it now
+          g?.dispose();
+          return;
+        }
         if ('leaf' in edge) {
           if (g !== null) accumulateLeaf(edge.leaf, g);
           return;
