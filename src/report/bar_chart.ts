@@ -37,10 +37,12 @@ export function barChart(labels: readonly string[], values: ArrayLike<number>, o
   const height = opts.height ?? (horizontal ? Math.max(200, 70 + n * 22) : 360);
   const o = { ...opts, height };
   const p = plotArea(o, horizontal ? { left: Math.min(160, Math.min(longest, 24) * 6.6) - 40 } : {});
-  const ticks = niceTicks(d[0], d[1], 5);
+  const showValues = opts.valueLabels ?? n <= 30;
+  // Leave room for the value labels beyond the longest bars.
+  const pad = showValues ? (d[1] - d[0]) * 0.14 : 0;
+  const ticks = niceTicks(d[0] < 0 ? d[0] - pad : d[0], d[1] > 0 ? d[1] + pad : d[1], 5);
   const lo = ticks[0];
   const hi = ticks[ticks.length - 1];
-  const showValues = opts.valueLabels ?? n <= 30;
   const colorOf = (i: number): string => (typeof opts.color === 'string' ? opts.color : opts.color?.[i] ?? seriesColor(0));
   const bars: string[] = [];
   let frame: string;

@@ -53,7 +53,8 @@ export function htmlTable(columns: readonly (string | TableColumn)[], rows: read
  * keyValueTable({ epochs: 15, lr: 0.001, optimizer: 'adam' }, 'Hyperparameters');
  */
 export function keyValueTable(entries: Record<string, Cell | readonly Cell[]>, caption?: string): string {
-  const rows = Object.entries(entries).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => formatCell(x)).join(', ') : formatCell(v as Cell)]);
+  const show = (x: Cell): string => (typeof x === 'number' && Number.isFinite(x) ? String(Number(x.toPrecision(6))) : formatCell(x));
+  const rows = Object.entries(entries).map(([k, v]) => [k, Array.isArray(v) ? v.map(show).join(', ') : show(v as Cell)]);
   return htmlTable([{ label: 'setting' }, { label: 'value' }], rows, caption ? { caption } : {});
 }
 
