@@ -74,6 +74,7 @@ struct StateBuffer {
 thread_local AlignedBuffer tl_pack_a;   // per thread: one MC x KC block of A
 thread_local AlignedBuffer tl_pack_b;   // per orchestrating thread: packed B of one N chunk
 thread_local StateBuffer tl_b_state;    // per orchestrating thread: panel states
+thread_local AlignedBuffer tl_narrow;   // per orchestrating thread: C^T of narrow products
 
 constexpr int kPanelFree = 0, kPanelPacking = 1, kPanelReady = 2;
 
@@ -246,6 +247,9 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
 
 // Threshold (flops) below which a product runs on the calling thread only.
 constexpr double kParallelMinFlops = 4.0e5;
+// Narrow-C path (see gemm_impl).
+constexpr int64_t kNarrowMaxN = 12;
+constexpr int64_t kNarrowMaxFloats = int64_t(1) << 20;
 // Budget (floats) for packed B of one N chunk.
 constexpr int64_t kPackBBudget = int64_t(4) << 20;
 
@@ -258,6 +262,25 @@ void gemm_impl(const Problem& pr, int max_threads) {
     return;
   }
   const KernelSet& ks = kernels();
+  // Narrow C (a few columns) with column-major A, e.g. grad_W = X^T G of a small output
+  // layer: the row-major kernel would use only N of 16 lanes. Compute C^T = B^T A^T
+  // instead (vectorised along M, A^T read in place) into a scratch buffer, then transpose
+  // it into C.
+  if (N <= kNarrowMaxN && M >= 4 * N && M >= 64 && pr.a_rs == 1 && ks.kernel_direct != nullptr &&
+      M * N <= kNarrowMaxFloats) {
+    float* t = tl_narrow.get(static_cast<size_t>(M * N));
+    Problem tp{N, M, K, pr.B, pr.b_cs, pr.b_rs, pr.A, pr.a_cs, pr.a_rs, t, M, false};
+    gemm_impl(tp, max_threads);
+    for (int64_t i = 0; i < M; i++) {
+      float* c = pr.C + i * pr.ldc;
+      if (pr.accumulate) {
+        for (int64_t j = 0; j < N; j++) c[j] += t[j * M + i];
+      } else {
+        for (int64_t j = 0; j < N; j++) c[j] = t[j * M + i];
+      }
+    }
+    return;
+  }
   int threads = max_threads;
   const double flops = 2.0 * double(M) * double(N) * double(K);
   if (flops < kParallelMinFlops) threads = 1;
