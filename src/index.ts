@@ -36,3 +36,6 @@ export * as optim from './optim/index.js';
 export { save, load, loadMetadata, serializeSafetensors, parseSafetensors } from './io/safetensors.js';
 export type { TensorDict, SafetensorsContents } from './io/safetensors.js';
 export * as nn from './nn/index.js';
+export * as metrics from './metrics/index.js';
+export * as report from './report/index.js';
+export { writeFileAtomic, writeFileAtomicSync } from './io/atomic_write.js';

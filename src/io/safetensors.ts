@@ -5,7 +5,7 @@
  * Files interoperate with PyTorch's `safetensors.torch.save_file`/`load_file`.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { writeFileAtomicSync } from './atomic_write.js';
 import { emptyTensor } from '../core/dispatch.js';
 import type { AnyTypedArray, DType } from '../core/dtype.js';
 import { isTensor, type Tensor } from '../core/tensor.js';
@@ -156,22 +156,7 @@ export function parseSafetensors(bytes: Uint8Array, source = '<buffer>'): Safete
  * dl.save(model.stateDict(), 'model.safetensors', { epoch: '10' });
  */
 export function save(tensors: TensorDict, file: string, metadata?: Record<string, string>): void {
-  const bytes = serializeSafetensors(tensors, metadata);
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
-  try {
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeSync(fd, bytes);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomicSync(file, serializeSafetensors(tensors, metadata));
 }
 
 /**

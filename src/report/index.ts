@@ -28,4 +28,4 @@ export { buildReport } from './html.js';
 export type { ReportSection, ReportSpec } from './html.js';
 export { htmlTable, keyValueTable, figure, formatCell } from './table.js';
 export type { TableColumn, Cell, TableOptions } from './table.js';
-export { writeFileAtomic, writeFileAtomicSync } from './atomic_write.js';
+export { writeFileAtomic, writeFileAtomicSync } from '../io/atomic_write.js';
