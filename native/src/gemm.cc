@@ -132,6 +132,22 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
 
   const int64_t npan = ceil_div(nc, NR);
   const int64_t ncr = npan * NR;
+  // Column panels are NR wide, except that a narrow last panel (<= 16 columns) is merged
+  // with the one before and the pair split evenly in multiples of 16 (e.g. 64 = 32 + 32,
+  // not 48 + 16): the narrow kernels are the least efficient. Packed panel pj always lives
+  // at offset pj * NR * kc of the packed block (panels narrower than NR are zero padded).
+  const int64_t last_w = nc - (npan - 1) * NR;
+  const bool rebalance = npan >= 2 && last_w <= 16 && NR > 32;
+  const int64_t pair_first = rebalance ? round_up((NR + last_w + 1) / 2, 16) : NR;
+  auto panel_cols = [&](int64_t pj, int64_t* jr, int64_t* nr) {
+    *jr = pj * NR;
+    *nr = std::min(NR, nc - *jr);
+    if (rebalance && pj == npan - 2) *nr = pair_first;
+    if (rebalance && pj == npan - 1) {
+      *jr = (npan - 2) * NR + pair_first;
+      *nr = nc - *jr;
+    }
+  };
   const bool shared = threads > 1;
 
   // Thread grid tm x tn: pick the factorisation with the smallest per-thread tile count,
@@ -204,10 +220,10 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
         }
         for (int64_t q = 0; q < my_pan; q++) {
           int64_t pj = p_beg + (q + rot) % my_pan;
-          const int64_t jr = pj * NR;
-          const int64_t nr = std::min(NR, nc - jr);
+          int64_t jr, nr;
+          panel_cols(pj, &jr, &nr);
           const float* bsrc = pr.B + pc * pr.b_rs + (j0 + jr) * pr.b_cs;
-          float* bpan = direct_b ? nullptr : bblock + jr * kc;
+          float* bpan = direct_b ? nullptr : bblock + pj * NR * kc;
           std::atomic<int>* stp = direct_b ? nullptr : &bstate[kb * npan + pj];
           if (!direct_b && stp->load(std::memory_order_acquire) != kPanelReady) {
             std::atomic<int>& st = *stp;
@@ -322,8 +338,12 @@ void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, const float* 
   };
   // Small matrices: one thread per product, products spread over the pool. Large matrices:
   // each product uses the whole pool in turn.
+  // Across batches when the products are small, when there are many, or when they divide
+  // evenly over the threads (single-threaded products run at full speed and need no
+  // synchronisation; kept to moderate sizes so that concurrent products share L3 sanely).
   const bool across = threads > 1 && batch > 1 && c_bs != 0 &&
-                      (flops < 8.0e6 || batch >= 4 * threads) &&
+                      (flops < 8.0e6 || batch >= 4 * threads ||
+                       (batch % threads == 0 && flops <= 2.0e9)) &&
                       flops * double(batch) >= kParallelMinFlops;
   if (across) {
     parallel_tasks(batch, [&](int64_t b) { one(b, 1); });
