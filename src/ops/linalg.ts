@@ -31,9 +31,22 @@ function batchedProduct(a: Tensor, b: Tensor, op: string): Tensor {
   const aIn = a.shape;
   const bIn = b.shape;
   return record(out, 'MmBackward', [a, b], [a, b], (g, [as, bs]) => [
-    a.requiresGrad ? sumToShape(batchedProduct(g, bs.mT, op), aIn) : null,
-    b.requiresGrad ? sumToShape(batchedProduct(as.mT, g, op), bIn) : null,
+    a.requiresGrad ? sumToShape(productInLayoutOf(as, g, bs.mT, op), aIn) : null,
+    b.requiresGrad ? sumToShape(productInLayoutOf(bs, as.mT, g, op), bIn) : null,
   ]);
+}
+
+/**
+ * x · y, laid out like `like`: when `like` is a transposed view of contiguous memory (the
+ * weight of a linear layer, used as W.t()), compute (yᵀ · xᵀ)ᵀ so the gradient comes out in
+ * the weight's own layout and needs no transposing copy later. Same product, same cost: the
+ * GEMM absorbs either layout.
+ */
+function productInLayoutOf(like: Tensor, x: Tensor, y: Tensor, op: string): Tensor {
+  if (like.ndim >= 2 && !like.isContiguous() && like.mT.isContiguous()) {
+    return batchedProduct(y.mT, x.mT, op).mT;
+  }
+  return batchedProduct(x, y, op);
 }
 
 /**
