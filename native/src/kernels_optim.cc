@@ -18,6 +18,15 @@
 namespace dlflow {
 namespace {
 
+// Each update loop is compiled for AVX-512, AVX2+FMA and baseline x86-64, and the loader picks
+// the widest the CPU supports (GCC function multiversioning), so the loops vectorise to the
+// machine's width without ISA flags on the command line.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define DLF_MULTIVERSION __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#else
+#define DLF_MULTIVERSION
+#endif
+
 enum Algo : int { aSgd, aAdam, aAdamax, aNadam, aRadam, aRmsprop, aAdagrad, aAdadelta, kNumAlgos };
 constexpr int kScalarCounts[kNumAlgos] = {7, 8, 6, 7, 9, 7, 4, 5};
 
@@ -35,7 +44,7 @@ struct Step {
   float one_minus(int i) const { return static_cast<float>(1.0 - k[i]); }
 };
 
-void sgd(const Step& a, int64_t b, int64_t e) {
+DLF_MULTIVERSION void sgd(const Step& a, int64_t b, int64_t e) {
   const float lr = a.kf(0), wd = a.kf(1), mom = a.kf(2), keep = a.one_minus(3);
   const bool nesterov = a.k[4] != 0, maximize = a.k[5] != 0, first = a.k[6] != 0;
   float* buf = a.s[0];
@@ -50,7 +59,7 @@ void sgd(const Step& a, int64_t b, int64_t e) {
   }
 }
 
-void adam(const Step& a, int64_t b, int64_t e) {
+DLF_MULTIVERSION void adam(const Step& a, int64_t b, int64_t e) {
   const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), step = a.kf(5), bc2 = a.kf(6), pdecay = a.kf(7);
   const float c1 = a.one_minus(0), c2 = a.one_minus(1);
   const bool maximize = a.k[4] != 0, decay = pdecay != 1.0f;
@@ -73,7 +82,7 @@ void adam(const Step& a, int64_t b, int64_t e) {
   }
 }
 
-void adamax(const Step& a, int64_t b, int64_t e) {
+DLF_MULTIVERSION void adamax(const Step& a, int64_t b, int64_t e) {
   const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), clr = a.kf(5), c1 = a.one_minus(0);
   const bool maximize = a.k[4] != 0;
   float *m = a.s[0], *u = a.s[1];
@@ -88,7 +97,7 @@ void adamax(const Step& a, int64_t b, int64_t e) {
   }
 }
 
-void nadam(const Step& a, int64_t b, int64_t e) {
+DLF_MULTIVERSION void nadam(const Step& a, int64_t b, int64_t e) {
   const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), bc2 = a.kf(4), cg = a.kf(5), cm = a.kf(6);
   const float c1 = a.one_minus(0), c2 = a.one_minus(1);
   float *m = a.s[0], *v = a.s[1];
@@ -104,7 +113,7 @@ void nadam(const Step& a, int64_t b, int64_t e) {
   }
 }
 
-void radam(const Step& a, int64_t b, int64_t e) {
+DLF_MULTIVERSION void radam(const Step& a, int64_t b, int64_t e) {
   const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), bc1 = a.kf(4), lr = a.kf(5), bc2 = a.kf(6), rect = a.kf(7);
   const float c1 = a.one_minus(0), c2 = a.one_minus(1);
   const bool rectify = a.k[8] != 0;
@@ -124,7 +133,7 @@ void radam(const Step& a, int64_t b, int64_t e) {
   }
 }
 
-void rmsprop(const Step& a, int64_t b, int64_t e) {
+DLF_MULTIVERSION void rmsprop(const Step& a, int64_t b, int64_t e) {
   const float lr = a.kf(0), alpha = a.kf(1), eps = a.kf(2), wd = a.kf(3), mom = a.kf(4), c = a.one_minus(1);
   const bool centered = a.k[5] != 0, maximize = a.k[6] != 0, has_mom = a.k[4] > 0;
   float* sq = a.s[0];
@@ -153,7 +162,7 @@ void rmsprop(const Step& a, int64_t b, int64_t e) {
   }
 }
 
-void adagrad(const Step& a, int64_t b, int64_t e) {
+DLF_MULTIVERSION void adagrad(const Step& a, int64_t b, int64_t e) {
   const float clr = a.kf(0), wd = a.kf(1), eps = a.kf(2);
   const bool maximize = a.k[3] != 0;
   float* sum = a.s[0];
@@ -165,7 +174,7 @@ void adagrad(const Step& a, int64_t b, int64_t e) {
   }
 }
 
-void adadelta(const Step& a, int64_t b, int64_t e) {
+DLF_MULTIVERSION void adadelta(const Step& a, int64_t b, int64_t e) {
   const float lr = a.kf(0), rho = a.kf(1), eps = a.kf(2), wd = a.kf(3), c = a.one_minus(1);
   const bool maximize = a.k[4] != 0;
   float *sq = a.s[0], *acc = a.s[1];
