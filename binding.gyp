@@ -12,8 +12,8 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions", "-O2", "-O0"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-O2", "-O0", "-std=gnu++17", "-std=gnu++20"],
-      "cflags": ["-O3", "-fexceptions", "-fno-math-errno", "-fno-trapping-math"],
-      "cflags_cc": ["-O3", "-std=c++17", "-Wno-psabi", "-fexceptions", "-fno-math-errno", "-fno-trapping-math", "-pthread"],
+      "cflags": ["-O3", "-fexceptions", "-fno-math-errno", "-fno-trapping-math", "-ffp-contract=off"],
+      "cflags_cc": ["-O3", "-std=c++17", "-Wno-psabi", "-fexceptions", "-fno-math-errno", "-fno-trapping-math", "-ffp-contract=off", "-pthread"],
       "ldflags": ["-pthread"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
