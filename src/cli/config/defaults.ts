@@ -1,0 +1,40 @@
+/** Default values of every config key. */
+import type { DlflowConfig } from './types.js';
+
+/** The bundled default dataset: `dlflow train` with no arguments trains on it. */
+export const DEFAULT_DATA = { path: 'datasets/penguins.csv', target: 'species' };
+
+export function defaultConfig(): DlflowConfig {
+  return {
+    name: null,
+    runsDir: 'runs',
+    seed: 0,
+    device: 'auto',
+    data: {
+      path: DEFAULT_DATA.path,
+      target: DEFAULT_DATA.target,
+      features: null,
+      drop: [],
+      test: null,
+      split: { train: 0.7, val: 0.15, test: 0.15 },
+      stratify: true,
+      preprocessing: {},
+    },
+    model: { arch: 'auto', hidden: null, activation: 'relu', batchNorm: false, layers: null },
+    hyperparameters: {
+      epochs: 30,
+      batchSize: 32,
+      lr: 1e-3,
+      optimizer: 'adam',
+      optimizerOptions: {},
+      weightDecay: 0,
+      dropout: 0,
+      scheduler: { type: 'none', stepSize: 10, gamma: 0.5, patience: 3, factor: 0.5, minLr: 0 },
+      earlyStopping: { patience: 10, monitor: 'val_loss', minDelta: 0, restoreBest: true },
+      gradClip: 0,
+    },
+    loss: 'auto',
+    metrics: 'auto',
+    log: 'auto',
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Shorthands accepted in a config, expanded to the full form before merging and validation:
+ * `model: auto` / `model: ./net.ts` / `model: [layers]`, `scheduler: cosine`,
+ * `earlyStopping: 5`, `metrics: accuracy,f1_macro`.
+ */
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A copy of `raw` with shorthands expanded (unknown keys are left for the validator). */
+export function normalizeShorthands(raw: Obj): Obj {
+  const out: Obj = { ...raw };
+  if (typeof out.model === 'string') out.model = { arch: out.model };
+  else if (Array.isArray(out.model)) out.model = { arch: 'layers', layers: out.model };
+  else if (isObj(out.model) && Array.isArray(out.model.layers) && out.model.arch === undefined) out.model = { ...out.model, arch: 'layers' };
+  if (isObj(out.hyperparameters)) {
+    const h: Obj = { ...out.hyperparameters };
+    if (typeof h.scheduler === 'string') h.scheduler = { type: h.scheduler };
+    if (h.scheduler === null || h.scheduler === false) h.scheduler = { type: 'none' };
+    if (typeof h.earlyStopping === 'number') h.earlyStopping = { patience: h.earlyStopping };
+    if (h.earlyStopping === false || h.earlyStopping === null) h.earlyStopping = { patience: 0 };
+    out.hyperparameters = h;
+  }
+  if (typeof out.metrics === 'string' && out.metrics !== 'auto') out.metrics = out.metrics.split(',').map((s) => s.trim()).filter(Boolean);
+  return out;
+}
+
+/** Deep merge: mappings merge key by key, everything else (lists included) replaces. */
+export function deepMerge(base: Obj, over: Obj): Obj {
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = isObj(v) && isObj(out[k]) ? deepMerge(out[k] as Obj, v) : v;
+  }
+  return out;
+}

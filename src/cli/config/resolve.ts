@@ -1,0 +1,65 @@
+/**
+ * Builds the final config: defaults, then the config file, then command-line flags; shorthands
+ * expanded, the whole validated, and cross-key rules checked (split fractions sum to 1, ...).
+ */
+import { UsageError } from '../errors.js';
+import { defaultConfig } from './defaults.js';
+import { readConfigFile } from './load.js';
+import { deepMerge, normalizeShorthands } from './normalize.js';
+import { flagsToOverrides } from './overrides.js';
+import { CONFIG_SPEC } from './schema.js';
+import type { DlflowConfig } from './types.js';
+import { validate } from './validate.js';
+
+export interface ResolveInput {
+  /** Config file path, if any. */
+  file?: string;
+  /** A parsed config object (used instead of / on top of the file). */
+  raw?: Record<string, unknown>;
+  /** Command-line flags that set config keys. */
+  flags?: readonly [string, string | true][];
+}
+
+/** Checks a merged config and returns it typed; throws a UsageError listing every problem. */
+export function checkConfig(merged: Record<string, unknown>, source: string): DlflowConfig {
+  const issues = validate(merged, CONFIG_SPEC);
+  const config = merged as unknown as DlflowConfig;
+  if (issues.length === 0) {
+    const s = config.data.split;
+    if (Math.abs(s.train + s.val + s.test - 1) > 1e-6) issues.push({ path: 'data.split', message: `train + val + test must sum to 1, found ${s.train} + ${s.val} + ${s.test}` });
+    if (s.train <= 0) issues.push({ path: 'data.split.train', message: 'expected a fraction > 0, found 0' });
+    if (config.metrics !== 'auto' && (!Array.isArray(config.metrics) || config.metrics.some((m) => typeof m !== 'string'))) {
+      issues.push({ path: 'metrics', message: `expected 'auto' or a list of metric names, found ${JSON.stringify(config.metrics)}` });
+    }
+    if (config.model.arch === 'layers' && (config.model.layers === null || config.model.layers.length === 0)) {
+      issues.push({ path: 'model.layers', message: "model.arch is 'layers' but no layers are listed" });
+    }
+  }
+  if (issues.length > 0) {
+    const lines = issues.map((i) => `  ${i.path}: ${i.message}`);
+    throw new UsageError(`invalid config (${source}):\n${lines.join('\n')}`);
+  }
+  return config;
+}
+
+/**
+ * The resolved config.
+ *
+ * @example
+ * const cfg = resolveConfig({ file: 'dlflow.yaml', flags: [['epochs', '5']] });
+ * cfg.hyperparameters.epochs; // 5
+ */
+export function resolveConfig(input: ResolveInput = {}): DlflowConfig {
+  let merged = defaultConfig() as unknown as Record<string, unknown>;
+  const sources: string[] = [];
+  if (input.file !== undefined) {
+    merged = deepMerge(merged, normalizeShorthands(readConfigFile(input.file)));
+    sources.push(input.file);
+  }
+  if (input.raw !== undefined) merged = deepMerge(merged, normalizeShorthands(input.raw));
+  if (input.flags !== undefined && input.flags.length > 0) {
+    merged = deepMerge(merged, normalizeShorthands(flagsToOverrides(input.flags)));
+    sources.push('command line');
+  }
+  return checkConfig(merged, sources.length > 0 ? sources.join(' + ') : 'defaults');
+}

@@ -1,0 +1,61 @@
+/** The config schema: what every key accepts. Defaults live in defaults.ts. */
+import { S, type Spec } from './spec.js';
+
+export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'adamax', 'nadam', 'radam', 'rmsprop', 'adagrad', 'adadelta'] as const;
+export const SCHEDULERS = ['none', 'step', 'exponential', 'cosine', 'plateau', 'onecycle'] as const;
+export const LOSSES = ['auto', 'cross_entropy', 'bce_with_logits', 'mse', 'l1', 'smooth_l1', 'huber'] as const;
+export const ACTIVATIONS = ['relu', 'gelu', 'silu', 'tanh', 'sigmoid', 'leaky_relu', 'elu', 'selu', 'mish'] as const;
+export const TREATMENTS = ['standardize', 'minmax', 'one_hot', 'binary', 'passthrough', 'drop'] as const;
+
+const fraction = S.num({ min: 0, max: 1 });
+
+export const CONFIG_SPEC: Spec = S.obj({
+  name: S.opt(S.str({ pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, describe: 'a name of letters, digits, ".", "_" or "-"' })),
+  runsDir: S.str(),
+  seed: S.int(0),
+  device: S.str({ pattern: /^(auto|cpu|cuda(:\d+)?)$/, describe: "'auto', 'cpu', 'cuda' or 'cuda:N'" }),
+  data: S.obj({
+    path: S.str(),
+    target: S.opt(S.str()),
+    features: S.opt(S.list(S.str())),
+    drop: S.list(S.str()),
+    test: S.opt(S.str()),
+    split: S.obj({ train: fraction, val: fraction, test: fraction }),
+    stratify: S.bool(),
+    preprocessing: S.map(S.oneOf(TREATMENTS)),
+  }),
+  model: S.obj({
+    arch: S.str({ describe: "'auto', 'layers' or a path to a .ts/.js Module file" }),
+    hidden: S.opt(S.list(S.num({ int: true, positive: true }))),
+    activation: S.oneOf(ACTIVATIONS),
+    batchNorm: S.bool(),
+    layers: S.opt(S.list(S.any())),
+  }),
+  hyperparameters: S.obj({
+    epochs: S.int(1),
+    batchSize: S.int(1),
+    lr: S.num({ positive: true }),
+    optimizer: S.oneOf(OPTIMIZERS),
+    optimizerOptions: S.map(S.any()),
+    weightDecay: S.num({ min: 0 }),
+    dropout: S.num({ min: 0, max: 0.99 }),
+    scheduler: S.obj({
+      type: S.oneOf(SCHEDULERS),
+      stepSize: S.int(1),
+      gamma: S.num({ positive: true }),
+      patience: S.int(0),
+      factor: S.num({ positive: true }),
+      minLr: S.num({ min: 0 }),
+    }),
+    earlyStopping: S.obj({
+      patience: S.int(0),
+      monitor: S.str({ describe: "'val_loss' or a metric name such as 'val_accuracy'" }),
+      minDelta: S.num({ min: 0 }),
+      restoreBest: S.bool(),
+    }),
+    gradClip: S.num({ min: 0 }),
+  }),
+  loss: S.oneOf(LOSSES),
+  metrics: S.any("'auto' or a list of metric names"),
+  log: S.oneOf(['auto', 'bar', 'plain', 'jsonl']),
+});

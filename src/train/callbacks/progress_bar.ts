@@ -1,0 +1,99 @@
+/**
+ * ProgressBar: on a TTY a live bar (batch loss, running accuracy, samples/s, ETA) redrawn at
+ * most ten times a second; otherwise one plain line per epoch, or one JSON object per epoch
+ * with `mode: 'jsonl'`.
+ */
+import type { Callback } from '../callback.js';
+import type { BatchInfo, EpochLogs, FitContext } from '../types.js';
+
+export interface ProgressBarOptions {
+  /** Where to write (default process.stdout). */
+  stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** `auto` (bar on a TTY, plain otherwise), `bar`, `plain` or `jsonl`. */
+  mode?: 'auto' | 'bar' | 'plain' | 'jsonl';
+}
+
+const fmt = (v: number): string => (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4));
+
+function duration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 60) return `${s.toFixed(0)}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** Log keys shown in the per-epoch line (when present). */
+export const EPOCH_LINE_KEYS = [
+  'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'val_f1_macro', 'val_f1', 'val_r2', 'val_mean_absolute_error', 'lr',
+];
+
+/** The one-line summary of an epoch. */
+export function epochLine(logs: EpochLogs, total: number, keys: readonly string[] = EPOCH_LINE_KEYS): string {
+  const parts = [`epoch ${String(logs.epoch).padStart(String(total).length)}/${total}`];
+  for (const k of keys) {
+    const v = logs[k];
+    if (v === undefined) continue;
+    parts.push(`${k} ${k === 'lr' ? v.toExponential(2) : fmt(v)}`);
+  }
+  parts.push(`${logs.seconds.toFixed(1)}s`);
+  return parts.join('  ');
+}
+
+/**
+ * @example
+ * new dl.Trainer({ epochs: 10, callbacks: [new dl.train.ProgressBar()] });
+ */
+export class ProgressBar implements Callback {
+  private readonly stream: NonNullable<ProgressBarOptions['stream']>;
+  readonly mode: 'bar' | 'plain' | 'jsonl';
+  private started = 0;
+  private seen = 0;
+  private correct = 0;
+  private lossSum = 0;
+  private lastDraw = 0;
+
+  constructor(options: ProgressBarOptions = {}) {
+    this.stream = options.stream ?? process.stdout;
+    const mode = options.mode ?? 'auto';
+    this.mode = mode === 'auto' ? (this.stream.isTTY ? 'bar' : 'plain') : mode;
+  }
+
+  onEpochStart(): void {
+    this.started = performance.now();
+    this.seen = 0;
+    this.correct = 0;
+    this.lossSum = 0;
+    this.lastDraw = 0;
+  }
+
+  onBatchEnd(ctx: FitContext, info: BatchInfo): void {
+    this.seen += info.size;
+    this.lossSum += info.loss * info.size;
+    if (info.correct !== undefined) this.correct += info.correct;
+    if (this.mode !== 'bar') return;
+    const now = performance.now();
+    if (now - this.lastDraw < 100 && info.batch !== info.batches) return;
+    this.lastDraw = now;
+    const secs = (now - this.started) / 1000;
+    const rate = this.seen / Math.max(secs, 1e-9);
+    const width = 24;
+    const frac = info.batches ? info.batch / info.batches : 0;
+    const filled = Math.round(frac * width);
+    const bar = info.batches ? `[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${info.batch}/${info.batches}` : `batch ${info.batch}`;
+    const eta = info.batches ? duration((secs / info.batch) * (info.batches - info.batch)) : '?';
+    const acc = info.correct !== undefined ? `  acc ${(this.correct / this.seen).toFixed(4)}` : '';
+    const line = `epoch ${info.epoch}/${ctx.totalEpochs} ${bar}  loss ${fmt(info.loss)}${acc}  ${rate.toFixed(0)} samples/s  ETA ${eta}`;
+    const cols = this.stream.columns ?? 120;
+    this.stream.write(`\r${line.slice(0, cols - 1)}\x1b[K`);
+  }
+
+  onEpochEnd(ctx: FitContext, logs: EpochLogs): void {
+    if (this.mode === 'jsonl') { this.stream.write(`${JSON.stringify(logs)}\n`); return; }
+    if (this.mode === 'bar') this.stream.write('\r\x1b[K');
+    this.stream.write(`${epochLine(logs, ctx.totalEpochs)}\n`);
+  }
+
+  onInterrupt(): void {
+    if (this.mode === 'bar') this.stream.write('\n');
+  }
+}
