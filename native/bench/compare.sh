@@ -10,7 +10,7 @@ g++ -O3 -std=c++17 -pthread -Inative/src native/src/gemm*.cc native/src/thread_p
 TMP=$(mktemp -d)
 for r in $(seq "$ROUNDS"); do
   for t in 1 2; do
-    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/gemm_numpy.py "$t" | grep -v '^#' \
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 native/bench/gemm_numpy.py "$t" | grep -v '^#' \
       | awk -v t="$t" '{print "ob", t, $1, $(NF-1)}' >> "$TMP/raw"
     "$BIN" bench 7 "$t" | grep -v '^#' | awk -v t="$t" '{print "dl", t, $1, $(NF-1)}' >> "$TMP/raw"
   done

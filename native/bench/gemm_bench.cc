@@ -9,7 +9,7 @@
 //
 // Correctness is against a double-precision reference; an element passes when
 //   |c - ref| <= 1e-6 * sqrt(K) * sum_p |a_ip * b_pj|   (+ a tiny absolute slack).
-// The benchmark shapes match bench/gemm_numpy.py (NumPy/OpenBLAS reference).
+// The benchmark shapes match native/bench/gemm_numpy.py (NumPy/OpenBLAS reference).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -198,7 +198,7 @@ struct Shape {
   int64_t batch = 1;  // > 1: sgemm_batched over contiguous stacks of A, B and C
 };
 
-// Same list as bench/gemm_numpy.py.
+// Same list as native/bench/gemm_numpy.py.
 const Shape kShapes[] = {
     {"sq256", 256, 256, 256, false, false},     {"sq512", 512, 512, 512, false, false},
     {"sq1024", 1024, 1024, 1024, false, false}, {"sq2048", 2048, 2048, 2048, false, false},

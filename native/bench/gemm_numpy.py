@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """NumPy/OpenBLAS sgemm GFLOP/s for the same shapes as native/bench/gemm_bench.cc.
 
-Run as:  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/gemm_numpy.py [threads ...]
+Run as:  OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 native/bench/gemm_numpy.py [threads ...]
 (OpenBLAS auto-detection picks a slow SSE3 kernel on these AMD CPUs, hence CORETYPE.)
 Each thread count is measured in a fresh subprocess because OpenBLAS reads
 OPENBLAS_NUM_THREADS at import time. The best (minimum) time per call is reported, as in
