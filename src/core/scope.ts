@@ -6,15 +6,20 @@ import type { Tensor } from './tensor.js';
 
 const scopes: Set<Tensor>[] = [];
 
-/** Called by the Tensor constructor: the innermost scope owns every new tensor. */
+/**
+ * Called by the Tensor constructor: the innermost scope owns every new tensor. A tensor made
+ * outside any scope is left to its owner and, failing that, the garbage collector.
+ */
 export function trackTensor(t: Tensor): void {
   const top = scopes[scopes.length - 1];
   if (top !== undefined) top.add(t);
+  else t.storage.guard();
 }
 
 /** Remove a tensor from all scopes so no `tidy` disposes it (its owner will). */
 export function keep<T extends Tensor>(t: T): T {
   for (const s of scopes) s.delete(t);
+  t.storage.guard();
   return t;
 }
 
@@ -61,8 +66,9 @@ export function tidyWith<T>(fn: () => T, isTensor: (v: unknown) => v is Tensor):
   collectTensors(result, survivors, isTensor);
   const parent = scopes[scopes.length - 1];
   for (const t of scope) {
-    if (survivors.has(t)) parent?.add(t);
-    else t.dispose();
+    if (!survivors.has(t)) t.dispose();
+    else if (parent !== undefined) parent.add(t);
+    else t.storage.guard(); // leaves the last scope: the garbage collector is its safety net now
   }
   return result;
 }

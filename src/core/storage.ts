@@ -41,11 +41,26 @@ export class Storage {
   version = 0;
   private readonly cell: StorageCell;
 
+  /** Whether the finalizer watches this storage (see `guard`). */
+  private guarded = false;
+
   constructor(backend: Backend, bytes: number) {
     const handle = backend.allocate(bytes);
     this.cell = { backend, handle, bytes, refs: 0, freed: false };
     counters.liveStorages++;
     counters.liveBytes += bytes;
+  }
+
+  /**
+   * Put the storage under the finalizer's watch. Registration costs about as much as a small
+   * kernel, so it is done only for storages that can outlive deterministic disposal: tensors
+   * created outside any `tidy` scope, tensors that leave their scopes (`keep`, returned from the
+   * outermost `tidy`), and autograd's saved aliases. A storage whose tensors all sit in a scope
+   * is always reachable from that scope until the scope disposes it.
+   */
+  guard(): void {
+    if (this.guarded || this.cell.freed) return;
+    this.guarded = true;
     finalizer.register(this, this.cell, this);
   }
 
@@ -68,7 +83,7 @@ export class Storage {
     this.cell.refs--;
     counters.liveTensors--;
     if (this.cell.refs <= 0) {
-      finalizer.unregister(this);
+      if (this.guarded) finalizer.unregister(this);
       release(this.cell);
     }
   }

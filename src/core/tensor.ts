@@ -64,6 +64,7 @@ export class Tensor {
   ) {
     storage.retain();
     if (track) trackTensor(this);
+    else storage.guard();
   }
 
   // ---------------------------------------------------------------- state and autograd links
