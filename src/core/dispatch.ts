@@ -16,7 +16,7 @@ export function emptyTensor(shape: Shape, dtype: DType, backend: Backend = getBa
   if (!Number.isSafeInteger(n) || n * BYTES_PER_ELEMENT[dtype] > 2 ** 40) {
     throw new RangeError(`cannot allocate a tensor of shape ${formatShape(shape)} (${n} elements of ${dtype})`);
   }
-  const storage = new Storage(backend, Math.max(1, n) * BYTES_PER_ELEMENT[dtype]);
+  const storage = Storage.create(backend, Math.max(1, n) * BYTES_PER_ELEMENT[dtype]);
   return new Tensor(storage, [...shape], contiguousStrides(shape), 0, dtype);
 }
 
