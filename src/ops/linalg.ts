@@ -19,15 +19,21 @@ function batchedProduct(a: Tensor, b: Tensor, op: string): Tensor {
     throw new TypeError(`${op}: expected float32 operands, got ${a.dtype} and ${b.dtype}`);
   }
   const backend = commonBackend(op, a, b);
-  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op);
-  const aShape = [...batch, M, K];
-  const bShape = [...batch, K, N];
-  const out = emptyTensor([...batch, M, N], 'float32', backend);
-  runKernel(backend, 'matmul', {
-    a: viewAs(a, aShape, broadcastStrides(a.shape, a.strides, aShape)),
-    b: viewAs(b, bShape, broadcastStrides(b.shape, b.strides, bShape)),
-    out: viewOf(out),
-  });
+  let out: Tensor;
+  if (a.ndim === 2 && b.ndim === 2) {
+    out = emptyTensor([M, N], 'float32', backend);
+    runKernel(backend, 'matmul', { a: viewOf(a), b: viewOf(b), out: viewOf(out) });
+  } else {
+    const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op);
+    const aShape = [...batch, M, K];
+    const bShape = [...batch, K, N];
+    out = emptyTensor([...batch, M, N], 'float32', backend);
+    runKernel(backend, 'matmul', {
+      a: viewAs(a, aShape, broadcastStrides(a.shape, a.strides, aShape)),
+      b: viewAs(b, bShape, broadcastStrides(b.shape, b.strides, bShape)),
+      out: viewOf(out),
+    });
+  }
   const aIn = a.shape;
   const bIn = b.shape;
   return record(out, 'MmBackward', [a, b], [a, b], (g, [as, bs]) => [
