@@ -1,0 +1,61 @@
+/**
+ * `dlflow evaluate <run> [--data file] [--json]`: metrics of a trained run on its test split
+ * (recreated from the run's config and seed) or on a new file; a classification report in the
+ * terminal or one JSON object with scikit-learn metric names; the report gains the evaluation.
+ */
+import * as fs from 'node:fs';
+import { tensor } from '../../ops/creation.js';
+import { evaluateModel } from '../../train/evaluate.js';
+import { TensorLoader } from '../../train/tensor_loader.js';
+import { parseArgs, rejectUnknown, takeFlag, takeSwitch } from '../args.js';
+import { prepareData, takeRows } from '../data/prepare.js';
+import { UsageError } from '../errors.js';
+import { evaluationOf } from '../run/evaluation.js';
+import { goodRows, lineOf, readNewData } from '../run/new_data.js';
+import { writeRunReport } from '../run/report.js';
+import { runFiles } from '../run/run_dir.js';
+import { loadRun, loaderOf } from '../run/setup.js';
+
+export async function runEvaluate(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, new Set(['json']));
+  const dataFile = takeFlag(args, 'data');
+  const json = takeSwitch(args, 'json');
+  rejectUnknown(args, ['data', 'json'], 'evaluate');
+  if (args.positionals.length !== 1) throw new UsageError('usage: dlflow evaluate <run> [--data file] [--json]');
+  const run = await loadRun(args.positionals[0]);
+  const { info, model, loss } = run;
+  let loader: TensorLoader;
+  let split: string;
+  let rows: number;
+  if (dataFile === undefined) {
+    const data = await prepareData(run.config);
+    if (data.test.rows === 0) throw new UsageError(`${run.dir} has an empty test split; pass --data <file>`);
+    loader = loaderOf(data.test, data.inputUnits, loss, 1024, false, 0);
+    split = 'test';
+    rows = data.test.rows;
+  } else {
+    const d = await readNewData(dataFile, info.preprocessing, true);
+    for (const [row, why] of d.problems) process.stderr.write(`${dataFile}: line ${lineOf(row)}: ${why} (row left out)\n`);
+    for (const n of d.notes) process.stderr.write(`note: ${n}\n`);
+    const keep = goodRows(d);
+    if (keep.length === 0) throw new UsageError(`${dataFile}: no row could be evaluated`);
+    const x = tensor(takeRows(d.x, d.units, keep), { shape: [keep.length, d.units] });
+    const y = loss.targets(Float64Array.from(keep, (i) => d.y![i]));
+    loader = new TensorLoader(x, y, { batchSize: 1024 });
+    split = dataFile;
+    rows = keep.length;
+  }
+  const r = evaluateModel(model, loader, loss.fn, info.task);
+  const evaluation = evaluationOf(split, info.task, r.outputs, r.targets, info.preprocessing.target);
+  const metrics = { ...evaluation.metrics, loss: r.loss };
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ run: run.dir, split, rows, ...metrics })}\n`);
+  } else {
+    process.stdout.write(`evaluation of ${run.dir} on ${split} (${rows} rows)\n\n`);
+    if (evaluation.reportText) process.stdout.write(`${evaluation.reportText}\n`);
+    for (const [k, v] of Object.entries(metrics)) process.stdout.write(`${k.padEnd(32)} ${v.toFixed(4)}\n`);
+  }
+  fs.writeFileSync(runFiles(run.dir).evaluation, `${JSON.stringify(evaluation)}\n`);
+  writeRunReport(run.dir);
+  return 0;
+}

@@ -1,0 +1,92 @@
+/**
+ * Building the model of a config: the `auto` MLP sized from the data, a `layers` list, or a
+ * TypeScript/JavaScript Module file (loaded with a dynamic import; tsx compiles .ts files).
+ * The architecture is returned as JSON for model.json so evaluate/predict rebuild the same model.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as dl from '../../index.js';
+import { Module } from '../../nn/module.js';
+import type { DlflowConfig } from '../config/types.js';
+import { UsageError } from '../errors.js';
+import { buildSequential, mlpLayers, resolveLayerList, type LayerSpec } from './layers.js';
+
+/** What a model file receives. */
+export interface ModelSpec {
+  inputs: number;
+  outputs: number;
+  hidden: number[];
+  dropout: number;
+  activation: string;
+  batchNorm: boolean;
+}
+
+export type Architecture =
+  | { kind: 'sequential'; layers: LayerSpec[] }
+  | { kind: 'file'; file: string; spec: ModelSpec };
+
+/** Default hidden sizes: wider for images (many inputs), small for tables. */
+export function defaultHidden(inputs: number): number[] {
+  return inputs >= 256 ? [256, 128] : [64, 32];
+}
+
+/** True when `v` is a class extending dlflow's Module. */
+const isModuleClass = (v: unknown): v is new (spec: ModelSpec) => Module =>
+  typeof v === 'function' && v.prototype instanceof Module;
+
+/**
+ * Loads a model file. Its default export is either a function `(dl, spec) => Module` (the form
+ * `dlflow init` writes: no runtime import of dlflow needed) or a Module subclass constructed
+ * with `spec`.
+ */
+export async function loadModelFile(file: string, spec: ModelSpec): Promise<Module> {
+  const abs = path.resolve(file);
+  if (!fs.existsSync(abs)) throw new UsageError(`model file not found: ${file}`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(pathToFileURL(abs).href) as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`cannot load model file ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const exp = mod.default ?? mod.createModel;
+  let model: unknown;
+  if (isModuleClass(exp)) model = new exp(spec);
+  else if (typeof exp === 'function') model = await (exp as (d: typeof dl, s: ModelSpec) => unknown)(dl, spec);
+  else throw new UsageError(`model file ${file}: export default a function (dl, spec) => Module, or a Module class`);
+  if (!(model instanceof Module)) {
+    throw new UsageError(`model file ${file}: the default export did not produce an nn.Module (got ${model === null ? 'null' : typeof model}); did it import a second copy of dlflow? Use the (dl, spec) form`);
+  }
+  return model;
+}
+
+/** Builds a model from saved architecture JSON; `dir` resolves a copied model file. */
+export async function modelFromArchitecture(arch: Architecture, dir = '.'): Promise<Module> {
+  if (arch.kind === 'sequential') return buildSequential(arch.layers);
+  return loadModelFile(path.resolve(dir, arch.file), arch.spec);
+}
+
+/**
+ * The model of a config for `inputs` features and `outputs` units.
+ *
+ * @example
+ * const { model, architecture } = await buildModel(config, 7, 3);
+ */
+export async function buildModel(config: DlflowConfig, inputs: number, outputs: number): Promise<{ model: Module; architecture: Architecture }> {
+  const m = config.model;
+  const hidden = m.hidden ?? defaultHidden(inputs);
+  const dropout = config.hyperparameters.dropout;
+  if (m.arch === 'auto') {
+    const layers = mlpLayers(inputs, hidden, outputs, m.activation, dropout, m.batchNorm);
+    return { model: buildSequential(layers), architecture: { kind: 'sequential', layers } };
+  }
+  if (m.arch === 'layers') {
+    const layers = resolveLayerList(m.layers ?? [], inputs, outputs);
+    return { model: buildSequential(layers), architecture: { kind: 'sequential', layers } };
+  }
+  if (!/\.(m?[jt]s)$/.test(m.arch)) {
+    throw new UsageError(`invalid config: model.arch: expected 'auto', 'layers' or a path to a .ts/.js Module file, found ${JSON.stringify(m.arch)}`);
+  }
+  const spec: ModelSpec = { inputs, outputs, hidden, dropout, activation: m.activation, batchNorm: m.batchNorm };
+  return { model: await loadModelFile(m.arch, spec), architecture: { kind: 'file', file: m.arch, spec } };
+}

@@ -1,0 +1,102 @@
+/**
+ * report.html of a run, rebuilt from the run's files (model.json, config, metrics.jsonl,
+ * evaluation.json): data summary, architecture, hyperparameters, loss and metric curves, and the
+ * evaluation (confusion matrix, per-class table, ROC curves, or predicted-vs-actual and residuals).
+ * Self-contained and offline.
+ */
+import * as fs from 'node:fs';
+import { parse } from 'yaml';
+import { writeFileAtomicSync } from '../../io/atomic_write.js';
+import * as r from '../../report/index.js';
+import type { EpochLogs } from '../../train/types.js';
+import type { DlflowConfig } from '../config/types.js';
+import type { EvaluationJSON } from './evaluation.js';
+import { readModelInfo, type ModelInfo } from './model_json.js';
+import { runFiles } from './run_dir.js';
+
+const grid = (figs: string[]): string => `<div class="dl-grid">${figs.join('')}</div>`;
+
+function dataSection(info: ModelInfo): string {
+  const d = info.data;
+  const kv = r.keyValueTable({
+    source: d.source, kind: d.kind, rows: d.rows, columns: d.columns, target: d.target, task: d.task,
+    'input units': d.inputUnits, 'train rows': d.splits.train, 'validation rows': d.splits.val, 'test rows': d.splits.test,
+  }, 'Data summary');
+  const bars = d.classCounts ? r.figure(r.barChart(d.classCounts.map((c) => c.label), d.classCounts.map((c) => c.count), { title: 'Class balance', yLabel: 'rows' }), 'Rows per class') : '';
+  const notes = d.notes.length > 0 ? `<ul>${d.notes.map((n) => `<li>${r.escapeXml(n)}</li>`).join('')}</ul>` : '';
+  return kv + bars + notes;
+}
+
+function hyperSection(config: DlflowConfig, info: ModelInfo): string {
+  const h = config.hyperparameters;
+  return r.keyValueTable({
+    epochs: h.epochs, 'epochs completed': info.epochsCompleted, 'batch size': h.batchSize, 'learning rate': h.lr,
+    optimizer: h.optimizer, 'weight decay': h.weightDecay, dropout: h.dropout, scheduler: h.scheduler.type,
+    'early stopping patience': h.earlyStopping.patience, 'gradient clipping': h.gradClip || 'off', loss: info.loss,
+    seed: config.seed, device: config.device, hidden: config.model.hidden ?? '(auto)', activation: config.model.activation,
+  }, 'Hyperparameters');
+}
+
+function trainingSection(history: EpochLogs[]): string {
+  const col = (k: string): number[] => history.map((h) => h[k] ?? Number.NaN);
+  const x = col('epoch');
+  const figs = [r.figure(r.lineChart([{ name: 'train', x, y: col('train_loss') }, { name: 'validation', x, y: col('val_loss'), dashed: true }], { title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'loss' }), 'Loss (train vs validation)')];
+  for (const metric of ['accuracy', 'f1_macro', 'r2', 'mean_absolute_error']) {
+    if (!history.some((h) => h[`val_${metric}`] !== undefined)) continue;
+    const series = [{ name: 'validation', x, y: col(`val_${metric}`) }];
+    if (history.some((h) => h[`train_${metric}`] !== undefined)) series.unshift({ name: 'train', x, y: col(`train_${metric}`) });
+    figs.push(r.figure(r.lineChart(series, { title: `${metric} per epoch`, xLabel: 'epoch', yLabel: metric }), metric));
+  }
+  figs.push(r.figure(r.lineChart([{ name: 'lr', x, y: col('lr') }], { title: 'Learning rate', xLabel: 'epoch', yLabel: 'lr' }), 'Learning rate'));
+  return grid(figs);
+}
+
+function evaluationSection(e: EvaluationJSON): string {
+  const metrics = r.keyValueTable(e.metrics, `Metrics on the ${e.split} split (${e.rows} rows)`);
+  if (e.task === 'regression') {
+    const a = e.actual ?? [], p = e.predicted ?? [];
+    return metrics + grid([
+      r.figure(r.scatterChart(a, p, { title: 'Predicted vs actual', xLabel: 'actual', yLabel: 'predicted', reference: 'identity' }), 'Predicted vs actual'),
+      r.figure(r.scatterChart(p, p.map((v, i) => a[i] - v), { title: 'Residuals', xLabel: 'predicted', yLabel: 'actual − predicted', reference: 'zero' }), 'Residuals'),
+    ]);
+  }
+  const labels = e.labels ?? [];
+  const figs: string[] = [];
+  if (e.confusion) figs.push(r.figure(r.heatmap(e.confusion, { title: 'Confusion matrix', rowLabels: labels, colLabels: labels, xLabel: 'Predicted', yLabel: 'True' }), 'Confusion matrix'));
+  if (e.roc && e.roc.length > 0) figs.push(r.figure(r.rocChart(e.roc, { title: e.task === 'binary' ? 'ROC' : 'ROC (one-vs-rest)' }), 'ROC curves'));
+  if (e.perClass) figs.push(r.figure(r.barChart(e.perClass.map((c) => c.name), e.perClass.map((c) => c.f1), { title: 'Per-class F1', yLabel: 'F1' }), 'Per-class F1'));
+  const table = e.perClass ? r.htmlTable(['class', 'precision', 'recall', 'f1-score', 'support'], e.perClass.map((c) => [c.name, c.precision, c.recall, c.f1, c.support]), { caption: 'Per-class metrics' }) : '';
+  return metrics + grid(figs) + table;
+}
+
+/** Reads a run's history from metrics.jsonl (empty when absent). */
+export function readHistory(dir: string): EpochLogs[] {
+  const file = runFiles(dir).metrics;
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as EpochLogs);
+}
+
+/**
+ * Writes `<run>/report.html` from the run's files.
+ *
+ * @example
+ * writeRunReport('runs/penguins-20260101-120000');
+ */
+export function writeRunReport(dir: string): string {
+  const f = runFiles(dir);
+  const info = readModelInfo(dir);
+  const config = parse(fs.readFileSync(f.config, 'utf8')) as DlflowConfig;
+  const history = readHistory(dir);
+  const evaluation = fs.existsSync(f.evaluation) ? JSON.parse(fs.readFileSync(f.evaluation, 'utf8')) as EvaluationJSON : null;
+  const arch = r.architectureSvg(info.layers, { title: `${info.architecture.kind === 'file' ? info.architecture.file : 'MLP'} (${r.formatCount(info.totalParams)} parameters)`, inputShape: [-1, ...info.inputShape.slice(1)] });
+  const sections = [
+    { id: 'data', title: 'Data', html: dataSection(info) },
+    { id: 'architecture', title: 'Architecture', html: r.figure(arch, 'Layers, output shapes and parameter counts') },
+    { id: 'hyperparameters', title: 'Hyperparameters', html: hyperSection(config, info) },
+    { id: 'training', title: 'Training', html: `<p>${r.escapeXml(info.message)}</p>${trainingSection(history)}` },
+  ];
+  if (evaluation !== null) sections.push({ id: 'evaluation', title: 'Evaluation', html: evaluationSection(evaluation) });
+  const html = r.buildReport({ title: `dlflow run ${dir.split(/[\\/]/).filter(Boolean).pop()}`, subtitle: `${info.task} on ${info.data.source} · dlflow ${info.dlflow} · ${info.created}`, sections });
+  writeFileAtomicSync(f.report, html);
+  return f.report;
+}
