@@ -2,6 +2,7 @@
 // before anything is written, so a bad index throws a RangeError and leaves `out` untouched.
 // index_select/index_add are gather/scatter with the 1-D index broadcast along the other
 // dims (stride 0), so all four share two loops.
+#include <cstring>
 #include <string>
 
 #include "casts.h"
@@ -81,6 +82,34 @@ void index_dispatch(const IndexWalk& w, const View& index, const View& data, cha
 
 bool index_dtype_ok(const View& index) { return index.dtype == kI32 || index.dtype == kI64; }
 
+// indexSelect on contiguous operands: out[o, i, :] = x[o, index[i], :] moves whole inner blocks
+// with memcpy (a DataLoader's batch gather is this case: rows of a [N, features] tensor).
+template <class I>
+void index_select_blocks(const View& x, const View& index, const View& out, int d) {
+  int64_t outer = 1, inner = 1;
+  for (int i = 0; i < d; i++) outer *= x.shape[i];
+  for (int i = d + 1; i < x.ndim; i++) inner *= x.shape[i];
+  const int64_t picks = out.shape[d], size = x.shape[d];
+  const int64_t block = inner * x.elsize();
+  const int64_t istride = index.ndim == 0 ? 0 : index.strides[0];
+  const I* ip = index.ptr<I>();
+  const char* src = x.data;
+  char* dst = out.data;
+  // one task unit per block; a block costs `inner` element copies
+  parallel_elements(outer * picks, inner, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++) {
+      const int64_t o = b / picks, i = b % picks;
+      const int64_t k = static_cast<int64_t>(ip[i * istride]);
+      std::memcpy(dst + b * block, src + (o * size + k) * block, static_cast<size_t>(block));
+    }
+  });
+}
+
+void index_select_rows(const View& x, const View& index, const View& out, int d) {
+  if (index.dtype == kI32) index_select_blocks<int32_t>(x, index, out, d);
+  else index_select_blocks<int64_t>(x, index, out, d);
+}
+
 // gather/scatterAdd (`broadcast_index` false: index has the walked shape) or
 // indexSelect/indexAdd (true: 1-D index along dim). `data` is x (gathers) or out (scatters),
 // `walked` is out (gathers) or src (scatters).
@@ -110,6 +139,10 @@ bool run_index_op(ArgReader& r, bool gather, bool broadcast_index) {
       if (i != d && walked.shape[i] != data.shape[i]) throw std::runtime_error("operand shapes differ off dim");
   }
   check(index, dim, data.shape[d]);
+  if (gather && broadcast_index && data.contiguous() && walked.contiguous()) {
+    index_select_rows(data, index, walked, d);
+    return true;
+  }
   IndexWalk w{shape_of.ndim, shape_of.shape, {}, {}, {}};
   for (int i = 0; i < shape_of.ndim; i++) {
     w.istr[i] = broadcast_index ? (i == d && index.ndim == 1 ? index.strides[0] : 0) : index.strides[i];
