@@ -4,6 +4,7 @@
  * without a native kernel runs the reference kernels on the same memory through zero-copy
  * typed arrays, so callers never see the difference except in speed.
  */
+import { readHostBuffer, readHostBufferAsync } from '../host_memory.js';
 import { BYTES_PER_ELEMENT, typedArrayOver, type AnyTypedArray, type DType } from '../../core/dtype.js';
 import type { HostMemoryBackend, MemoryStats } from '../backend.js';
 import type { BufferHandle, OpArgs, OpKind, OpQuery, View } from '../ops.js';
@@ -69,19 +70,11 @@ export class CpuBackend implements HostMemoryBackend {
   }
 
   read(buffer: BufferHandle, dtype: DType, offset: number, length: number): AnyTypedArray {
-    const src = this.hostArray(buffer, dtype);
-    if (!(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 && offset + length <= src.length)) {
-      throw new RangeError(`read of ${length} elements at ${offset} overruns a buffer of ${src.length}`);
-    }
-    return src.slice(offset, offset + length);
+    return readHostBuffer(this, buffer, dtype, offset, length);
   }
 
   readAsync(buffer: BufferHandle, dtype: DType, offset: number, length: number): Promise<AnyTypedArray> {
-    try {
-      return Promise.resolve(this.read(buffer, dtype, offset, length));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return readHostBufferAsync(this, buffer, dtype, offset, length);
   }
 
   run<K extends OpKind>(kind: K, args: OpArgs[K]): void {

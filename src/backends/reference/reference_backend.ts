@@ -3,6 +3,7 @@
  * TypeScript ones of `kernels.ts`. Everything runs synchronously, so `synchronize` has nothing
  * to wait for and `readAsync` resolves at once.
  */
+import { readHostBuffer, readHostBufferAsync } from '../host_memory.js';
 import { BYTES_PER_ELEMENT, typedArrayOver, type AnyTypedArray, type DType } from '../../core/dtype.js';
 import type { HostMemoryBackend, MemoryStats } from '../backend.js';
 import type { BufferHandle, OpArgs, OpKind, OpQuery } from '../ops.js';
@@ -56,19 +57,11 @@ export class ReferenceBackend implements HostMemoryBackend {
   }
 
   read(buffer: BufferHandle, dtype: DType, offset: number, length: number): AnyTypedArray {
-    const whole = this.hostArray(buffer, dtype);
-    if (offset < 0 || length < 0 || offset + length > whole.length) {
-      throw new RangeError(`reference backend: reading ${length} ${dtype} elements at ${offset} overruns buffer ${buffer}`);
-    }
-    return whole.slice(offset, offset + length);
+    return readHostBuffer(this, buffer, dtype, offset, length);
   }
 
   readAsync(buffer: BufferHandle, dtype: DType, offset: number, length: number): Promise<AnyTypedArray> {
-    try {
-      return Promise.resolve(this.read(buffer, dtype, offset, length));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return readHostBufferAsync(this, buffer, dtype, offset, length);
   }
 
   run<K extends OpKind>(kind: K, args: OpArgs[K]): void {
