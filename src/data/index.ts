@@ -1,6 +1,9 @@
 /**
- * The engine-independent data layer: reading tables (CSV/TSV, JSON Lines),
- * typing columns, and profiling a table for exploration.
+ * The data layer: reading tables (CSV/TSV, JSON Lines), IDX, .npy, WAV and
+ * image folders; typing columns; audio features; time-series windows; and
+ * profiling a table for exploration. Everything exported here works without
+ * the tensor engine except the ImageFolder's generator type; tensor-making
+ * parts (datasets, loaders) are in `./loader/`.
  */
 export { DataError } from './errors.js';
 export { readCsv, parseCsv, type CsvOptions, type CsvReport, type CsvResult } from './sources/csv.js';
@@ -12,3 +15,15 @@ export type { ColumnStorage, FloatStorage, DateTimeStorage, DictStorage } from '
 export { profileTable, profileColumn, type Profile, type ColumnProfile, type ProfileOptions, type ProfileWarning } from './explore/profile.js';
 export { profileTarget, detectTask, type TargetProfile, type TaskType, type Association } from './explore/target.js';
 export { recommend, type Recommendation, type LossName, type FeaturePlan } from './explore/recommend.js';
+export { loadIdx, parseIdx, encodeIdx, type IdxArray, type IdxDType, type IdxData } from './sources/idx.js';
+export { loadFashionMnist, loadMnistFolder, normalizeImages, FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, type MnistLike, type ImageSplit } from './sources/mnist.js';
+export { readNpy, parseNpy, loadVolume, type NpyArray, type NpyDType, type Volume } from './sources/npy.js';
+export { readWav, parseWav, wavInfo, toMono, type Wav, type WavInfo } from './sources/wav.js';
+export { resample, type ResampleOptions } from './audio/resample.js';
+export { fft } from './audio/fft.js';
+export { logMelSpectrogram, melFilterBank, hzToMel, melToHz, type LogMel, type LogMelOptions, type MelScale } from './audio/mel.js';
+export { decodeImage, readImage, imageSize, type Image } from './image/decode.js';
+export { resizeBilinear, flipHorizontal, padCrop, rotate, toCHW } from './image/transform.js';
+export { augment, drawAugment, applyAugment, type AugmentOptions, type AugmentDraw } from './image/augment.js';
+export { ImageFolder, listImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions } from './image/folder.js';
+export { makeWindows, type WindowOptions, type Windows, type WindowSet, type WindowReport } from './series/windows.js';

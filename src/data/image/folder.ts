@@ -1,0 +1,112 @@
+/**
+ * Image folders: one subfolder per class (`root/<class>/<image>.png|.jpg`),
+ * classes in sorted name order. Items are `[image, label]` with the image as
+ * float32 [C, H, W] (resized bilinearly to `size` when given, normalized by
+ * per-channel mean/std) and the label the class index. With `augment` set,
+ * every read draws fresh random crop/flip/rotation parameters from the
+ * dataset's seeded generator, so each epoch sees new variants; parameters are
+ * drawn in item-request order, before any asynchronous file read.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { Generator } from '../../core/generator.js';
+import { DataError } from '../errors.js';
+import type { ArrayItem, Dataset } from '../loader/dataset.js';
+import { applyAugment, drawAugment, type AugmentDraw, type AugmentOptions } from './augment.js';
+import { decodeImage, readImage, type Image } from './decode.js';
+import { resizeBilinear, toCHW } from './transform.js';
+
+/** Image extensions recognised. */
+export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+
+/** Settings for {@link ImageFolder}. */
+export interface ImageFolderOptions {
+  /** 1 (grayscale) or 3 (RGB, default). */
+  channels?: 1 | 3;
+  /** [height, width] to resize to; required when image sizes differ. */
+  size?: [number, number];
+  /** Per-channel mean and std of values in [0, 1] (defaults 0 and 1). */
+  mean?: readonly number[];
+  std?: readonly number[];
+  augment?: AugmentOptions;
+  /** Generator for augmentations (default: seeded with `seed`, default 0). */
+  generator?: Generator;
+  seed?: number;
+}
+
+/** The files of an image folder, by class. */
+export interface FolderListing {
+  classes: string[];
+  files: string[];
+  labels: Int32Array;
+}
+
+/** List `root/<class>/*.{png,jpg,jpeg}`, classes and files sorted. @throws DataError when there are none. */
+export function listImageFolder(root: string): FolderListing {
+  let entries: string[];
+  try { entries = readdirSync(root).sort(); } catch (e) { throw new DataError(root, undefined, undefined, `cannot read folder: ${(e as Error).message}`); }
+  const classes = entries.filter((d) => !d.startsWith('.') && statSync(join(root, d)).isDirectory());
+  const files: string[] = [], labels: number[] = [];
+  classes.forEach((c, k) => {
+    for (const f of readdirSync(join(root, c)).sort()) {
+      if (IMAGE_EXTENSIONS.has(extname(f).toLowerCase())) { files.push(join(root, c, f)); labels.push(k); }
+    }
+  });
+  if (files.length === 0) throw new DataError(root, undefined, undefined, 'no images found (expected one subfolder per class holding .png/.jpg files)');
+  return { classes, files, labels: Int32Array.from(labels) };
+}
+
+/** A dataset over an image folder; see the module notes. */
+export class ImageFolder implements Dataset<[ArrayItem, number]> {
+  readonly root: string;
+  readonly classes: string[];
+  readonly files: string[];
+  readonly labels: Int32Array;
+  readonly channels: 1 | 3;
+  readonly generator: Generator;
+  private readonly opts: ImageFolderOptions;
+  private expected: [number, number] | undefined;
+
+  constructor(root: string, opts: ImageFolderOptions = {}) {
+    const l = listImageFolder(root);
+    this.root = root;
+    this.classes = l.classes; this.files = l.files; this.labels = l.labels;
+    this.channels = opts.channels ?? 3;
+    this.generator = opts.generator ?? new Generator(opts.seed ?? 0);
+    this.opts = opts;
+  }
+
+  get length(): number { return this.files.length; }
+
+  private finish(img: Image, draw: AugmentDraw | null, file: string): ArrayItem {
+    let out = img;
+    const size = this.opts.size;
+    if (size !== undefined) out = resizeBilinear(out, size[1], size[0]);
+    if (draw !== null) out = applyAugment(out, draw);
+    const want = this.expected ??= [out.height, out.width];
+    if (out.height !== want[0] || out.width !== want[1]) {
+      throw new DataError(file, undefined, undefined, `image is ${out.width}×${out.height} but earlier ones are ${want[1]}×${want[0]}; give a size to resize to`);
+    }
+    return { data: toCHW(out, this.opts.mean, this.opts.std), shape: [out.channels, out.height, out.width] };
+  }
+
+  private draw(): AugmentDraw | null {
+    return this.opts.augment === undefined ? null : drawAugment(this.opts.augment, this.generator);
+  }
+
+  /** Image `i` as [C, H, W] float32 and its class index. @throws DataError naming an undecodable file. */
+  getItem(i: number): [ArrayItem, number] {
+    const draw = this.draw();
+    return [this.finish(readImage(this.files[i], this.channels), draw, this.files[i]), this.labels[i]];
+  }
+
+  /** Same as {@link getItem} with the file read asynchronously. */
+  async getItemAsync(i: number): Promise<[ArrayItem, number]> {
+    const draw = this.draw();
+    const file = this.files[i];
+    let bytes: Uint8Array;
+    try { bytes = await readFile(file); } catch (e) { throw new DataError(file, undefined, undefined, `cannot read: ${(e as Error).message}`); }
+    return [this.finish(decodeImage(bytes, file, this.channels), draw, file), this.labels[i]];
+  }
+}
