@@ -1,9 +1,8 @@
 /**
  * The data layer: reading tables (CSV/TSV, JSON Lines), IDX, .npy, WAV and
  * image folders; typing columns; audio features; time-series windows; and
- * profiling a table for exploration. Everything exported here works without
- * the tensor engine except the ImageFolder's generator type; tensor-making
- * parts (datasets, loaders) are in `./loader/`.
+ * profiling a table for exploration; datasets, the DataLoader and splits
+ * (`./loader/`, which make tensors).
  */
 export { DataError } from './errors.js';
 export { readCsv, parseCsv, type CsvOptions, type CsvReport, type CsvResult } from './sources/csv.js';
@@ -27,3 +26,4 @@ export { resizeBilinear, flipHorizontal, padCrop, rotate, toCHW } from './image/
 export { augment, drawAugment, applyAugment, type AugmentOptions, type AugmentDraw } from './image/augment.js';
 export { ImageFolder, listImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions } from './image/folder.js';
 export { makeWindows, type WindowOptions, type Windows, type WindowSet, type WindowReport } from './series/windows.js';
+export * from './loader/index.js';
