@@ -86,6 +86,7 @@ export class Trainer {
   /** What device resolution said (e.g. "device: auto -> cpu ..."). */
   readonly deviceNote: string;
   private sigint = false;
+  private lastYield = 0;
 
   constructor(options: TrainerOptions) {
     if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new RangeError(`Trainer: epochs must be an integer >= 1, got ${options.epochs}`);
@@ -154,6 +155,13 @@ export class Trainer {
         state.history.push(logs);
         for (const cb of callbacks) if (!cb.runsLast) await cb.onEpochEnd?.(ctx, logs);
         for (const cb of callbacks) if (cb.runsLast) await cb.onEpochEnd?.(ctx, logs);
+        // Let signal handlers run (Ctrl-C) even when epochs are shorter than the in-epoch yield interval.
+        await yieldToEventLoop();
+        this.lastYield = performance.now();
+        if (this.sigint) {
+          for (const cb of callbacks) await cb.onInterrupt?.(ctx, 'sigint');
+          return { status: 'interrupted', message: `interrupted after epoch ${epoch}`, history: state.history, epochs: state.epoch };
+        }
       }
       for (const cb of callbacks) await cb.onFitEnd?.(ctx);
     } finally {
@@ -180,7 +188,6 @@ export class Trainer {
     let rows = 0;
     let batch = 0;
     let correct = 0;
-    let lastYield = performance.now();
     while (true) {
       const step = tidy(() => {
         const next = it.next();
@@ -210,9 +217,9 @@ export class Trainer {
       if (scheduler !== null && o.schedulerInterval === 'step') scheduler.step();
       const info: BatchInfo = { epoch, batch, batches, loss: step.value, size: step.size, correct: step.correct };
       for (const cb of o.callbacks ?? []) cb.onBatchEnd?.(ctx, info);
-      if (performance.now() - lastYield > 50) {
+      if (performance.now() - this.lastYield > 50) {
         await yieldToEventLoop();
-        lastYield = performance.now();
+        this.lastYield = performance.now();
       }
       if (this.sigint) break;
     }

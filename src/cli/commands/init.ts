@@ -23,10 +23,6 @@ export async function runInit(argv: readonly string[]): Promise<number> {
   } catch (e) {
     throw new UsageError(`cannot write to ${dir}: ${(e as Error).message}`);
   }
-  const data = path.resolve('datasets/penguins.csv');
-  if (!fs.existsSync(path.join(dir, 'datasets/penguins.csv')) && fs.existsSync(data) && path.resolve(dir) !== process.cwd()) {
-    process.stdout.write(`note: the config's data.path (datasets/penguins.csv) is relative to where you run dlflow\n`);
-  }
   process.stdout.write(`wrote ${path.join(dir, 'dlflow.yaml')} and ${path.join(dir, 'model.ts')}\nnext: dlflow train ${path.join(dir, 'dlflow.yaml')}\n`);
   return 0;
 }

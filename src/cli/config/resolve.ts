@@ -2,6 +2,7 @@
  * Builds the final config: defaults, then the config file, then command-line flags; shorthands
  * expanded, the whole validated, and cross-key rules checked (split fractions sum to 1, ...).
  */
+import * as path from 'node:path';
 import { UsageError } from '../errors.js';
 import { defaultConfig } from './defaults.js';
 import { readConfigFile } from './load.js';
@@ -42,6 +43,19 @@ export function checkConfig(merged: Record<string, unknown>, source: string): Dl
   return config;
 }
 
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Paths written `./x` or `../x` in a config file are relative to that file (others to the working directory). */
+function relativeToFile(raw: Record<string, unknown>, file: string): Record<string, unknown> {
+  const fix = (v: unknown): unknown => (typeof v === 'string' && /^\.\.?[\\/]/.test(v) ? path.join(path.dirname(file), v) : v);
+  const out = { ...raw };
+  const fixKeys = (o: Record<string, unknown>, keys: string[]): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, keys.includes(k) ? fix(v) : v]));
+  if (isObj(out.data)) out.data = fixKeys(out.data, ['path', 'test']);
+  if (isObj(out.model)) out.model = fixKeys(out.model, ['arch']);
+  return out;
+}
+
 /**
  * The resolved config.
  *
@@ -53,7 +67,7 @@ export function resolveConfig(input: ResolveInput = {}): DlflowConfig {
   let merged = defaultConfig() as unknown as Record<string, unknown>;
   const sources: string[] = [];
   if (input.file !== undefined) {
-    merged = deepMerge(merged, normalizeShorthands(readConfigFile(input.file)));
+    merged = deepMerge(merged, relativeToFile(normalizeShorthands(readConfigFile(input.file)), input.file));
     sources.push(input.file);
   }
   if (input.raw !== undefined) merged = deepMerge(merged, normalizeShorthands(input.raw));

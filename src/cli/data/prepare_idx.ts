@@ -27,7 +27,7 @@ export async function prepareIdx(config: DlflowConfig): Promise<PreparedData> {
   const x = scaleImages(image, images.data);
   const y = Float64Array.from(labels.data);
   const notes: string[] = [];
-  let train: Arrays, val: Arrays, test: Arrays;
+  let test: Arrays;
   const f = config.data.split.val / (config.data.split.train + config.data.split.val);
   const s = splitIndices(n, { train: 1 - f, val: f, test: 0 }, config.seed, config.data.stratify ? y : undefined);
   const take = (idx: Int32Array): Arrays => {
@@ -36,8 +36,8 @@ export async function prepareIdx(config: DlflowConfig): Promise<PreparedData> {
     idx.forEach((r, i) => { xs.set(x.subarray(r * units, (r + 1) * units), i * units); ys[i] = y[r]; });
     return { x: xs, y: ys, rows: idx.length };
   };
-  train = take(s.train);
-  val = take(s.val);
+  const train = take(s.train);
+  const val = take(s.val);
   if (files.testImages !== null && files.testLabels !== null) {
     const ti = readIdx(files.testImages);
     const tl = readIdx(files.testLabels);

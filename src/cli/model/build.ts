@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import * as dl from '../../index.js';
 import { Module } from '../../nn/module.js';
 import type { DlflowConfig } from '../config/types.js';
@@ -45,7 +46,12 @@ export async function loadModelFile(file: string, spec: ModelSpec): Promise<Modu
   if (!fs.existsSync(abs)) throw new UsageError(`model file not found: ${file}`);
   let mod: Record<string, unknown>;
   try {
-    mod = await import(pathToFileURL(abs).href) as Record<string, unknown>;
+    const url = pathToFileURL(abs).href;
+    // tsx compiles TypeScript files whatever the package type around them (a .ts file outside an
+    // ESM package is compiled as CommonJS: its exports then sit under `default`).
+    mod = (/\.[cm]?ts$/.test(abs) ? await tsImport(url, import.meta.url) : await import(url)) as Record<string, unknown>;
+    const inner = mod.default as Record<string, unknown> | undefined;
+    if (inner !== null && typeof inner === 'object' && 'default' in inner) mod = inner;
   } catch (e) {
     throw new UsageError(`cannot load model file ${file}: ${(e as Error).message.split('\n')[0]}`);
   }
