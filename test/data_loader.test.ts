@@ -38,7 +38,7 @@ test('DataLoader over tensors uses one indexSelect per tensor per batch', () => 
 
 test('DataLoader state: exact resume mid-epoch and between epochs', () => {
   const x = rows(20);
-  const order = (l: DataLoader, k: number): number[] => {
+  const order = (l: DataLoader<dl.Tensor[]>, k: number): number[] => {
     const out: number[] = [];
     let i = 0;
     for (const b of l) { out.push(...Array.from(((b as dl.Tensor[])[0].dataSync() as Float32Array).filter((_, j) => j % 3 === 0), (v) => v / 3)); if (++i === k) break; }
