@@ -27,3 +27,4 @@ export { augment, drawAugment, applyAugment, type AugmentOptions, type AugmentDr
 export { ImageFolder, listImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions } from './image/folder.js';
 export { makeWindows, type WindowOptions, type Windows, type WindowSet, type WindowReport } from './series/windows.js';
 export * from './loader/index.js';
+export * from './preprocess/index.js';
