@@ -12,7 +12,7 @@ import { dlflow, dlflowAsync, scratch } from './cli_helpers.js';
 
 const LONG = ['--epochs', '100000', '--patience', '0', '--hidden', '8', '--log', 'plain'];
 
-async function waitFor(file: string, ms = 20000): Promise<void> {
+async function waitFor(file: string, ms = 60000): Promise<void> {
   const end = Date.now() + ms;
   while (!existsSync(file)) {
     if (Date.now() > end) throw new Error(`${file} did not appear`);

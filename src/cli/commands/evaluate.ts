@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { tensor } from '../../ops/creation.js';
 import { evaluateModel } from '../../train/evaluate.js';
 import { TensorLoader } from '../../train/tensor_loader.js';
+import type { BatchLoader } from '../../train/types.js';
 import { parseArgs, rejectUnknown, takeFlag, takeSwitch } from '../args.js';
 import { prepareData, takeRows } from '../data/prepare.js';
 import { UsageError } from '../errors.js';
@@ -24,7 +25,7 @@ export async function runEvaluate(argv: readonly string[]): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError('usage: dlflow evaluate <run> [--data file] [--json]');
   const run = await loadRun(args.positionals[0]);
   const { info, model, loss } = run;
-  let loader: TensorLoader;
+  let loader: BatchLoader;
   let split: string;
   let rows: number;
   if (dataFile === undefined) {

@@ -3,7 +3,7 @@
  * saved preprocessing, or an IDX folder/file scaled like the training images.
  */
 import * as fs from 'node:fs';
-import { readIdx, findIdxFiles, isIdxFolder } from '../data/idx.js';
+import { idxEvalFiles, isIdxFolder, readIdxBytes } from '../data/idx.js';
 import { loadTable } from '../data/load_table.js';
 import { applyToTable, scaleImages, type Preprocessing } from '../data/preprocessing.js';
 import { encodeTarget, labelText } from '../data/target.js';
@@ -28,11 +28,10 @@ export async function readNewData(file: string, pre: Preprocessing, needTarget: 
   if (pre.type === 'image') {
     const isDir = fs.statSync(file).isDirectory();
     if (isDir && !isIdxFolder(file)) throw new UsageError(`${file}: no IDX files in this folder`);
-    const files = isDir ? findIdxFiles(file) : null;
-    const imgFile = files ? files.testImages ?? files.trainImages : file;
-    const images = readIdx(imgFile);
-    const labelFile = files ? (files.testImages ? files.testLabels : files.trainLabels) : null;
-    const y = labelFile ? Float64Array.from(readIdx(labelFile).data) : null;
+    const files = isDir ? idxEvalFiles(file) : { images: file, labels: null };
+    const imgFile = files.images;
+    const images = readIdxBytes(imgFile);
+    const y = files.labels !== null ? Float64Array.from(readIdxBytes(files.labels).data) : null;
     if (needTarget && y === null) throw new UsageError(`${file}: no label file next to the images; evaluate needs labels`);
     const units = images.dims.slice(1).reduce((a, b) => a * b, 1);
     return { x: scaleImages(pre, images.data), rows: images.dims[0], units, y, problems: new Map(), table: null, notes: [`images from ${imgFile}`] };

@@ -10,7 +10,8 @@ import type { Module } from '../../nn/module.js';
 import { tensor } from '../../ops/creation.js';
 import type { LayerInfo } from '../../report/architecture_svg.js';
 import { readCheckpoint, withPrefix } from '../../train/checkpoint.js';
-import { TensorLoader } from '../../train/tensor_loader.js';
+import { DataLoader } from '../../data/loader/dataloader.js';
+import { TensorDataset } from '../../data/loader/dataset.js';
 import type { DlflowConfig } from '../config/types.js';
 import type { Arrays } from '../data/prepare.js';
 import { UsageError } from '../errors.js';
@@ -19,10 +20,10 @@ import { chooseLoss, type LossChoice } from '../model/loss.js';
 import { readModelInfo, type ModelInfo } from './model_json.js';
 import { runFiles } from './run_dir.js';
 
-/** A loader over prepared arrays. */
-export function loaderOf(a: Arrays, units: number, loss: LossChoice, batchSize: number, shuffle: boolean, seed: number): TensorLoader {
+/** A dl.data DataLoader over prepared arrays (its shuffling state goes into checkpoints). */
+export function loaderOf(a: Arrays, units: number, loss: LossChoice, batchSize: number, shuffle: boolean, seed: number): DataLoader<Tensor[]> {
   const x = tensor(a.x, { shape: [a.rows, units] });
-  return new TensorLoader(x, loss.targets(a.y), { batchSize, shuffle, seed });
+  return new DataLoader(new TensorDataset(x, loss.targets(a.y)), { batchSize, shuffle, seed, prefetch: 0 });
 }
 
 /** Summary rows as the architecture diagram's layer boxes. */
