@@ -28,3 +28,10 @@ export { ImageFolder, listImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions
 export { makeWindows, type WindowOptions, type Windows, type WindowSet, type WindowReport } from './series/windows.js';
 export * from './loader/index.js';
 export * from './preprocess/index.js';
+export { explore, profileJson, type ExploreOptions, type ExploreResult } from './explore/explore.js';
+export { detectModality, type Modality, type Detected } from './explore/detect.js';
+export { renderSummary } from './explore/terminal.js';
+export { renderReportHtml } from './explore/report_html.js';
+export { runExplore } from './explore/cli.js';
+export type { MediaSummary } from './explore/media_summary.js';
+export type { MediaRecommendation } from './explore/media_recommend.js';
