@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as dl from '../src/index.js';
-import { readIdx } from '../src/cli/data/idx.js';
+import { imageSplitTensors, loadFashionMnist } from '../src/data/index.js';
 import { printTable } from './timing.js';
 
 const { nn, optim } = dl;
@@ -28,18 +28,13 @@ class Mlp extends nn.Module {
 interface EpochResult { seconds: number; secondSeconds: number; accuracy: number; memory: number[] }
 
 function dlflowEpochs(extraEpochs: number): EpochResult {
-  const images = (name: string): dl.Tensor => {
-    const idx = readIdx(`${DATA_DIR}/${name}`);
-    return dl.tensor(Float32Array.from(idx.data, (v) => v / 255), { shape: [idx.dims[0], 784] });
-  };
-  const labels = (name: string): dl.Tensor => {
-    const idx = readIdx(`${DATA_DIR}/${name}`);
-    return dl.tensor(BigInt64Array.from(idx.data, (v) => BigInt(v)));
-  };
-  const xTrain = images('train-images-idx3-ubyte.gz');
-  const yTrain = labels('train-labels-idx1-ubyte.gz');
-  const xTest = images('t10k-images-idx3-ubyte.gz');
-  const yTest = labels('t10k-labels-idx1-ubyte.gz');
+  const data = loadFashionMnist(DATA_DIR);
+  const train = imageSplitTensors(data.train);
+  const test = imageSplitTensors(data.test);
+  const xTrain = train.x.reshape([-1, 784]);
+  const yTrain = train.y;
+  const xTest = test.x.reshape([-1, 784]);
+  const yTest = test.y;
   dl.manualSeed(0);
   const model = new Mlp();
   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
