@@ -4,15 +4,13 @@
  * terminal or one JSON object with scikit-learn metric names; the report gains the evaluation.
  */
 import * as fs from 'node:fs';
-import { tensor } from '../../ops/creation.js';
 import { evaluateModel } from '../../train/evaluate.js';
-import { TensorLoader } from '../../train/tensor_loader.js';
 import type { BatchLoader } from '../../train/types.js';
 import { parseArgs, rejectUnknown, takeFlag, takeSwitch } from '../args.js';
-import { prepareData, takeRows } from '../data/prepare.js';
+import { prepareData } from '../data/prepare.js';
 import { UsageError } from '../errors.js';
 import { evaluationOf } from '../run/evaluation.js';
-import { goodRows, lineOf, readNewData } from '../run/new_data.js';
+import { readNewData } from '../run/new_data.js';
 import { writeRunReport } from '../run/report.js';
 import { runFiles } from '../run/run_dir.js';
 import { loadRun, loaderOf } from '../run/setup.js';
@@ -36,15 +34,12 @@ export async function runEvaluate(argv: readonly string[]): Promise<number> {
     rows = data.test.rows;
   } else {
     const d = await readNewData(dataFile, info.preprocessing, true);
-    for (const [row, why] of d.problems) process.stderr.write(`${dataFile}: line ${lineOf(row)}: ${why} (row left out)\n`);
+    for (const p of d.problems.values()) process.stderr.write(`${dataFile}: line ${p.line}: ${p.reason} (row left out)\n`);
     for (const n of d.notes) process.stderr.write(`note: ${n}\n`);
-    const keep = goodRows(d);
-    if (keep.length === 0) throw new UsageError(`${dataFile}: no row could be evaluated`);
-    const x = tensor(takeRows(d.x, d.units, keep), { shape: [keep.length, d.units] });
-    const y = loss.targets(Float64Array.from(keep, (i) => d.y![i]));
-    loader = new TensorLoader(x, y, { batchSize: 1024 });
+    if (d.rows === 0) throw new UsageError(`${dataFile}: no row could be evaluated`);
+    loader = loaderOf({ x: d.x, y: d.y!, rows: d.rows }, d.units, loss, 1024, false, 0);
     split = dataFile;
-    rows = keep.length;
+    rows = d.rows;
   }
   const r = evaluateModel(model, loader, loss.fn, info.task);
   const evaluation = evaluationOf(split, info.task, r.outputs, r.targets, info.preprocessing.target);

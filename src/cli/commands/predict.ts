@@ -11,7 +11,7 @@ import { tensor } from '../../ops/creation.js';
 import { scoresOf } from '../../train/outputs.js';
 import { parseArgs, rejectUnknown, takeFlag } from '../args.js';
 import { UsageError } from '../errors.js';
-import { lineOf, readNewData } from '../run/new_data.js';
+import { readNewData } from '../run/new_data.js';
 import { loadRun } from '../run/setup.js';
 
 const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -26,6 +26,8 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
   const d = await readNewData(dataFile, info.preprocessing, false);
   for (const n of d.notes) process.stderr.write(`note: ${n}\n`);
   const rows = d.rows;
+  const outputRow = new Int32Array(d.totalRows).fill(-1);
+  d.sourceRows.forEach((src, i) => { outputRow[src] = i; });
   const out = noGrad(() => tidy(() => {
     const o = model.forward(tensor(d.x, { shape: [rows, d.units] }));
     return Float32Array.from(o.contiguous().dataSync() as Float32Array);
@@ -38,26 +40,26 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
     const scores = scoresOf({ data: out, rows, cols });
     const k = scores.length / Math.max(1, rows);
     lines.push(['row', 'prediction', ...labels.map((l) => `prob_${l}`), 'error'].map(csvCell).join(','));
-    for (let i = 0; i < rows; i++) {
-      const err = d.problems.get(i);
-      if (err !== undefined) { lines.push([String(i + 1), '', ...labels.map(() => ''), csvCell(err)].join(',')); continue; }
+    for (let r = 0; r < d.totalRows; r++) {
+      const i = outputRow[r];
+      if (i < 0) { lines.push([String(r + 1), '', ...labels.map(() => ''), csvCell(d.problems.get(r)?.reason ?? 'not transformed')].join(',')); continue; }
       let best = 0;
       for (let j = 1; j < k; j++) if (scores[i * k + j] > scores[i * k + best]) best = j;
-      lines.push([String(i + 1), csvCell(labels[best]), ...Array.from({ length: k }, (_, j) => scores[i * k + j].toPrecision(6)), ''].join(','));
+      lines.push([String(r + 1), csvCell(labels[best]), ...Array.from({ length: k }, (_, j) => scores[i * k + j].toPrecision(6)), ''].join(','));
     }
   } else {
     lines.push(['row', 'prediction', 'error'].join(','));
-    for (let i = 0; i < rows; i++) {
-      const err = d.problems.get(i);
-      lines.push(err !== undefined ? [String(i + 1), '', csvCell(err)].join(',') : [String(i + 1), (out[i * cols] * t.scale + t.center).toPrecision(8), ''].join(','));
+    for (let r = 0; r < d.totalRows; r++) {
+      const i = outputRow[r];
+      lines.push(i < 0 ? [String(r + 1), '', csvCell(d.problems.get(r)?.reason ?? 'not transformed')].join(',') : [String(r + 1), (out[i * cols] * t.scale + t.center).toPrecision(8), ''].join(','));
     }
   }
-  for (const [row, why] of d.problems) process.stderr.write(`${dataFile}: line ${lineOf(row)}: ${why} (no prediction)\n`);
+  for (const p of d.problems.values()) process.stderr.write(`${dataFile}: line ${p.line}: ${p.reason} (no prediction)\n`);
   const text = `${lines.join('\n')}\n`;
   if (outFile === undefined) process.stdout.write(text);
   else {
     writeFileAtomicSync(outFile, text);
-    process.stderr.write(`wrote ${rows} prediction row(s) to ${outFile}${d.problems.size > 0 ? ` (${d.problems.size} without a prediction, see above)` : ''}\n`);
+    process.stderr.write(`wrote ${d.totalRows} row(s) to ${outFile}${d.problems.size > 0 ? ` (${d.problems.size} without a prediction, see above)` : ''}\n`);
   }
   return 0;
 }

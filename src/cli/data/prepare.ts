@@ -14,8 +14,10 @@ import { isIdxFolder } from './idx.js';
 import { loadTable, requireColumn } from './load_table.js';
 import type { Preprocessing } from './preprocessing.js';
 import { splitIndices } from './split.js';
-import { TablePreprocessor } from './table_preprocessor.js';
-import { encodeTarget, fitTarget, type TargetEncoding } from './target.js';
+import { Preprocessor } from '../../data/preprocess/preprocessor.js';
+import type { ColumnOptions } from '../../data/preprocess/options.js';
+import type { ColumnTreatment } from '../config/types.js';
+import { classStrata, targetEncoding, type TargetEncoding } from './target.js';
 
 /** Model-ready rows: inputs `[rows, units]` and encoded targets. */
 export interface Arrays {
@@ -50,6 +52,16 @@ export interface PreparedData {
   test: Arrays;
   summary: DataSummary;
 }
+
+/** The config's per-column treatments as Preprocessor column options. */
+const TREATMENTS: Record<ColumnTreatment, ColumnOptions> = {
+  standardize: { as: 'numeric', scaling: 'standard' },
+  minmax: { as: 'numeric', scaling: 'minmax' },
+  passthrough: { as: 'numeric', scaling: 'none' },
+  one_hot: { as: 'categorical', encoding: 'onehot' },
+  binary: { as: 'boolean' },
+  drop: { as: 'drop' },
+};
 
 /** Rows `idx` of a row-major matrix. */
 export function takeRows(data: Float32Array, cols: number, idx: ArrayLike<number>): Float32Array {
@@ -109,30 +121,51 @@ export async function prepareData(config: DlflowConfig): Promise<PreparedData> {
     requireColumn(test, cfg.target, 'target', cfg.test);
     test = test.take(rowsWhere(test.rowCount, (i) => test.get(i, cfg.target!) !== null));
     const f = cfg.split.val / (cfg.split.train + cfg.split.val);
-    const strata = task === 'regression' || !cfg.stratify ? undefined : encodeTarget(table, fitTarget(table, cfg.target, task));
+    const strata = task === 'regression' || !cfg.stratify ? undefined : classStrata(table, cfg.target);
     const s = splitIndices(table.rowCount, { train: 1 - f, val: f, test: 0 }, config.seed, strata);
     trainTable = table.take(s.train); valTable = table.take(s.val); testTable = test;
   } else {
-    const strata = task === 'regression' || !cfg.stratify ? undefined : encodeTarget(table, fitTarget(table, cfg.target, task));
+    const strata = task === 'regression' || !cfg.stratify ? undefined : classStrata(table, cfg.target);
     const s = splitIndices(table.rowCount, cfg.split, config.seed, strata);
     trainTable = table.take(s.train); valTable = table.take(s.val); testTable = table.take(s.test);
   }
-  const pre = TablePreprocessor.fit(trainTable, rec.features.filter((f) => f.column !== cfg.target), cfg.preprocessing);
-  if (pre.outputUnits === 0) throw new UsageError(`no usable feature columns (every column was dropped: ${rec.features.map((f) => `${f.column}: ${f.reason}`).join('; ')})`);
-  const target = fitTarget(trainTable, cfg.target, task);
-  const arrays = (t: Table): Arrays => ({ x: pre.transform(t).data, y: encodeTarget(t, target), rows: t.rowCount });
-  const train = arrays(trainTable);
+  const columns: Record<string, ColumnOptions> = {};
+  const recDropped = new Set<string>();
+  for (const f of rec.features) {
+    if (f.encoding !== 'drop') continue;
+    columns[f.column] = { as: 'drop' };
+    recDropped.add(f.column);
+    if (!profile.warnings.some((w) => w.column === f.column)) notes.push(`column ${f.column} not used: ${f.reason}`);
+  }
+  for (const [c, t] of Object.entries(cfg.preprocessing)) {
+    requireColumn(table, c, 'data.preprocessing', cfg.path);
+    columns[c] = TREATMENTS[t];
+  }
+  const pre = Preprocessor.fit(trainTable, {
+    target: cfg.target, columns, targetType: task === 'regression' ? 'numeric' : 'classes', targetScaling: task === 'regression' ? 'standard' : 'none',
+  });
+  if (pre.numFeatures === 0) throw new UsageError(`no usable feature columns (${pre.droppedColumns.map((d) => `${d.column}: ${d.reason}`).join('; ')})`);
+  for (const d of pre.droppedColumns) if (!recDropped.has(d.column)) notes.push(`column ${d.column} not used: ${d.reason}`);
+  const target = targetEncoding(pre.target!, task);
+  const arrays = (t: Table, name: string): Arrays => {
+    const r = pre.transform(t);
+    if (r.problems.length > 0) notes.push(`${r.problems.length} ${name} row(s) left out: ${r.problems.slice(0, 3).map((p) => `line ${p.line} ${p.column}: ${p.reason}`).join('; ')}${r.problems.length > 3 ? '; ...' : ''}`);
+    return { x: r.x, y: Float64Array.from(r.y!), rows: r.rows };
+  };
+  const train = arrays(trainTable, 'training');
+  const val = arrays(valTable, 'validation');
+  const test = arrays(testTable, 'test');
   const counts = tp.classes?.map((c) => ({ label: c.label, count: c.count })) ?? null;
   return {
     task, target,
-    preprocessing: { ...pre.toJSON(), target },
-    inputUnits: pre.outputUnits,
-    inputShape: [1, pre.outputUnits],
-    train, val: arrays(valTable), test: arrays(testTable),
+    preprocessing: { type: 'table', preprocessor: pre.toJSON(), target },
+    inputUnits: pre.numFeatures,
+    inputShape: [1, pre.numFeatures],
+    train, val, test,
     summary: {
       source: cfg.path, kind: 'table', rows: table.rowCount, columns: table.columns.length, task, target: cfg.target,
-      classCounts: counts, splits: { train: trainTable.rowCount, val: valTable.rowCount, test: testTable.rowCount },
-      inputUnits: pre.outputUnits, notes,
+      classCounts: counts, splits: { train: train.rows, val: val.rows, test: test.rows },
+      inputUnits: pre.numFeatures, notes,
     },
   };
 }

@@ -1,10 +1,17 @@
 /**
- * The preprocessing saved in model.json: a table transform or image scaling, plus the target
- * encoding. `applyToTable` is what evaluate and predict run on new data.
+ * The preprocessing saved in model.json: dl.data's Preprocessor (tables) or image scaling (IDX),
+ * plus the target encoding. `transformTable` is what evaluate and predict run on new data.
  */
+import { Preprocessor } from '../../data/preprocess/preprocessor.js';
+import type { PreprocessorJSON } from '../../data/preprocess/spec.js';
+import type { TransformResult } from '../../data/preprocess/transform.js';
 import type { Table } from '../../data/table/table.js';
-import { TablePreprocessor, type TablePreprocessorJSON, type TransformResult } from './table_preprocessor.js';
 import type { TargetEncoding } from './target.js';
+
+export interface TablePreprocessingJSON {
+  type: 'table';
+  preprocessor: PreprocessorJSON;
+}
 
 export interface ImagePreprocessingJSON {
   type: 'image';
@@ -15,12 +22,12 @@ export interface ImagePreprocessingJSON {
   std: number;
 }
 
-export type Preprocessing = (TablePreprocessorJSON | ImagePreprocessingJSON) & { target: TargetEncoding };
+export type Preprocessing = (TablePreprocessingJSON | ImagePreprocessingJSON) & { target: TargetEncoding };
 
-/** Applies saved table preprocessing to a new table. */
-export function applyToTable(pre: Preprocessing, table: Table): TransformResult {
+/** Applies saved table preprocessing to a new table (rows that cannot be transformed are listed in `problems`). */
+export function transformTable(pre: Preprocessing, table: Table, withTarget: boolean): TransformResult {
   if (pre.type !== 'table') throw new Error('this model was trained on images; give an IDX folder or file');
-  return TablePreprocessor.fromJSON(pre).transform(table);
+  return Preprocessor.fromJSON(pre.preprocessor).transform(table, { ignoreTarget: !withTarget });
 }
 
 /** Scales image bytes as in training. */
