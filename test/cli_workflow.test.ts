@@ -106,3 +106,26 @@ describe('init', () => {
     assert.match(again.stderr, /already exist/);
   });
 });
+
+describe('other modes', () => {
+  test('--log jsonl prints one JSON object per epoch on stdout', () => {
+    const cwd = scratch();
+    const r = dlflow(cwd, 'train', '--epochs', '2', '--log', 'jsonl', '--name', 'j');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.epoch), [1, 2]);
+    assert.match(r.stderr, /Layer \(type\)/);
+  });
+
+  test('regression: train and evaluate report scikit-learn regression metrics in target units', () => {
+    const cwd = scratch();
+    const r = dlflow(cwd, 'train', '--data', 'datasets/statecrime.csv', '--target', 'violent', '--epochs', '3', '--name', 'reg', '--log', 'plain');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /task regression/);
+    const m = JSON.parse(dlflow(cwd, 'evaluate', join('runs', 'reg'), '--json').stdout);
+    for (const k of ['r2', 'mean_squared_error', 'mean_absolute_error']) assert.equal(typeof m[k], 'number', k);
+    const preds = dlflow(cwd, 'predict', join('runs', 'reg'), '--data', 'datasets/statecrime.csv').stdout.trim().split('\n');
+    assert.equal(preds[0], 'row,prediction,error');
+    assert.ok(Number(preds[1].split(',')[1]) > 50, 'predictions are in the target units');
+  });
+});

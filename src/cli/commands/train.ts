@@ -103,7 +103,7 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
     : null;
   const callbacks: Callback[] = [
     ...(early ? [early] : []), new LearningRateMonitor(), new JSONLLogger(f.metrics), new CSVLogger(f.history),
-    new ProgressBar({ mode: logMode === 'auto' ? 'auto' : logMode, stream: out }), checkpoint,
+    new ProgressBar({ mode: logMode === 'auto' ? 'auto' : logMode, stream: process.stdout }), checkpoint,
   ];
   const sched = schedulerFactory(h, trainLoader.length);
   const trainer = new Trainer({
