@@ -3,6 +3,7 @@
  * data → preprocessing → model → training with checkpoints → test evaluation → run directory.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { manualSeed } from '../../core/generator.js';
 import { save } from '../../io/safetensors.js';
@@ -53,6 +54,13 @@ function configFor(argv: readonly string[]): { config: DlflowConfig; resume: str
   return { config: resolveConfig({ file: args.positionals[0], flags: args.flags }), resume: null };
 }
 
+/** Data and model-file paths made absolute, so evaluate/predict/resume work from any folder. */
+function absolutePaths(config: DlflowConfig): DlflowConfig {
+  const model = /\.[cm]?[jt]s$/.test(config.model.arch) ? path.resolve(config.model.arch) : config.model.arch;
+  const test = config.data.test === null ? null : path.resolve(config.data.test);
+  return { ...config, data: { ...config.data, path: path.resolve(config.data.path), test }, model: { ...config.model, arch: model } };
+}
+
 /** Runs `dlflow train`; resolves to the exit code. */
 export async function runTrain(argv: readonly string[]): Promise<number> {
   const { config, resume } = configFor(argv);
@@ -93,7 +101,7 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
     writeModelInfo(dir, info);
     fs.writeFileSync(f.architecture, architectureSvgDocument(arch.layers, { title: `Model (${arch.totalParams} parameters)`, inputShape: [-1, data.inputUnits] }));
   }
-  fs.writeFileSync(f.config, `# dlflow ${dlflowVersion()}: the resolved config of this run (defaults + file + command line)\n${stringify(config)}`);
+  fs.writeFileSync(f.config, `# dlflow ${dlflowVersion()}: the resolved config of this run (defaults + file + command line)\n${stringify(absolutePaths(config))}`);
 
   const trainLoader = loaderOf(data.train, data.inputUnits, loss, h.batchSize, true, config.seed);
   const valLoader = loaderOf(data.val, data.inputUnits, loss, Math.max(256, h.batchSize), false, 0);
