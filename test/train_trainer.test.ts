@@ -111,6 +111,19 @@ describe('Trainer', () => {
     assert.ok(Math.abs(r.metrics.log_loss - r.loss) < 1e-5);
   });
 
+  test('live tensors stay flat across epochs (steps, validation, early stopping and checkpoints in tidy)', async () => {
+    dl.manualSeed(3);
+    const x = dl.randn([300, 6]);
+    const y = x.sum(1).gt(0).long();
+    const loader = new T.TensorLoader(x, y, { batchSize: 32, shuffle: true });
+    const model = new nn.Sequential(new nn.Linear(6, 16), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(16, 2));
+    const counts: number[] = [];
+    const spy: T.Callback = { onEpochEnd: () => { counts.push(dl.memory().numTensors); } };
+    await new T.Trainer({ epochs: 6, task: 'binary', handleSigint: false, callbacks: [new T.EarlyStopping({ patience: 100 }), new T.ModelCheckpoint({ dir: tmp() }), spy] })
+      .fit(model, loader, loader);
+    assert.deepEqual(counts.slice(2), new Array(counts.length - 2).fill(counts[1]), `tensors per epoch: ${counts.join(' ')}`);
+  });
+
   test('device: auto is the CPU and says so; cuda is refused', () => {
     assert.match(T.resolveDevice('auto').note, /auto -> cpu/);
     assert.throws(() => new T.Trainer({ epochs: 1, device: 'cuda:0' }), /no CUDA backend/);

@@ -59,9 +59,13 @@ export function evaluateModel(model: Module, loader: BatchLoader, loss: LossFn |
   let cols = 0;
   try {
     noGrad(() => {
-      for (const batch of loader) {
+      // Batches are drawn inside tidy so that they are freed with the step's temporaries.
+      const it = loader[Symbol.iterator]();
+      for (let done = false; !done;) {
         tidy(() => {
-          const [x, y] = unpackBatch(batch);
+          const next = it.next();
+          if (next.done) { done = true; return; }
+          const [x, y] = unpackBatch(next.value);
           const out = model.forward(x);
           const n = out.shape[0];
           if (loss !== null) lossSum += callLoss(loss, out, y).item() * n;

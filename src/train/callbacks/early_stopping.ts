@@ -1,6 +1,6 @@
 /** EarlyStopping: stop when a monitored value stops improving; optionally restore the best weights. */
 import { keep } from '../../core/scope.js';
-import type { Tensor } from '../../core/tensor.js';
+import { tidy, type Tensor } from '../../core/tensor.js';
 import type { Callback, CallbackState } from '../callback.js';
 import type { EpochLogs, FitContext } from '../types.js';
 
@@ -73,7 +73,7 @@ export class EarlyStopping implements Callback {
   private copyWeights(ctx: FitContext): void {
     for (const t of Object.values(this.bestWeights ?? {})) t.dispose();
     const copy: Record<string, Tensor> = {};
-    for (const [k, v] of Object.entries(ctx.model.stateDict())) copy[k] = keep(v.detach().clone());
+    tidy(() => { for (const [k, v] of Object.entries(ctx.model.stateDict())) copy[k] = keep(v.detach().clone()); });
     this.bestWeights = copy;
   }
 

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { tidy } from '../../core/tensor.js';
 import type { Callback, CallbackState } from '../callback.js';
 import { writeCheckpoint } from '../checkpoint.js';
 import type { EpochLogs, FitContext } from '../types.js';
@@ -57,14 +58,16 @@ export class ModelCheckpoint implements Callback {
     const v = logs[this.monitor] ?? (this.monitor === 'val_loss' ? logs.train_loss : undefined);
     const better = v !== undefined && Number.isFinite(v) && (this.mode === 'min' ? v < this.best : v > this.best);
     if (better) this.best = v;
-    const snap = ctx.snapshot();
-    writeCheckpoint(this.lastPath, snap);
     this.lastSaved = { path: this.lastPath, epoch: logs.epoch };
-    if (better && this.saveBest) writeCheckpoint(this.bestPath, snap);
+    tidy(() => {
+      const snap = ctx.snapshot();
+      writeCheckpoint(this.lastPath, snap);
+      if (better && this.saveBest) writeCheckpoint(this.bestPath, snap);
+    });
   }
 
   onInterrupt(ctx: FitContext, reason: 'sigint' | 'nonfinite'): void {
-    if (reason === 'sigint') writeCheckpoint(path.join(this.dir, 'interrupted.safetensors'), ctx.snapshot());
+    if (reason === 'sigint') tidy(() => writeCheckpoint(path.join(this.dir, 'interrupted.safetensors'), ctx.snapshot()));
   }
 
   stateDict(): CallbackState {
