@@ -39,3 +39,6 @@ export * as nn from './nn/index.js';
 export * as metrics from './metrics/index.js';
 export * as report from './report/index.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic_write.js';
+export * as data from './data/index.js';
+export { Trainer } from './train/index.js';
+export * as train from './train/index.js';

@@ -22,8 +22,9 @@ describe('README examples', () => {
       const dir = mkdtempSync(join(tmpdir(), 'dlflow-readme-'));
       try {
         const source = (code.includes("from 'dlflow'") ? code : `import * as dl from 'dlflow';\n${code}`)
-          .replace("from 'dlflow'", `from ${JSON.stringify(entry)}`);
-        const file = join(dir, 'example.ts');
+          .replace("from 'dlflow'", `from ${JSON.stringify(entry)}`)
+          .replaceAll("'datasets/", `'${join(root, 'datasets')}/`);
+        const file = join(dir, 'example.mts'); // ES module: examples may use top-level await
         writeFileSync(file, source);
         const run = spawnSync(process.execPath, ['--import', tsxLoader, file], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
         assert.equal(run.status, 0, `example ${i + 1} failed:\n${run.stderr}`);

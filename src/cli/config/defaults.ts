@@ -1,8 +1,15 @@
 /** Default values of every config key. */
+import { fileURLToPath } from 'node:url';
 import type { DlflowConfig } from './types.js';
 
-/** The bundled default dataset: `dlflow train` with no arguments trains on it. */
-export const DEFAULT_DATA = { path: 'datasets/penguins.csv', target: 'species' };
+/**
+ * The bundled default dataset: `dlflow train` with no arguments trains on it. Resolved against
+ * the package (the same from src/ and dist/), so it works from any working directory.
+ */
+export const DEFAULT_DATA = {
+  path: fileURLToPath(new URL('../../../datasets/penguins.csv', import.meta.url)),
+  target: 'species',
+};
 
 export function defaultConfig(): DlflowConfig {
   return {
