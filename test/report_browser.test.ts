@@ -8,13 +8,13 @@
  * only when no Chromium binary exists (.ci/run installs it).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sampleReport } from './report_sample.js';
 
 const CHROMIUM = [process.env.CHROMIUM_BIN, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
@@ -164,6 +164,24 @@ describe('report in headless Chromium', { skip: SKIP }, () => {
       anchors: [...document.querySelectorAll('nav a')].every((a) => document.getElementById(a.getAttribute('href').slice(1))) })`);
     assert.equal(page.title, 'Sample run <"report"> & co');
     assert.ok(page.anchors, 'a table-of-contents link has no target');
+  });
+
+  test('the report.html of a real `dlflow train` run renders its charts with no errors', async () => {
+    const bin = fileURLToPath(new URL('../bin/dlflow.js', import.meta.url));
+    const run = spawnSync(process.execPath, [bin, 'train', '--epochs', '3', '--name', 'browser', '--log', 'plain'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, `dlflow train failed: ${run.stderr}`);
+    const s = await open('runs/browser/report.html');
+    assert.deepEqual(problems(cdp, s), []);
+    const requests = cdp.events.filter((e) => e.sessionId === s && e.method === 'Network.requestWillBeSent').map((e) => e.params.request.url as string);
+    assert.ok(requests.every((u) => u.startsWith('file:')), `non-file requests: ${requests.filter((u) => !u.startsWith('file:'))}`);
+    const svgs = await evaluate<{ title: string; w: number; h: number }[]>(s, `[...document.querySelectorAll('svg')].map((e) => {
+      const r = e.getBoundingClientRect();
+      return { title: e.querySelector('title')?.textContent ?? '', w: r.width, h: r.height };
+    })`);
+    assert.ok(svgs.length >= 4, `expected the data, architecture, curve and evaluation charts, found ${svgs.length} <svg>`);
+    for (const g of svgs) assert.ok(g.w > 50 && g.h > 50, `"${g.title}" has size ${g.w}×${g.h}`);
+    const sections = await evaluate<string[]>(s, `[...document.querySelectorAll('section h2')].map((h) => h.textContent)`);
+    for (const name of ['Data', 'Architecture', 'Training', 'Evaluation']) assert.ok(sections.includes(name), `no ${name} section in ${sections}`);
   });
 
   test('narrow screens: charts shrink and the page does not scroll sideways', async () => {
