@@ -4,15 +4,17 @@
  * counting repeated keys after a radix sort. Two different rows share a key
  * with probability about n² / 2⁵⁴ (≈ 5·10⁻⁵ for a million rows).
  */
-import { sortFloat64 } from '../table/sort.js';
+import { borrowScratch, sortFloat64 } from '../table/sort.js';
 import type { Table } from '../table/table.js';
 
 /** Rows that repeat an earlier row (all columns equal). */
 export function countDuplicateRows(table: Table): number {
   const n = table.rowCount;
   if (n < 2 || table.columns.length === 0) return 0;
-  const h1 = new Int32Array(n).fill(0x811c9dc5 | 0);
-  const h2 = new Int32Array(n).fill(0x2545f491);
+  // the two hash words live in the sort's work buffers until the keys are built
+  const [h1, h2] = borrowScratch(n);
+  h1.fill(0x811c9dc5 | 0);
+  h2.fill(0x2545f491);
   const scratch = new Float64Array(1);
   const words = new Int32Array(scratch.buffer);
   for (const c of table.columns) {
@@ -31,7 +33,7 @@ export function countDuplicateRows(table: Table): number {
   }
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) keys[i] = (h1[i] >>> 0) * 2097152 + ((h2[i] >>> 0) & 0x1fffff);
-  const sorted = sortFloat64(keys);
+  const sorted = sortFloat64(keys, keys); // in place: the keys are not needed unsorted
   let dup = 0;
   for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) dup++;
   return dup;

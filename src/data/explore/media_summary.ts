@@ -53,7 +53,7 @@ function valueSummary(v: ArrayLike<number>, cap = 2_000_000): { stats: NumericSt
   const step = Math.max(1, Math.ceil(v.length / cap));
   const s = new Float64Array(Math.ceil(v.length / step));
   for (let i = 0, k = 0; i < v.length; i += step) s[k++] = v[i];
-  const { sorted, count: _c, unique: _u, ...stats } = numericStats(s);
+  const { sorted, count: _c, unique: _u, top: _t, ...stats } = numericStats(s, 0);
   return { stats, histogram: histogram(sorted, 20) };
 }
 

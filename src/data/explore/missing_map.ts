@@ -1,5 +1,4 @@
 /** Missing-value map: the share of missing cells per column in consecutive row blocks. */
-import { isMissing } from '../table/storage.js';
 import type { Table } from '../table/table.js';
 
 /** `fractions[c][b]`: share of rows in block b missing in column c. */
@@ -14,11 +13,14 @@ export interface MissingMap {
 export function missingMap(table: Table, maxBlocks = 40): MissingMap {
   const n = table.rowCount, b = Math.max(1, Math.min(maxBlocks, n));
   const blocks: [number, number][] = Array.from({ length: b }, (_, k) => [Math.floor((k * n) / b), Math.floor(((k + 1) * n) / b)]);
-  const fractions = table.columns.map((c) => blocks.map(([s, e]) => {
-    let m = 0;
-    for (let i = s; i < e; i++) if (isMissing(c.storage, i)) m++;
-    return e > s ? m / (e - s) : 0;
-  }));
+  const fractions = table.columns.map((c) => {
+    const st = c.storage;
+    return blocks.map(([s, e]) => {
+      let m = 0;
+      if (st.type === 'dict') { const codes = st.codes; for (let i = s; i < e; i++) if (codes[i] < 0) m++; } else { const v = st.values; for (let i = s; i < e; i++) if (v[i] !== v[i]) m++; }
+      return e > s ? m / (e - s) : 0;
+    });
+  });
   return { columns: table.columnNames, blocks, fractions };
 }
 

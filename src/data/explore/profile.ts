@@ -9,7 +9,7 @@ import { storageBytes } from '../table/storage.js';
 import type { Table } from '../table/table.js';
 import { countDuplicateRows } from './duplicates.js';
 import { recommend, type Recommendation } from './recommend.js';
-import { histogram, numericStats, topNumbers, topStrings, type Histogram, type NumericStats, type TopValue } from './stats.js';
+import { histogram, numericStats, topStrings, type Histogram, type NumericStats, type TopValue } from './stats.js';
 import { profileTarget, type TargetProfile } from './target.js';
 
 /** One column's profile. */
@@ -82,11 +82,11 @@ export function profileColumn(table: Table, name: string, bins = 20, topK = 10):
     for (let k = 0; k < counts.length; k++) { count += counts[k]; len += counts[k] * s.dictionary[k].length; }
     return { ...base, count, missing: rows - count, missingFraction: rows === 0 ? 0 : (rows - count) / rows, unique, top, meanLength: count === 0 ? NaN : len / count };
   }
-  const st = numericStats(s.values);
-  const { sorted, count, unique, ...numeric } = st;
+  const st = numericStats(s.values, topK);
+  const { sorted, count, unique, top, ...numeric } = st;
   const p: ColumnProfile = {
     ...base, count, missing: rows - count, missingFraction: rows === 0 ? 0 : (rows - count) / rows, unique,
-    top: topNumbers(sorted, topK), histogram: histogram(sorted, bins),
+    top, histogram: histogram(sorted, bins),
   };
   if (s.type === 'datetime') {
     p.datetime = { min: count ? formatDateTime(numeric.min) : '', max: count ? formatDateTime(numeric.max) : '', hasTime: hasTimeOfDay(s.values) };

@@ -53,19 +53,25 @@ export function detectSeries(table: Table): (SeriesInfo & { stepText: string }) 
   for (const c of table.columns) {
     const tt = timesOf(table, c.name);
     if (tt === null) continue;
-    const t = Array.from(tt.t).filter((v) => v === v);
-    if (t.length < 10) continue;
-    let sorted = true, dup = 0;
+    const all = tt.t;
+    let sorted = true, dup = 0, present = 0, prev = NaN, first = NaN;
     const steps = new Map<number, number>();
-    for (let i = 1; i < t.length; i++) {
-      const d = t[i] - t[i - 1];
-      if (d < 0) sorted = false;
-      if (d === 0) dup++;
-      else steps.set(d, (steps.get(d) ?? 0) + 1);
+    for (let i = 0; i < all.length; i++) {
+      const v = all[i];
+      if (v !== v) continue;
+      if (present === 0) first = v;
+      else {
+        const d = v - prev;
+        if (d < 0) { sorted = false; break; }
+        if (d === 0) dup++;
+        else if (steps.size < 1000 || steps.has(d)) steps.set(d, (steps.get(d) ?? 0) + 1);
+      }
+      prev = v; present++;
     }
-    if (!sorted) continue;
+    if (!sorted || present < 10) continue;
+    const t = [first, prev];
     const [step, n] = [...steps.entries()].sort((a, b) => b[1] - a[1])[0] ?? [0, 0];
-    const share = n / Math.max(1, t.length - 1 - dup);
+    const share = n / Math.max(1, present - 1 - dup);
     if (share < 0.8) continue;
     let gaps = 0;
     for (const [d, k] of steps) if (d > step * 1.5) gaps += k;

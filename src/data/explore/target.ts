@@ -5,7 +5,7 @@
 import type { Column, Table } from '../table/table.js';
 import { codeCounts } from '../table/storage.js';
 import { nonMissingSorted, countRuns } from '../table/infer.js';
-import { binCodes, mutualInformation, pearson } from './association.js';
+import { binCodes, binnedMutualInformation, cutsFor, mutualInformation, pearson } from './association.js';
 
 /** Learning task implied by a target column. */
 export type TaskType = 'binary' | 'multiclass' | 'regression';
@@ -104,7 +104,7 @@ export function profileTarget(table: Table, name: string, bins = 10): TargetProf
   let tNum: Float64Array | null = null;
   if (task === 'regression') {
     tNum = (col.storage as { values: Float64Array }).values;
-    const b = binCodes(tNum, nonMissingSorted(tNum), bins);
+    const b = binCodes(tNum, cutsFor(tNum, bins, () => nonMissingSorted(tNum!)));
     tCodes = b.codes; tK = b.k;
   } else {
     const { codes, labels } = classCodes(col);
@@ -133,13 +133,15 @@ export function profileTarget(table: Table, name: string, bins = 10): TargetProf
       else out.skipped.push({ feature: f.name, reason: 'constant over the rows where both are present' });
       continue;
     }
-    let fCodes: Int32Array, fK: number;
-    if (s.type === 'dict') { fCodes = s.codes; fK = s.dictionary.length; } else {
-      const b = binCodes(s.values, nonMissingSorted(s.values), bins);
-      fCodes = b.codes; fK = b.k;
+    let m: { mi: number; ha: number; hb: number; n: number };
+    if (s.type === 'dict') {
+      const fK = s.dictionary.length;
+      if (fK * tK > 1e7) { out.skipped.push({ feature: f.name, reason: `too many levels (${fK} × ${tK})` }); continue; }
+      m = mutualInformation(s.codes, fK, tCodes, tK);
+    } else {
+      const v = s.values;
+      m = binnedMutualInformation(v, cutsFor(v, bins, () => nonMissingSorted(v)), tCodes, tK);
     }
-    if (fK * tK > 1e7) { out.skipped.push({ feature: f.name, reason: `too many levels (${fK} × ${tK})` }); continue; }
-    const m = mutualInformation(fCodes, fK, tCodes, tK);
     const both = Math.max(m.ha, m.hb);
     out.associations.push({ feature: f.name, method: 'mutual_information', value: m.mi, strength: m.hb > 0 ? m.mi / m.hb : 0, symmetric: both > 0 ? m.mi / both : 0, rows: m.n });
   }

@@ -114,7 +114,7 @@ export class DictBuilder implements ColumnBuilder {
   }
 
   finish(): ColumnStorage {
-    const codes = this.codes.length === this.length ? this.codes : this.codes.slice(0, this.length);
+    const codes = this.codes.length === this.length ? this.codes : this.codes.length - this.length <= this.codes.length / 16 ? this.codes.subarray(0, this.length) : this.codes.slice(0, this.length);
     return { type: 'dict', codes, dictionary: this.dict.values() };
   }
 }
@@ -125,6 +125,7 @@ function grow64(a: Float64Array): Float64Array {
   return b;
 }
 
+/** The first n values: a view when little is wasted (≤ 1/16 of the buffer), else a copy. */
 function trim64(a: Float64Array, n: number): Float64Array {
-  return a.length === n ? a : a.slice(0, n);
+  return a.length === n ? a : a.length - n <= a.length / 16 ? a.subarray(0, n) : a.slice(0, n);
 }

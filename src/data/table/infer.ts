@@ -8,7 +8,7 @@
  */
 import { parseNumberString } from '../sources/number.js';
 import { parseDateTime, slashOrder } from './datetime.js';
-import { sortFloat64 } from './sort.js';
+import { sortPresent } from './sort.js';
 import { codeCounts, type ColumnStorage, type DictStorage } from './storage.js';
 
 /** What a column holds. */
@@ -72,17 +72,43 @@ export function inferColumn(name: string, storage: ColumnStorage, opts: InferOpt
   }
   const nonMissing = v.length - ev.missing;
   if (nonMissing === 0) return { kind: 'empty', evidence: { ...ev, reason: 'every cell is missing' }, storage };
-  const sorted = nonMissingSorted(v);
-  ev.unique = countRuns(sorted);
-  if (storage.type === 'datetime') return { kind: 'datetime', evidence: { ...ev, reason: 'every value reads as a date or date-time' }, storage };
+  if (storage.type === 'datetime') return { kind: 'datetime', evidence: lazyUnique({ ...ev, reason: 'every value reads as a date or date-time' }, v), storage };
   if (ev.integer === nonMissing) {
+    // whole numbers: the distinct count decides whether this is an identifier (counting sort when the range is small)
+    const sorted = nonMissingSorted(v);
+    ev.unique = countRuns(sorted);
+    uniqueCache.set(v, ev.unique);
     const consecutive = ev.unique === nonMissing && sorted[sorted.length - 1] - sorted[0] === nonMissing - 1;
     if (nonMissing >= minId && ev.unique === nonMissing && (consecutive || ID_NAME.test(name))) {
       return { kind: 'identifier', evidence: { ...ev, reason: consecutive ? 'distinct consecutive integers, one per row' : 'distinct integers, one per row, in a column named like an id' }, storage };
     }
     return { kind: 'integer', evidence: { ...ev, reason: 'every value is a whole number' }, storage };
   }
-  return { kind: 'numeric', evidence: { ...ev, reason: 'every value reads as a number' }, storage };
+  return { kind: 'numeric', evidence: lazyUnique({ ...ev, reason: 'every value reads as a number' }, v), storage };
+}
+
+/**
+ * Evidence whose `unique` count is worked out when first read (it needs a sort,
+ * which profiling does anyway and records with {@link rememberUnique}); reading
+ * a file therefore sorts no non-integer column.
+ */
+function lazyUnique(ev: TypeEvidence, v: Float64Array): TypeEvidence {
+  let known: number | undefined;
+  Object.defineProperty(ev, 'unique', {
+    enumerable: true,
+    configurable: true,
+    get: () => (known ??= uniqueCache.get(v) ?? rememberUnique(v, countRuns(nonMissingSorted(v)))),
+    set: (x: number) => { known = x; },
+  });
+  return ev;
+}
+
+const uniqueCache = new WeakMap<Float64Array, number>();
+
+/** Record the distinct count of `v`'s present values (found while profiling). */
+export function rememberUnique(v: Float64Array, unique: number): number {
+  uniqueCache.set(v, unique);
+  return unique;
 }
 
 function inferDict(name: string, s: DictStorage, minId: number, textMinLength: number): Inferred {
@@ -151,21 +177,23 @@ function emptyEvidence(rows: number): TypeEvidence {
   return { rows, missing: 0, number: 0, integer: 0, boolean: 0, datetime: 0, text: 0, unique: 0, mixed: false, examples: {}, reason: '' };
 }
 
-const sortedCache = new WeakMap<Float64Array, Float64Array>();
+let lastSorted: { of: Float64Array; sorted: Float64Array } | null = null;
+let sortedBuffer = new Float64Array(0);
 
 /**
- * Non-missing values of `v`, sorted ascending (a copy, cached per array so
- * inference and profiling sort each column once; do not modify it).
+ * Non-missing values of `v`, sorted ascending. The result lives in a buffer
+ * reused by the next call on another column: use it before sorting another
+ * column, and do not modify it (copy it to keep it). Back-to-back calls on one
+ * column sort once. Reusing one buffer keeps memory near the table's own size
+ * and leaves no sorted copies for the garbage collector.
  */
 export function nonMissingSorted(v: Float64Array): Float64Array {
-  const hit = sortedCache.get(v);
-  if (hit !== undefined) return hit;
+  if (lastSorted !== null && lastSorted.of === v) return lastSorted.sorted;
   let n = 0;
   for (let i = 0; i < v.length; i++) if (v[i] === v[i]) n++;
-  const dense = n === v.length ? v : new Float64Array(n);
-  if (dense !== v) { let k = 0; for (let i = 0; i < v.length; i++) if (v[i] === v[i]) dense[k++] = v[i]; }
-  const out = sortFloat64(dense);
-  sortedCache.set(v, out);
+  if (sortedBuffer.length < n) sortedBuffer = new Float64Array(n);
+  const out = sortPresent(v, sortedBuffer.subarray(0, n));
+  lastSorted = { of: v, sorted: out };
   return out;
 }
 
