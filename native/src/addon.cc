@@ -143,6 +143,7 @@ bool dispatch(ArgReader& r, int64_t kind, int sub) {
     case kIndexAdd: return run_index_add(r);
     case kSort: return run_sort(r);
     case kOptimizerStep: return run_optimizer_step(r, sub);
+    case kRandom: return run_random(r, sub);
     default: throw std::runtime_error("run: unknown op kind code " + std::to_string(kind));
   }
 }

@@ -20,6 +20,7 @@
 //   indexAdd      out, index, src, dim
 //   sort          x, values, indices, dim, descending
 //   optimizerStep param, grad, nstate, state[nstate], nscalars, scalars  (sub = OptimizerAlgo)
+//   random        out, a, b, key0, key1, offset                        (sub = distribution)
 #pragma once
 #include "views.h"
 
@@ -41,6 +42,7 @@ bool run_index_select(ArgReader& r);
 bool run_index_add(ArgReader& r);
 bool run_sort(ArgReader& r);
 bool run_optimizer_step(ArgReader& r, int algo);
+bool run_random(ArgReader& r, int distribution);
 
 // Whether `run` of this kind/sub-op can be native for inputs of `dtype` (the front end's
 // supportsOp query; `run` still checks the exact dtypes it gets).

@@ -69,6 +69,13 @@ export type ReduceOp = (typeof REDUCE_OPS)[number];
 export const OPTIMIZER_ALGOS = ['sgd', 'adam', 'adamax', 'nadam', 'radam', 'rmsprop', 'adagrad', 'adadelta'] as const;
 export type OptimizerAlgo = (typeof OPTIMIZER_ALGOS)[number];
 
+/**
+ * Distributions of the `random` kernel: uniform a + (b − a)·u; normal a + b·z; bernoulli
+ * (u < a ? b : 0), the scaled keep-mask of dropout.
+ */
+export const RANDOM_DISTRIBUTIONS = ['uniform', 'normal', 'bernoulli'] as const;
+export type RandomDistribution = (typeof RANDOM_DISTRIBUTIONS)[number];
+
 /** Each op kind and its arguments. */
 export interface OpArgs {
   /** out[i] = value (out contiguous). */
@@ -115,18 +122,27 @@ export interface OpArgs {
    * (reference/optimizer_step.ts).
    */
   optimizerStep: { algo: OptimizerAlgo; param: View; grad: View; state: readonly View[]; scalars: readonly number[] };
+  /**
+   * Fill contiguous float32 `out` with random numbers from the counter-based Philox4x32-10
+   * generator (Salmon et al., SC'11): element i uses output word i mod 4 of the block at counter
+   * `offset + floor(i / 4)` under key (key0, key1). Every element depends only on (key, counter),
+   * so any backend — threaded CPU or GPU — produces the same stream. Uniforms take the top 24
+   * bits: u = (w >>> 8) / 2^24; normals use Box–Muller on the block's pairs (w0, w1), (w2, w3)
+   * with u1 = ((w >>> 8) + 1) / 2^24, computed in double and rounded to float32.
+   */
+  random: { out: View; distribution: RandomDistribution; a: number; b: number; key0: number; key1: number; offset: number };
 }
 
 export type OpKind = keyof OpArgs;
 
 export const OP_KINDS: readonly OpKind[] = [
   'fill', 'copy', 'unary', 'binary', 'binaryScalar', 'clamp', 'where', 'reduce', 'softmax',
-  'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'optimizerStep',
+  'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'optimizerStep', 'random',
 ];
 
 /** What `supportsOp` is asked: the op kind, its sub-op where it has one, and the compute dtype. */
 export interface OpQuery {
   kind: OpKind;
-  op?: UnaryOp | BinaryOp | ReduceOp | OptimizerAlgo;
+  op?: UnaryOp | BinaryOp | ReduceOp | OptimizerAlgo | RandomDistribution;
   dtype: DType;
 }

@@ -1,14 +1,27 @@
 /**
  * The seeded random number generator behind rand/randn/randint, dropout and shuffling.
  *
- * Algorithm: xoshiro128** (Blackman & Vigna) on four 32-bit words, seeded through SplitMix32 so
- * that nearby seeds give unrelated streams. Normal variates use the Box–Muller transform, caching
- * the second variate. The whole state is four words plus the cached normal, so it can be saved
- * and restored exactly (checkpoints resume with the same random stream).
+ * Two streams, both seeded by `manualSeed`:
+ * - scalar draws in JavaScript (shuffles, randint, randperm): xoshiro128** (Blackman & Vigna) on
+ *   four 32-bit words, seeded through SplitMix32 so nearby seeds give unrelated streams; normal
+ *   variates by Box–Muller, caching the second one;
+ * - tensor fills (rand, randn, dropout masks, uniform_/normal_): the counter-based Philox4x32-10
+ *   stream, computed by the backend's `random` kernel. The generator hands out disjoint counter
+ *   ranges, so fills are reproducible and can run in parallel (or on a GPU).
+ * The whole state is a few numbers, saved and restored exactly (checkpoints resume the stream).
  */
 export interface GeneratorState {
   words: [number, number, number, number];
   spareNormal: number | null;
+  /** Key and next block counter of the Philox stream that tensor fills draw from. */
+  philox?: { key: [number, number]; offset: number };
+}
+
+/** Where a tensor fill reads the counter-based Philox stream (see the `random` kernel). */
+export interface PhiloxSlice {
+  key0: number;
+  key1: number;
+  offset: number;
 }
 
 export class Generator {
@@ -17,6 +30,8 @@ export class Generator {
   private s2 = 0;
   private s3 = 0;
   private spare: number | null = null;
+  private philoxKey: [number, number] = [0, 0];
+  private philoxOffset = 0;
 
   constructor(seed = 0x2545f491) {
     this.manualSeed(seed);
@@ -37,7 +52,16 @@ export class Generator {
     this.s0 = next(); this.s1 = next(); this.s2 = next(); this.s3 = next();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
     this.spare = null;
+    this.philoxKey = [next(), next()];
+    this.philoxOffset = 0;
     return this;
+  }
+
+  /** Reserve the Philox blocks for `n` values (four per block) and say where they start. */
+  philoxSlice(n: number): PhiloxSlice {
+    const slice = { key0: this.philoxKey[0], key1: this.philoxKey[1], offset: this.philoxOffset };
+    this.philoxOffset += Math.ceil(n / 4);
+    return slice;
   }
 
   /** Next 32 random bits as an unsigned integer. */
@@ -93,7 +117,11 @@ export class Generator {
   }
 
   getState(): GeneratorState {
-    return { words: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spare };
+    return {
+      words: [this.s0, this.s1, this.s2, this.s3],
+      spareNormal: this.spare,
+      philox: { key: [...this.philoxKey], offset: this.philoxOffset },
+    };
   }
 
   setState(state: GeneratorState): void {
@@ -103,6 +131,14 @@ export class Generator {
     }
     [this.s0, this.s1, this.s2, this.s3] = w.map((x) => x >>> 0) as [number, number, number, number];
     this.spare = state.spareNormal ?? null;
+    if (state.philox !== undefined) {
+      const { key, offset } = state.philox;
+      if (!Array.isArray(key) || key.length !== 2 || !Number.isSafeInteger(offset) || offset < 0) {
+        throw new TypeError('Generator.setState: philox must be { key: [2 integers], offset: a non-negative integer }');
+      }
+      this.philoxKey = [key[0] >>> 0, key[1] >>> 0];
+      this.philoxOffset = offset;
+    }
   }
 }
 

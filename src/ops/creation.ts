@@ -1,4 +1,5 @@
 /** Creating tensors: from data, constant fills, ranges, identity, and random draws. */
+import type { RandomDistribution } from '../backends/ops.js';
 import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
 import { assertDType, newTypedArray, type AnyTypedArray, type DType } from '../core/dtype.js';
 import { defaultGenerator, type Generator } from '../core/generator.js';
@@ -186,24 +187,29 @@ export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
   return fromTyped(convertArray(values, dtype), [n, m], dtype, options);
 }
 
+/**
+ * A float32 tensor filled by the backend's `random` kernel from the generator's Philox stream
+ * (uniform a + (b − a)·u, normal a + b·z, or bernoulli: b with probability a, else 0).
+ */
+export function randomTensor(shape: readonly number[], distribution: RandomDistribution, a: number, b: number, generator: Generator = defaultGenerator): Tensor {
+  const t = emptyTensor(shape, 'float32');
+  const slice = generator.philoxSlice(numel(shape));
+  runKernel(t.storage.backend, 'random', { out: viewOf(t), distribution, a, b, ...slice });
+  return t;
+}
+
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
   const dims = checkShape(shape, 'rand');
-  const gen = options.generator ?? defaultGenerator;
-  const n = numel(dims);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = gen.nextFloat();
-  return fromTyped(data, dims, checkFloat(options.dtype, 'rand'), options);
+  checkFloat(options.dtype, 'rand');
+  return finishOptions(randomTensor(dims, 'uniform', 0, 1, options.generator), options);
 }
 
 /** Standard normal samples. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
   const dims = checkShape(shape, 'randn');
-  const gen = options.generator ?? defaultGenerator;
-  const n = numel(dims);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) data[i] = gen.nextNormal();
-  return fromTyped(data, dims, checkFloat(options.dtype, 'randn'), options);
+  checkFloat(options.dtype, 'randn');
+  return finishOptions(randomTensor(dims, 'normal', 0, 1, options.generator), options);
 }
 
 /** Uniform integers in [low, high) (int64 by default). */

@@ -13,6 +13,7 @@ import { defaultGenerator } from '../core/generator.js';
 import { formatShape, numel, shapesEqual } from '../core/shape.js';
 import { peekNextTensorId, tidy, type Tensor } from '../core/tensor.js';
 import { contiguousCopy } from './convert.js';
+import { randomTensor } from './creation.js';
 
 /** Grad-node names of view ops: in-place writes through such views are not tracked. */
 const VIEW_NODES = new Set(['ViewBackward', 'PermuteBackward', 'TransposeBackward', 'ExpandBackward', 'SqueezeBackward',
@@ -87,15 +88,11 @@ export function fillInto<T extends Tensor>(self: T, value: number): T {
 export function randomInto<T extends Tensor>(self: T, kind: 'uniform' | 'normal', a: number, b: number): T {
   checkTarget(self, kind === 'uniform' ? 'uniform_' : 'normal_');
   if (self.dtype !== 'float32') throw new TypeError(`${kind}_: expected a float32 tensor, got ${self.dtype}`);
-  const n = numel(self.shape);
-  const data = new Float32Array(n);
-  if (kind === 'uniform') for (let i = 0; i < n; i++) data[i] = a + (b - a) * defaultGenerator.nextFloat();
-  else for (let i = 0; i < n; i++) data[i] = a + b * defaultGenerator.nextNormal();
   if (self.isContiguous()) {
-    self.storage.backend.write(self.storage.handle, data, self.offset);
+    const slice = defaultGenerator.philoxSlice(numel(self.shape));
+    runKernel(self.storage.backend, 'random', { out: viewOf(self), distribution: kind, a, b, ...slice });
   } else {
-    const tmp = emptyTensor(self.shape, 'float32', self.storage.backend);
-    tmp.storage.backend.write(tmp.storage.handle, data, 0);
+    const tmp = randomTensor(self.shape, kind, a, b);
     runKernel(self.storage.backend, 'copy', { x: viewOf(tmp), out: viewOf(self) });
     tmp.dispose();
   }

@@ -12,7 +12,7 @@
  * enums' values (views.h), not positions in the TypeScript arrays.
  */
 import type { DType } from '../../core/dtype.js';
-import type { BinaryOp, OpArgs, OpKind, OptimizerAlgo, ReduceOp, UnaryOp, View } from '../ops.js';
+import type { BinaryOp, OpArgs, OpKind, OptimizerAlgo, RandomDistribution, ReduceOp, UnaryOp, View } from '../ops.js';
 
 /** The most dims a view may have natively (kMaxDims); higher ranks run on the reference. */
 export const MAX_NATIVE_DIMS = 16;
@@ -23,8 +23,11 @@ export const DTYPE_CODES: { readonly [D in DType]: number } = { float32: 0, int3
 
 export const KIND_CODES: { readonly [K in OpKind]: number } = {
   fill: 0, copy: 1, unary: 2, binary: 3, binaryScalar: 4, clamp: 5, where: 6, reduce: 7, softmax: 8,
-  matmul: 9, gather: 10, scatterAdd: 11, indexSelect: 12, indexAdd: 13, sort: 14, optimizerStep: 15,
+  matmul: 9, gather: 10, scatterAdd: 11, indexSelect: 12, indexAdd: 13, sort: 14, optimizerStep: 15, random: 16,
 };
+
+/** kernels_random.cc's distribution codes. */
+export const RANDOM_CODES: { readonly [D in RandomDistribution]: number } = { uniform: 0, normal: 1, bernoulli: 2 };
 
 /** kernels_optim.cc's Algo enum. */
 export const OPTIMIZER_CODES: { readonly [A in OptimizerAlgo]: number } = {
@@ -54,7 +57,8 @@ export function subCode(kind: OpKind, op: string | undefined): number {
   if (op === undefined) return 0;
   const table: Record<string, number> | undefined =
     kind === 'unary' ? UNARY_CODES : kind === 'binary' || kind === 'binaryScalar' ? BINARY_CODES
-      : kind === 'reduce' ? REDUCE_CODES : kind === 'optimizerStep' ? OPTIMIZER_CODES : undefined;
+      : kind === 'reduce' ? REDUCE_CODES : kind === 'optimizerStep' ? OPTIMIZER_CODES
+        : kind === 'random' ? RANDOM_CODES : undefined;
   return table?.[op] ?? 0;
 }
 
@@ -136,5 +140,9 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
     w.num(state.length); for (const s of state) w.view(flat(s));
     w.num(scalars.length); for (const s of scalars) w.num(s);
     return OPTIMIZER_CODES[algo];
+  },
+  random: (w, { out, distribution, a, b, key0, key1, offset }) => {
+    w.view(out); w.num(a); w.num(b); w.num(key0); w.num(key1); w.num(offset);
+    return RANDOM_CODES[distribution];
   },
 };

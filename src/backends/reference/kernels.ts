@@ -11,6 +11,7 @@ import {
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index.js';
 import { matmulKernel } from './matmul.js';
 import { optimizerStepKernel } from './optimizer_step.js';
+import { randomKernel } from './random.js';
 import { reduceKernel } from './reduce.js';
 import { softmaxKernel } from './softmax.js';
 import { sortKernel } from './sort.js';
@@ -34,6 +35,7 @@ const KERNELS: { readonly [K in OpKind]: (args: OpArgs[K], arrayOf: ArrayOf) => 
   indexAdd: indexAddKernel,
   sort: sortKernel,
   optimizerStep: optimizerStepKernel,
+  random: randomKernel,
 };
 
 /**

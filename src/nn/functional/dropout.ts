@@ -1,15 +1,15 @@
 /** Dropout and alpha dropout (random masks from a generator, the default one unless given). */
 import { defaultGenerator, type Generator } from '../../core/generator.js';
 import type { Tensor } from '../../core/tensor.js';
-import { rand } from '../../ops/creation.js';
+import { randomTensor } from '../../ops/creation.js';
 
 function checkP(p: number, op: string): void {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`${op}: dropout probability has to be between 0 and 1, but got ${p}`);
 }
 
-/** A float mask of `x`'s shape: 1 with probability 1−p, else 0. */
-function keepMask(x: Tensor, p: number, generator: Generator): Tensor {
-  return rand(x.shape, { generator }).ge(p).to('float32');
+/** A float mask of `x`'s shape: `value` with probability 1−p, else 0 (one random kernel). */
+function keepMask(x: Tensor, p: number, generator: Generator, value = 1): Tensor {
+  return randomTensor(x.shape, 'bernoulli', 1 - p, value, generator);
 }
 
 /**
@@ -23,7 +23,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator: Generato
   checkP(p, 'dropout');
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
-  return x.mul(keepMask(x, p, generator).mul(1 / (1 - p)));
+  return x.mul(keepMask(x, p, generator, 1 / (1 - p)));
 }
 
 /** SELU's −scale·alpha: the value a dropped unit takes in alpha dropout. */
