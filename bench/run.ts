@@ -5,12 +5,14 @@
 import { benchDispatch } from './dispatch.js';
 import { benchMatmul } from './matmul.js';
 import { benchMlp } from './mlp.js';
+import { benchWorkflow } from './workflow.js';
 import * as dl from '../src/index.js';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
   matmul: () => benchMatmul([dl.getNumThreads(), 1]),
   dispatch: benchDispatch,
   mlp: () => benchMlp(),
+  workflow: benchWorkflow,
 };
 
 const requested = process.argv.slice(2);
