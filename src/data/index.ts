@@ -35,3 +35,4 @@ export { renderReportHtml } from './explore/report_html.js';
 export { runExplore } from './explore/cli.js';
 export type { MediaSummary } from './explore/media_summary.js';
 export type { MediaRecommendation } from './explore/media_recommend.js';
+export { readParquet, type ParquetReport } from './sources/parquet.js';

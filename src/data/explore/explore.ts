@@ -8,9 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '../../io/atomic_write.js';
-import { DataError } from '../errors.js';
 import { readCsv, type CsvOptions, type CsvReport } from '../sources/csv.js';
 import { readJsonl, type JsonlReport } from '../sources/jsonl.js';
+import { readParquet, type ParquetReport } from '../sources/parquet.js';
 import type { Table } from '../table/table.js';
 import { detectModality, type Modality } from './detect.js';
 import { recommendSeries, type MediaRecommendation } from './media_recommend.js';
@@ -39,7 +39,7 @@ export interface ExploreResult {
   /** Tables and series. */
   table?: {
     profile: Profile;
-    read: CsvReport | JsonlReport;
+    read: CsvReport | JsonlReport | ParquetReport;
     series?: SeriesInfo & { stepText: string };
     /** For a series: windows into a GRU/1-D CNN (the profile's recommendation is the row-wise MLP view). */
     seriesRecommendation?: MediaRecommendation;
@@ -53,8 +53,8 @@ export interface ExploreResult {
   seconds: number;
 }
 
-async function readTable(path: string, format: 'csv' | 'jsonl' | 'parquet', csv: CsvOptions): Promise<{ table: Table; read: CsvReport | JsonlReport }> {
-  if (format === 'parquet') throw new DataError(path, undefined, undefined, 'Parquet files are not supported yet (no Parquet reader in dlflow); convert to CSV or JSON Lines');
+async function readTable(path: string, format: 'csv' | 'jsonl' | 'parquet', csv: CsvOptions): Promise<{ table: Table; read: CsvReport | JsonlReport | ParquetReport }> {
+  if (format === 'parquet') { const r = await readParquet(path); return { table: r.table, read: r.report }; }
   if (format === 'jsonl') { const r = await readJsonl(path); return { table: r.table, read: r.report }; }
   const r = await readCsv(path, csv);
   return { table: r.table, read: r.report };
