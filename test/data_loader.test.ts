@@ -103,3 +103,19 @@ test('MNIST split tensors', () => {
   assert.deepEqual(t.x.shape, [1, 1, 2, 2]);
   assert.equal(t.y.dtype, 'int64');
 });
+
+test('DataLoader drives the Trainer (batches as [x, y], length, state) without leaking tensors', async () => {
+  dl.manualSeed(0);
+  const x = dl.randn([96, 4]);
+  const y = x.sum(1).gt(0).long();
+  const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 16, shuffle: true, seed: 1 });
+  const model = new dl.nn.Sequential(new dl.nn.Linear(4, 8), new dl.nn.ReLU(), new dl.nn.Linear(8, 2));
+  const before = dl.memory().numTensors;
+  const trainer = new dl.Trainer({ epochs: 2, task: 'multiclass' });
+  const result = await trainer.fit(model, loader, new DataLoader(new TensorDataset(x, y), { batchSize: 32 }));
+  assert.equal(result.history.length, 2);
+  const grown = dl.memory().numTensors - before;
+  await new dl.Trainer({ epochs: 3, task: 'multiclass' }).fit(model, loader);
+  // a second fit adds only its own optimizer state, never per-batch tensors (18 batches here)
+  assert.ok(dl.memory().numTensors - before - grown <= grown, `tensors alive: ${grown} after the first fit, ${dl.memory().numTensors - before} after the second`);
+});
