@@ -5,6 +5,7 @@
  * with probability about n² / 2⁵⁴ (≈ 5·10⁻⁵ for a million rows).
  */
 import { borrowScratch, sortFloat64 } from '../table/sort.js';
+import { borrowSortBuffer } from '../table/infer.js';
 import type { Table } from '../table/table.js';
 
 /** Rows that repeat an earlier row (all columns equal). */
@@ -31,7 +32,7 @@ export function countDuplicateRows(table: Table): number {
       }
     }
   }
-  const keys = new Float64Array(n);
+  const keys = borrowSortBuffer(n); // the column sorts' output buffer: no new 8n bytes
   for (let i = 0; i < n; i++) keys[i] = (h1[i] >>> 0) * 2097152 + ((h2[i] >>> 0) & 0x1fffff);
   const sorted = sortFloat64(keys, keys); // in place: the keys are not needed unsorted
   let dup = 0;

@@ -197,6 +197,16 @@ export function nonMissingSorted(v: Float64Array): Float64Array {
   return out;
 }
 
+/**
+ * The shared sort output buffer as n float64s of work space (for a caller that
+ * sorts its own keys in place); the next {@link nonMissingSorted} call reuses it.
+ */
+export function borrowSortBuffer(n: number): Float64Array {
+  lastSorted = null;
+  if (sortedBuffer.length < n) sortedBuffer = new Float64Array(n);
+  return sortedBuffer.subarray(0, n);
+}
+
 /** Number of distinct values in an ascending array. */
 export function countRuns(sorted: Float64Array): number {
   if (sorted.length === 0) return 0;
