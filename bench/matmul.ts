@@ -28,6 +28,8 @@ function dlflowGflops(s: Shape): number {
   const a = s.transA ? dl.randn([s.k, s.m]).t() : dl.randn([s.m, s.k]);
   const b = s.transB ? dl.randn([s.n, s.k]).t() : dl.randn([s.k, s.n]);
   const seconds = bestSeconds(() => a.matmul(b).dispose());
+  a.dispose();
+  b.dispose();
   return (2 * s.m * s.n * s.k) / seconds / 1e9;
 }
 
@@ -45,6 +47,7 @@ function numpyGflops(threads: number): Map<string, number> | string {
 
 export function benchMatmul(threadCounts = [dl.getNumThreads()]): void {
   console.log(`\n== matmul fp32 (dlflow backend ${dl.getBackend().name}) vs OpenBLAS via NumPy`);
+  const before = dl.getNumThreads();
   for (const threads of threadCounts) {
     dl.setNumThreads(threads);
     const reference = numpyGflops(threads);
@@ -57,4 +60,5 @@ export function benchMatmul(threadCounts = [dl.getNumThreads()]): void {
     if (typeof reference === 'string') console.log(reference);
     printTable(['shape', 'M×K·K×N', 'dlflow GFLOP/s', 'OpenBLAS GFLOP/s', 'ratio'], rows);
   }
+  dl.setNumThreads(before);
 }
