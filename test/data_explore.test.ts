@@ -146,7 +146,13 @@ test('runExplore: exit codes 0 / 1 (bad data, message with file:line) / 2 (usage
   const text = join(dir, 'target.csv');
   writeFileSync(text, 'x,y\n' + Array.from({ length: 30 }, (_, i) => `${i},${i === 7 ? 'oops' : i * 1.5}`).join('\n'));
   const t = await silently(() => runExplore([text, '--target', 'y', '--out', join(dir, 't')]));
-  assert.equal(t.value, 1); assert.match(t.err, /target "y" mixes numbers and text/);
+  assert.equal(t.value, 1);
+  assert.ok(t.err.includes(`${text}:9: column "y": non-numeric value "oops" in a numeric target`), t.err);
+  const late = join(dir, 'late.csv'); // past the reader's 1000-row sample: the line comes from the reader's record
+  writeFileSync(late, 'x,y\n\n' + Array.from({ length: 1500 }, (_, i) => `${i},${i === 1200 ? 'n/a?' : i * 0.5}`).join('\n'));
+  const l = await silently(() => runExplore([late, '--target', 'y', '--out', join(dir, 'l')]));
+  assert.equal(l.value, 1);
+  assert.ok(l.err.includes(`${late}:1203: column "y": non-numeric value "n/a?"`), l.err);
   assert.throws(() => detectModality('datasets'), /datasets: no data recognised .*several tables: .*penguins\.csv.* — name one/);
   const missing = await silently(() => runExplore([join(dir, 'nothing-here')]));
   assert.equal(missing.value, 1); assert.match(missing.err, /nothing-here: no such file or folder/);

@@ -16,6 +16,7 @@ import { detectModality, type Modality } from './detect.js';
 import { recommendSeries, type MediaRecommendation } from './media_recommend.js';
 import { summarizeAudio, summarizeIdx, summarizeImages, summarizeVolume, type MediaSummary } from './media_summary.js';
 import { profileTable, type Profile } from './profile.js';
+import { checkTargetTypes } from './target_check.js';
 import { renderReportHtml } from './report_html.js';
 import { detectSeries, timesOf, type SeriesInfo } from './series.js';
 import { missingMap, preview, type MissingMap } from './missing_map.js';
@@ -81,6 +82,7 @@ export async function explore(path: string, o: ExploreOptions = {}): Promise<Exp
       if (target === undefined && series.valueColumns.length === 1) target = series.valueColumns[0];
     }
     if (target !== undefined && !table.has(target)) throw new Error(`--target ${JSON.stringify(target)}: no such column; columns are: ${table.columnNames.join(', ')}`);
+    if (target !== undefined) checkTargetTypes(table, target, d.path, d.format === 'csv' ? (read as CsvReport) : null);
     const profile = profileTable(table, target === undefined ? {} : { target });
     result.table = { profile, read, missingMap: missingMap(table) };
     if (series !== null) {
