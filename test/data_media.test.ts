@@ -129,3 +129,27 @@ test('ImageFolder: classes from subfolders, [C,H,W] items, augmentation reproduc
   const bad = new ImageFolder(root, { size: [4, 4] });
   assert.throws(() => bad.getItem(bad.length - 1), /dog\/zz\.png: cannot decode image/);
 });
+
+test('AudioFolder: mono, resampled, fixed length log-mel items with class labels', async () => {
+  const { AudioFolder } = await import('../src/data/audio/folder.js');
+  const { mkdirSync } = await import('node:fs');
+  const { wavBytes } = await import('./data_files.js');
+  const root = tempDir();
+  for (const [c, f] of [['high', 3000], ['low', 300]] as const) {
+    mkdirSync(join(root, c));
+    writeFileSync(join(root, c, 'a.wav'), wavBytes([sine(f, 22050, 11025), sine(f, 22050, 11025)], 22050, 16));
+    writeFileSync(join(root, c, 'b.wav'), wavBytes([sine(f, 8000, 12000)], 8000, 'f32'));
+  }
+  const ds = new AudioFolder(root, { sampleRate: 16000, seconds: 1, mel: { nMels: 40 } });
+  assert.deepEqual(ds.classes, ['high', 'low']);
+  assert.equal(ds.length, 4);
+  for (let i = 0; i < 4; i++) {
+    const [x, y] = ds.getItem(i);
+    assert.deepEqual(x.shape, ds.itemShape);
+    assert.equal(y, i < 2 ? 0 : 1);
+  }
+  const [hi] = ds.getItem(1), [lo] = ds.getItem(3);
+  const frames = hi.shape[1];
+  const band = (it: { data: Float32Array }): number => { let best = 0; for (let m = 0; m < 40; m++) if (it.data[m * frames + 20] > it.data[best * frames + 20]) best = m; return best; };
+  assert.ok(band(hi) > band(lo) + 10, `3 kHz in band ${band(hi)}, 300 Hz in band ${band(lo)}`);
+});

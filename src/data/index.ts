@@ -36,3 +36,4 @@ export { runExplore } from './explore/cli.js';
 export type { MediaSummary } from './explore/media_summary.js';
 export type { MediaRecommendation } from './explore/media_recommend.js';
 export { readParquet, type ParquetReport } from './sources/parquet.js';
+export { AudioFolder, listAudioFolder, type AudioFolderOptions } from './audio/folder.js';
