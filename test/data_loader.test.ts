@@ -119,3 +119,12 @@ test('DataLoader drives the Trainer (batches as [x, y], length, state) without l
   // a second fit adds only its own optimizer state, never per-batch tensors (18 batches here)
   assert.ok(dl.memory().numTensors - before - grown <= grown, `tensors alive: ${grown} after the first fit, ${dl.memory().numTensors - before} after the second`);
 });
+
+test('for await keeps exactly `prefetch` batches requested ahead', async () => {
+  for (const prefetch of [0, 1, 2]) {
+    const requested: number[] = [];
+    const ds = { length: 10, getItem: (i: number) => i, getItemAsync: async (i: number) => { requested.push(i); return i; } };
+    const l = new DataLoader(ds, { batchSize: 1, prefetch, collate: (it: number[]) => it[0] });
+    for await (const b of l) assert.equal(Math.max(...requested), Math.min(9, (b as number) + prefetch), `prefetch ${prefetch} at batch ${b}`);
+  }
+});

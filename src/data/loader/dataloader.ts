@@ -164,13 +164,14 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B>, AsyncI
     const queue: Promise<T[]>[] = [];
     const ahead = Math.max(0, this.prefetch);
     let next = first;
-    const request = (): void => { while (!inMemory && next < nb && queue.length <= ahead) queue.push(this.fetch(order, next++)); };
+    // requests cover batches b..b+ahead: the current one and `ahead` more in flight
+    const request = (b: number): void => { while (!inMemory && next < nb && next <= b + ahead) queue.push(this.fetch(order, next++)); };
     for (let b = first; b < nb; b++) {
-      request();
+      request(b);
       const items = inMemory ? null : await queue.shift()!;
       const batch = this.assemble(this.indicesOf(order, b), items);
       this.served = b + 1 === nb ? 0 : b + 1; // the last batch out ends the epoch
-      request();
+      request(b); // in flight while the consumer trains on batch b: b+1..b+ahead
       yield batch;
     }
     this.finishEpoch();
