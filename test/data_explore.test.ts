@@ -157,3 +157,19 @@ test('runExplore: exit codes 0 / 1 (bad data, message with file:line) / 2 (usage
   const missing = await silently(() => runExplore([join(dir, 'nothing-here')]));
   assert.equal(missing.value, 1); assert.match(missing.err, /nothing-here: no such file or folder/);
 });
+
+test('JSON Lines explore, written to the default ./explore-<name>/ folder', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'events.jsonl');
+  writeFileSync(file, Array.from({ length: 40 }, (_, i) => JSON.stringify({ kind: ['a', 'b'][i % 2], value: i % 5 === 0 ? null : i / 2 })).join('\n') + '\n');
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    const r = await explore(file, { target: 'kind' });
+    assert.equal(r.outDir, join('.', 'explore-events'));
+    assert.ok(existsSync(join(dir, 'explore-events', 'report.html')));
+    assert.equal(r.table!.profile.rows, 40);
+    assert.equal(r.table!.profile.columns.find((c) => c.name === 'value')!.missing, 8);
+    assert.equal(r.table!.profile.target!.task, 'binary');
+  } finally { process.chdir(cwd); }
+});

@@ -149,6 +149,9 @@ test('WAV: unsupported encodings name the file and the format code; truncation r
   const b = wavBytes(ch, 8000, 16);
   writeFileSync(f, b.subarray(0, b.length - 10));
   assert.throws(() => readWav(f), /short\.wav: truncated data chunk: header says 128 bytes, found 118/);
+  const streamed = Buffer.from(b); streamed.writeUInt32LE(0xffffffff, streamed.indexOf('data') + 4);
+  writeFileSync(f, streamed);
+  assert.equal(readWav(f).length, 64, 'a streamed data size (0xFFFFFFFF) reads to the end');
   writeFileSync(f, Buffer.from('RIFX0000WAVE'));
   assert.throws(() => readWav(f), /not a RIFF\/WAVE file/);
   writeFileSync(f, wavBytes(ch, 8000, { code: 1, bits: 12 }));

@@ -58,6 +58,8 @@ function chunks(bytes: Uint8Array, file: string): { fmt: Fmt; dataStart: number;
     } else if (id === 'data') {
       if (fmt === null) fail('data chunk before the fmt chunk');
       const avail = bytes.length - body;
+      // 0xFFFFFFFF: a writer that streamed and never filled in the size; the data runs to the end
+      if (size === 0xffffffff) return { fmt: fmt!, dataStart: body, dataBytes: avail };
       if (size > avail) fail(`truncated data chunk: header says ${size} bytes, found ${avail}`);
       return { fmt: fmt!, dataStart: body, dataBytes: size };
     }
