@@ -10,6 +10,7 @@ import type { TrainTask } from '../../train/types.js';
 import type { DlflowConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { prepareIdx } from './prepare_idx.js';
+import { isImageFolder, prepareImageFolder } from './prepare_images.js';
 import { isIdxFolder } from './idx.js';
 import { loadTable, requireColumn } from './load_table.js';
 import type { Preprocessing } from './preprocessing.js';
@@ -29,7 +30,7 @@ export interface Arrays {
 /** What the report and summary say about the data. */
 export interface DataSummary {
   source: string;
-  kind: 'table' | 'idx';
+  kind: 'table' | 'idx' | 'images';
   rows: number;
   columns: number;
   task: TrainTask;
@@ -95,7 +96,9 @@ export async function prepareData(config: DlflowConfig): Promise<PreparedData> {
   if (!fs.existsSync(cfg.path)) throw new UsageError(`data not found: ${cfg.path}`);
   if (fs.statSync(cfg.path).isDirectory()) {
     if (isIdxFolder(cfg.path)) return prepareIdx(config);
-    throw new UsageError(`${cfg.path}: a folder without IDX files; this build reads table files (CSV/TSV) and IDX folders`);
+    if (isImageFolder(cfg.path)) return prepareImageFolder(config);
+    throw new UsageError(`${cfg.path}: a folder with neither IDX files nor class subfolders of images; ` +
+      'this build trains on table files (CSV/TSV/JSONL/Parquet), IDX folders and image folders');
   }
   if (cfg.target === null) throw new UsageError(`no target column: pass --target <column> or set data.target in the config`);
   const notes: string[] = [];

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import { idxEvalFiles, isIdxFolder, readIdxBytes } from '../data/idx.js';
 import { loadTable } from '../data/load_table.js';
-import { scaleImages, transformTable, type Preprocessing } from '../data/preprocessing.js';
+import { isImageFolder, loadImageBytes } from '../data/prepare_images.js';
+import { scaleImages, transformTable, type ImagePreprocessingJSON, type Preprocessing } from '../data/preprocessing.js';
 import { UsageError } from '../errors.js';
 
 export interface NewData {
@@ -25,9 +26,31 @@ export interface NewData {
   notes: string[];
 }
 
+/** An image folder (class subfolders) for a model trained on one: resized and scaled as in training. */
+function readImageFolder(dir: string, pre: ImagePreprocessingJSON & { target: Preprocessing['target'] }): NewData {
+  if (!fs.statSync(dir).isDirectory() || !isImageFolder(dir)) {
+    throw new UsageError(`${dir}: expected a folder with one subfolder of PNG/JPEG images per class (the model was trained on an image folder)`);
+  }
+  const [, height, width] = pre.shape;
+  const images = loadImageBytes(dir, [height, width]);
+  const known = pre.target.classes ?? [];
+  const y = Float64Array.from(images.labels, (k) => {
+    const index = known.indexOf(images.classes[k]);
+    if (index < 0) throw new UsageError(`${dir}: class folder '${images.classes[k]}' is not one of the trained classes (${known.join(', ')})`);
+    return index;
+  });
+  const rows = images.labels.length;
+  return {
+    x: scaleImages(pre, images.bytes), rows, units: images.bytes.length / Math.max(1, rows), y,
+    sourceRows: Int32Array.from({ length: rows }, (_, i) => i), totalRows: rows, problems: new Map(),
+    notes: images.resized > 0 ? [`${images.resized} image(s) resized to ${width}×${height}`] : [],
+  };
+}
+
 /** Reads and transforms `file` for a run with preprocessing `pre`; `withTarget` requires true values (evaluate). */
 export async function readNewData(file: string, pre: Preprocessing, withTarget: boolean): Promise<NewData> {
   if (!fs.existsSync(file)) throw new UsageError(`data file not found: ${file}`);
+  if (pre.type === 'image' && pre.shape.length === 3) return readImageFolder(file, pre);
   if (pre.type === 'image') {
     const isDir = fs.statSync(file).isDirectory();
     if (isDir && !isIdxFolder(file)) throw new UsageError(`${file}: no IDX files in this folder`);

@@ -1,0 +1,55 @@
+/** `dlflow train` on an image folder (one subfolder per class), then evaluate, predict and a bad folder. */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { PNG } from 'pngjs';
+import { dlflow, scratch } from './cli_helpers.js';
+
+/** Two classes of 8×8 PNGs that differ in brightness; one image of another size (resized). */
+function writeImages(root: string): void {
+  for (const [cls, bright] of [['dark', false], ['light', true]] as const) {
+    mkdirSync(join(root, cls), { recursive: true });
+    for (let i = 0; i < 30; i++) {
+      const size = cls === 'light' && i === 0 ? 12 : 8;
+      const png = new PNG({ width: size, height: size });
+      for (let p = 0; p < size * size; p++) {
+        const v = bright ? 150 + ((i * 7 + p * 13) % 100) : (i * 11 + p * 5) % 100;
+        png.data.set([v, 255 - v, v, 255], 4 * p);
+      }
+      writeFileSync(join(root, cls, `${i}.png`), PNG.sync.write(png));
+    }
+  }
+}
+
+describe('dlflow on an image folder', () => {
+  test('train, evaluate and predict', () => {
+    const dir = scratch();
+    writeImages(join(dir, 'images'));
+    const train = dlflow(dir, 'train', '--data', 'images', '--epochs', '8', '--name', 'img', '--log', 'plain');
+    assert.equal(train.code, 0, train.stderr);
+    assert.match(train.stdout, /test \(\d+ rows\): accuracy/);
+    const model = JSON.parse(readFileSync(join(dir, 'runs', 'img', 'model.json'), 'utf8')) as { preprocessing: { shape: number[]; target: { classes: string[] } } };
+    assert.deepEqual(model.preprocessing.shape, [3, 8, 8]);
+    assert.deepEqual(model.preprocessing.target.classes, ['dark', 'light']);
+    const evaluation = dlflow(dir, 'evaluate', 'runs/img', '--data', 'images', '--json');
+    assert.equal(evaluation.code, 0, evaluation.stderr);
+    const metrics = JSON.parse(evaluation.stdout) as { rows: number; accuracy: number };
+    assert.equal(metrics.rows, 60);
+    assert.ok(metrics.accuracy >= 0.9, `accuracy ${metrics.accuracy} on separable images`);
+    const predict = dlflow(dir, 'predict', 'runs/img', '--data', 'images', '--out', 'preds.csv');
+    assert.equal(predict.code, 0, predict.stderr);
+    const lines = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'row,prediction,prob_dark,prob_light,error');
+    assert.equal(lines.length, 61);
+  });
+
+  test('a folder with neither images nor IDX files is a usage error', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'empty', 'a'), { recursive: true });
+    writeFileSync(join(dir, 'empty', 'a', 'notes.txt'), 'x');
+    const r = dlflow(dir, 'train', '--data', 'empty');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /neither IDX files nor class subfolders of images/);
+  });
+});
