@@ -54,6 +54,8 @@ test('time series: regular weekly CO2 detected, GRU/1-D CNN recommended with a l
   assert.equal(r.table!.seriesRecommendation!.architecture, 'gru');
   assert.deepEqual(r.table!.seriesRecommendation!.alternatives, ['cnn1d']);
   assert.equal(r.table!.seriesRecommendation!.hyperparameters.lookback, 52);
+  assert.ok(!r.table!.profile.warnings.some((w) => w.code === 'leakage'), 'the time axis is not leakage');
+  assert.equal(r.table!.profile.recommendation, undefined, 'no row-wise MLP over a bare series');
   assert.ok(checkReport(r.outDir!).includes('co2 over time'));
 });
 
@@ -66,6 +68,10 @@ test('image folder: images per class, sizes, channels; CNN recommended', async (
   assert.deepEqual(r.media!.recommendation.inputShape, [3, 8, 10]);
   assert.equal(r.media!.recommendation.architecture, 'cnn2d');
   assert.equal(r.media!.recommendation.outputUnits, 3);
+  // the pattern: red ramps 0..255 across 10 columns, green 0..255 down 8 rows
+  assert.equal(r.media!.facts['normalize from images'], 12);
+  const [mr, mg] = String(r.media!.facts['normalize mean (RGB, 0–1)']).split(', ').map(Number);
+  assert.ok(Math.abs(mr - 0.5) < 0.02 && Math.abs(mg - 0.5) < 0.02, `${mr} ${mg}`);
   checkReport(r.outDir!);
 });
 

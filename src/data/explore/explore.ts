@@ -84,6 +84,7 @@ export async function explore(path: string, o: ExploreOptions = {}): Promise<Exp
     if (target !== undefined && !table.has(target)) throw new Error(`--target ${JSON.stringify(target)}: no such column; columns are: ${table.columnNames.join(', ')}`);
     if (target !== undefined) checkTargetTypes(table, target, d.path, d.format === 'csv' ? (read as CsvReport) : null);
     const profile = profileTable(table, target === undefined ? {} : { target });
+    if (series !== null) timeAxisIsNotAFeature(profile, series.timeColumn);
     result.table = { profile, read, missingMap: missingMap(table) };
     if (series !== null) {
       result.table.series = series;
@@ -100,6 +101,19 @@ export async function explore(path: string, o: ExploreOptions = {}): Promise<Exp
   result.seconds = (performance.now() - t0) / 1000;
   if (o.out !== null) writeOutputs(result, o.out ?? join('.', `explore-${name}`));
   return result;
+}
+
+/**
+ * In a series the time column orders the rows; it is not an input. Its high
+ * association with a trending target is not leakage, and the row-wise plan drops it.
+ */
+function timeAxisIsNotAFeature(p: Profile, time: string): void {
+  p.warnings = p.warnings.filter((w) => !(w.code === 'leakage' && w.column === time));
+  const rec = p.recommendation;
+  if (rec === undefined) return;
+  rec.features = rec.features.map((f) => (f.column === time ? { ...f, encoding: 'drop', units: 0, missingIndicator: false, reason: 'the time axis (windows are cut along it)' } : f));
+  rec.inputUnits = rec.features.reduce((s, f) => s + f.units, 0);
+  if (rec.inputUnits === 0) delete p.recommendation; // nothing but the series itself: only the windowed view applies
 }
 
 /** The JSON written to profile.json. */

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { imageSize } from '../image/decode.js';
+import { imageSize, readImage } from '../image/decode.js';
 import { loadIdx, type IdxArray } from '../sources/idx.js';
 import { FASHION_MNIST_CLASSES } from '../sources/mnist.js';
 import { readNpy } from '../sources/npy.js';
@@ -61,17 +61,19 @@ function valueSummary(v: ArrayLike<number>, cap = 2_000_000): { stats: NumericSt
 export function summarizeImages(d: Detected): MediaSummary {
   const sizes = new Map<string, number>(), channels = new Map<number, number>();
   const unreadable: MediaSummary['unreadable'] = [];
-  const labels: string[] = [];
+  const labels: string[] = [], ok: string[] = [];
   for (const f of d.files) {
     const s = imageSize(readFileSync(join(d.path, f)));
     if (s === null) { unreadable.push({ file: join(d.path, f), reason: 'no PNG/JPEG header found' }); continue; }
     labels.push(classOf(f));
+    ok.push(f);
     const key = `${s.width}×${s.height}`;
     sizes.set(key, (sizes.get(key) ?? 0) + 1);
     const ch = s.channels === 4 ? 3 : s.channels === 2 ? 1 : s.channels;
     channels.set(ch, (channels.get(ch) ?? 0) + 1);
   }
   const classes = balance(labels);
+  const norm = channelStats(d, ok, 64);
   const commonSize = [...sizes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '0×0';
   const [w, h] = commonSize.split('×').map(Number);
   const ch = [...channels.keys()].some((c) => c >= 3) ? 3 : 1;
@@ -80,9 +82,35 @@ export function summarizeImages(d: Detected): MediaSummary {
   if (unreadable.length > 0) warnings.push(`${unreadable.length} files could not be read`);
   return {
     modality: 'images', path: d.path, items: labels.length, classes, unreadable, warnings,
-    facts: { images: labels.length, classes: classes.length, 'most common size': commonSize, 'distinct sizes': sizes.size, channels: [...channels.entries()].map(([c, n]) => `${c === 1 ? 'gray' : 'RGB'}: ${n}`).join(', ') },
+    facts: {
+      images: labels.length, classes: classes.length, 'most common size': commonSize, 'distinct sizes': sizes.size,
+      channels: [...channels.entries()].map(([c, n]) => `${c === 1 ? 'gray' : 'RGB'}: ${n}`).join(', '),
+      ...(norm === null ? {} : { 'normalize mean (RGB, 0–1)': norm.mean.map((v) => v.toFixed(4)).join(', '), 'normalize std (RGB, 0–1)': norm.std.map((v) => v.toFixed(4)).join(', '), 'normalize from images': norm.images }),
+    },
     recommendation: recommendImages([ch, h, w], classes.length, labels.length),
   };
+}
+
+/**
+ * Per-channel mean and std of pixel values in [0, 1] over up to `max` images spread
+ * evenly through the folder (decoded as RGB; undecodable ones are skipped here and
+ * reported by the header scan or at load time). Null when none decodes.
+ */
+function channelStats(d: Detected, files: string[], max: number): { mean: number[]; std: number[]; images: number } | null {
+  const step = Math.max(1, Math.floor(files.length / max));
+  const sum = [0, 0, 0], sq = [0, 0, 0];
+  let n = 0, images = 0;
+  for (let i = 0; i < files.length && images < max; i += step) {
+    let img;
+    try { img = readImage(join(d.path, files[i]), 3); } catch { continue; }
+    images++;
+    const px = img.data;
+    for (let p = 0; p < px.length; p += 3) for (let c = 0; c < 3; c++) { const v = px[p + c] / 255; sum[c] += v; sq[c] += v * v; }
+    n += px.length / 3;
+  }
+  if (n === 0) return null;
+  const mean = sum.map((s) => s / n);
+  return { mean, std: sq.map((q, c) => Math.sqrt(Math.max(0, q / n - mean[c] * mean[c]))), images };
 }
 
 /** Audio folder (or file) summary from WAV headers. */
