@@ -11,6 +11,7 @@ import type { DlflowConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { prepareIdx } from './prepare_idx.js';
 import { isImageFolder, prepareImageFolder } from './prepare_images.js';
+import { isAudioFolder, prepareAudioFolder } from './prepare_audio.js';
 import { isIdxFolder } from './idx.js';
 import { loadTable, requireColumn } from './load_table.js';
 import type { Preprocessing } from './preprocessing.js';
@@ -30,7 +31,7 @@ export interface Arrays {
 /** What the report and summary say about the data. */
 export interface DataSummary {
   source: string;
-  kind: 'table' | 'idx' | 'images';
+  kind: 'table' | 'idx' | 'images' | 'audio';
   rows: number;
   columns: number;
   task: TrainTask;
@@ -97,8 +98,9 @@ export async function prepareData(config: DlflowConfig): Promise<PreparedData> {
   if (fs.statSync(cfg.path).isDirectory()) {
     if (isIdxFolder(cfg.path)) return prepareIdx(config);
     if (isImageFolder(cfg.path)) return prepareImageFolder(config);
-    throw new UsageError(`${cfg.path}: a folder with neither IDX files nor class subfolders of images; ` +
-      'this build trains on table files (CSV/TSV/JSONL/Parquet), IDX folders and image folders');
+    if (isAudioFolder(cfg.path)) return prepareAudioFolder(config);
+    throw new UsageError(`${cfg.path}: a folder with neither IDX files nor class subfolders of images or WAV files; ` +
+      'dlflow trains on table files (CSV/TSV/JSONL/Parquet), IDX folders, image folders and audio folders');
   }
   if (cfg.target === null) throw new UsageError(`no target column: pass --target <column> or set data.target in the config`);
   const notes: string[] = [];

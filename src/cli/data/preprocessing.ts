@@ -6,6 +6,7 @@ import { Preprocessor } from '../../data/preprocess/preprocessor.js';
 import type { PreprocessorJSON } from '../../data/preprocess/spec.js';
 import type { TransformResult } from '../../data/preprocess/transform.js';
 import type { Table } from '../../data/table/table.js';
+import type { AudioPreprocessingJSON } from './prepare_audio.js';
 import type { TargetEncoding } from './target.js';
 
 export interface TablePreprocessingJSON {
@@ -22,11 +23,11 @@ export interface ImagePreprocessingJSON {
   std: number;
 }
 
-export type Preprocessing = (TablePreprocessingJSON | ImagePreprocessingJSON) & { target: TargetEncoding };
+export type Preprocessing = (TablePreprocessingJSON | ImagePreprocessingJSON | AudioPreprocessingJSON) & { target: TargetEncoding };
 
 /** Applies saved table preprocessing to a new table (rows that cannot be transformed are listed in `problems`). */
 export function transformTable(pre: Preprocessing, table: Table, withTarget: boolean): TransformResult {
-  if (pre.type !== 'table') throw new Error('this model was trained on images; give an IDX folder or file');
+  if (pre.type !== 'table') throw new Error(`this model was trained on ${pre.type === 'audio' ? 'an audio folder; give a folder of WAV files per class' : 'images; give an image folder or IDX files'}`);
   return Preprocessor.fromJSON(pre.preprocessor).transform(table, { ignoreTarget: !withTarget });
 }
 

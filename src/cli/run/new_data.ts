@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { idxEvalFiles, isIdxFolder, readIdxBytes } from '../data/idx.js';
 import { loadTable } from '../data/load_table.js';
+import { readAudioFolder } from '../data/prepare_audio.js';
 import { isImageFolder, loadImageBytes } from '../data/prepare_images.js';
 import { scaleImages, transformTable, type ImagePreprocessingJSON, type Preprocessing } from '../data/preprocessing.js';
 import { UsageError } from '../errors.js';
@@ -50,6 +51,10 @@ function readImageFolder(dir: string, pre: ImagePreprocessingJSON & { target: Pr
 /** Reads and transforms `file` for a run with preprocessing `pre`; `withTarget` requires true values (evaluate). */
 export async function readNewData(file: string, pre: Preprocessing, withTarget: boolean): Promise<NewData> {
   if (!fs.existsSync(file)) throw new UsageError(`data file not found: ${file}`);
+  if (pre.type === 'audio') {
+    const audio = readAudioFolder(file, pre, pre.target.classes ?? []);
+    return { ...audio, sourceRows: Int32Array.from({ length: audio.rows }, (_, i) => i), totalRows: audio.rows, problems: new Map(), notes: [] };
+  }
   if (pre.type === 'image' && pre.shape.length === 3) return readImageFolder(file, pre);
   if (pre.type === 'image') {
     const isDir = fs.statSync(file).isDirectory();
