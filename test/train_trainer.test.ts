@@ -17,7 +17,7 @@ function setup(dir: string, epochs: number) {
   dl.manualSeed(0);
   const x = dl.randn([120, 5]);
   const y = x.narrow(1, 0, 2).sum(1).gt(0).long();
-  const loader = new T.TensorLoader(x, y, { batchSize: 16, shuffle: true, seed: 7 });
+  const loader = new dl.data.DataLoader(new dl.data.TensorDataset(x, y), { batchSize: 16, shuffle: true, seed: 7 });
   const model = new nn.Sequential(new nn.Linear(5, 12), new nn.ReLU(), new nn.Dropout(0.3), new nn.Linear(12, 2));
   const checkpoint = new T.ModelCheckpoint({ dir });
   const trainer = new T.Trainer({
@@ -82,7 +82,7 @@ describe('Trainer', () => {
     dl.manualSeed(1);
     const x = dl.randn([32, 2]);
     const y = dl.randn([32, 1]);
-    const loader = new T.TensorLoader(x, y, { batchSize: 32 });
+    const loader = new dl.data.DataLoader(new dl.data.TensorDataset(x, y), { batchSize: 32 });
     const model = new nn.Linear(2, 1);
     const es = new T.EarlyStopping({ patience: 2 });
     let best: number[] = [];
@@ -104,7 +104,7 @@ describe('Trainer', () => {
     const x = dl.randn([40, 3]);
     const y = x.sum(1).gt(0).long();
     const model = new nn.Linear(3, 2);
-    const r = new T.Trainer({ epochs: 1, task: 'binary' }).evaluate(model, new T.TensorLoader(x, y, { batchSize: 7 }));
+    const r = new T.Trainer({ epochs: 1, task: 'binary' }).evaluate(model, new dl.data.DataLoader(new dl.data.TensorDataset(x, y), { batchSize: 7 }));
     assert.equal(r.rows, 40);
     assert.ok(Number.isFinite(r.loss));
     for (const k of ['accuracy', 'f1', 'roc_auc', 'log_loss']) assert.equal(typeof r.metrics[k], 'number', k);
@@ -115,7 +115,7 @@ describe('Trainer', () => {
     dl.manualSeed(3);
     const x = dl.randn([300, 6]);
     const y = x.sum(1).gt(0).long();
-    const loader = new T.TensorLoader(x, y, { batchSize: 32, shuffle: true });
+    const loader = new dl.data.DataLoader(new dl.data.TensorDataset(x, y), { batchSize: 32, shuffle: true });
     const model = new nn.Sequential(new nn.Linear(6, 16), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(16, 2));
     const counts: number[] = [];
     const spy: T.Callback = { onEpochEnd: () => { counts.push(dl.memory().numTensors); } };

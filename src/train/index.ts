@@ -26,5 +26,3 @@ export { NonFiniteLossError } from './errors.js';
 export { resolveDevice, DeviceError } from './device.js';
 export { evaluateModel, metricsFor } from './evaluate.js';
 export type { EvaluationResult } from './evaluate.js';
-export { TensorLoader } from './tensor_loader.js';
-export type { TensorLoaderOptions } from './tensor_loader.js';

@@ -72,7 +72,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * dl.manualSeed(0);
  * const x = dl.randn([64, 4]);
  * const y = x.sum(1).gt(0).long();
- * const loader = new dl.train.TensorLoader(x, y, { batchSize: 16, shuffle: true });
+ * const loader = new dl.data.DataLoader(new dl.data.TensorDataset(x, y), { batchSize: 16, shuffle: true });
  * const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
  * const trainer = new dl.Trainer({ epochs: 3, task: 'multiclass', callbacks: [new dl.train.EarlyStopping({ patience: 2 })] });
  * const result = await trainer.fit(model, loader, loader);

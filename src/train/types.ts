@@ -3,7 +3,7 @@ import type { Tensor } from '../core/tensor.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
-/** Anything that yields batches: `[x, y]` pairs or `{ x, y }` objects (dl.data.DataLoader, TensorLoader, an array). */
+/** Anything that yields batches: `[x, y]` pairs or `{ x, y }` objects (dl.data.DataLoader, an array). */
 export interface BatchLoader {
   [Symbol.iterator](): Iterator<unknown>;
 }
