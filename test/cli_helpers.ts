@@ -22,7 +22,7 @@ export function scratch(prefix = 'dlflow-cli-'): string {
 
 /** Runs `dlflow args...` in `cwd` and waits for it. */
 export function dlflow(cwd: string, ...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, DLFLOW_THREADS: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
