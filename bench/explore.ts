@@ -74,6 +74,16 @@ async function worker(file: string): Promise<void> {
   console.log(JSON.stringify({ total, read, rows: r.table!.profile.rows, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
 }
 
+/** The same worker as plain JavaScript over the compiled package: argv = [module, csv file, out dir]. */
+const WORKER_JS = `
+const [mod, file, dir] = process.argv.slice(1);
+const { explore } = await import(mod);
+const t0 = performance.now();
+const r = await explore(file, { target: 'label', out: dir + '/explore-out' });
+const total = (performance.now() - t0) / 1000;
+console.log(JSON.stringify({ total, read: r.table.read.seconds, rows: r.table.profile.rows, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+`;
+
 const PANDAS = `
 import sys, time, resource
 import pandas as pd
@@ -92,7 +102,13 @@ async function main(): Promise<void> {
   const size = statSync(file).size;
   console.log(`explore bench: ${file}, ${rows} rows, ${(size / 1e6).toFixed(1)} MB (ready in ${((performance.now() - g0) / 1000).toFixed(1)} s)`);
   const self = fileURLToPath(import.meta.url);
-  const dl = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', self, '--worker', file], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
+  // The worker runs the compiled package (dist/, built by npm install) as a user's program would;
+  // from a checkout without dist/ it runs the sources through tsx.
+  const compiled = fileURLToPath(new URL('../dist/data/explore/explore.js', import.meta.url));
+  const workerArgs = existsSync(compiled)
+    ? ['--input-type=module', '-e', WORKER_JS, compiled, file, DIR]
+    : ['--import', 'tsx', self, '--worker', file];
+  const dl = JSON.parse(execFileSync(process.execPath, workerArgs, { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
   const [pdTotal, pdRead, pdRss] = execFileSync('/usr/bin/python3', ['-c', PANDAS, file], { encoding: 'utf8' }).trim().split(' ').map(Number);
   console.log(`pandas ${process.env.PANDAS_VERSION ?? ''}read_csv + describe(include='all'): ${pdTotal.toFixed(2)} s (read ${pdRead.toFixed(2)} s), peak RSS ${(pdRss / 1e6).toFixed(0)} MB`);
   console.log(`dlflow explore (read + profile + target + report): ${dl.total.toFixed(2)} s (read ${dl.read.toFixed(2)} s), peak RSS ${(dl.maxRssBytes / 1e6).toFixed(0)} MB = ${(dl.maxRssBytes / size).toFixed(2)}× the file`);

@@ -6,6 +6,8 @@ import { benchDispatch } from './dispatch.js';
 import { benchMatmul } from './matmul.js';
 import { benchMlp } from './mlp.js';
 import { benchWorkflow } from './workflow.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as dl from '../src/index.js';
 
 const BENCHES: Record<string, () => void | Promise<void>> = {
@@ -13,6 +15,11 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   dispatch: benchDispatch,
   mlp: () => benchMlp(),
   workflow: benchWorkflow,
+  // its own process tree: it generates a 150 MB file and measures peak memory in a child
+  explore: () => {
+    console.log('\n== explore a 1,000,000-row CSV vs pandas read_csv + describe');
+    spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./explore.ts', import.meta.url))], { stdio: 'inherit' });
+  },
 };
 
 const requested = process.argv.slice(2);
