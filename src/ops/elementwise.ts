@@ -171,9 +171,10 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tens
   if (rule === null || !needsGrad([a, b])) return out;
   const aShape = a.shape;
   const bShape = b.shape;
-  const savesOut = op === 'pow';
-  return record(out, `${capitalize(op)}Backward`, [a, b], savesOut ? [ac, bc, out] : [ac, bc], (g, s) => {
-    const [ga, gb] = rule(g, s[0], s[1], savesOut ? s[2] : out);
+  // add and sub read no operand in backward: saving none keeps their inputs' memory free
+  const saved = op === 'add' || op === 'sub' ? [] : op === 'pow' ? [ac, bc, out] : [ac, bc];
+  return record(out, `${capitalize(op)}Backward`, [a, b], saved, (g, s) => {
+    const [ga, gb] = rule(g, s[0], s[1], s[2]);
     return [ga === null ? null : sumToShape(ga, aShape), gb === null ? null : sumToShape(gb, bShape)];
   });
 }
