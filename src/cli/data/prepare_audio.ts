@@ -12,6 +12,7 @@ import { readWav, toMono } from '../../data/sources/wav.js';
 import type { DlflowConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import type { PreparedData } from './prepare.js';
+import { classificationData } from './prepared_classes.js';
 import { takeExamples } from './prepare_idx.js';
 import { splitIndices } from './split.js';
 
@@ -111,21 +112,10 @@ export async function prepareAudioFolder(config: DlflowConfig): Promise<Prepared
   const train = takeExamples(x, y, units, s.train);
   const val = takeExamples(x, y, units, s.val);
   const test = takeExamples(x, y, units, s.test);
-  const counts = new Array<number>(listing.classes.length).fill(0);
-  for (const v of listing.labels) counts[v]++;
-  const target = { column: 'class', task: 'multiclass' as const, classes: listing.classes, center: 0, scale: 1 };
-  return {
-    task: 'multiclass', target,
-    preprocessing: { ...audio, target },
-    inputUnits: units, inputShape: [1, units],
-    train, val, test,
-    summary: {
-      source: dir, kind: 'audio', rows: n, columns: units, task: 'multiclass', target: 'class',
-      classCounts: listing.classes.map((label, i) => ({ label, count: counts[i] })),
-      splits: { train: train.rows, val: val.rows, test: test.rows }, inputUnits: units,
-      notes: [`log-mel features: ${N_MELS} mels × ${frames} frames at ${sampleRate} Hz`],
-    },
-  };
+  return classificationData({
+    source: dir, kind: 'audio', column: 'class', classes: listing.classes, labels: listing.labels, features: audio,
+    units, train, val, test, rows: n, notes: [`log-mel features: ${N_MELS} mels × ${frames} frames at ${sampleRate} Hz`],
+  });
 }
 
 /** An audio folder for a model trained on one: the saved feature recipe and scaling, labels by class name. */

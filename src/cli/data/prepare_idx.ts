@@ -2,6 +2,7 @@
 import type { DlflowConfig } from '../config/types.js';
 import { loadIdxFolder } from './idx.js';
 import type { Arrays, PreparedData } from './prepare.js';
+import { classificationData } from './prepared_classes.js';
 import { scaleImages, type ImagePreprocessingJSON } from './preprocessing.js';
 import { splitIndices } from './split.js';
 
@@ -39,19 +40,8 @@ export async function prepareIdx(config: DlflowConfig): Promise<PreparedData> {
   const train = takeExamples(x, y, units, s.train);
   const val = takeExamples(x, y, units, s.val);
   const test: Arrays = { x: scaleImages(image, mnist.test.images), y: Float64Array.from(mnist.test.labels), rows: mnist.test.shape[0] };
-  const names = mnist.classNames;
-  const counts = new Array<number>(names.length).fill(0);
-  for (const v of mnist.train.labels) counts[v]++;
-  const target = { column: 'label', task: 'multiclass' as const, classes: names, center: 0, scale: 1 };
-  return {
-    task: 'multiclass', target,
-    preprocessing: { ...image, target },
-    inputUnits: units, inputShape: [1, units],
-    train, val, test,
-    summary: {
-      source: dir, kind: 'idx', rows: n + test.rows, columns: units, task: 'multiclass', target: 'label',
-      classCounts: names.map((label, i) => ({ label, count: counts[i] })),
-      splits: { train: train.rows, val: val.rows, test: test.rows }, inputUnits: units, notes: [],
-    },
-  };
+  return classificationData({
+    source: dir, kind: 'idx', column: 'label', classes: mnist.classNames, labels: mnist.train.labels, features: image,
+    units, train, val, test, rows: n + test.rows, notes: [],
+  });
 }

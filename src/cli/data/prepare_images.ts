@@ -9,6 +9,7 @@ import { resizeBilinear } from '../../data/image/transform.js';
 import type { DlflowConfig } from '../config/types.js';
 import { pixelStats, takeExamples } from './prepare_idx.js';
 import type { PreparedData } from './prepare.js';
+import { classificationData } from './prepared_classes.js';
 import { scaleImages, type ImagePreprocessingJSON } from './preprocessing.js';
 import { splitIndices } from './split.js';
 
@@ -64,19 +65,8 @@ export async function prepareImageFolder(config: DlflowConfig): Promise<Prepared
   const train = takeExamples(x, y, units, s.train);
   const val = takeExamples(x, y, units, s.val);
   const test = takeExamples(x, y, units, s.test);
-  const counts = new Array<number>(classes.length).fill(0);
-  for (const v of labels) counts[v]++;
   const notes = resized > 0 ? [`${resized} image(s) resized to ${width}×${height}, the size of the first`] : [];
-  const target = { column: 'class', task: 'multiclass' as const, classes, center: 0, scale: 1 };
-  return {
-    task: 'multiclass', target,
-    preprocessing: { ...image, target },
-    inputUnits: units, inputShape: [1, units],
-    train, val, test,
-    summary: {
-      source: dir, kind: 'images', rows: n, columns: units, task: 'multiclass', target: 'class',
-      classCounts: classes.map((label, i) => ({ label, count: counts[i] })),
-      splits: { train: train.rows, val: val.rows, test: test.rows }, inputUnits: units, notes,
-    },
-  };
+  return classificationData({
+    source: dir, kind: 'images', column: 'class', classes, labels, features: image, units, train, val, test, rows: n, notes,
+  });
 }
