@@ -78,6 +78,24 @@ function pickTargets(op: string, input: Tensor, target: Tensor, weight: Tensor |
   };
 }
 
+/**
+ * The common case — log-probabilities [N, C], int64 class indices [N] all in range, no weights —
+ * without reading the targets on the host: one gather, whose kernel checks every index. A target
+ * it refuses (out of range, or the ignore index) sends the caller to the general path, which
+ * handles ignored targets and words the error for the loss.
+ */
+function pickedWithoutHost(logp: Tensor, target: Tensor, reduction: Reduction): Tensor | null {
+  if (logp.ndim !== 2 || target.ndim !== 1 || target.dtype !== 'int64' || target.shape[0] !== logp.shape[0] || reduction === 'none') return null;
+  let picked: Tensor;
+  try {
+    picked = logp.gather(1, target.unsqueeze(1));
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+  return reduction === 'mean' ? picked.mean().neg() : picked.sum().neg();
+}
+
 /** −w[t]·logp[t] per row ([M]), zero where ignored. */
 function picked(logp: Tensor, p: Picked): Tensor {
   return rows(logp).gather(1, p.index).reshape([-1]).mul(p.rowWeight).neg();
@@ -142,7 +160,12 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     if (reduction === 'mean') return perRow.sum().div(input.numel() / C);
     return reduce(perRow, reduction, op);
   }
-  const p = pickTargets(op, input, target, weight, options.ignoreIndex ?? -100);
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  if (eps === 0 && weight === null && !(ignoreIndex >= 0 && ignoreIndex < C)) {
+    const fast = pickedWithoutHost(logp, target, reduction);
+    if (fast !== null) return fast;
+  }
+  const p = pickTargets(op, input, target, weight, ignoreIndex);
   const nll = reduceWeighted(op, picked(logp, p), p, reduction, target.shape);
   if (eps === 0) return nll;
   const weighted = weight === null ? logp : logp.mul(weight.reshape(wShape));
