@@ -4,7 +4,7 @@
  */
 import { clfCurve, defaultPosLabel, splitScores, type ClfCurve } from './curve.js';
 import { MetricError } from './errors.js';
-import { checkFinite, checkSameLength, toMatrix, toVector, type MatrixInput, type VectorInput } from './input.js';
+import { checkFinite, checkSameLength, labelsAndScores, toVector, type MatrixInput, type VectorInput } from './input.js';
 import { checkLabels, encode, uniqueLabels } from './labels.js';
 import { pairwiseSum } from './sum.js';
 
@@ -83,11 +83,7 @@ export interface AveragePrecisionOptions {
  */
 export function averagePrecisionScore(yTrue: VectorInput, yScore: VectorInput | MatrixInput, options: AveragePrecisionOptions = {}): number {
   const metric = 'average_precision_score';
-  const t = toVector(metric, 'y_true', yTrue);
-  const s = toMatrix(metric, 'y_score', yScore);
-  checkSameLength(metric, t.length, s.rows, 'y_true', 'y_score');
-  checkFinite(metric, 'y_true', t);
-  checkFinite(metric, 'y_score', s.data);
+  const [t, s] = labelsAndScores(metric, yTrue, yScore);
   const present = uniqueLabels(t);
   if (s.cols === 1) {
     if (present.length > 2) throw new MetricError(metric, `y_true has ${present.length} classes but y_score is 1-D; pass an [n, ${present.length}] score matrix`);

@@ -102,3 +102,13 @@ export function vectorPair(metric: string, yTrue: VectorInput, yPred: VectorInpu
   checkFinite(metric, what2, b);
   return [a, b];
 }
+
+/** Converts and checks true labels and a score (or probability) vector or `[n, C]` matrix of as many rows. */
+export function labelsAndScores(metric: string, yTrue: VectorInput, yScore: VectorInput | MatrixInput, what2 = 'y_score'): [Float64Array, Matrix] {
+  const t = toVector(metric, 'y_true', yTrue);
+  const s = toMatrix(metric, what2, yScore);
+  checkSameLength(metric, t.length, s.rows, 'y_true', what2);
+  checkFinite(metric, 'y_true', t);
+  checkFinite(metric, what2, s.data);
+  return [t, s];
+}

@@ -2,7 +2,7 @@
  * Log loss (cross-entropy of predicted probabilities).
  */
 import { MetricError } from './errors.js';
-import { checkFinite, checkSameLength, toMatrix, toVector, type MatrixInput, type VectorInput } from './input.js';
+import { labelsAndScores, type MatrixInput, type VectorInput } from './input.js';
 import { checkLabels, encode, uniqueLabels } from './labels.js';
 import { pairwiseSum } from './sum.js';
 
@@ -28,11 +28,7 @@ export interface LogLossOptions {
  */
 export function logLoss(yTrue: VectorInput, yPred: VectorInput | MatrixInput, options: LogLossOptions = {}): number {
   const metric = 'log_loss';
-  const t = toVector(metric, 'y_true', yTrue);
-  const p = toMatrix(metric, 'y_pred', yPred);
-  checkSameLength(metric, t.length, p.rows, 'y_true', 'y_pred');
-  checkFinite(metric, 'y_true', t);
-  checkFinite(metric, 'y_pred', p.data);
+  const [t, p] = labelsAndScores(metric, yTrue, yPred, 'y_pred');
   const eps = options.eps === undefined || options.eps === 'auto' ? (p.float32 ? EPS32 : EPS64) : options.eps;
   const classes = options.labels === undefined ? uniqueLabels(t) : checkLabels(metric, options.labels).sort((a, b) => a - b);
   if (classes.length === 1) {

@@ -4,7 +4,7 @@
  */
 import { clfCurve, defaultPosLabel, splitScores, trapezoid, type ClfCurve } from './curve.js';
 import { MetricError } from './errors.js';
-import { checkFinite, checkSameLength, toMatrix, toVector, type MatrixInput, type VectorInput } from './input.js';
+import { checkFinite, checkSameLength, labelsAndScores, toVector, type MatrixInput, type VectorInput } from './input.js';
 import { checkLabels, encode, uniqueLabels } from './labels.js';
 
 /** Points of a ROC curve; `thresholds[0]` is the highest score + 1 (scikit-learn 1.2). */
@@ -105,11 +105,7 @@ export interface RocAucOptions {
  */
 export function rocAucScore(yTrue: VectorInput, yScore: VectorInput | MatrixInput, options: RocAucOptions = {}): number {
   const metric = 'roc_auc_score';
-  const t = toVector(metric, 'y_true', yTrue);
-  const s = toMatrix(metric, 'y_score', yScore);
-  checkSameLength(metric, t.length, s.rows, 'y_true', 'y_score');
-  checkFinite(metric, 'y_true', t);
-  checkFinite(metric, 'y_score', s.data);
+  const [t, s] = labelsAndScores(metric, yTrue, yScore);
   const present = uniqueLabels(t);
   if (s.cols === 1 && present.length <= 2) {
     if (present.length < 2) throw new MetricError(metric, `only one class present in y_true (label ${present[0]}); ROC AUC score is not defined in that case`);
