@@ -11,7 +11,6 @@ Prints one JSON object: {"seconds": wall time, "accuracy": test accuracy}.
 Run by the bench as: OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 torch_workflow.py <data dir> <epochs>
 """
 import copy
-import gzip
 import json
 import sys
 import time
@@ -19,13 +18,7 @@ import time
 import numpy as np
 import torch
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+from torch_mlp import read_idx  # the same IDX reader as the MLP bench (same folder)
 
 
 def main():
