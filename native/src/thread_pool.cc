@@ -3,7 +3,11 @@
 // Wake-up latency matters more than anything else here: the parallel loops of a training
 // step are short (tens of microseconds), and a futex wake-up costs about as much. So:
 //  * after a job, workers spin (pause loop) for kSpinTime before sleeping on the condition
-//    variable, so back-to-back jobs start without a system call;
+//    variable, so back-to-back jobs start without a system call. The spin yields the core
+//    every few microseconds (std::this_thread::yield), so that other threads of the process (V8's
+//    background compiler and GC, which on a 2-core machine have no idle core) still run
+//    while a worker waits: measured on the MLP bench, the first epoch took 433 -> 387 ms and
+//    the second 339 -> 290 ms (medians of 5-7 runs) against a pure pause loop;
 //  * a job is a generation number in one atomic word, together with a count of the workers
 //    that joined it and a "closed" bit. Once the caller has drained the task queue it closes
 //    the job and waits only for the workers that joined; a worker that wakes up late sees
@@ -24,9 +28,9 @@ namespace {
 
 thread_local bool in_parallel_region = false;
 
-// Workers spin this long for the next job before sleeping on the condition variable; the
-// caller spins kSpinIters pauses for joined workers before yielding its core.
-constexpr std::chrono::microseconds kSpinTime(200);
+// Workers spin (yielding) this long for the next job before sleeping on the condition
+// variable; the caller spins kSpinIters pauses for joined workers before yielding its core.
+constexpr std::chrono::microseconds kSpinTime(1000);
 constexpr int kSpinIters = 4000;
 
 // state_ layout: [generation : 47][closed : 1][joined : 16].
@@ -114,7 +118,10 @@ class Pool {
         for (int spins = 1; g == seen; spins++) {
           cpu_relax();
           g = generation();
-          if ((spins & 63) == 0 && std::chrono::steady_clock::now() > spin_until) break;
+          if ((spins & 63) == 0) {
+            if (std::chrono::steady_clock::now() > spin_until) break;
+            std::this_thread::yield();  // sched_yield on Linux
+          }
         }
       }
       if (g == seen) {
