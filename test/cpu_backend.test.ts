@@ -368,6 +368,18 @@ test('matmul: odd shapes, transposed operands, broadcast batches', { skip }, () 
   check('matmul', (o) => ({ a: aT, b: floats([2, 3, 5, 6], false, 1), out: o('float32', [2, 3, 4, 6]) }), ['out'], 'matmul permuted batch', 1e-5, 1e-5);
 });
 
+test('matmul with an addend: a bias row broadcast over rows (linear), a full matrix, K = 0', { skip }, () => {
+  for (const [M, K, N] of [[1, 1, 1], [7, 5, 3], [128, 300, 96], [33, 784, 50]]) {
+    const x = floats([M, K], false, 1), w = floats([N, K], false, 1), bias = floats([1, N], false, 1);
+    const tol = 1e-5 * Math.sqrt(K);
+    // x · wᵀ + bias, as the linear layer runs it: wᵀ and the bias row are strided views
+    check('matmul', (o) => ({ a: x, b: transposed(w), out: o('float32', [M, N]), addend: expanded(bias, [M, N]) }), ['out'], `linear ${M}x${K}x${N}`, tol, tol);
+  }
+  const c = floats([2, 3, 4], false, 1);
+  check('matmul', (o) => ({ a: floats([2, 3, 5], false, 1), b: floats([2, 5, 4], false, 1), out: o('float32', [2, 3, 4]), addend: c }), ['out'], 'batched addmm', 1e-5, 1e-5);
+  check('matmul', (o) => ({ a: floats([3, 0]), b: floats([0, 4]), out: o('float32', [3, 4]), addend: floats([3, 4], false, 1) }), ['out'], 'addmm K=0 gives the addend');
+});
+
 // ---- index ops, sort -----------------------------------------------------------------------
 test('gather, scatterAdd, indexSelect, indexAdd on every dtype and index dtype', { skip }, () => {
   for (const dt of DTYPES) {
@@ -403,6 +415,38 @@ test('out-of-range and negative indices throw RangeError and write nothing', { s
     const i1 = tensor('int32', [2], (i) => (i ? bad : 0));
     assert.throws(() => be.run('indexSelect', { x, dim: 0, index: i1, out: empty('float32', [2, 5]) }), RangeError);
     assert.throws(() => be.run('indexAdd', { out, dim: 1, index: i1, src: floats([3, 2]) }), RangeError);
+  }
+});
+
+test('crossEntropy and its backward: every reduction, strided logits, int32/int64 targets, large logits', { skip }, () => {
+  for (const [N, C] of [[1, 1], [5, 3], [128, 10], [300, 37]]) {
+    for (const dt of ['int64', 'int32'] as const) {
+      const target = ints(dt, [N], 0, C - 1);
+      for (const x of [floats([N, C], false, 3), transposed(floats([C, N], false, 3)), floats([N, C], false, 3e4)]) {
+        for (const reduction of ['none', 'sum', 'mean'] as const) {
+          const what = `crossEntropy ${N}x${C} ${dt} ${reduction} strides ${x.strides}`;
+          check('crossEntropy', (o) => ({ x, target, reduction, out: o('float32', reduction === 'none' ? [N] : []) }), ['out'], what, 1e-5, 1e-6);
+          const grad = floats(reduction === 'none' ? [N] : [], false, 1);
+          check('crossEntropyBackward', (o) => ({ x, target, grad, reduction, out: o('float32', [N, C]) }), ['out'], `${what} backward`, 1e-5, 1e-7);
+        }
+      }
+    }
+  }
+});
+
+test('crossEntropy: an out-of-range target throws RangeError and writes nothing', { skip }, () => {
+  const x = floats([3, 4]);
+  for (const bad of [4, -1, -100]) {
+    const target = tensor('int64', [3], (i) => (i === 2 ? bad : 1));
+    const out = floats([3]);
+    const before = elements(out);
+    assert.throws(() => be.run('crossEntropy', { x, target, reduction: 'none', out }),
+      (e: Error) => e instanceof RangeError && e.message === `cross entropy: target ${bad} is out of bounds for 4 classes`);
+    assert.deepEqual(elements(out), before);
+    const dx = floats([3, 4]);
+    const dxBefore = elements(dx);
+    assert.throws(() => be.run('crossEntropyBackward', { x, target, grad: floats([]), reduction: 'mean', out: dx }), RangeError);
+    assert.deepEqual(elements(dx), dxBefore);
   }
 });
 

@@ -136,4 +136,10 @@ export const OP_CASES: OpCase[] = [
   // composites
   { name: 'mlp step', inputs: [f([8, 6]), f([6, 5]), f([5])], fn: (x, w, b) => x.matmul(w).add(b).relu().square().mean(), noGradcheck: true },
   { name: 'cross entropy', inputs: [f([6, 4]), idx([6], 4)], fn: (x, y) => x.logSoftmax(1).gather(1, y.unsqueeze(1)).mean().neg() },
+  {
+    name: 'cross entropy fused (every reduction)', inputs: [f([6, 4]), idx([6], 4)],
+    fn: (x, y) => (['none', 'sum', 'mean'] as const).map((reduction) => dl.nn.F.crossEntropy(x, y, { reduction })),
+  },
+  { name: 'linear fused', inputs: [f([5, 3]), f([4, 3]), f([4])], fn: (x, w, b) => [dl.nn.F.linear(x, w, b), dl.nn.F.linear(x, w)] },
+  { name: 'linear fused, 3-D input', inputs: [f([2, 5, 3]), f([4, 3]), f([4])], fn: (x, w, b) => dl.nn.F.linear(x, w, b) },
 ];

@@ -518,6 +518,33 @@ describe('matmul', () => {
     assert.deepEqual(matmul(view('float32', [], [2, 0]), view('float32', [], [0, 3]), [2, 3]), [0, 0, 0, 0, 0, 0]);
   });
 
+  test('an addend is added to the product (a bias row broadcast with stride 0; K = 0 leaves the addend)', () => {
+    const B = f32([7, 8, 9, 10, 11, 12], [3, 2]);
+    const bias = view('float32', [0.5, -1], [2, 2], [0, 1]);
+    const out = empty('float32', [2, 2]);
+    be.run('matmul', { a: A, b: B, out, addend: bias });
+    assert.deepEqual(read(out), [58.5, 63, 139.5, 153]);
+    const out0 = empty('float32', [2, 2]);
+    be.run('matmul', { a: view('float32', [], [2, 0]), b: view('float32', [], [0, 2]), out: out0, addend: bias });
+    assert.deepEqual(read(out0), [0.5, -1, 0.5, -1]);
+  });
+
+  test('crossEntropy: logsumexp minus the target logit; its gradient is softmax minus one-hot', () => {
+    const x = f32([1, 2, 3, 0, 0, 0], [2, 3]);
+    const target = view('int64', [2n, 0n], [2]);
+    const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+    const out = empty('float32', [2]);
+    be.run('crossEntropy', { x, target, reduction: 'none', out });
+    assertClose(read(out), [lse - 3, Math.log(3)]);
+    const mean = empty('float32', []);
+    be.run('crossEntropy', { x, target, reduction: 'mean', out: mean });
+    assertClose(read(mean), [(lse - 3 + Math.log(3)) / 2]);
+    const dx = empty('float32', [2, 3]);
+    be.run('crossEntropyBackward', { x, target, grad: f32([2], []), reduction: 'mean', out: dx });
+    const p = [1, 2, 3].map((v) => Math.exp(v - lse));
+    assertClose(read(dx), [p[0], p[1], p[2] - 1, 1 / 3 - 1, 1 / 3, 1 / 3]);
+  });
+
   test('accumulates in double', () => {
     assert.deepEqual(matmul(f32([16777216, 1, 1], [1, 3]), f32([1, 1, 1], [3, 1]), [1, 1]), [16777218]);
   });

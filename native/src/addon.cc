@@ -144,6 +144,8 @@ bool dispatch(ArgReader& r, int64_t kind, int sub) {
     case kSort: return run_sort(r);
     case kOptimizerStep: return run_optimizer_step(r, sub);
     case kRandom: return run_random(r, sub);
+    case kCrossEntropy: return run_cross_entropy(r, sub);
+    case kCrossEntropyBackward: return run_cross_entropy_backward(r, sub);
     default: throw std::runtime_error("run: unknown op kind code " + std::to_string(kind));
   }
 }

@@ -13,7 +13,7 @@
 //   where         cond, a, b, out
 //   reduce        x, out, ndims, dims[ndims]   (sub = ReduceOp)
 //   softmax       x, out, dim, log
-//   matmul        a, b, out
+//   matmul        a, b, out, has_addend, [addend]
 //   gather        x, index, out, dim
 //   scatterAdd    out, index, src, dim
 //   indexSelect   x, index, out, dim
@@ -21,6 +21,8 @@
 //   sort          x, values, indices, dim, descending
 //   optimizerStep param, grad, nstate, state[nstate], nscalars, scalars  (sub = OptimizerAlgo)
 //   random        out, a, b, key0, key1, offset                        (sub = distribution)
+//   crossEntropy          x, target, out         (sub = reduction: 0 none, 1 sum, 2 mean)
+//   crossEntropyBackward  x, target, grad, out   (sub = reduction)
 #pragma once
 #include "views.h"
 
@@ -43,6 +45,8 @@ bool run_index_add(ArgReader& r);
 bool run_sort(ArgReader& r);
 bool run_optimizer_step(ArgReader& r, int algo);
 bool run_random(ArgReader& r, int distribution);
+bool run_cross_entropy(ArgReader& r, int reduction);
+bool run_cross_entropy_backward(ArgReader& r, int reduction);
 
 // Whether `run` of this kind/sub-op can be native for inputs of `dtype` (the front end's
 // supportsOp query; `run` still checks the exact dtypes it gets).

@@ -1,6 +1,10 @@
 // Batched float32 matmul: decodes [...B, M, K]·[...B, K, N] views and hands the product to
 // sgemm_batched with element strides. Batch dims are collapsed jointly for a, b and out; when
-// they cannot become one strided dim, the outer ones are looped over.
+// they cannot become one strided dim, the outer ones are looped over. With an addend (a bias
+// broadcast over rows, or any view of out's shape) it is copied into out first and the GEMM
+// accumulates onto it: out = a·b + addend in one pass over out.
+#include <cstring>
+
 #include "gemm.h"
 #include "kernels.h"
 #include "loops.h"
@@ -9,24 +13,35 @@ namespace dlflow {
 
 bool run_matmul(ArgReader& r) {
   View a = r.view("a"), b = r.view("b"), out = r.view("out");
+  const bool has_addend = r.i64("addend flag") != 0;
+  View addend;
+  if (has_addend) addend = r.view("addend");
   if (a.dtype != kF32 || b.dtype != kF32 || out.dtype != kF32) return false;
+  if (has_addend && addend.dtype != kF32) return false;
   const int nd = out.ndim;
   if (nd < 2 || a.ndim != nd || b.ndim != nd) return false;
   const int64_t M = a.shape[nd - 2], K = a.shape[nd - 1], N = b.shape[nd - 1];
   bool ok = b.shape[nd - 2] == K && out.shape[nd - 2] == M && out.shape[nd - 1] == N;
   for (int d = 0; d < nd - 2; d++) ok = ok && a.shape[d] == out.shape[d] && b.shape[d] == out.shape[d];
   if (!ok) throw std::runtime_error("matmul: operand shapes do not match");
+  if (has_addend) require_same_shape(addend, out, "matmul addend");
   // sgemm writes rows with unit column stride.
   if (out.strides[nd - 1] != 1 && N > 1) return false;
   const int64_t ldc = out.strides[nd - 2];
   const int64_t* st[3] = {a.strides, b.strides, out.strides};
   NdLoop<3> batches(nd - 2, out.shape, st);
   if (batches.total == 0 || M == 0 || N == 0) return true;
+  if (has_addend) {
+    unary_loop<float, float>(addend, out, 1, [](const float* src, float* dst, int64_t n) {
+      std::memcpy(dst, src, sizeof(float) * static_cast<size_t>(n));
+    });
+  }
   const float* ap = a.ptr<float>();
   const float* bp = b.ptr<float>();
   float* op = out.ptr<float>();
   batches.for_rows(0, batches.total, [&](const int64_t* off, int64_t len) {
-    if (K == 0) {  // empty sum: zeros
+    if (K == 0) {  // empty sum: zeros (or the addend, already in place)
+      if (has_addend) return;
       for (int64_t j = 0; j < len; j++)
         for (int64_t i = 0; i < M; i++)
           for (int64_t c = 0; c < N; c++) op[off[2] + j * batches.inner_stride(2) + i * ldc + c] = 0.0f;
@@ -34,7 +49,7 @@ bool run_matmul(ArgReader& r) {
     }
     sgemm_batched(len, M, N, K, ap + off[0], batches.inner_stride(0), a.strides[nd - 2], a.strides[nd - 1],
                   bp + off[1], batches.inner_stride(1), b.strides[nd - 2], b.strides[nd - 1],
-                  op + off[2], batches.inner_stride(2), ldc, false);
+                  op + off[2], batches.inner_stride(2), ldc, has_addend);
   });
   return true;
 }

@@ -32,7 +32,8 @@ bool supports(int kind, int sub, int dtype) {
       }
     case kClamp: return dtype != kBool;
     case kReduce: return reduce_supported(sub, dtype);
-    case kSoftmax: case kMatmul: case kOptimizerStep: case kRandom: return f32;
+    case kSoftmax: case kMatmul: case kOptimizerStep: case kRandom:
+    case kCrossEntropy: case kCrossEntropyBackward: return f32;
     default: return false;
   }
 }

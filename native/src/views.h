@@ -24,7 +24,8 @@ inline int dtype_size(int dt) { return dt == kBool ? 1 : dt == kI64 ? 8 : 4; }
 
 enum OpKind : int {
   kFill, kCopy, kUnary, kBinary, kBinaryScalar, kClamp, kWhere, kReduce, kSoftmax,
-  kMatmul, kGather, kScatterAdd, kIndexSelect, kIndexAdd, kSort, kOptimizerStep, kRandom, kNumOpKinds
+  kMatmul, kGather, kScatterAdd, kIndexSelect, kIndexAdd, kSort, kOptimizerStep, kRandom,
+  kCrossEntropy, kCrossEntropyBackward, kNumOpKinds
 };
 enum UnaryOp : int {
   uNeg, uAbs, uSign, uSquare, uReciprocal, uExp, uExpm1, uLog, uLog1p, uSqrt, uRsqrt,

@@ -73,6 +73,10 @@ export type OptimizerAlgo = (typeof OPTIMIZER_ALGOS)[number];
  * Distributions of the `random` kernel: uniform a + (b − a)·u; normal a + b·z; bernoulli
  * (u < a ? b : 0), the scaled keep-mask of dropout.
  */
+/** How a loss kernel reduces its per-row losses. */
+export const LOSS_REDUCTIONS = ['none', 'sum', 'mean'] as const;
+export type LossReduction = (typeof LOSS_REDUCTIONS)[number];
+
 export const RANDOM_DISTRIBUTIONS = ['uniform', 'normal', 'bernoulli'] as const;
 export type RandomDistribution = (typeof RANDOM_DISTRIBUTIONS)[number];
 
@@ -102,9 +106,11 @@ export interface OpArgs {
   /**
    * Batched matrix product: a is [...B, M, K], b is [...B, K, N], out is [...B, M, N],
    * batch dims already broadcast (stride 0 where expanded). Transposed operands arrive as
-   * strides and are absorbed by the packing.
+   * strides and are absorbed by the packing. With `addend` (already broadcast to out's shape,
+   * stride 0 where expanded, e.g. a bias row) out = a·b + addend: PyTorch's addmm with
+   * α = β = 1, the fused forward of a linear layer.
    */
-  matmul: { a: View; b: View; out: View };
+  matmul: { a: View; b: View; out: View; addend?: View };
   /** out[..., i, ...] = x[..., index[..., i, ...], ...] along dim (torch.gather). index int64/int32. */
   gather: { x: View; dim: number; index: View; out: View };
   /** out[..., index[i], ...] += src[i] along dim, in place on `out` (torch.scatter_add_). */
@@ -121,6 +127,20 @@ export interface OpArgs {
    * count; `state` and `scalars` follow the per-algorithm layout of `OPTIMIZER_SCALARS`
    * (reference/optimizer_step.ts).
    */
+  /**
+   * Softmax cross-entropy of logits x [N, C] (float32, any strides) against class indices
+   * target [N] (int64 or int32): loss_i = log Σ_c exp(x_ic) − x_i,target_i, computed with the
+   * row max shifted out. out is [N] for reduction 'none', else [] holding Σ_i loss_i ('sum') or
+   * their mean ('mean'). Every target is checked before anything is written: one outside
+   * [0, C) throws a RangeError.
+   */
+  crossEntropy: { x: View; target: View; reduction: LossReduction; out: View };
+  /**
+   * The gradient of `crossEntropy` with respect to x: out [N, C] (contiguous) =
+   * (softmax(x_i) − onehot(target_i)) · g_i, where g_i = grad[i] for 'none' (grad [N]), and
+   * grad[] for 'sum' or grad[] / N for 'mean' (grad []). Targets are checked as in the forward.
+   */
+  crossEntropyBackward: { x: View; target: View; grad: View; reduction: LossReduction; out: View };
   optimizerStep: { algo: OptimizerAlgo; param: View; grad: View; state: readonly View[]; scalars: readonly number[] };
   /**
    * Fill contiguous float32 `out` with random numbers from the counter-based Philox4x32-10
@@ -137,7 +157,8 @@ export type OpKind = keyof OpArgs;
 
 export const OP_KINDS: readonly OpKind[] = [
   'fill', 'copy', 'unary', 'binary', 'binaryScalar', 'clamp', 'where', 'reduce', 'softmax',
-  'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'optimizerStep', 'random',
+  'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'crossEntropy', 'crossEntropyBackward',
+  'optimizerStep', 'random',
 ];
 
 /** What `supportsOp` is asked: the op kind, its sub-op where it has one, and the compute dtype. */

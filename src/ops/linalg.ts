@@ -81,6 +81,30 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return batchedProduct(af, bf, 'matmul');
 }
 
+/**
+ * The affine map of a linear layer, y = x·Wᵀ + b, for float32 x [N, in], W [out, in] and
+ * b [out] (or null), as one kernel (the GEMM accumulates onto the bias rows) and one autograd
+ * node, whose backward is PyTorch's addmm backward: dx = g·W, dW = gᵀ·x (already in W's
+ * layout), db = Σ_rows g. Callers check shapes and dtypes (nn.functional.linear).
+ */
+export function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const backend = bias === null ? commonBackend('linear', x, weight) : commonBackend('linear', x, weight, bias);
+  const N = x.shape[0];
+  const outFeatures = weight.shape[0];
+  const out = emptyTensor([N, outFeatures], 'float32', backend);
+  runKernel(backend, 'matmul', {
+    a: viewOf(x),
+    b: viewAs(weight, [weight.shape[1], outFeatures], [weight.strides[1], weight.strides[0]]),
+    out: viewOf(out),
+    addend: bias === null ? undefined : viewAs(bias, [N, outFeatures], [0, bias.strides[0]]),
+  });
+  return record(out, 'AddmmBackward', [x, weight, bias], [x, weight], (g, [xs, ws]) => [
+    x.requiresGrad ? batchedProduct(g, ws, 'linear') : null,
+    weight.requiresGrad ? batchedProduct(g.mT, xs, 'linear') : null,
+    bias !== null && bias.requiresGrad ? g.sum(0) : null,
+  ]);
+}
+
 /** Product of two matrices (2-D only). */
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 2 || b.ndim !== 2) {

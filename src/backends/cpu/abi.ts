@@ -12,7 +12,9 @@
  * enums' values (views.h), not positions in the TypeScript arrays.
  */
 import type { DType } from '../../core/dtype.js';
-import type { BinaryOp, OpArgs, OpKind, OptimizerAlgo, RandomDistribution, ReduceOp, UnaryOp, View } from '../ops.js';
+import type {
+  BinaryOp, LossReduction, OpArgs, OpKind, OptimizerAlgo, RandomDistribution, ReduceOp, UnaryOp, View,
+} from '../ops.js';
 
 /** The most dims a view may have natively (kMaxDims); higher ranks run on the reference. */
 export const MAX_NATIVE_DIMS = 16;
@@ -24,7 +26,11 @@ export const DTYPE_CODES: { readonly [D in DType]: number } = { float32: 0, int3
 export const KIND_CODES: { readonly [K in OpKind]: number } = {
   fill: 0, copy: 1, unary: 2, binary: 3, binaryScalar: 4, clamp: 5, where: 6, reduce: 7, softmax: 8,
   matmul: 9, gather: 10, scatterAdd: 11, indexSelect: 12, indexAdd: 13, sort: 14, optimizerStep: 15, random: 16,
+  crossEntropy: 17, crossEntropyBackward: 18,
 };
+
+/** kernels_loss.cc's Reduction enum (the sub-op code of the loss kernels). */
+export const LOSS_REDUCTION_CODES: { readonly [R in LossReduction]: number } = { none: 0, sum: 1, mean: 2 };
 
 /** kernels_random.cc's distribution codes. */
 export const RANDOM_CODES: { readonly [D in RandomDistribution]: number } = { uniform: 0, normal: 1, bernoulli: 2 };
@@ -116,7 +122,12 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
     return REDUCE_CODES[op];
   },
   softmax: (w, { x, dim, log, out }) => { w.view(x); w.view(out); w.num(dim); w.num(log ? 1 : 0); return 0; },
-  matmul: (w, { a, b, out }) => { w.view(a); w.view(b); w.view(out); return 0; },
+  matmul: (w, { a, b, out, addend }) => {
+    w.view(a); w.view(b); w.view(out);
+    if (addend === undefined) w.num(0);
+    else { w.num(1); w.view(addend); }
+    return 0;
+  },
   gather: (w, { x, dim, index, out }) => { w.view(x); w.view(index); w.view(out); w.num(dim); return 0; },
   scatterAdd: (w, { out, dim, index, src }) => { w.view(out); w.view(index); w.view(src); w.num(dim); return 0; },
   indexSelect: (w, { x, dim, index, out }) => { w.view(x); w.view(index); w.view(out); w.num(dim); return 0; },
@@ -124,6 +135,14 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
   sort: (w, { x, dim, descending, values, indices }) => {
     w.view(x); w.view(values); w.view(indices); w.num(dim); w.num(descending ? 1 : 0);
     return 0;
+  },
+  crossEntropy: (w, { x, target, reduction, out }) => {
+    w.view(x); w.view(target); w.view(out);
+    return LOSS_REDUCTION_CODES[reduction];
+  },
+  crossEntropyBackward: (w, { x, target, grad, reduction, out }) => {
+    w.view(x); w.view(target); w.view(grad); w.view(out);
+    return LOSS_REDUCTION_CODES[reduction];
   },
   optimizerStep: (w, { algo, param, grad, state, scalars }) => {
     // every operand is contiguous with param's size: pass them as flat runs (rank 1)

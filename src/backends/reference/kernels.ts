@@ -8,6 +8,7 @@ import type { OpArgs, OpKind, View } from '../ops.js';
 import {
   binaryKernel, binaryScalarKernel, clampKernel, copyKernel, fillKernel, unaryKernel, whereKernel,
 } from './elementwise.js';
+import { crossEntropyBackwardKernel, crossEntropyKernel } from './cross_entropy.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index.js';
 import { matmulKernel } from './matmul.js';
 import { optimizerStepKernel } from './optimizer_step.js';
@@ -34,6 +35,8 @@ const KERNELS: { readonly [K in OpKind]: (args: OpArgs[K], arrayOf: ArrayOf) => 
   indexSelect: indexSelectKernel,
   indexAdd: indexAddKernel,
   sort: sortKernel,
+  crossEntropy: crossEntropyKernel,
+  crossEntropyBackward: crossEntropyBackwardKernel,
   optimizerStep: optimizerStepKernel,
   random: randomKernel,
 };

@@ -9,6 +9,7 @@ import type { DType } from '../../core/dtype.js';
 import type { OpArgs, View } from '../ops.js';
 import { numberToDType } from './cast.js';
 import { binaryElementFunction } from './element_functions.js';
+import { binaryKernel } from './elementwise.js';
 import { slots, StridedWalker, type ArrayOf, type Slots, type StridedOperand } from './strided.js';
 
 /** The batch part of `view` lined up with `batch` (missing or size-1 leading dims step 0). */
@@ -29,8 +30,16 @@ function matrixOf(view: View): Matrix {
   return { rows: view.shape[r - 2], cols: view.shape[r - 1], rowStride: view.strides[r - 2], colStride: view.strides[r - 1] };
 }
 
-/** out = a @ b for a [...B, M, K], b [...B, K, N], out [...B, M, N]. K = 0 gives zeros. */
-export function matmulKernel({ a, b, out }: OpArgs['matmul'], arrayOf: ArrayOf): void {
+/**
+ * out = a @ b (+ addend) for a [...B, M, K], b [...B, K, N], out [...B, M, N]. K = 0 gives
+ * zeros (or the addend).
+ */
+export function matmulKernel({ a, b, out, addend }: OpArgs['matmul'], arrayOf: ArrayOf): void {
+  if (addend !== undefined) {
+    matmulKernel({ a, b, out }, arrayOf);
+    binaryKernel({ op: 'add', a: out, b: addend, out }, arrayOf);
+    return;
+  }
   const batch = out.shape.slice(0, -2);
   const A = matrixOf(a);
   const B = matrixOf(b);

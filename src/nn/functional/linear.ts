@@ -1,6 +1,7 @@
 /** Affine maps: linear and bilinear. */
 import { formatShape } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
+import { affine } from '../../ops/linalg.js';
 
 /**
  * y = x·Wᵀ + b for x [..., in], W [out, in], b [out]. `W.t()` is a strided view the GEMM reads
@@ -12,6 +13,13 @@ import type { Tensor } from '../../core/tensor.js';
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (x.shape[x.ndim - 1] !== weight.shape[weight.ndim - 1]) {
     throw new Error(`linear: input of shape ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} features but the weight ${formatShape(weight.shape)} expects ${weight.shape[weight.ndim - 1]}`);
+  }
+  if (x.dtype === 'float32' && weight.dtype === 'float32' && weight.ndim === 2 && x.ndim >= 1 &&
+      (bias === null || (bias.dtype === 'float32' && bias.ndim === 1 && bias.shape[0] === weight.shape[0]))) {
+    // the fused path: one GEMM onto the bias rows, one autograd node
+    if (x.ndim === 2) return affine(x, weight, bias);
+    const rows = x.reshape([-1, x.shape[x.ndim - 1]]);
+    return affine(rows, weight, bias).reshape([...x.shape.slice(0, -1), weight.shape[0]]);
   }
   const y = x.matmul(weight.t());
   return bias === null ? y : y.add(bias);

@@ -2,6 +2,7 @@
 import { formatShape } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { tensor } from '../../ops/creation.js';
+import { softmaxCrossEntropy } from '../../ops/cross_entropy.js';
 import { checkFloat, reduce, type Reduction } from './reduction.js';
 
 export interface NLLLossOptions {
@@ -79,21 +80,20 @@ function pickTargets(op: string, input: Tensor, target: Tensor, weight: Tensor |
 }
 
 /**
- * The common case — log-probabilities [N, C], int64 class indices [N] all in range, no weights —
- * without reading the targets on the host: one gather, whose kernel checks every index. A target
- * it refuses (out of range, or the ignore index) sends the caller to the general path, which
- * handles ignored targets and words the error for the loss.
+ * The common case — logits [N, C], class indices [N] all in range, no weights, no smoothing —
+ * as one fused kernel forward and one backward, without reading the targets on the host. A
+ * target the kernel refuses (out of range, or the ignore index) sends the caller to the general
+ * path, which handles ignored targets and words the error for the loss.
  */
-function pickedWithoutHost(logp: Tensor, target: Tensor, reduction: Reduction): Tensor | null {
-  if (logp.ndim !== 2 || target.ndim !== 1 || target.dtype !== 'int64' || target.shape[0] !== logp.shape[0] || reduction === 'none') return null;
-  let picked: Tensor;
+function fusedCrossEntropy(input: Tensor, target: Tensor, reduction: Reduction): Tensor | null {
+  if (input.ndim !== 2 || target.ndim !== 1 || (target.dtype !== 'int64' && target.dtype !== 'int32') ||
+      target.shape[0] !== input.shape[0] || input.dtype !== 'float32') return null;
   try {
-    picked = logp.gather(1, target.unsqueeze(1));
+    return softmaxCrossEntropy(input, target, reduction);
   } catch (e) {
     if (e instanceof RangeError) return null;
     throw e;
   }
-  return reduction === 'mean' ? picked.mean().neg() : picked.sum().neg();
 }
 
 /** −w[t]·logp[t] per row ([M]), zero where ignored. */
@@ -143,6 +143,11 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (input.ndim === 0) throw new Error(`${op}: input must have a class dimension, got a 0-d tensor`);
   const classDim = input.ndim === 1 ? 0 : 1;
   const C = input.shape[classDim];
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  if (target.dtype !== 'float32' && eps === 0 && weight === null && !(ignoreIndex >= 0 && ignoreIndex < C)) {
+    const fused = fusedCrossEntropy(input, target, reduction);
+    if (fused !== null) return fused;
+  }
   const logp = input.logSoftmax(classDim);
   const wShape = input.shape.map((d, i) => (i === classDim ? d : 1));
   if (target.dtype === 'float32') {
@@ -159,11 +164,6 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     const perRow = prod.sum(classDim).neg();
     if (reduction === 'mean') return perRow.sum().div(input.numel() / C);
     return reduce(perRow, reduction, op);
-  }
-  const ignoreIndex = options.ignoreIndex ?? -100;
-  if (eps === 0 && weight === null && !(ignoreIndex >= 0 && ignoreIndex < C)) {
-    const fast = pickedWithoutHost(logp, target, reduction);
-    if (fast !== null) return fast;
   }
   const p = pickTargets(op, input, target, weight, ignoreIndex);
   const nll = reduceWeighted(op, picked(logp, p), p, reduction, target.shape);
