@@ -96,11 +96,20 @@ void index_select_blocks(const View& x, const View& index, const View& out, int 
   const char* src = x.data;
   char* dst = out.data;
   // one task unit per block; a block costs `inner` element copies
+  auto source = [&](int64_t b) {
+    const int64_t o = b / picks, i = b % picks;
+    return src + (o * size + static_cast<int64_t>(ip[i * istride])) * block;
+  };
+  // Picked rows are scattered over memory (a shuffled batch): while one block is copied, the
+  // next one's cache lines are requested, so the copy does not wait on DRAM latency per row.
+  const bool prefetch = block >= 256 && block <= 64 * 1024;
   parallel_elements(outer * picks, inner, [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; b++) {
-      const int64_t o = b / picks, i = b % picks;
-      const int64_t k = static_cast<int64_t>(ip[i * istride]);
-      std::memcpy(dst + b * block, src + (o * size + k) * block, static_cast<size_t>(block));
+      if (prefetch && b + 1 < b1) {
+        const char* next = source(b + 1);
+        for (int64_t line = 0; line < block; line += 64) __builtin_prefetch(next + line);
+      }
+      std::memcpy(dst + b * block, source(b), static_cast<size_t>(block));
     }
   });
 }
