@@ -52,13 +52,15 @@ function addInto(acc: Map<GradNode, Tensor>, node: GradNode, grad: Tensor): void
  * [g, g]). Give every returned gradient its own wrapper so each consumer can dispose its own.
  */
 function uniqueOwners(grads: readonly (Tensor | null)[], incoming: Tensor): (Tensor | null)[] {
-  const seen = new Set<Tensor>([incoming]);
-  return grads.map((g) => {
-    if (g === null || g === undefined) return null;
-    if (seen.has(g)) return g.aliasForAutograd();
-    seen.add(g);
-    return g;
-  });
+  const owned: (Tensor | null)[] = [];
+  for (let i = 0; i < grads.length; i++) {
+    const g = grads[i] ?? null;
+    // rules return a handful of gradients: a linear scan beats building a Set per node
+    let shared = g === incoming;
+    for (let j = 0; j < i && !shared; j++) shared = grads[j] === g;
+    owned.push(g === null ? null : shared ? g.aliasForAutograd() : g);
+  }
+  return owned;
 }
 
 function accumulateLeaf(leaf: Tensor, grad: Tensor): void {
@@ -82,18 +84,20 @@ function accumulateLeaf(leaf: Tensor, grad: Tensor): void {
 
 /**
  * Backpropagates `gradient` (d loss / d root) through the graph that produced `root`,
- * accumulating into `.grad` of every leaf that requires grad.
+ * accumulating into `.grad` of every leaf that requires grad. The caller keeps `gradient`,
+ * unless `takeGradient` hands it over (a gradient made just for this call, saving a copy).
  */
-export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOptions = {}): void {
+export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOptions = {}, takeGradient = false): void {
   const retain = options.retainGraph === true;
   const prevMode = setGradEnabled(false);
   try {
+    const owned = takeGradient ? gradient : gradient.clone();
     if (root.gradFn === null) {
-      accumulateLeaf(root, gradient.clone());
+      accumulateLeaf(root, owned);
       return;
     }
     const deps = countDependencies(root.gradFn);
-    const pending = new Map<GradNode, Tensor>([[root.gradFn, gradient.clone()]]);
+    const pending = new Map<GradNode, Tensor>([[root.gradFn, owned]]);
     const ready: GradNode[] = [root.gradFn];
     while (ready.length > 0) {
       const node = ready.pop()!;
@@ -107,16 +111,17 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       const inputGrads = uniqueOwners(tidy(() => node.backward(grad, saved)), grad);
       grad.dispose();
       if (!retain) node.release();
-      node.next.forEach((edge, i) => {
+      for (let i = 0; i < node.next.length; i++) {
+        const edge = node.next[i];
         const g = inputGrads[i] ?? null;
         if (edge === null) {
           // a gradient for an input that needs none (a constant operand): drop it now
           g?.dispose();
-          return;
+          continue;
         }
         if ('leaf' in edge) {
           if (g !== null) accumulateLeaf(edge.leaf, g);
-          return;
+          continue;
         }
         if (g !== null) addInto(pending, edge.node, g);
         const left = deps.get(edge.node)! - 1;
@@ -125,7 +130,7 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
           if (pending.has(edge.node)) ready.push(edge.node);
           else skipBranch(edge.node, deps, ready, pending, retain);
         }
-      });
+      }
     }
   } finally {
     setGradEnabled(prevMode);

@@ -147,9 +147,7 @@ export class Tensor {
       if (this.numel() !== 1) {
         throw new Error(`backward: grad can be implicitly created only for scalar outputs, but this tensor has shape ${formatShape(this.shape)}; pass a gradient of that shape`);
       }
-      const one = ew.onesLikeInternal(this);
-      runBackward(this, one, options);
-      one.dispose();
+      runBackward(this, ew.onesLikeInternal(this), options, true);
       return;
     }
     if (gradient.shape.join() !== this.shape.join()) {

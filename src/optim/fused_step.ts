@@ -3,15 +3,15 @@
  * of a parameter and its state buffers in a single pass over memory (native on the cpu
  * backend, `backends/reference/optimizer_step.ts` elsewhere).
  */
-import type { OptimizerAlgo } from '../backends/ops.js';
+import type { OptimizerAlgo, View } from '../backends/ops.js';
 import { runKernel, viewOf } from '../core/dispatch.js';
-import { formatShape } from '../core/shape.js';
+import { formatShape, shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 
 function checkOperand(t: Tensor, what: string, param: Tensor, algo: OptimizerAlgo): void {
   t.assertAlive();
   if (t.dtype !== 'float32') throw new TypeError(`${algo}: ${what} must be float32, got ${t.dtype}`);
-  if (t.shape.join() !== param.shape.join()) {
+  if (!shapesEqual(t.shape, param.shape)) {
     throw new Error(`${algo}: ${what} has shape ${formatShape(t.shape)} but the parameter has shape ${formatShape(param.shape)}`);
   }
   if (t.storage.backend !== param.storage.backend) {
@@ -26,15 +26,17 @@ function checkOperand(t: Tensor, what: string, param: Tensor, algo: OptimizerAlg
 export function fusedOptimizerStep(algo: OptimizerAlgo, param: Tensor, grad: Tensor, state: readonly Tensor[], scalars: readonly number[]): void {
   checkOperand(param, 'the parameter', param, algo);
   checkOperand(grad, 'the gradient', param, algo);
-  state.forEach((s, i) => checkOperand(s, `state buffer ${i}`, param, algo));
-  for (const t of [param, ...state]) {
-    if (!t.isContiguous()) throw new Error(`${algo}: parameters and optimizer state must be contiguous`);
+  const stateViews: View[] = [];
+  for (let i = 0; i < state.length; i++) {
+    checkOperand(state[i], `state buffer ${i}`, param, algo);
+    stateViews.push(viewOf(state[i]));
+  }
+  if (!param.isContiguous() || !state.every((s) => s.isContiguous())) {
+    throw new Error(`${algo}: parameters and optimizer state must be contiguous`);
   }
   const g = grad.isContiguous() ? grad : grad.contiguous();
   try {
-    runKernel(param.storage.backend, 'optimizerStep', {
-      algo, param: viewOf(param), grad: viewOf(g), state: state.map(viewOf), scalars,
-    });
+    runKernel(param.storage.backend, 'optimizerStep', { algo, param: viewOf(param), grad: viewOf(g), state: stateViews, scalars });
     param.storage.version++;
     for (const s of state) s.storage.version++;
   } finally {

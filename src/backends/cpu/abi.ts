@@ -99,6 +99,24 @@ export class ArgWriter {
   num(x: number): void {
     this.args[this.pos++] = x;
   }
+
+  /** A contiguous view of `n` elements as rank 1 (`ok` turns false if it is not contiguous). */
+  flatView(v: View, n: number): void {
+    let expect = 1;
+    for (let d = v.shape.length - 1; d >= 0; d--) {
+      if (v.shape[d] !== 1 && v.strides[d] !== expect) this.ok = false;
+      expect *= v.shape[d];
+    }
+    const a = this.args;
+    let p = this.pos;
+    a[p++] = v.buffer;
+    a[p++] = DTYPE_CODES[v.dtype];
+    a[p++] = v.offset;
+    a[p++] = 1;
+    a[p++] = n;
+    a[p++] = 1;
+    this.pos = p;
+  }
 }
 
 /** Encodes one op's arguments and returns its sub-op code. */
@@ -146,17 +164,10 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
   },
   optimizerStep: (w, { algo, param, grad, state, scalars }) => {
     // every operand is contiguous with param's size: pass them as flat runs (rank 1)
-    const n = param.shape.reduce((a, b) => a * b, 1);
-    const flat = (v: View): View => {
-      let expect = 1;
-      for (let d = v.shape.length - 1; d >= 0; d--) {
-        if (v.shape[d] !== 1 && v.strides[d] !== expect) w.ok = false;
-        expect *= v.shape[d];
-      }
-      return { ...v, shape: [n], strides: [1] };
-    };
-    w.view(flat(param)); w.view(flat(grad));
-    w.num(state.length); for (const s of state) w.view(flat(s));
+    let n = 1;
+    for (const d of param.shape) n *= d;
+    w.flatView(param, n); w.flatView(grad, n);
+    w.num(state.length); for (const s of state) w.flatView(s, n);
     w.num(scalars.length); for (const s of scalars) w.num(s);
     return OPTIMIZER_CODES[algo];
   },
