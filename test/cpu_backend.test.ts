@@ -160,6 +160,18 @@ test('stats, cache reuse and emptyCache', { skip }, () => {
   assert.equal(be.memoryStats().cachedBytes, 0);
 });
 
+test('handles stay small integers (V8 Smis) through many reuses of a slot; a stale one is refused', { skip }, () => {
+  let previous = be.allocate(64);
+  for (let i = 0; i < 2000; i++) {
+    be.free(previous);
+    const h = be.allocate(64); // the same slot again, one generation on
+    assert.ok(Number.isInteger(h) && h > 0 && h < 2 ** 30, `handle ${h} after ${i + 1} reuses`);
+    assert.throws(() => be.free(previous), /invalid buffer handle/);
+    previous = h;
+  }
+  be.free(previous);
+});
+
 test('bad handles and out-of-bounds views throw, never crash', { skip }, () => {
   const h = be.allocate(16);
   const view = be.hostArray(h, 'float32');

@@ -11,7 +11,14 @@
 namespace dlflow {
 namespace {
 
-constexpr int kSlotBits = 24;
+// Handles stay below 2^30 so that V8 keeps them as small integers (Smis, 31 bits under pointer
+// compression). A handle that once grew past that turned every object field holding handles
+// from Smi into double representation, which deoptimised the hot paths of the front end
+// mid-training. 22 bits of slot (4M live buffers) and 8 of generation: a stale handle is
+// recognised unless its slot was reused a multiple of 256 times since (the front end's own
+// disposed/freed checks come first anyway).
+constexpr int kSlotBits = 22;
+constexpr int kGenerationBits = 8;
 constexpr int64_t kSlotMask = (int64_t{1} << kSlotBits) - 1;
 constexpr size_t kAlign = 64;
 // Cached (free, reusable) bytes are bounded so an unusual peak does not pin memory forever.
@@ -107,7 +114,7 @@ void buffer_free(int64_t handle, int64_t* system_delta) {
   }
   s.live = false;
   s.info = BufferInfo{nullptr, 0};
-  s.generation = (s.generation + 1) & ((int64_t{1} << 28) - 1);  // handles stay below 2^52
+  s.generation = (s.generation + 1) & ((int64_t{1} << kGenerationBits) - 1);
   free_slots.push_back((handle & kSlotMask) - 1);
 }
 

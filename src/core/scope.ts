@@ -11,8 +11,9 @@ const scopes: Set<Tensor>[] = [];
  * outside any scope is left to its owner and, failing that, the garbage collector.
  */
 export function trackTensor(t: Tensor): void {
-  const top = scopes[scopes.length - 1];
-  if (top !== undefined) top.add(t);
+  // (no read past the end of `scopes`: an out-of-bounds read deoptimises the hot caller)
+  const depth = scopes.length;
+  if (depth > 0) scopes[depth - 1].add(t);
   else t.storage.guard();
 }
 
