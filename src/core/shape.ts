@@ -79,12 +79,22 @@ export function normalizeDim(dim: number, ndim: number, op: string): number {
 
 /** Normalise a dim list; `undefined` means all dims. Sorted, unique. */
 export function normalizeDims(dims: number | readonly number[] | undefined, ndim: number, op: string): number[] {
-  if (dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof dims === 'number' ? [dims] : dims;
-  const out = list.map((d) => normalizeDim(d, ndim, op));
-  const set = new Set(out);
-  if (set.size !== out.length) throw new Error(`${op}: dim ${JSON.stringify(list)} appears multiple times in the list of dims`);
-  return [...set].sort((x, y) => x - y);
+  const out: number[] = [];
+  if (dims === undefined) {
+    for (let i = 0; i < ndim; i++) out.push(i);
+    return out;
+  }
+  if (typeof dims === 'number') {
+    out.push(normalizeDim(dims, ndim, op));
+    return out;
+  }
+  // plain loops (a few dims): this runs on every reduction of a training step
+  for (const d of dims) out.push(normalizeDim(d, ndim, op));
+  out.sort((x, y) => x - y);
+  for (let i = 1; i < out.length; i++) {
+    if (out[i] === out[i - 1]) throw new Error(`${op}: dim ${JSON.stringify(dims)} appears multiple times in the list of dims`);
+  }
+  return out;
 }
 
 /** Validate a user-supplied shape (non-negative integers). */

@@ -138,20 +138,27 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) {
     throw new RangeError(`permute: number of dims ${dims.length} does not match the tensor's ${x.ndim} (shape ${formatShape(x.shape)})`);
   }
-  const order = dims.map((d) => normalizeDim(d, x.ndim, 'permute'));
-  if (new Set(order).size !== order.length) throw new RangeError(`permute: repeated dim in ${formatShape(dims)}`);
-  const inverse = new Array<number>(order.length);
-  order.forEach((d, i) => { inverse[d] = i; });
-  return makeView(x, 'PermuteBackward', {
-    shape: order.map((d) => x.shape[d]), strides: order.map((d) => x.strides[d]), offset: x.offset,
-  }, (g) => g.permute(inverse));
+  const n = dims.length;
+  const inverse: number[] = [];
+  for (let i = 0; i < n; i++) inverse.push(-1);
+  const shape: number[] = [];
+  const strides: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = normalizeDim(dims[i], n, 'permute');
+    if (inverse[d] !== -1) throw new RangeError(`permute: repeated dim in ${formatShape(dims)}`);
+    inverse[d] = i;
+    shape.push(x.shape[d]);
+    strides.push(x.strides[d]);
+  }
+  return makeView(x, 'PermuteBackward', { shape, strides, offset: x.offset }, (g) => g.permute(inverse));
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   if (x.ndim === 0) return makeView(x, 'TransposeBackward', geometryOf(x), (g) => g);
   const a = normalizeDim(dim0, x.ndim, 'transpose');
   const b = normalizeDim(dim1, x.ndim, 'transpose');
-  const order = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
+  const order: number[] = [];
+  for (let i = 0; i < x.ndim; i++) order.push(i === a ? b : i === b ? a : i);
   return permute(x, order);
 }
 

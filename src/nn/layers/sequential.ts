@@ -48,7 +48,8 @@ export class Sequential extends ModuleList {
 
   override forward(x: any): any {
     let out = x;
-    for (const m of this.#chain()) out = m.forward(out);
+    const entries = this.moduleEntries();
+    for (let i = 0; i < entries.length; i++) out = entries[i][1].forward(out);
     return out as Tensor;
   }
 }
