@@ -23,7 +23,7 @@ function countDependencies(root: GradNode): Map<GradNode, number> {
   while (stack.length > 0) {
     const node = stack.pop()!;
     for (const edge of node.next) {
-      if (edge === null || !('node' in edge)) continue;
+      if (edge === null || edge.node === null) continue;
       const seen = deps.get(edge.node);
       if (seen === undefined) {
         deps.set(edge.node, 1);
@@ -119,7 +119,7 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
           g?.dispose();
           continue;
         }
-        if ('leaf' in edge) {
+        if (edge.node === null) {
           if (g !== null) accumulateLeaf(edge.leaf, g);
           continue;
         }
@@ -147,7 +147,7 @@ function skipBranch(start: GradNode, deps: Map<GradNode, number>, ready: GradNod
     const node = stack.pop()!;
     if (!retain) node.release();
     for (const edge of node.next) {
-      if (edge === null || !('node' in edge)) continue;
+      if (edge === null || edge.node === null) continue;
       const left = deps.get(edge.node)! - 1;
       deps.set(edge.node, left);
       if (left === 0) {

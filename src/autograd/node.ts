@@ -8,8 +8,12 @@
 import type { Tensor } from '../core/tensor.js';
 import { formatShape } from '../core/shape.js';
 
-/** Where the gradient of one input flows. */
-export type Edge = { readonly node: GradNode } | { readonly leaf: Tensor } | null;
+/**
+ * Where the gradient of one input flows: into the node that produced the input, or into a
+ * leaf's `.grad` (exactly one of the two is set; one object shape for both keeps the engine's
+ * property accesses monomorphic). null for an input that needs no gradient.
+ */
+export type Edge = { readonly node: GradNode; readonly leaf: null } | { readonly node: null; readonly leaf: Tensor } | null;
 
 /** The gradient rule: output gradient and unpacked saved tensors in, one gradient per input out. */
 export type BackwardFn = (grad: Tensor, saved: readonly Tensor[]) => readonly (Tensor | null)[];
@@ -32,7 +36,9 @@ export class GradNode {
     /** Shape and dtype of the forward output, for checking incoming gradients. */
     readonly outputShape: readonly number[],
   ) {
-    this.saved = saved.map((t) => ({ alias: t.aliasForAutograd(), version: t.storageVersion }));
+    const kept: Saved[] = [];
+    for (let i = 0; i < saved.length; i++) kept.push({ alias: saved[i].aliasForAutograd(), version: saved[i].storageVersion });
+    this.saved = kept;
     this.savedCount = saved.length;
   }
 

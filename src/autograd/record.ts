@@ -6,7 +6,10 @@ import { GradNode, type BackwardFn, type Edge } from './node.js';
 /** True when an op on these inputs must record a node. */
 export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
   if (!isGradEnabled()) return false;
-  for (const t of inputs) if (t?.requiresGrad) return true;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t !== null && t !== undefined && t.requiresGrad) return true;
+  }
   return false;
 }
 
@@ -17,10 +20,13 @@ export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boole
  */
 export function record(out: Tensor, name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[], backward: BackwardFn): Tensor {
   if (!needsGrad(inputs)) return out;
-  const next: Edge[] = inputs.map((t) => {
-    if (t === null || !t.requiresGrad) return null;
-    return t.gradFn !== null ? { node: t.gradFn } : { leaf: t };
-  });
+  const next: Edge[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t === null || !t.requiresGrad) next.push(null);
+    else if (t.gradFn !== null) next.push({ node: t.gradFn, leaf: null });
+    else next.push({ node: null, leaf: t });
+  }
   out.setGradFn(new GradNode(name, next, saved, backward, out.shape));
   return out;
 }

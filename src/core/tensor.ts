@@ -52,6 +52,8 @@ export class Tensor {
   private requiresGradFlag = false;
   private gradTensor: Tensor | null = null;
   private node: GradNode | null = null;
+  /** isContiguous(), computed on first use (shape and strides never change): -1 unknown, 0, 1. */
+  private contiguity = -1;
 
   /** @internal Use the creation functions (`dl.tensor`, `dl.zeros`, ...). */
   constructor(
@@ -83,7 +85,10 @@ export class Tensor {
   get device(): string { return this.storage.backend.deviceType; }
   get backendName(): string { return this.storage.backend.name; }
   get isDisposed(): boolean { return this.disposed; }
-  isContiguous(): boolean { return isContiguous(this.shape, this.strides); }
+  isContiguous(): boolean {
+    if (this.contiguity < 0) this.contiguity = isContiguous(this.shape, this.strides) ? 1 : 0;
+    return this.contiguity === 1;
+  }
   /** @internal The storage's in-place write counter. */
   get storageVersion(): number { return this.storage.version; }
 
