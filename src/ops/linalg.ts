@@ -3,6 +3,7 @@ import { record } from '../autograd/record.js';
 import { commonBackend, emptyTensor, runKernel, viewAs, viewOf } from '../core/dispatch.js';
 import { broadcastShapes, broadcastStrides, formatShape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import type { View } from '../backends/ops.js';
 import { castTo } from './convert.js';
 import { sumToShape } from './reduce_to_shape.js';
 
@@ -98,11 +99,24 @@ export function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     out: viewOf(out),
     addend: bias === null ? undefined : viewAs(bias, [N, outFeatures], [0, bias.strides[0]]),
   });
-  return record(out, 'AddmmBackward', [x, weight, bias], [x, weight], (g, [xs, ws]) => [
-    x.requiresGrad ? batchedProduct(g, ws, 'linear') : null,
-    weight.requiresGrad ? batchedProduct(g.mT, xs, 'linear') : null,
-    bias !== null && bias.requiresGrad ? g.sum(0) : null,
-  ]);
+  // The rule runs the kernels directly on views (g is [N, out], checked by the engine).
+  return record(out, 'AddmmBackward', [x, weight, bias], [x, weight], (g, [xs, ws]) => {
+    const product = (a: View, b: View, rows: number, cols: number): Tensor => {
+      const t = emptyTensor([rows, cols], 'float32', backend);
+      runKernel(backend, 'matmul', { a, b, out: viewOf(t) });
+      return t;
+    };
+    let db: Tensor | null = null;
+    if (bias !== null && bias.requiresGrad) {
+      db = emptyTensor([outFeatures], 'float32', backend);
+      runKernel(backend, 'reduce', { op: 'sum', x: viewOf(g), dims: [0], out: viewAs(db, [1, outFeatures], [outFeatures, 1]) });
+    }
+    return [
+      x.requiresGrad ? product(viewOf(g), viewOf(ws), N, xs.shape[1]) : null,
+      weight.requiresGrad ? product(viewAs(g, [outFeatures, N], [g.strides[1], g.strides[0]]), viewOf(xs), outFeatures, xs.shape[1]) : null,
+      db,
+    ];
+  });
 }
 
 /** Product of two matrices (2-D only). */

@@ -52,6 +52,12 @@ const SCALAR_STATE = new Set(['step', 'mu_product']);
 /** Marks an option that has no default (SGD's `lr`). */
 export const REQUIRED = Number.NaN;
 
+/** True for a state object without keys (checked every step: no array is allocated). */
+function isEmpty(state: object): boolean {
+  for (const key in state) if (Object.prototype.hasOwnProperty.call(state, key)) return false;
+  return true;
+}
+
 /**
  * Base class of all optimizers. Subclasses implement `updateGroup`, which applies one step to
  * the parameters of a group that have a gradient.
@@ -151,7 +157,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /** The state of `p`, created by `init` on first use. */
   protected stateOf<S extends ParamState>(p: Tensor, init: () => S): S {
     let s = this.state.get(p);
-    if (s === undefined || Object.keys(s).length === 0) {
+    if (s === undefined || isEmpty(s)) {
       s = init();
       this.state.set(p, s);
     }
