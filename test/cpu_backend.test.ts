@@ -389,6 +389,17 @@ test('matmul with an addend: a bias row broadcast over rows (linear), a full mat
   }
   const c = floats([2, 3, 4], false, 1);
   check('matmul', (o) => ({ a: floats([2, 3, 5], false, 1), b: floats([2, 5, 4], false, 1), out: o('float32', [2, 3, 4]), addend: c }), ['out'], 'batched addmm', 1e-5, 1e-5);
+  // the relu epilogue: threaded tiles (M and N splits, the rebalanced last panels), the narrow
+  // path (few columns, column-major A), batches, K = 0, and NaN/−0 passing through as in relu
+  for (const [M, K, N] of [[128, 784, 256], [256, 128, 784], [7, 5, 3], [300, 64, 58], [200, 33, 5]]) {
+    const x = floats([M, K], false, 1), w = floats([N, K], false, 1), bias = floats([1, N], false, 1);
+    const tol = 1e-5 * Math.sqrt(K);
+    check('matmul', (o) => ({ a: x, b: transposed(w), out: o('float32', [M, N]), addend: expanded(bias, [M, N]), epilogue: 'relu' }), ['out'], `linear relu ${M}x${K}x${N}`, tol, tol);
+    check('matmul', (o) => ({ a: transposed(floats([K, M], false, 1)), b: transposed(w), out: o('float32', [M, N]), epilogue: 'relu' }), ['out'], `relu, column-major A ${M}x${K}x${N}`, tol, tol);
+  }
+  check('matmul', (o) => ({ a: floats([3, 4, 6], false, 1), b: floats([3, 6, 5], false, 1), out: o('float32', [3, 4, 5]), epilogue: 'relu' }), ['out'], 'batched relu', 1e-5, 1e-5);
+  check('matmul', (o) => ({ a: floats([3, 0]), b: floats([0, 4]), out: o('float32', [3, 4]), addend: floats([3, 4], true, 1), epilogue: 'relu' }), ['out'], 'relu K=0: relu of the addend, specials kept');
+  check('matmul', (o) => ({ a: floats([9, 2], true, 1), b: floats([2, 40], true, 1), out: o('float32', [9, 40]), epilogue: 'relu' }), ['out'], 'relu with NaN and infinite inputs', 1e-5, 1e-5);
   check('matmul', (o) => ({ a: floats([3, 0]), b: floats([0, 4]), out: o('float32', [3, 4]), addend: floats([3, 4], false, 1) }), ['out'], 'addmm K=0 gives the addend');
 });
 

@@ -158,6 +158,42 @@ describe('nn layer behaviour', () => {
     named.dispose();
   });
 
+  it('Sequential fuses Linear + ReLU: same outputs and gradients as the modules one by one; subclasses and traced modules are not fused', () => {
+    for (const backend of backends()) {
+      dl.withBackend(backend, () => dl.tidy(() => {
+        dl.manualSeed(3);
+        const seq = new nn.Sequential(new nn.Linear(5, 7), new nn.ReLU(), new nn.Linear(7, 4), new nn.ReLU(), new nn.Linear(4, 2));
+        const x = dl.randn([6, 5]);
+        const w = dl.randn([6, 2]);
+        seq.forward(x).mul(w).sum().backward();
+        const fusedGrads = seq.parameters().map((p) => Array.from(p.grad!.dataSync() as Float32Array));
+        const fusedOut = Array.from(seq.forward(x).dataSync() as Float32Array);
+        seq.zeroGrad();
+        // the same modules called one by one (no fusion)
+        let out = x;
+        for (const m of seq) out = m.forward(out);
+        assert.deepEqual(Array.from(out.dataSync() as Float32Array), fusedOut, `${backend}: outputs`);
+        out.mul(w).sum().backward();
+        seq.parameters().forEach((p, i) => assertClose(p.grad!, fusedGrads[i], 1e-6, 1e-7, `${backend}: grad of parameter ${i}`));
+        const grad = seq.forward(x).gradFn;
+        assert.equal(grad?.name, 'AddmmBackward', 'the last Linear is not followed by a ReLU');
+        assert.equal(seq.at(0).forward(x).gradFn?.name, 'AddmmBackward');
+        assert.equal(nn.F.linearRelu(x, (seq.at(0) as dl.nn.Linear).weight).gradFn?.name, 'AddmmReluBackward');
+        // a ReLU subclass keeps its own forward
+        class Doubling extends nn.ReLU {
+          override forward(t: dl.Tensor): dl.Tensor { return t.mul(2); }
+        }
+        const lin = new nn.Linear(5, 3);
+        const custom = new nn.Sequential(lin, new Doubling());
+        assert.deepEqual(Array.from(custom.forward(x).dataSync() as Float32Array), Array.from(lin.forward(x).mul(2).dataSync() as Float32Array));
+        // summary traces every layer, the fused pair included
+        assert.deepEqual(seq.summary([1, 5]).rows.map((r) => r.type), ['Linear', 'ReLU', 'Linear', 'ReLU', 'Linear']);
+        seq.dispose();
+        custom.dispose();
+      }));
+    }
+  });
+
   it('ModuleList insert/pop renumber; ModuleDict keys', () => {
     const list = new nn.ModuleList([new nn.Linear(1, 1), new nn.Linear(1, 2)]);
     list.insert(0, new nn.Linear(1, 3));

@@ -142,4 +142,8 @@ export const OP_CASES: OpCase[] = [
   },
   { name: 'linear fused', inputs: [f([5, 3]), f([4, 3]), f([4])], fn: (x, w, b) => [dl.nn.F.linear(x, w, b), dl.nn.F.linear(x, w)] },
   { name: 'linear fused, 3-D input', inputs: [f([2, 5, 3]), f([4, 3]), f([4])], fn: (x, w, b) => dl.nn.F.linear(x, w, b) },
+  {
+    name: 'linear + relu fused', inputs: [f([5, 3]), f([4, 3]), f([4])], noGradcheck: true,
+    fn: (x, w, b) => [dl.nn.F.linearRelu(x, w, b), dl.nn.F.linearRelu(x, w), dl.nn.F.linearRelu(x.reshape([5, 1, 3]), w, b)],
+  },
 ];

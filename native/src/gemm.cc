@@ -98,7 +98,17 @@ struct Problem {
   float* C;
   int64_t ldc;
   bool accumulate;
+  GemmEpilogue epilogue;
 };
+
+// The epilogue over rows [m0, m1) and columns [n0, n1) of C (their sums complete).
+void apply_epilogue(const Problem& pr, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  if (pr.epilogue != GemmEpilogue::kRelu) return;
+  for (int64_t i = m0; i < m1; i++) {
+    float* c = pr.C + i * pr.ldc;
+    for (int64_t j = n0; j < n1; j++) c[j] = relu_value(c[j]);
+  }
+}
 
 // Split `n` items (in units of `unit`) into `parts` nearly equal ranges; returns range `idx`.
 inline void split_range(int64_t n, int64_t unit, int64_t parts, int64_t idx, int64_t* b, int64_t* e) {
@@ -252,6 +262,14 @@ void run_chunk(const KernelSet& ks, const Problem& pr, int64_t j0, int64_t nc, i
         }
       }
     }
+    // This task's rectangle of C is complete (every K block is inside the task): apply the
+    // epilogue while it is still in this thread's cache.
+    if (pr.epilogue != GemmEpilogue::kNone) {
+      int64_t first_col, last_col, first_w, last_w2;
+      panel_cols(p_beg, &first_col, &first_w);
+      panel_cols(p_end - 1, &last_col, &last_w2);
+      apply_epilogue(pr, m_beg, m_end, j0 + first_col, j0 + last_col + last_w2);
+    }
   };
 
   if (threads <= 1) {
@@ -275,6 +293,7 @@ void gemm_impl(const Problem& pr, int max_threads) {
   if (K <= 0) {
     if (!pr.accumulate)
       for (int64_t i = 0; i < M; i++) std::memset(pr.C + i * pr.ldc, 0, sizeof(float) * N);
+    apply_epilogue(pr, 0, M, 0, N);
     return;
   }
   const KernelSet& ks = kernels();
@@ -285,7 +304,7 @@ void gemm_impl(const Problem& pr, int max_threads) {
   if (N <= kNarrowMaxN && M >= 4 * N && M >= 64 && pr.a_rs == 1 && ks.kernel_direct != nullptr &&
       M * N <= kNarrowMaxFloats) {
     float* t = tl_narrow.get(static_cast<size_t>(M * N));
-    Problem tp{N, M, K, pr.B, pr.b_cs, pr.b_rs, pr.A, pr.a_cs, pr.a_rs, t, M, false};
+    Problem tp{N, M, K, pr.B, pr.b_cs, pr.b_rs, pr.A, pr.a_cs, pr.a_rs, t, M, false, GemmEpilogue::kNone};
     gemm_impl(tp, max_threads);
     for (int64_t i = 0; i < M; i++) {
       float* c = pr.C + i * pr.ldc;
@@ -295,6 +314,7 @@ void gemm_impl(const Problem& pr, int max_threads) {
         for (int64_t j = 0; j < N; j++) c[j] = t[j * M + i];
       }
     }
+    apply_epilogue(pr, 0, M, 0, N);
     return;
   }
   int threads = max_threads;
@@ -320,20 +340,22 @@ void gemm_impl(const Problem& pr, int max_threads) {
 }  // namespace
 
 void sgemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t a_rs, int64_t a_cs,
-           const float* B, int64_t b_rs, int64_t b_cs, float* C, int64_t ldc, bool accumulate) {
-  Problem pr{M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, ldc, accumulate};
+           const float* B, int64_t b_rs, int64_t b_cs, float* C, int64_t ldc, bool accumulate,
+           GemmEpilogue epilogue) {
+  Problem pr{M, N, K, A, a_rs, a_cs, B, b_rs, b_cs, C, ldc, accumulate, epilogue};
   gemm_impl(pr, num_threads());
 }
 
 void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, const float* A, int64_t a_bs,
                    int64_t a_rs, int64_t a_cs, const float* B, int64_t b_bs, int64_t b_rs,
-                   int64_t b_cs, float* C, int64_t c_bs, int64_t ldc, bool accumulate) {
+                   int64_t b_cs, float* C, int64_t c_bs, int64_t ldc, bool accumulate,
+                   GemmEpilogue epilogue) {
   if (batch <= 0 || M <= 0 || N <= 0) return;
   const int threads = num_threads();
   const double flops = 2.0 * double(M) * double(N) * double(K);
   auto one = [&](int64_t b, int max_threads) {
     Problem pr{M, N, K, A + b * a_bs, a_rs, a_cs, B + b * b_bs, b_rs, b_cs, C + b * c_bs, ldc,
-               accumulate};
+               accumulate, epilogue};
     gemm_impl(pr, max_threads);
   };
   // Small matrices: one thread per product, products spread over the pool. Large matrices:

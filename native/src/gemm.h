@@ -4,7 +4,15 @@
 
 namespace dlflow {
 
-// C = A · B (+ C when accumulate) for one matrix.
+// What is applied to each element of C once its sum is complete, by the thread that computed
+// it while the tile is still in its cache: nothing, or relu (max(c, 0), NaN kept, as the relu
+// kernel) for a linear layer followed by a ReLU.
+enum class GemmEpilogue : int { kNone = 0, kRelu = 1 };
+
+// The relu of the relu kernel: positive values and NaN pass, everything else becomes +0.
+inline float relu_value(float c) { return (c > 0.0f || c != c) ? c : 0.0f; }
+
+// C = A · B (+ C when accumulate) for one matrix, then the epilogue.
 //   A is M×K with element (i, p) at A[i * a_rs + p * a_cs]
 //   B is K×N with element (p, j) at B[p * b_rs + j * b_cs]
 //   C is M×N row-major with leading dimension ldc (element (i, j) at C[i * ldc + j]).
@@ -21,7 +29,7 @@ namespace dlflow {
 void sgemm(int64_t M, int64_t N, int64_t K,
            const float* A, int64_t a_rs, int64_t a_cs,
            const float* B, int64_t b_rs, int64_t b_cs,
-           float* C, int64_t ldc, bool accumulate);
+           float* C, int64_t ldc, bool accumulate, GemmEpilogue epilogue = GemmEpilogue::kNone);
 
 // Batched form: for b in [0, batch): C_b = A_b · B_b with per-batch element strides
 // (a stride of 0 broadcasts an operand across the batch). Parallelises across batches
@@ -29,7 +37,8 @@ void sgemm(int64_t M, int64_t N, int64_t K,
 void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K,
                    const float* A, int64_t a_bs, int64_t a_rs, int64_t a_cs,
                    const float* B, int64_t b_bs, int64_t b_rs, int64_t b_cs,
-                   float* C, int64_t c_bs, int64_t ldc, bool accumulate);
+                   float* C, int64_t c_bs, int64_t ldc, bool accumulate,
+                   GemmEpilogue epilogue = GemmEpilogue::kNone);
 
 // Name of the microkernel in use: "avx512", "avx2", or "portable".
 const char* sgemm_kernel_name();

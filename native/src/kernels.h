@@ -13,7 +13,7 @@
 //   where         cond, a, b, out
 //   reduce        x, out, ndims, dims[ndims]   (sub = ReduceOp)
 //   softmax       x, out, dim, log
-//   matmul        a, b, out, has_addend, [addend]
+//   matmul        a, b, out, has_addend, [addend], epilogue (0 none, 1 relu)
 //   gather        x, index, out, dim
 //   scatterAdd    out, index, src, dim
 //   indexSelect   x, index, out, dim

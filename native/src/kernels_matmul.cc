@@ -2,7 +2,8 @@
 // sgemm_batched with element strides. Batch dims are collapsed jointly for a, b and out; when
 // they cannot become one strided dim, the outer ones are looped over. With an addend (a bias
 // broadcast over rows, or any view of out's shape) it is copied into out first and the GEMM
-// accumulates onto it: out = a·b + addend in one pass over out.
+// accumulates onto it: out = a·b + addend in one pass over out. An epilogue (relu) is applied
+// inside the GEMM, by each thread to its own finished tiles.
 #include <cstring>
 
 #include "gemm.h"
@@ -16,6 +17,9 @@ bool run_matmul(ArgReader& r) {
   const bool has_addend = r.i64("addend flag") != 0;
   View addend;
   if (has_addend) addend = r.view("addend");
+  const int64_t epilogue_code = r.i64("epilogue");
+  if (epilogue_code != 0 && epilogue_code != 1) throw std::runtime_error("matmul: bad epilogue code");
+  const GemmEpilogue epilogue = static_cast<GemmEpilogue>(epilogue_code);
   if (a.dtype != kF32 || b.dtype != kF32 || out.dtype != kF32) return false;
   if (has_addend && addend.dtype != kF32) return false;
   const int nd = out.ndim;
@@ -40,16 +44,19 @@ bool run_matmul(ArgReader& r) {
   const float* bp = b.ptr<float>();
   float* op = out.ptr<float>();
   batches.for_rows(0, batches.total, [&](const int64_t* off, int64_t len) {
-    if (K == 0) {  // empty sum: zeros (or the addend, already in place)
-      if (has_addend) return;
+    if (K == 0) {  // empty sum: zeros (or the addend, already in place), then the epilogue
       for (int64_t j = 0; j < len; j++)
         for (int64_t i = 0; i < M; i++)
-          for (int64_t c = 0; c < N; c++) op[off[2] + j * batches.inner_stride(2) + i * ldc + c] = 0.0f;
+          for (int64_t c = 0; c < N; c++) {
+            float& o = op[off[2] + j * batches.inner_stride(2) + i * ldc + c];
+            const float v = has_addend ? o : 0.0f;
+            o = epilogue == GemmEpilogue::kRelu ? relu_value(v) : v;
+          }
       return;
     }
     sgemm_batched(len, M, N, K, ap + off[0], batches.inner_stride(0), a.strides[nd - 2], a.strides[nd - 1],
                   bp + off[1], batches.inner_stride(1), b.strides[nd - 2], b.strides[nd - 1],
-                  op + off[2], batches.inner_stride(2), ldc, has_addend);
+                  op + off[2], batches.inner_stride(2), ldc, has_addend, epilogue);
   });
   return true;
 }

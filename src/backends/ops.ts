@@ -73,6 +73,10 @@ export type OptimizerAlgo = (typeof OPTIMIZER_ALGOS)[number];
  * Distributions of the `random` kernel: uniform a + (b − a)·u; normal a + b·z; bernoulli
  * (u < a ? b : 0), the scaled keep-mask of dropout.
  */
+/** What a matmul applies to its result (see `matmul`). */
+export const MATMUL_EPILOGUES = ['none', 'relu'] as const;
+export type MatmulEpilogue = (typeof MATMUL_EPILOGUES)[number];
+
 /** How a loss kernel reduces its per-row losses. */
 export const LOSS_REDUCTIONS = ['none', 'sum', 'mean'] as const;
 export type LossReduction = (typeof LOSS_REDUCTIONS)[number];
@@ -108,9 +112,11 @@ export interface OpArgs {
    * batch dims already broadcast (stride 0 where expanded). Transposed operands arrive as
    * strides and are absorbed by the packing. With `addend` (already broadcast to out's shape,
    * stride 0 where expanded, e.g. a bias row) out = a·b + addend: PyTorch's addmm with
-   * α = β = 1, the fused forward of a linear layer.
+   * α = β = 1, the fused forward of a linear layer. With `epilogue: 'relu'` every element of
+   * the result then goes through relu (NaN kept, −0 and negatives to +0, as the unary relu):
+   * a linear layer followed by a ReLU in one pass (cuBLASLt's RELU_BIAS epilogue on a GPU).
    */
-  matmul: { a: View; b: View; out: View; addend?: View };
+  matmul: { a: View; b: View; out: View; addend?: View; epilogue?: MatmulEpilogue };
   /** out[..., i, ...] = x[..., index[..., i, ...], ...] along dim (torch.gather). index int64/int32. */
   gather: { x: View; dim: number; index: View; out: View };
   /** out[..., index[i], ...] += src[i] along dim, in place on `out` (torch.scatter_add_). */

@@ -86,9 +86,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * The affine map of a linear layer, y = x·Wᵀ + b, for float32 x [N, in], W [out, in] and
  * b [out] (or null), as one kernel (the GEMM accumulates onto the bias rows) and one autograd
  * node, whose backward is PyTorch's addmm backward: dx = g·W, dW = gᵀ·x (already in W's
- * layout), db = Σ_rows g. Callers check shapes and dtypes (nn.functional.linear).
+ * layout), db = Σ_rows g. With `relu`, y = relu(x·Wᵀ + b) in the same kernel (the GEMM's
+ * epilogue), and the backward first masks g where y = 0 (relu's own rule, from its output).
+ * Callers check shapes and dtypes (nn.functional.linear).
  */
-export function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+export function affine(x: Tensor, weight: Tensor, bias: Tensor | null, relu = false): Tensor {
   const backend = bias === null ? commonBackend('linear', x, weight) : commonBackend('linear', x, weight, bias);
   const N = x.shape[0];
   const outFeatures = weight.shape[0];
@@ -98,9 +100,16 @@ export function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     b: viewAs(weight, [weight.shape[1], outFeatures], [weight.strides[1], weight.strides[0]]),
     out: viewOf(out),
     addend: bias === null ? undefined : viewAs(bias, [N, outFeatures], [0, bias.strides[0]]),
+    epilogue: relu ? 'relu' : 'none',
   });
   // The rule runs the kernels directly on views (g is [N, out], checked by the engine).
-  return record(out, 'AddmmBackward', [x, weight, bias], [x, weight], (g, [xs, ws]) => {
+  const name = relu ? 'AddmmReluBackward' : 'AddmmBackward';
+  return record(out, name, [x, weight, bias], relu ? [x, weight, out] : [x, weight], (gOut, [xs, ws, ys]) => {
+    let g = gOut;
+    if (relu) {
+      g = emptyTensor([N, outFeatures], 'float32', backend);
+      runKernel(backend, 'binary', { op: 'reluBackward', a: viewOf(gOut), b: viewOf(ys), out: viewOf(g) });
+    }
     const product = (a: View, b: View, rows: number, cols: number): Tensor => {
       const t = emptyTensor([rows, cols], 'float32', backend);
       runKernel(backend, 'matmul', { a, b, out: viewOf(t) });

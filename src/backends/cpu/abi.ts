@@ -13,7 +13,7 @@
  */
 import type { DType } from '../../core/dtype.js';
 import type {
-  BinaryOp, LossReduction, OpArgs, OpKind, OptimizerAlgo, RandomDistribution, ReduceOp, UnaryOp, View,
+  BinaryOp, LossReduction, MatmulEpilogue, OpArgs, OpKind, OptimizerAlgo, RandomDistribution, ReduceOp, UnaryOp, View,
 } from '../ops.js';
 
 /** The most dims a view may have natively (kMaxDims); higher ranks run on the reference. */
@@ -28,6 +28,9 @@ export const KIND_CODES: { readonly [K in OpKind]: number } = {
   matmul: 9, gather: 10, scatterAdd: 11, indexSelect: 12, indexAdd: 13, sort: 14, optimizerStep: 15, random: 16,
   crossEntropy: 17, crossEntropyBackward: 18,
 };
+
+/** gemm.h's GemmEpilogue enum. */
+export const EPILOGUE_CODES: { readonly [E in MatmulEpilogue]: number } = { none: 0, relu: 1 };
 
 /** kernels_loss.cc's Reduction enum (the sub-op code of the loss kernels). */
 export const LOSS_REDUCTION_CODES: { readonly [R in LossReduction]: number } = { none: 0, sum: 1, mean: 2 };
@@ -140,10 +143,11 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
     return REDUCE_CODES[op];
   },
   softmax: (w, { x, dim, log, out }) => { w.view(x); w.view(out); w.num(dim); w.num(log ? 1 : 0); return 0; },
-  matmul: (w, { a, b, out, addend }) => {
+  matmul: (w, { a, b, out, addend, epilogue }) => {
     w.view(a); w.view(b); w.view(out);
     if (addend === undefined) w.num(0);
     else { w.num(1); w.view(addend); }
+    w.num(EPILOGUE_CODES[epilogue ?? 'none']);
     return 0;
   },
   gather: (w, { x, dim, index, out }) => { w.view(x); w.view(index); w.view(out); w.num(dim); return 0; },

@@ -9,7 +9,7 @@ import type { DType } from '../../core/dtype.js';
 import type { OpArgs, View } from '../ops.js';
 import { numberToDType } from './cast.js';
 import { binaryElementFunction } from './element_functions.js';
-import { binaryKernel } from './elementwise.js';
+import { binaryKernel, unaryKernel } from './elementwise.js';
 import { slots, StridedWalker, type ArrayOf, type Slots, type StridedOperand } from './strided.js';
 
 /** The batch part of `view` lined up with `batch` (missing or size-1 leading dims step 0). */
@@ -31,13 +31,14 @@ function matrixOf(view: View): Matrix {
 }
 
 /**
- * out = a @ b (+ addend) for a [...B, M, K], b [...B, K, N], out [...B, M, N]. K = 0 gives
- * zeros (or the addend).
+ * out = a @ b (+ addend), then the epilogue, for a [...B, M, K], b [...B, K, N], out [...B, M, N].
+ * K = 0 gives zeros (or the addend).
  */
-export function matmulKernel({ a, b, out, addend }: OpArgs['matmul'], arrayOf: ArrayOf): void {
-  if (addend !== undefined) {
+export function matmulKernel({ a, b, out, addend, epilogue }: OpArgs['matmul'], arrayOf: ArrayOf): void {
+  if (addend !== undefined || (epilogue !== undefined && epilogue !== 'none')) {
     matmulKernel({ a, b, out }, arrayOf);
-    binaryKernel({ op: 'add', a: out, b: addend, out }, arrayOf);
+    if (addend !== undefined) binaryKernel({ op: 'add', a: out, b: addend, out }, arrayOf);
+    if (epilogue === 'relu') unaryKernel({ op: 'relu', x: out, out }, arrayOf);
     return;
   }
   const batch = out.shape.slice(0, -2);

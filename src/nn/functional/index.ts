@@ -5,7 +5,7 @@
  * const { F } = dl.nn;
  * const loss = F.crossEntropy(F.linear(x, w, b), labels);
  */
-export { linear, bilinear } from './linear.js';
+export { linear, linearRelu, bilinear } from './linear.js';
 export * from './activation.js';
 export { dropout, alphaDropout } from './dropout.js';
 export { batchNorm, layerNorm } from './normalization.js';

@@ -11,18 +11,40 @@ import { affine } from '../../ops/linalg.js';
  * F.linear(dl.randn([8, 4]), dl.randn([3, 4]), dl.zeros([3])).shape; // [8, 3]
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (x.shape[x.ndim - 1] !== weight.shape[weight.ndim - 1]) {
-    throw new Error(`linear: input of shape ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} features but the weight ${formatShape(weight.shape)} expects ${weight.shape[weight.ndim - 1]}`);
-  }
-  if (x.dtype === 'float32' && weight.dtype === 'float32' && weight.ndim === 2 && x.ndim >= 1 &&
-      (bias === null || (bias.dtype === 'float32' && bias.ndim === 1 && bias.shape[0] === weight.shape[0]))) {
-    // the fused path: one GEMM onto the bias rows, one autograd node
-    if (x.ndim === 2) return affine(x, weight, bias);
-    const rows = x.reshape([-1, x.shape[x.ndim - 1]]);
-    return affine(rows, weight, bias).reshape([...x.shape.slice(0, -1), weight.shape[0]]);
-  }
+  checkFeatures('linear', x, weight);
+  const fused = fusedAffine(x, weight, bias, false);
+  if (fused !== null) return fused;
   const y = x.matmul(weight.t());
   return bias === null ? y : y.add(bias);
+}
+
+/**
+ * relu(x·Wᵀ + b): a linear layer followed by a ReLU, computed as one GEMM whose threads apply
+ * the ReLU to their own finished tiles, with one autograd node. `nn.Sequential` uses it for a
+ * `Linear` directly followed by a `ReLU`; the result and gradients are those of
+ * `F.relu(F.linear(x, weight, bias))`.
+ *
+ * @example
+ * F.linearRelu(dl.randn([8, 4]), dl.randn([3, 4]), dl.zeros([3])).min().item() >= 0; // true
+ */
+export function linearRelu(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkFeatures('linear', x, weight);
+  return fusedAffine(x, weight, bias, true) ?? linear(x, weight, bias).relu();
+}
+
+function checkFeatures(op: string, x: Tensor, weight: Tensor): void {
+  if (x.shape[x.ndim - 1] !== weight.shape[weight.ndim - 1]) {
+    throw new Error(`${op}: input of shape ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} features but the weight ${formatShape(weight.shape)} expects ${weight.shape[weight.ndim - 1]}`);
+  }
+}
+
+/** The fused kernel for float32 operands of the usual ranks (inputs [..., in] as rows), else null. */
+function fusedAffine(x: Tensor, weight: Tensor, bias: Tensor | null, relu: boolean): Tensor | null {
+  if (!(x.dtype === 'float32' && weight.dtype === 'float32' && weight.ndim === 2 && x.ndim >= 1 &&
+      (bias === null || (bias.dtype === 'float32' && bias.ndim === 1 && bias.shape[0] === weight.shape[0])))) return null;
+  if (x.ndim === 2) return affine(x, weight, bias, relu);
+  const rows = x.reshape([-1, x.shape[x.ndim - 1]]);
+  return affine(rows, weight, bias, relu).reshape([...x.shape.slice(0, -1), weight.shape[0]]);
 }
 
 /**
