@@ -3,6 +3,7 @@ import { record } from '../autograd/record.js';
 import { commonBackend, emptyTensor, runKernel, viewAs, viewOf } from '../core/dispatch.js';
 import { broadcastShapes, broadcastStrides, formatShape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import type { Backend } from '../backends/backend.js';
 import type { View } from '../backends/ops.js';
 import { castTo } from './convert.js';
 import { sumToShape } from './reduce_to_shape.js';
@@ -82,6 +83,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return batchedProduct(af, bf, 'matmul');
 }
 
+/** A fresh [rows, cols] tensor holding a·b (views already checked by the caller). */
+function product(backend: Backend, a: View, b: View, rows: number, cols: number): Tensor {
+  const t = emptyTensor([rows, cols], 'float32', backend);
+  runKernel(backend, 'matmul', { a, b, out: viewOf(t) });
+  return t;
+}
+
 /**
  * The affine map of a linear layer, y = x·Wᵀ + b, for float32 x [N, in], W [out, in] and
  * b [out] (or null), as one kernel (the GEMM accumulates onto the bias rows) and one autograd
@@ -110,19 +118,14 @@ export function affine(x: Tensor, weight: Tensor, bias: Tensor | null, relu = fa
       g = emptyTensor([N, outFeatures], 'float32', backend);
       runKernel(backend, 'binary', { op: 'reluBackward', a: viewOf(gOut), b: viewOf(ys), out: viewOf(g) });
     }
-    const product = (a: View, b: View, rows: number, cols: number): Tensor => {
-      const t = emptyTensor([rows, cols], 'float32', backend);
-      runKernel(backend, 'matmul', { a, b, out: viewOf(t) });
-      return t;
-    };
     let db: Tensor | null = null;
     if (bias !== null && bias.requiresGrad) {
       db = emptyTensor([outFeatures], 'float32', backend);
       runKernel(backend, 'reduce', { op: 'sum', x: viewOf(g), dims: [0], out: viewAs(db, [1, outFeatures], [outFeatures, 1]) });
     }
     return [
-      x.requiresGrad ? product(viewOf(g), viewOf(ws), N, xs.shape[1]) : null,
-      weight.requiresGrad ? product(viewAs(g, [outFeatures, N], [g.strides[1], g.strides[0]]), viewOf(xs), outFeatures, xs.shape[1]) : null,
+      x.requiresGrad ? product(backend, viewOf(g), viewOf(ws), N, xs.shape[1]) : null,
+      weight.requiresGrad ? product(backend, viewAs(g, [outFeatures, N], [g.strides[1], g.strides[0]]), viewOf(xs), outFeatures, xs.shape[1]) : null,
       db,
     ];
   });
