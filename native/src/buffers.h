@@ -2,8 +2,9 @@
 //
 // JavaScript only ever sees small integer handles (below 2^30, V8 Smis). A handle packs a table
 // slot (low 22 bits) and that slot's generation (8 bits), so a handle kept after `free` is
-// recognised as stale even once its slot has been reused (until the generation wraps). Freed blocks are kept per size bucket (powers of two with four
-// sub-steps) and handed out again, because training loops allocate the same sizes every step.
+// recognised as stale even once its slot has been reused (until the generation wraps). Freed
+// blocks are kept per size bucket (powers of two with four sub-steps) and handed out again,
+// because training loops allocate the same sizes every step.
 #pragma once
 #include <cstddef>
 #include <cstdint>

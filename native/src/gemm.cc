@@ -27,6 +27,7 @@
 #endif
 
 #include "gemm_kernels.h"
+#include "kernels_f32.h"
 #include "thread_pool.h"
 
 namespace dlflow {
@@ -103,11 +104,8 @@ struct Problem {
 
 // The epilogue over rows [m0, m1) and columns [n0, n1) of C (their sums complete).
 void apply_epilogue(const Problem& pr, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-  if (pr.epilogue != GemmEpilogue::kRelu) return;
-  for (int64_t i = m0; i < m1; i++) {
-    float* c = pr.C + i * pr.ldc;
-    for (int64_t j = n0; j < n1; j++) c[j] = relu_value(c[j]);
-  }
+  if (pr.epilogue == GemmEpilogue::kNone || n1 <= n0) return;
+  for (int64_t i = m0; i < m1; i++) apply_gemm_epilogue(pr.epilogue, pr.C + i * pr.ldc + n0, n1 - n0);
 }
 
 // Split `n` items (in units of `unit`) into `parts` nearly equal ranges; returns range `idx`.
@@ -372,6 +370,10 @@ void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, const float* 
   } else {
     for (int64_t b = 0; b < batch; b++) one(b, threads);
   }
+}
+
+void apply_gemm_epilogue(GemmEpilogue epilogue, float* c, int64_t n) {
+  if (epilogue == GemmEpilogue::kRelu) f32_kernels().unary[uRelu](c, c, n);
 }
 
 const char* sgemm_kernel_name() { return kernels().name; }

@@ -5,12 +5,12 @@
 namespace dlflow {
 
 // What is applied to each element of C once its sum is complete, by the thread that computed
-// it while the tile is still in its cache: nothing, or relu (max(c, 0), NaN kept, as the relu
-// kernel) for a linear layer followed by a ReLU.
+// it while the tile is still in its cache: nothing, or the unary relu kernel (NaN kept) for a
+// linear layer followed by a ReLU.
 enum class GemmEpilogue : int { kNone = 0, kRelu = 1 };
 
-// The relu of the relu kernel: positive values and NaN pass, everything else becomes +0.
-inline float relu_value(float c) { return (c > 0.0f || c != c) ? c : 0.0f; }
+// The epilogue in place on `n` contiguous elements (the unary kernel of the float32 table).
+void apply_gemm_epilogue(GemmEpilogue epilogue, float* c, int64_t n);
 
 // C = A · B (+ C when accumulate) for one matrix, then the epilogue.
 //   A is M×K with element (i, p) at A[i * a_rs + p * a_cs]

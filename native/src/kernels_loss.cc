@@ -35,8 +35,10 @@ void check_targets(const View& target, int64_t C) {
   }
 }
 
-// Shapes and dtypes shared by both passes; false when this is not a native case.
-bool check_operands(const View& x, const View& target, const char* what) {
+// Shapes, dtypes and the reduction code shared by both passes; false when this is not a
+// native case.
+bool check_operands(const View& x, const View& target, int reduction, const char* what) {
+  if (reduction < kReduceNone || reduction > kReduceMean) throw std::runtime_error(std::string(what) + ": bad reduction code");
   if (x.dtype != kF32 || (target.dtype != kI64 && target.dtype != kI32)) return false;
   if (x.ndim != 2 || target.ndim != 1 || target.shape[0] != x.shape[0])
     throw std::runtime_error(std::string(what) + ": expected logits [N, C] and targets [N]");
@@ -57,8 +59,7 @@ const float* row_of(const View& x, int64_t i, std::vector<float>& scratch) {
 
 bool run_cross_entropy(ArgReader& r, int reduction) {
   View x = r.view("x"), target = r.view("target"), out = r.view("out");
-  if (reduction < kReduceNone || reduction > kReduceMean) throw std::runtime_error("crossEntropy: bad reduction code");
-  if (!check_operands(x, target, "crossEntropy") || out.dtype != kF32) return false;
+  if (!check_operands(x, target, reduction, "crossEntropy") || out.dtype != kF32) return false;
   const int64_t N = x.shape[0], C = x.shape[1];
   if (reduction == kReduceNone ? (out.ndim != 1 || out.shape[0] != N) : out.numel != 1)
     throw std::runtime_error("crossEntropy: output shape does not match the reduction");
@@ -88,8 +89,7 @@ bool run_cross_entropy(ArgReader& r, int reduction) {
 
 bool run_cross_entropy_backward(ArgReader& r, int reduction) {
   View x = r.view("x"), target = r.view("target"), grad = r.view("grad"), out = r.view("out");
-  if (reduction < kReduceNone || reduction > kReduceMean) throw std::runtime_error("crossEntropyBackward: bad reduction code");
-  if (!check_operands(x, target, "crossEntropyBackward") || grad.dtype != kF32 || out.dtype != kF32) return false;
+  if (!check_operands(x, target, reduction, "crossEntropyBackward") || grad.dtype != kF32 || out.dtype != kF32) return false;
   const int64_t N = x.shape[0], C = x.shape[1];
   require_same_shape(x, out, "crossEntropyBackward");
   if (out.strides[1] != 1 || out.strides[0] != C) throw std::runtime_error("crossEntropyBackward: out must be contiguous");

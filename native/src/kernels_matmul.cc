@@ -46,12 +46,11 @@ bool run_matmul(ArgReader& r) {
   batches.for_rows(0, batches.total, [&](const int64_t* off, int64_t len) {
     if (K == 0) {  // empty sum: zeros (or the addend, already in place), then the epilogue
       for (int64_t j = 0; j < len; j++)
-        for (int64_t i = 0; i < M; i++)
-          for (int64_t c = 0; c < N; c++) {
-            float& o = op[off[2] + j * batches.inner_stride(2) + i * ldc + c];
-            const float v = has_addend ? o : 0.0f;
-            o = epilogue == GemmEpilogue::kRelu ? relu_value(v) : v;
-          }
+        for (int64_t i = 0; i < M; i++) {
+          float* row = op + off[2] + j * batches.inner_stride(2) + i * ldc;
+          if (!has_addend) std::memset(row, 0, sizeof(float) * static_cast<size_t>(N));
+          apply_gemm_epilogue(epilogue, row, N);
+        }
       return;
     }
     sgemm_batched(len, M, N, K, ap + off[0], batches.inner_stride(0), a.strides[nd - 2], a.strides[nd - 1],

@@ -6,8 +6,8 @@
 //    variable, so back-to-back jobs start without a system call. The spin yields the core
 //    every few microseconds (std::this_thread::yield), so that other threads of the process (V8's
 //    background compiler and GC, which on a 2-core machine have no idle core) still run
-//    while a worker waits: measured on the MLP bench, the first epoch took 433 -> 387 ms and
-//    the second 339 -> 290 ms (medians of 5-7 runs) against a pure pause loop;
+//    while a worker waits: on the MLP bench (2 cores) the first epoch took 364 -> 313 ms
+//    (medians of 6 interleaved runs of each) against a pure pause loop;
 //  * a job is a generation number in one atomic word, together with a count of the workers
 //    that joined it and a "closed" bit. Once the caller has drained the task queue it closes
 //    the job and waits only for the workers that joined; a worker that wakes up late sees

@@ -12,6 +12,7 @@
  * enums' values (views.h), not positions in the TypeScript arrays.
  */
 import type { DType } from '../../core/dtype.js';
+import { isContiguous } from '../../core/shape.js';
 import type {
   BinaryOp, LossReduction, MatmulEpilogue, OpArgs, OpKind, OptimizerAlgo, RandomDistribution, ReduceOp, UnaryOp, View,
 } from '../ops.js';
@@ -105,11 +106,7 @@ export class ArgWriter {
 
   /** A contiguous view of `n` elements as rank 1 (`ok` turns false if it is not contiguous). */
   flatView(v: View, n: number): void {
-    let expect = 1;
-    for (let d = v.shape.length - 1; d >= 0; d--) {
-      if (v.shape[d] !== 1 && v.strides[d] !== expect) this.ok = false;
-      expect *= v.shape[d];
-    }
+    if (!isContiguous(v.shape, v.strides)) this.ok = false;
     const a = this.args;
     let p = this.pos;
     a[p++] = v.buffer;
