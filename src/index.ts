@@ -12,7 +12,7 @@
  */
 export { Tensor, tidy, isTensor } from './core/tensor.js';
 export type { NestedArray, TensorOrScalar, ReduceOptions, VarOptions } from './core/tensor.js';
-export type { DType } from './core/dtype.js';
+export type { DType } from './base/dtype.js';
 export { Generator, manualSeed, defaultGenerator } from './core/generator.js';
 export type { GeneratorState } from './core/generator.js';
 export { keep } from './core/scope.js';
@@ -31,7 +31,7 @@ export { oneHot } from './ops/indexing.js';
 export type { ValuesIndices } from './ops/reduce.js';
 export * from './ops/functional.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad_mode.js';
-export * as autograd from './autograd/index.js';
+export * as autograd from './ops/autograd_namespace.js';
 export * as optim from './optim/index.js';
 export { save, load, loadMetadata, serializeSafetensors, parseSafetensors } from './io/safetensors.js';
 export type { TensorDict, SafetensorsContents } from './io/safetensors.js';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DTYPES, type AnyTypedArray, type DType } from '../src/core/dtype.js';
+import { DTYPES, type AnyTypedArray, type DType } from '../src/base/dtype.js';
 import { BINARY_OPS, COMPARISON_OPS, PREDICATE_UNARY_OPS, REDUCE_OPS, UNARY_OPS, type OpArgs, type OpKind, type View } from '../src/backends/ops.js';
 import { runReferenceKernel } from '../src/backends/reference/kernels.js';
 import { loadCpuBackend, type CpuBackend } from '../src/backends/cpu/cpu_backend.js';

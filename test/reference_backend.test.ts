@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { DType } from '../src/core/dtype.js';
+import type { DType } from '../src/base/dtype.js';
 import { BINARY_OPS, UNARY_OPS, type BinaryOp, type ReduceOp, type UnaryOp, type View } from '../src/backends/ops.js';
 import { ReferenceBackend } from '../src/backends/reference/reference_backend.js';
 import { erf, erfc } from '../src/backends/reference/erf.js';

@@ -6,7 +6,7 @@
 //   view   = handle, dtypeCode, offset, ndim, shape[ndim], strides[ndim]   (elements)
 //   scalar = one double
 // Codes are indices into DTYPES / OP_KINDS / UNARY_OPS / BINARY_OPS / REDUCE_OPS of
-// src/core/dtype.ts and src/backends/ops.ts; the enums below must list them in the same order.
+// src/base/dtype.ts and src/backends/ops.ts; the enums below must list them in the same order.
 #pragma once
 #include <cmath>
 #include <cstdint>

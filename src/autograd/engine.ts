@@ -7,7 +7,7 @@
  * at the same node or leaf are summed.
  */
 import { tidy, type Tensor } from '../core/tensor.js';
-import { formatShape, shapesEqual } from '../core/shape.js';
+import { formatShape, shapesEqual } from '../base/shape.js';
 import { setGradEnabled } from './grad_mode.js';
 import type { GradNode } from './node.js';
 

@@ -6,7 +6,7 @@
  * and the rule itself as a closure: given the output's gradient, return one gradient per input.
  */
 import type { Tensor } from '../core/tensor.js';
-import { formatShape } from '../core/shape.js';
+import { formatShape } from '../base/shape.js';
 
 /**
  * Where the gradient of one input flows: into the node that produced the input, or into a

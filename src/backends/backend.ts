@@ -7,7 +7,7 @@
  * - `read` is the only place results come back to the host, and it waits for pending work;
  * - `readAsync` lets callers overlap that wait with other JavaScript work.
  */
-import type { AnyTypedArray, DType } from '../core/dtype.js';
+import type { AnyTypedArray, DType } from '../base/dtype.js';
 import type { BufferHandle, OpArgs, OpKind, OpQuery } from './ops.js';
 
 export type DeviceType = 'cpu' | 'cuda';

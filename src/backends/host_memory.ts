@@ -1,5 +1,5 @@
 /** Copy-out helpers shared by the backends whose buffers live in host memory. */
-import type { AnyTypedArray, DType } from '../core/dtype.js';
+import type { AnyTypedArray, DType } from '../base/dtype.js';
 import type { HostMemoryBackend } from './backend.js';
 import type { BufferHandle } from './ops.js';
 

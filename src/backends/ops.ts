@@ -13,7 +13,7 @@
  * - Shapes are already validated and broadcast by the front end: a backend never has to
  *   report a user error, only to refuse views that fall outside their buffers.
  */
-import type { DType } from '../core/dtype.js';
+import type { DType } from '../base/dtype.js';
 
 /** An opaque buffer handle issued by a backend's `allocate`. */
 export type BufferHandle = number;

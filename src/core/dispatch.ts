@@ -5,8 +5,8 @@
 import type { Backend } from '../backends/backend.js';
 import type { OpArgs, OpKind, View } from '../backends/ops.js';
 import { getBackend } from '../backends/select.js';
-import { BYTES_PER_ELEMENT, type DType } from './dtype.js';
-import { contiguousStrides, formatShape, numel, type Shape } from './shape.js';
+import { BYTES_PER_ELEMENT, type DType } from '../base/dtype.js';
+import { contiguousStrides, formatShape, numel, type Shape } from '../base/shape.js';
 import { Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 

@@ -18,8 +18,8 @@ import * as srt from '../ops/sorting.js';
 import * as inp from '../ops/inplace.js';
 import * as conv from '../ops/convert.js';
 import { formatTensor } from './format.js';
-import type { DType, AnyTypedArray } from './dtype.js';
-import { isContiguous, numel, normalizeDim, formatShape } from './shape.js';
+import type { DType, AnyTypedArray } from '../base/dtype.js';
+import { isContiguous, numel, normalizeDim, formatShape } from '../base/shape.js';
 import { keep, tidyWith, trackTensor } from './scope.js';
 import type { Storage } from './storage.js';
 

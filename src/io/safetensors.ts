@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { writeFileAtomicSync } from './atomic_write.js';
 import { emptyTensor } from '../core/dispatch.js';
-import type { AnyTypedArray, DType } from '../core/dtype.js';
+import type { AnyTypedArray, DType } from '../base/dtype.js';
 import { isTensor, type Tensor } from '../core/tensor.js';
 import { parseSafetensorsHeader, type TensorEntry } from './safetensors_header.js';
 

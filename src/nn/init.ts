@@ -7,7 +7,7 @@
  */
 import { noGrad } from '../autograd/grad_mode.js';
 import { defaultGenerator } from '../core/generator.js';
-import { formatShape } from '../core/shape.js';
+import { formatShape } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { tensor } from '../ops/creation.js';
 

@@ -12,7 +12,7 @@
 import { noGrad } from '../autograd/grad_mode.js';
 import { keep } from '../core/scope.js';
 import { Tensor } from '../core/tensor.js';
-import type { DType } from '../core/dtype.js';
+import type { DType } from '../base/dtype.js';
 import { Parameter } from './parameter.js';
 import { addIndent } from './repr.js';
 import { summarize, type ModelSummary, type SummaryOptions } from './summary.js';

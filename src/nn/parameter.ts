@@ -9,7 +9,7 @@
  */
 import { Tensor } from '../core/tensor.js';
 import { empty } from '../ops/creation.js';
-import { formatShape } from '../core/shape.js';
+import { formatShape } from '../base/shape.js';
 
 export class Parameter extends Tensor {
   /**

@@ -4,7 +4,7 @@
  * output (per-module tracing; nothing is left patched afterwards).
  */
 import { noGrad } from '../autograd/grad_mode.js';
-import { BYTES_PER_ELEMENT, type DType } from '../core/dtype.js';
+import { BYTES_PER_ELEMENT, type DType } from '../base/dtype.js';
 import { tidy, Tensor } from '../core/tensor.js';
 import { zeros } from '../ops/creation.js';
 import type { Module } from './module.js';

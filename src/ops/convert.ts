@@ -1,8 +1,8 @@
 /** Dtype conversion and copying tensor data out to JavaScript. */
 import { record } from '../autograd/record.js';
 import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
-import type { AnyTypedArray, DType } from '../core/dtype.js';
-import { formatShape, numel } from '../core/shape.js';
+import type { AnyTypedArray, DType } from '../base/dtype.js';
+import { formatShape, numel } from '../base/shape.js';
 import type { NestedArray, Tensor } from '../core/tensor.js';
 
 /** `x` itself when it already has `dtype`, else a converted copy (float→int truncates toward zero). */

@@ -1,9 +1,9 @@
 /** Creating tensors: from data, constant fills, ranges, identity, and random draws. */
 import type { RandomDistribution } from '../backends/ops.js';
 import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
-import { assertDType, newTypedArray, type AnyTypedArray, type DType } from '../core/dtype.js';
+import { assertDType, newTypedArray, type AnyTypedArray, type DType } from '../base/dtype.js';
 import { defaultGenerator, type Generator } from '../core/generator.js';
-import { checkShape, formatShape, numel } from '../core/shape.js';
+import { checkShape, formatShape, numel } from '../base/shape.js';
 import type { NestedArray, Tensor } from '../core/tensor.js';
 
 export interface TensorOptions {

@@ -8,8 +8,8 @@
 import { needsGrad, record } from '../autograd/record.js';
 import { COMPARISON_OPS, PREDICATE_UNARY_OPS, type BinaryOp, type UnaryOp } from '../backends/ops.js';
 import { commonBackend, emptyTensor, runKernel, viewAs, viewOf } from '../core/dispatch.js';
-import { promoteTypes, promoteWithScalar, type DType } from '../core/dtype.js';
-import { broadcastShapes, broadcastStrides, formatShape, shapesEqual } from '../core/shape.js';
+import { promoteTypes, promoteWithScalar, type DType } from '../base/dtype.js';
+import { broadcastShapes, broadcastStrides, formatShape, shapesEqual } from '../base/shape.js';
 import type { Tensor, TensorOrScalar } from '../core/tensor.js';
 import { castTo } from './convert.js';
 import { sumToShape } from './reduce_to_shape.js';

@@ -1,7 +1,7 @@
 /** Index-driven ops: gather, scatterAdd, indexSelect, maskedFill, oneHot, and their gradients. */
 import { record } from '../autograd/record.js';
 import { commonBackend, emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
-import { formatShape, normalizeDim } from '../core/shape.js';
+import { formatShape, normalizeDim } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { castTo, contiguousCopy } from './convert.js';
 import { where } from './elementwise.js';

@@ -8,9 +8,9 @@
  */
 import { isGradEnabled } from '../autograd/grad_mode.js';
 import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
-import { promoteTypes } from '../core/dtype.js';
+import { promoteTypes } from '../base/dtype.js';
 import { defaultGenerator } from '../core/generator.js';
-import { formatShape, numel, shapesEqual } from '../core/shape.js';
+import { formatShape, numel, shapesEqual } from '../base/shape.js';
 import { peekNextTensorId, tidy, type Tensor } from '../core/tensor.js';
 import { contiguousCopy } from './convert.js';
 import { randomTensor } from './creation.js';

@@ -1,8 +1,8 @@
 /** Joining and splitting: cat, stack, split, chunk, unbind. */
 import { record } from '../autograd/record.js';
 import { commonBackend, emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
-import { promoteTypes } from '../core/dtype.js';
-import { formatShape, normalizeDim } from '../core/shape.js';
+import { promoteTypes } from '../base/dtype.js';
+import { formatShape, normalizeDim } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
 
 /** Concatenate along an existing dim; all other sizes must match. */

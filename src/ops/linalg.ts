@@ -1,7 +1,7 @@
 /** Matrix products (matmul with PyTorch's broadcasting rules, mm, bmm) and their gradients. */
 import { record } from '../autograd/record.js';
 import { commonBackend, emptyTensor, runKernel, viewAs, viewOf } from '../core/dispatch.js';
-import { broadcastShapes, broadcastStrides, formatShape } from '../core/shape.js';
+import { broadcastShapes, broadcastStrides, formatShape } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import type { Backend } from '../backends/backend.js';
 import type { View } from '../backends/ops.js';

@@ -2,8 +2,8 @@
 import { record } from '../autograd/record.js';
 import type { ReduceOp } from '../backends/ops.js';
 import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
-import type { DType } from '../core/dtype.js';
-import { formatShape, normalizeDim, normalizeDims } from '../core/shape.js';
+import type { DType } from '../base/dtype.js';
+import { formatShape, normalizeDim, normalizeDims } from '../base/shape.js';
 import type { Tensor, VarOptions } from '../core/tensor.js';
 import { castTo } from './convert.js';
 import { where } from './elementwise.js';

@@ -1,5 +1,5 @@
 /** Un-broadcasting: sum a gradient back down to the shape of the input it flows to. */
-import { shapesEqual, type Shape } from '../core/shape.js';
+import { shapesEqual, type Shape } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
 
 /**

@@ -1,7 +1,7 @@
 /** Softmax and log-softmax along a dim (numerically stable kernels) and their gradients. */
 import { record } from '../autograd/record.js';
 import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
-import { normalizeDim } from '../core/shape.js';
+import { normalizeDim } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { castTo } from './convert.js';
 

@@ -1,7 +1,7 @@
 /** sort, argsort and topk along a dim. */
 import { record } from '../autograd/record.js';
 import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
-import { normalizeDim } from '../core/shape.js';
+import { normalizeDim } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import type { ValuesIndices } from './reduce.js';
 

@@ -8,7 +8,7 @@
  */
 import { record } from '../autograd/record.js';
 import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
-import { contiguousStrides, formatShape, normalizeDim, numel, shapesEqual, type Shape } from '../core/shape.js';
+import { contiguousStrides, formatShape, normalizeDim, numel, shapesEqual, type Shape } from '../base/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { copyRecorded } from './convert.js';
 import { sumToShape } from './reduce_to_shape.js';

@@ -5,7 +5,7 @@
  */
 import type { OptimizerAlgo, View } from '../backends/ops.js';
 import { runKernel, viewOf } from '../core/dispatch.js';
-import { formatShape, shapesEqual } from '../core/shape.js';
+import { formatShape, shapesEqual } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
 
 function checkOperand(t: Tensor, what: string, param: Tensor, algo: OptimizerAlgo): void {

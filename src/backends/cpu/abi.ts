@@ -11,8 +11,8 @@
  * contract without giving it a native code is a compile error. The numbers are the native
  * enums' values (views.h), not positions in the TypeScript arrays.
  */
-import type { DType } from '../../core/dtype.js';
-import { isContiguous } from '../../core/shape.js';
+import type { DType } from '../../base/dtype.js';
+import { isContiguous } from '../../base/shape.js';
 import type {
   BinaryOp, LossReduction, MatmulEpilogue, OpArgs, OpKind, OptimizerAlgo, RandomDistribution, ReduceOp, UnaryOp, View,
 } from '../ops.js';

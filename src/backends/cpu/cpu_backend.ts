@@ -5,7 +5,7 @@
  * typed arrays, so callers never see the difference except in speed.
  */
 import { readHostBuffer, readHostBufferAsync } from '../host_memory.js';
-import { BYTES_PER_ELEMENT, typedArrayOver, type AnyTypedArray, type DType } from '../../core/dtype.js';
+import { BYTES_PER_ELEMENT, typedArrayOver, type AnyTypedArray, type DType } from '../../base/dtype.js';
 import type { HostMemoryBackend, MemoryStats } from '../backend.js';
 import type { BufferHandle, OpArgs, OpKind, OpQuery, View } from '../ops.js';
 import { runReferenceKernel } from '../reference/kernels.js';

@@ -7,7 +7,7 @@
  * - int → int wraps (two's complement), int64 → float32 rounds once to nearest even.
  * - anything → bool is `x != 0`, so NaN is true.
  */
-import type { DType } from '../../core/dtype.js';
+import type { DType } from '../../base/dtype.js';
 import type { Scalar } from './strided.js';
 
 const INT32_MIN = -2147483648;

@@ -7,7 +7,7 @@
  * - bool: the double formula on 0/1, its result converted to bool (x != 0).
  * Predicates and comparisons return a bool element (1/0) whatever the input.
  */
-import type { DType } from '../../core/dtype.js';
+import type { DType } from '../../base/dtype.js';
 import { COMPARISON_OPS, PREDICATE_UNARY_OPS, type BinaryOp, type UnaryOp } from '../ops.js';
 import { castFunction } from './cast.js';
 import { INT32_BINARY, INT32_UNARY, INT64_BINARY, INT64_UNARY } from './integer_functions.js';

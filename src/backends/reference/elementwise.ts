@@ -3,7 +3,7 @@
  * and where. Each is one strided walk over the output's shape; the per-element work is a
  * function chosen once per call by dtype (see `element_functions.ts`).
  */
-import type { DType } from '../../core/dtype.js';
+import type { DType } from '../../base/dtype.js';
 import type { BinaryOp, OpArgs, View } from '../ops.js';
 import { castFunction, numberToDType } from './cast.js';
 import {

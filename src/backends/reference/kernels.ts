@@ -3,7 +3,7 @@
  * (`../ops.ts`). They are the test oracle for the native backend and its fallback for ops it
  * does not run natively, so they favour being exactly right and readable over speed.
  */
-import type { AnyTypedArray } from '../../core/dtype.js';
+import type { AnyTypedArray } from '../../base/dtype.js';
 import type { OpArgs, OpKind, View } from '../ops.js';
 import {
   binaryKernel, binaryScalarKernel, clampKernel, copyKernel, fillKernel, unaryKernel, whereKernel,

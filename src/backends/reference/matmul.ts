@@ -5,7 +5,7 @@
  * round only once, when stored. Integers wrap like C's (the dtype's own add and mul); bool
  * computes "any k with a ∧ b". Transposed or broadcast operands are just strides here.
  */
-import type { DType } from '../../core/dtype.js';
+import type { DType } from '../../base/dtype.js';
 import type { OpArgs, View } from '../ops.js';
 import { numberToDType } from './cast.js';
 import { binaryElementFunction } from './element_functions.js';

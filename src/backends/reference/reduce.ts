@@ -6,7 +6,7 @@
  * Floating results accumulate in double and round once on store. Integer and bool sums and
  * products accumulate in wrapping int64 (bigint), so int64 stays exact beyond 2^53.
  */
-import { isFloating, type DType } from '../../core/dtype.js';
+import { isFloating, type DType } from '../../base/dtype.js';
 import type { OpArgs, ReduceOp } from '../ops.js';
 import { castFunction } from './cast.js';
 import { slots, StridedWalker, sizeOf, type ArrayOf, type Scalar } from './strided.js';

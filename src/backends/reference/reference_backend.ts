@@ -4,7 +4,7 @@
  * to wait for and `readAsync` resolves at once.
  */
 import { readHostBuffer, readHostBufferAsync } from '../host_memory.js';
-import { BYTES_PER_ELEMENT, typedArrayOver, type AnyTypedArray, type DType } from '../../core/dtype.js';
+import { BYTES_PER_ELEMENT, typedArrayOver, type AnyTypedArray, type DType } from '../../base/dtype.js';
 import type { HostMemoryBackend, MemoryStats } from '../backend.js';
 import type { BufferHandle, OpArgs, OpKind, OpQuery } from '../ops.js';
 import { runReferenceKernel } from './kernels.js';

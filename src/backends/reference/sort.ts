@@ -4,7 +4,7 @@
  * order in both directions. NaN counts as larger than everything: last ascending, first
  * descending, as in torch.sort. ±0 compare equal.
  */
-import { isFloating } from '../../core/dtype.js';
+import { isFloating } from '../../base/dtype.js';
 import type { OpArgs } from '../ops.js';
 import { slots, StridedWalker, type ArrayOf, type Scalar } from './strided.js';
 

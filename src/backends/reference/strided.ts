@@ -5,7 +5,7 @@
  * in step. Moving to the next index touches only the dims that carry, so the walk allocates
  * nothing per element.
  */
-import type { AnyTypedArray } from '../../core/dtype.js';
+import type { AnyTypedArray } from '../../base/dtype.js';
 import type { View } from '../ops.js';
 
 /**

@@ -4,7 +4,7 @@
  * (discarded) gradients stay finite.
  */
 import { isGradEnabled, noGrad } from '../../autograd/grad_mode.js';
-import { formatShape } from '../../core/shape.js';
+import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 
 /** SELU's constants (Klambauer et al.), as in PyTorch. */

@@ -1,6 +1,6 @@
 /** Embedding lookup. */
 import { noGrad } from '../../autograd/grad_mode.js';
-import { formatShape } from '../../core/shape.js';
+import { formatShape } from '../../base/shape.js';
 import { tidy, type Tensor } from '../../core/tensor.js';
 import { tensor } from '../../ops/creation.js';
 

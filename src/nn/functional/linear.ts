@@ -1,5 +1,5 @@
 /** Affine maps: linear and bilinear. */
-import { formatShape } from '../../core/shape.js';
+import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { affine } from '../../ops/linalg.js';
 

@@ -1,5 +1,5 @@
 /** Negative log-likelihood and cross-entropy (class indices or class probabilities). */
-import { formatShape } from '../../core/shape.js';
+import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { tensor } from '../../ops/creation.js';
 import { softmaxCrossEntropy } from '../../ops/cross_entropy.js';

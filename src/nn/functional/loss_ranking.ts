@@ -1,5 +1,5 @@
 /** Pairwise losses driven by a ±1 target. */
-import { formatShape } from '../../core/shape.js';
+import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { checkFloat, checkSameShape, reduce, type Reduction } from './reduction.js';
 

@@ -1,6 +1,6 @@
 /** Batch and layer normalisation. */
 import { noGrad } from '../../autograd/grad_mode.js';
-import { formatShape } from '../../core/shape.js';
+import { formatShape } from '../../base/shape.js';
 import { tidy, type Tensor } from '../../core/tensor.js';
 
 export interface BatchNormOptions {

@@ -1,5 +1,5 @@
 /** The `reduction` option shared by losses, and input checks that name the loss. */
-import { formatShape } from '../../core/shape.js';
+import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';

@@ -1,6 +1,6 @@
 /** Batch normalisation over [N, C] or [N, C, L]. */
 import { noGrad } from '../../autograd/grad_mode.js';
-import { formatShape } from '../../core/shape.js';
+import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { ones, zeros } from '../../ops/creation.js';
 import { batchNorm } from '../functional/normalization.js';

@@ -7,10 +7,10 @@
  * hence the default eps and tolerances are those that float32 supports, not float64's.
  */
 import { Generator } from '../core/generator.js';
-import { formatShape } from '../core/shape.js';
+import { formatShape } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { tensor } from '../ops/creation.js';
-import { noGrad } from './grad_mode.js';
+import { tensor } from './creation.js';
+import { noGrad } from '../autograd/grad_mode.js';
 
 export interface GradcheckOptions {
   eps?: number;
