@@ -35,6 +35,8 @@ export class GradNode {
     readonly backward: BackwardFn,
     /** Shape and dtype of the forward output, for checking incoming gradients. */
     readonly outputShape: readonly number[],
+    /** The output is a view of its input's memory (in-place ops consult this). */
+    readonly isView = false,
   ) {
     const kept: Saved[] = [];
     for (let i = 0; i < saved.length; i++) kept.push({ alias: saved[i].aliasForAutograd(), version: saved[i].storageVersion });

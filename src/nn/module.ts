@@ -16,6 +16,7 @@ import type { DType } from '../base/dtype.js';
 import { Parameter } from './parameter.js';
 import { addIndent } from './repr.js';
 import { summarize, type ModelSummary, type SummaryOptions } from './summary.js';
+import type { FunctionalForm } from './functional/fusion.js';
 
 /** Parameters and persistent buffers by dotted name (insertion order = PyTorch's order). */
 export type StateDict = Record<string, Tensor>;
@@ -62,6 +63,16 @@ export class Module {
   /** The computation. Subclasses override it; call it as `module.forward(x)`. */
   forward(..._inputs: any[]): any {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
+  }
+
+  /**
+   * What `forward` computes as a functional call, for fusing it with the next layer of a
+   * container (nn/functional/fusion.ts); null (the default) never fuses. A layer returns its
+   * form only while `forward` is its own class's, so a subclass or a replaced `forward` is
+   * run as written.
+   */
+  functionalForm(): FunctionalForm | null {
+    return null;
   }
 
   /** Extra text inside the parentheses of `toString()` (PyTorch's `extra_repr`). */

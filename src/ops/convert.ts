@@ -1,16 +1,19 @@
 /** Dtype conversion and copying tensor data out to JavaScript. */
-import { record } from '../autograd/record.js';
-import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
+import { viewOf } from '../core/dispatch.js';
 import type { AnyTypedArray, DType } from '../base/dtype.js';
 import { formatShape, numel } from '../base/shape.js';
 import type { NestedArray, Tensor } from '../core/tensor.js';
+import { apply } from './apply.js';
 
 /** `x` itself when it already has `dtype`, else a converted copy (float→int truncates toward zero). */
 export function castTo(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  const out = emptyTensor(x.shape, dtype, x.storage.backend);
-  runKernel(x.storage.backend, 'copy', { x: viewOf(x), out: viewOf(out) });
-  return out;
+  return copy(x, dtype, 'Cast');
+}
+
+/** A contiguous copy of x converted to `dtype` (the copy kernel), not recorded. */
+function copy(x: Tensor, dtype: DType, name: string): Tensor {
+  return apply({ name, kind: 'copy', inputs: [x], out: { shape: x.shape, dtype }, args: (out) => ({ x: viewOf(x), out: viewOf(out) }) });
 }
 
 /** `x.to(dtype)`: a copy when the dtype changes; gradients flow through float→float only. */
@@ -45,9 +48,7 @@ export async function data(x: Tensor): Promise<AnyTypedArray> {
 
 /** A contiguous copy, not recorded by autograd. */
 export function contiguousCopy(x: Tensor): Tensor {
-  const out = emptyTensor(x.shape, x.dtype, x.storage.backend);
-  runKernel(x.storage.backend, 'copy', { x: viewOf(x), out: viewOf(out) });
-  return out;
+  return copy(x, x.dtype, 'Copy');
 }
 
 function elementToJs(v: number | bigint | boolean, dtype: DType): number | boolean {
@@ -82,7 +83,9 @@ export function item(x: Tensor): number {
 
 /** Differentiable copy to a contiguous layout (used by `contiguous` and `clone`). */
 export function copyRecorded(x: Tensor, name: string): Tensor {
-  x.assertAlive();
-  const out = contiguousCopy(x);
-  return record(out, name, [x], [], (g) => [g]);
+  return apply({
+    name, kind: 'copy', inputs: [x], out: { shape: x.shape, dtype: x.dtype },
+    args: (out) => ({ x: viewOf(x), out: viewOf(out) }),
+    gradient: () => ({ saved: [], backward: (g) => [g] }),
+  });
 }

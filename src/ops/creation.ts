@@ -1,10 +1,13 @@
 /** Creating tensors: from data, constant fills, ranges, identity, and random draws. */
+import type { Backend } from '../backends/backend.js';
 import type { RandomDistribution } from '../backends/ops.js';
-import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
+import { getBackend } from '../backends/select.js';
+import { emptyTensor, viewOf } from '../core/dispatch.js';
 import { assertDType, newTypedArray, type AnyTypedArray, type DType } from '../base/dtype.js';
 import { defaultGenerator, type Generator } from '../core/generator.js';
-import { checkShape, formatShape, numel } from '../base/shape.js';
+import { checkShape, formatShape, numel, type Shape } from '../base/shape.js';
 import type { NestedArray, Tensor } from '../core/tensor.js';
+import { apply } from './apply.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -122,9 +125,12 @@ function convertArray(values: ArrayLike<number | bigint>, dtype: DType): AnyType
 export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
   const dims = checkShape(shape, 'full');
   const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
-  const t = emptyTensor(dims, dtype);
-  runKernel(t.storage.backend, 'fill', { out: viewOf(t), value: Number(value) });
-  return finishOptions(t, options);
+  return finishOptions(filled(dims, dtype, Number(value), getBackend()), options);
+}
+
+/** A fresh contiguous tensor of `shape` filled with `value` on `backend` (not recorded). */
+export function filled(shape: Shape, dtype: DType, value: number, backend: Backend): Tensor {
+  return apply({ name: 'Fill', kind: 'fill', inputs: [], backend, out: { shape, dtype }, args: (out) => ({ out: viewOf(out), value }) });
 }
 
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
@@ -192,10 +198,11 @@ export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
  * (uniform a + (b − a)·u, normal a + b·z, or bernoulli: b with probability a, else 0).
  */
 export function randomTensor(shape: readonly number[], distribution: RandomDistribution, a: number, b: number, generator: Generator = defaultGenerator): Tensor {
-  const t = emptyTensor(shape, 'float32');
   const slice = generator.philoxSlice(numel(shape));
-  runKernel(t.storage.backend, 'random', { out: viewOf(t), distribution, a, b, ...slice });
-  return t;
+  return apply({
+    name: 'Random', kind: 'random', inputs: [], out: { shape, dtype: 'float32' },
+    args: (out) => ({ out: viewOf(out), distribution, a, b, ...slice }),
+  });
 }
 
 /** Uniform samples in [0, 1). */

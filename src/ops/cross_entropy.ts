@@ -1,8 +1,8 @@
 /** Fused softmax cross-entropy over class indices (the fast path of CrossEntropyLoss). */
-import { record } from '../autograd/record.js';
-import { commonBackend, emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
-import type { Tensor } from '../core/tensor.js';
 import type { LossReduction } from '../backends/ops.js';
+import { viewOf } from '../core/dispatch.js';
+import type { Tensor } from '../core/tensor.js';
+import { apply } from './apply.js';
 
 /**
  * Cross-entropy of float32 logits x [N, C] against class indices target [N] (int64 or int32),
@@ -12,12 +12,16 @@ import type { LossReduction } from '../backends/ops.js';
  * (nn.functional.crossEntropy, which also handles weights, ignored targets and smoothing).
  */
 export function softmaxCrossEntropy(x: Tensor, target: Tensor, reduction: LossReduction): Tensor {
-  const backend = commonBackend('crossEntropy', x, target);
-  const out = emptyTensor(reduction === 'none' ? [x.shape[0]] : [], 'float32', backend);
-  runKernel(backend, 'crossEntropy', { x: viewOf(x), target: viewOf(target), reduction, out: viewOf(out) });
-  return record(out, 'CrossEntropyBackward', [x], [x, target], (g, [xs, ts]) => {
-    const dx = emptyTensor(xs.shape, 'float32', backend);
-    runKernel(backend, 'crossEntropyBackward', { x: viewOf(xs), target: viewOf(ts), grad: viewOf(g), reduction, out: viewOf(dx) });
-    return [dx];
+  return apply({
+    name: 'CrossEntropy', kind: 'crossEntropy', inputs: [x, target],
+    out: { shape: reduction === 'none' ? [x.shape[0]] : [], dtype: 'float32' },
+    args: (out) => ({ x: viewOf(x), target: viewOf(target), reduction, out: viewOf(out) }),
+    gradient: () => ({
+      saved: [x, target],
+      backward: (g, [xs, ts]) => [apply({
+        name: 'CrossEntropyGrad', kind: 'crossEntropyBackward', inputs: [xs, ts, g], out: { shape: xs.shape, dtype: 'float32' },
+        args: (dx) => ({ x: viewOf(xs), target: viewOf(ts), grad: viewOf(g), reduction, out: viewOf(dx) }),
+      }), null],
+    }),
   });
 }

@@ -3,15 +3,17 @@
  *
  * Gradient rules live in two tables typed over every unary and binary op, so adding an op to
  * the kernel contract without saying how it differentiates is a compile error. `null` marks an
- * op as non-differentiable (predicates, comparisons, step functions).
+ * op as non-differentiable (predicates, comparisons, step functions). Every op runs through
+ * `apply` (./apply.ts).
  */
-import { needsGrad, record } from '../autograd/record.js';
 import { COMPARISON_OPS, PREDICATE_UNARY_OPS, type BinaryOp, type UnaryOp } from '../backends/ops.js';
-import { commonBackend, emptyTensor, runKernel, viewAs, viewOf } from '../core/dispatch.js';
 import { promoteTypes, promoteWithScalar, type DType } from '../base/dtype.js';
-import { broadcastShapes, broadcastStrides, formatShape, shapesEqual } from '../base/shape.js';
+import { broadcastShapes, broadcastStrides, formatShape, shapesEqual, type Shape } from '../base/shape.js';
+import { viewAs, viewOf } from '../core/dispatch.js';
 import type { Tensor, TensorOrScalar } from '../core/tensor.js';
+import { apply, type Gradient } from './apply.js';
 import { castTo } from './convert.js';
+import { filled } from './creation.js';
 import { sumToShape } from './reduce_to_shape.js';
 
 /** Unary ops that keep an integer dtype; every other op computes in float32. */
@@ -27,7 +29,8 @@ type UnaryGrad = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
 /** Which of x and y a unary rule reads, so only those are saved. */
 interface UnaryRule { grad: UnaryGrad; saves: 'x' | 'y' | 'xy' | 'none' }
 
-const SQRT_2_OVER_PI_TIMES_2 = 2 / Math.sqrt(Math.PI);
+/** d/dx erf(x) = 2/√π · exp(−x²). */
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 const UNARY_GRADS: { readonly [O in UnaryOp]: UnaryRule | null } = {
   neg: { grad: (g) => g.neg(), saves: 'none' },
@@ -50,7 +53,7 @@ const UNARY_GRADS: { readonly [O in UnaryOp]: UnaryRule | null } = {
   geluTanh: { grad: (g, x) => binary('geluTanhBackward', g, x), saves: 'x' },
   silu: { grad: (g, x) => binary('siluBackward', g, x), saves: 'x' },
   softplus: { grad: (g, x) => binary('softplusBackward', g, x), saves: 'x' },
-  erf: { grad: (g, x) => g.mul(x.square().neg().exp()).mul(SQRT_2_OVER_PI_TIMES_2), saves: 'x' },
+  erf: { grad: (g, x) => g.mul(x.square().neg().exp()).mul(TWO_OVER_SQRT_PI), saves: 'x' },
   floor: { grad: (g) => g.mul(0), saves: 'none' },
   ceil: { grad: (g) => g.mul(0), saves: 'none' },
   round: { grad: (g) => g.mul(0), saves: 'none' },
@@ -61,40 +64,67 @@ const UNARY_GRADS: { readonly [O in UnaryOp]: UnaryRule | null } = {
   logicalNot: null,
 };
 
-/** Gradients of out = a (op) b with respect to a and b, before un-broadcasting. */
-type BinaryGrad = (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
+/** An operand of a binary op: a tensor, or a number (PyTorch's Python scalar). */
+type Operand = Tensor | number;
+/** What a rule for the gradient of operand a reads: a is a tensor there, b may be a number. */
+interface ForA { a: Tensor; b: Operand; out: Tensor }
+/** Likewise for operand b. */
+interface ForB { a: Operand; b: Tensor; out: Tensor }
 
-const BINARY_GRADS: { readonly [O in BinaryOp]: BinaryGrad | null } = {
-  add: (g) => [g, g],
-  sub: (g) => [g, g.neg()],
-  mul: (g, a, b) => [g.mul(b), g.mul(a)],
-  div: (g, a, b) => [g.div(b), g.mul(a).div(b.square()).neg()],
-  pow: (g, a, b, out) => [
-    // d/da a^b = b a^(b-1), taken as 0 where b = 0 (so 0^0 gives 0, not 0·∞, as in PyTorch)
-    g.mul(where(b.eq(0), 0, b.mul(a.pow(b.sub(1))))),
-    // d/db a^b = a^b ln a, taken as 0 where a = 0 and b >= 0 (PyTorch's convention)
-    g.mul(out).mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, a.log())),
-  ],
-  maximum: (g, a, b) => extremumGrads(g, a, b, 'gt'),
-  minimum: (g, a, b) => extremumGrads(g, a, b, 'lt'),
-  atan2: (g, a, b) => {
-    const denom = a.square().add(b.square());
-    return [g.mul(b).div(denom), g.mul(a).neg().div(denom)];
+/**
+ * The gradient of out = a (op) b with respect to each operand, before un-broadcasting. One rule
+ * per side serves tensor–tensor and tensor–scalar calls alike, and only the sides that need a
+ * gradient are computed. `reads` says what backward needs saved.
+ */
+type BinaryRule =
+  | { reads: 'nothing'; a: (g: Tensor) => Tensor; b: (g: Tensor) => Tensor }
+  | { reads: 'operands' | 'operandsAndOutput'; a: (g: Tensor, v: ForA) => Tensor; b: (g: Tensor, v: ForB) => Tensor };
+
+const BINARY_GRADS: { readonly [O in BinaryOp]: BinaryRule | null } = {
+  add: { reads: 'nothing', a: (g) => g, b: (g) => g },
+  sub: { reads: 'nothing', a: (g) => g, b: (g) => g.neg() },
+  mul: { reads: 'operands', a: (g, { b }) => binary('mul', g, b), b: (g, { a }) => binary('mul', g, a) },
+  div: {
+    reads: 'operands',
+    a: (g, { b }) => binary('div', g, b),
+    b: (g, { a, b }) => binary('mul', g, a).div(b.square()).neg(),
   },
-  remainder: (g, a, b) => [g, g.mul(a.div(b).floor()).neg()],
+  pow: {
+    reads: 'operandsAndOutput',
+    // d/da a^b = b a^(b-1), taken as 0 where b = 0 (so 0^0 gives 0, not 0·∞, as in PyTorch)
+    a: (g, { a, b }) => typeof b === 'number'
+      ? (b === 0 ? g.mul(0) : g.mul(a.pow(b - 1)).mul(b))
+      : g.mul(where(b.eq(0), 0, b.mul(a.pow(b.sub(1))))),
+    // d/db a^b = a^b ln a, taken as 0 where a = 0 and b >= 0 (PyTorch's convention)
+    b: (g, { a, b, out }) => typeof a === 'number'
+      ? g.mul(out).mul(a === 0 ? where(b.ge(0), 0, -Infinity) : Math.log(a))
+      : g.mul(out).mul(where(a.eq(0).logicalAnd(b.ge(0)), 0, a.log())),
+  },
+  maximum: { reads: 'operands', a: (g, v) => g.mul(extremumWeight(v.a, v.b, 'gt')), b: (g, v) => g.mul(extremumWeight(v.b, v.a, 'gt')) },
+  minimum: { reads: 'operands', a: (g, v) => g.mul(extremumWeight(v.a, v.b, 'lt')), b: (g, v) => g.mul(extremumWeight(v.b, v.a, 'lt')) },
+  // atan2(a, b) differentiates to b / (a² + b²) in a and to −a / (a² + b²) in b
+  atan2: {
+    reads: 'operands',
+    a: (g, { a, b }) => binary('mul', g, b).div(binary('add', a.square(), square(b))),
+    b: (g, { a, b }) => binary('mul', g, a).neg().div(binary('add', square(a), b.square())),
+  },
+  remainder: { reads: 'operands', a: (g) => g, b: (g, { a, b }) => g.mul(binary('div', a, b).floor()).neg() },
   eq: null, ne: null, lt: null, le: null, gt: null, ge: null,
   logicalAnd: null, logicalOr: null, logicalXor: null,
   reluBackward: null, sigmoidBackward: null, tanhBackward: null, geluBackward: null,
   geluTanhBackward: null, siluBackward: null, softplusBackward: null,
 };
 
-/** maximum/minimum: the gradient goes to the winner, split evenly on ties (as PyTorch does). */
-function extremumGrads(g: Tensor, a: Tensor, b: Tensor, wins: 'gt' | 'lt'): [Tensor, Tensor] {
-  const aWins = binary(wins, a, b).to('float32');
-  const tie = a.eq(b).to('float32').mul(0.5);
-  const wa = aWins.add(tie);
-  const wb = wa.neg().add(1);
-  return [g.mul(wa), g.mul(wb)];
+function square(v: Operand): Operand {
+  return typeof v === 'number' ? v * v : v.square();
+}
+
+/**
+ * maximum/minimum: the gradient goes to the winner, split evenly on ties (as PyTorch does).
+ * The weight of `self` against `other`: 1 where `self` wins (`self (wins) other`), ½ on ties.
+ */
+function extremumWeight(self: Tensor, other: Operand, wins: 'gt' | 'lt'): Tensor {
+  return binary(wins, self, other).to('float32').add(binary('eq', self, other).to('float32').mul(0.5));
 }
 
 /** Apply a unary op (`x.exp()`, `x.relu()`, ...). Integers are promoted to float32 where the math needs it. */
@@ -106,19 +136,24 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   }
   const input = castTo(x, computeDType);
   const outDType: DType = PREDICATE_UNARY_OPS.has(op) ? 'bool' : computeDType;
-  if (x.dtype !== 'float32' && ['floor', 'ceil', 'round', 'trunc'].includes(op)) return input === x ? x.clone() : input;
-  const backend = commonBackend(op, input);
-  const out = emptyTensor(input.shape, outDType, backend);
-  runKernel(backend, 'unary', { op, x: viewOf(input), out: viewOf(out) });
+  if (x.dtype !== 'float32' && ROUNDING_OPS.has(op)) return input === x ? x.clone() : input;
   const rule = UNARY_GRADS[op];
-  if (rule === null || !needsGrad([x])) return out;
-  const saved = rule.saves === 'x' ? [input] : rule.saves === 'y' ? [out] : rule.saves === 'xy' ? [input, out] : [];
-  return record(out, `${capitalize(op)}Backward`, [x], saved, (g, s) => {
-    const xs = rule.saves === 'x' || rule.saves === 'xy' ? s[0] : input;
-    const ys = rule.saves === 'y' ? s[0] : rule.saves === 'xy' ? s[1] : out;
-    return [rule.grad(g, xs, ys)];
+  return apply({
+    name: capitalize(op), kind: 'unary', inputs: [x], out: { shape: input.shape, dtype: outDType },
+    args: (out) => ({ op, x: viewOf(input), out: viewOf(out) }),
+    gradient: rule && ((out) => ({
+      saved: rule.saves === 'x' ? [input] : rule.saves === 'y' ? [out] : rule.saves === 'xy' ? [input, out] : [],
+      backward: (g, s) => {
+        const xs = rule.saves === 'x' || rule.saves === 'xy' ? s[0] : input;
+        const ys = rule.saves === 'y' ? s[0] : rule.saves === 'xy' ? s[1] : out;
+        return [rule.grad(g, xs, ys)];
+      },
+    })),
   });
 }
+
+/** Rounding ops are the identity on integers. */
+const ROUNDING_OPS: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['floor', 'ceil', 'round', 'trunc']);
 
 /**
  * Arithmetic on two bool tensors stays bool in PyTorch: + is logical or, * logical and,
@@ -129,8 +164,7 @@ const BOOL_ARITHMETIC: Partial<Record<BinaryOp, BinaryOp>> = {
 };
 
 /** The dtype a binary op computes in, and its output dtype. */
-function binaryTypes(op: BinaryOp, a: DType, b: DType): { compute: DType; out: DType } {
-  let compute = promoteTypes(a, b);
+function binaryTypes(op: BinaryOp, compute: DType): { compute: DType; out: DType } {
   if (compute !== 'float32' && !INTEGER_BINARY.has(op)) compute = 'float32';
   if (compute === 'bool' && !COMPARISON_OPS.has(op)) compute = 'int64';
   return { compute, out: COMPARISON_OPS.has(op) ? 'bool' : compute };
@@ -155,27 +189,20 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tens
       throw new TypeError('sub: subtraction of two bool tensors is not supported; use logicalXor or logicalNot instead');
     }
   }
-  const backend = commonBackend(op, a, b);
   const shape = broadcastShapes(a.shape, b.shape, op);
-  const { compute, out: outDType } = binaryTypes(op, a.dtype, b.dtype);
+  const { compute, out: outDType } = binaryTypes(op, promoteTypes(a.dtype, b.dtype));
   const ac = castTo(a, compute);
   const bc = castTo(b, compute);
-  const out = emptyTensor(shape, outDType, backend);
-  runKernel(backend, 'binary', {
-    op,
-    a: viewAs(ac, shape, broadcastStrides(ac.shape, ac.strides, shape)),
-    b: viewAs(bc, shape, broadcastStrides(bc.shape, bc.strides, shape)),
-    out: viewOf(out),
-  });
   const rule = BINARY_GRADS[op];
-  if (rule === null || !needsGrad([a, b])) return out;
-  const aShape = a.shape;
-  const bShape = b.shape;
-  // add and sub read no operand in backward: saving none keeps their inputs' memory free
-  const saved = op === 'add' || op === 'sub' ? [] : op === 'pow' ? [ac, bc, out] : [ac, bc];
-  return record(out, `${capitalize(op)}Backward`, [a, b], saved, (g, s) => {
-    const [ga, gb] = rule(g, s[0], s[1], s[2]);
-    return [ga === null ? null : sumToShape(ga, aShape), gb === null ? null : sumToShape(gb, bShape)];
+  return apply({
+    name: capitalize(op), kind: 'binary', inputs: [a, b], out: { shape, dtype: outDType },
+    args: (out) => ({
+      op,
+      a: viewAs(ac, shape, broadcastStrides(ac.shape, ac.strides, shape)),
+      b: viewAs(bc, shape, broadcastStrides(bc.shape, bc.strides, shape)),
+      out: viewOf(out),
+    }),
+    gradient: rule && ((out) => binaryGradient(rule, a, b, ac, bc, out)),
   });
 }
 
@@ -183,38 +210,57 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tens
 function binaryScalar(op: BinaryOp, a: Tensor, scalar: number, reverse: boolean): Tensor {
   a.assertAlive();
   if (typeof scalar !== 'number') throw new TypeError(`${op}: expected a tensor or a number, got ${typeof scalar}`);
-  let compute = promoteWithScalar(a.dtype, scalar);
-  if (compute !== 'float32' && !INTEGER_BINARY.has(op)) compute = 'float32';
-  const outDType: DType = COMPARISON_OPS.has(op) ? 'bool' : compute;
+  const { compute, out: outDType } = binaryTypes(op, promoteWithScalar(a.dtype, scalar));
   const ac = castTo(a, compute);
-  const backend = commonBackend(op, ac);
-  const out = emptyTensor(a.shape, outDType, backend);
-  runKernel(backend, 'binaryScalar', { op, a: viewOf(ac), scalar, reverse, out: viewOf(out) });
-  if (BINARY_GRADS[op] === null || !needsGrad([a])) return out;
-  const name = `${capitalize(op)}Backward`;
-  switch (op) {
-    case 'add': return record(out, name, [a], [], (g) => [g]);
-    case 'sub': return record(out, name, [a], [], (g) => [reverse ? g.neg() : g]);
-    case 'mul': return record(out, name, [a], [], (g) => [g.mul(scalar)]);
-    case 'div': return reverse
-      ? record(out, name, [a], [ac, out], (g, [x, y]) => [g.mul(y).div(x).neg()])
-      : record(out, name, [a], [], (g) => [g.div(scalar)]);
-    case 'pow': return reverse
-      ? record(out, name, [a], [out], (g, [y]) => [g.mul(y).mul(Math.log(scalar))])
-      : record(out, name, [a], [ac], (g, [x]) => [scalar === 0 ? g.mul(0) : g.mul(x.pow(scalar - 1)).mul(scalar)]);
-    case 'maximum':
-    case 'minimum': return record(out, name, [a], [ac], (g, [x]) => {
-      const wins = binary(op === 'maximum' ? 'gt' : 'lt', x, scalar).to('float32');
-      return [g.mul(wins.add(x.eq(scalar).to('float32').mul(0.5)))];
-    });
-    case 'atan2': return record(out, name, [a], [ac], (g, [x]) => {
-      // atan2(x, s) differentiates to s / (x² + s²); atan2(s, x) to -s / (s² + x²)
-      const denom = x.square().add(scalar * scalar);
-      return [g.mul(reverse ? -scalar : scalar).div(denom)];
-    });
-    case 'remainder': return record(out, name, [a], [ac], (g, [x]) => [reverse ? g.mul(binaryScalar('div', x, scalar, true).floor()).neg() : g]);
-    default: throw new Error(`${op}: no scalar gradient rule`);
+  const rule = BINARY_GRADS[op];
+  return apply({
+    name: capitalize(op), kind: 'binaryScalar', inputs: [a], out: { shape: a.shape, dtype: outDType },
+    args: (out) => ({ op, a: viewOf(ac), scalar, reverse, out: viewOf(out) }),
+    gradient: rule && ((out) => reverse ? binaryGradient(rule, scalar, a, scalar, ac, out) : binaryGradient(rule, a, scalar, ac, scalar, out)),
+  });
+}
+
+/**
+ * The recorded rule of one binary application: `a`, `b` are the operands as given (for the
+ * edges and un-broadcasting), `ac`, `bc` as computed (cast), either may be a number.
+ */
+function binaryGradient(rule: BinaryRule, a: Operand, b: Operand, ac: Operand, bc: Operand, out: Tensor): Gradient {
+  const aShape = typeof a === 'number' ? null : a.shape;
+  const bShape = typeof b === 'number' ? null : b.shape;
+  const aGrad = typeof a !== 'number' && a.requiresGrad;
+  const bGrad = typeof b !== 'number' && b.requiresGrad;
+  if (rule.reads === 'nothing') {
+    // add and sub read no operand in backward: saving none keeps their inputs' memory free
+    return {
+      saved: [],
+      backward: (g) => sides(aShape, bShape, aGrad ? rule.a(g) : null, bGrad ? rule.b(g) : null),
+    };
   }
+  const operands = [ac, bc].filter((v): v is Tensor => typeof v !== 'number');
+  // numbers are kept by value; tensors only through `saved` (the closure holds no tensor)
+  const aScalar = typeof ac === 'number' ? ac : null;
+  const bScalar = typeof bc === 'number' ? bc : null;
+  const saved = rule.reads === 'operandsAndOutput' ? [...operands, out] : operands;
+  return {
+    saved,
+    backward: (g, s) => {
+      let k = 0;
+      const va = aScalar ?? s[k++];
+      const vb = bScalar ?? s[k++];
+      const vo = s[k] ?? g; // out when saved; only pow's rules read it
+      return sides(aShape, bShape,
+        aGrad ? rule.a(g, { a: va as Tensor, b: vb, out: vo }) : null,
+        bGrad ? rule.b(g, { a: va, b: vb as Tensor, out: vo }) : null);
+    },
+  };
+}
+
+/** The gradients of the tensor operands, summed back to their shapes, in input order. */
+function sides(aShape: Shape | null, bShape: Shape | null, ga: Tensor | null, gb: Tensor | null): (Tensor | null)[] {
+  const grads: (Tensor | null)[] = [];
+  if (aShape !== null) grads.push(ga === null ? null : sumToShape(ga, aShape));
+  if (bShape !== null) grads.push(gb === null ? null : sumToShape(gb, bShape));
+  return grads;
 }
 
 /** x + alpha * other (PyTorch's `add` with alpha). */
@@ -237,12 +283,13 @@ export function clamp(x: Tensor, lo?: number, hi?: number): Tensor {
   const high = hi ?? Infinity;
   const compute = x.dtype === 'float32' || (Number.isInteger(low) || !Number.isFinite(low)) && (Number.isInteger(high) || !Number.isFinite(high)) ? x.dtype : 'float32';
   const xc = castTo(x, compute === 'bool' ? 'int64' : compute);
-  const backend = commonBackend('clamp', xc);
-  const out = emptyTensor(x.shape, xc.dtype, backend);
-  runKernel(backend, 'clamp', { x: viewOf(xc), lo: low, hi: high, out: viewOf(out) });
-  return record(out, 'ClampBackward', [x], [xc], (g, [xs]) => {
-    const inside = xs.ge(low).logicalAnd(xs.le(high)).to('float32');
-    return [g.mul(inside)];
+  return apply({
+    name: 'Clamp', kind: 'clamp', inputs: [x], out: { shape: x.shape, dtype: xc.dtype },
+    args: (out) => ({ x: viewOf(xc), lo: low, hi: high, out: viewOf(out) }),
+    gradient: () => ({
+      saved: [xc],
+      backward: (g, [xs]) => [g.mul(xs.ge(low).logicalAnd(xs.le(high)).to('float32'))],
+    }),
   });
 }
 
@@ -250,48 +297,49 @@ export function clamp(x: Tensor, lo?: number, hi?: number): Tensor {
 export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   cond.assertAlive();
   if (typeof a === 'number' && typeof b === 'number') {
-    a = fullLike(cond, a, 'float32');
-    b = fullLike(cond, b, 'float32');
+    a = scalarTensor(cond, a, 'float32');
+    b = scalarTensor(cond, b, 'float32');
   } else if (typeof a === 'number') {
-    a = fullLike(cond, a, promoteWithScalar((b as Tensor).dtype, a));
+    a = scalarTensor(cond, a, promoteWithScalar((b as Tensor).dtype, a));
   } else if (typeof b === 'number') {
-    b = fullLike(cond, b, promoteWithScalar(a.dtype, b));
+    b = scalarTensor(cond, b, promoteWithScalar(a.dtype, b));
   }
   const at = a as Tensor;
   const bt = b as Tensor;
-  const backend = commonBackend('where', cond, at, bt);
   const shape = broadcastShapes(broadcastShapes(cond.shape, at.shape, 'where'), bt.shape, 'where');
   const dtype = promoteTypes(at.dtype, bt.dtype);
   const ac = castTo(at, dtype);
   const bc = castTo(bt, dtype);
   const cc = castTo(cond, 'bool');
-  const out = emptyTensor(shape, dtype, backend);
-  runKernel(backend, 'where', {
-    cond: viewAs(cc, shape, broadcastStrides(cc.shape, cc.strides, shape)),
-    a: viewAs(ac, shape, broadcastStrides(ac.shape, ac.strides, shape)),
-    b: viewAs(bc, shape, broadcastStrides(bc.shape, bc.strides, shape)),
-    out: viewOf(out),
-  });
   const aShape = at.shape;
   const bShape = bt.shape;
-  return record(out, 'WhereBackward', [at, bt], [cc], (g, [c]) => [
-    at.requiresGrad ? sumToShape(where(c, g, 0), aShape) : null,
-    bt.requiresGrad ? sumToShape(where(c, 0, g), bShape) : null,
-  ]);
+  return apply({
+    name: 'Where', kind: 'where', inputs: [cond, at, bt], out: { shape, dtype },
+    args: (out) => ({
+      cond: viewAs(cc, shape, broadcastStrides(cc.shape, cc.strides, shape)),
+      a: viewAs(ac, shape, broadcastStrides(ac.shape, ac.strides, shape)),
+      b: viewAs(bc, shape, broadcastStrides(bc.shape, bc.strides, shape)),
+      out: viewOf(out),
+    }),
+    gradient: () => ({
+      saved: [cc],
+      backward: (g, [c]) => [
+        null,
+        at.requiresGrad ? sumToShape(where(c, g, 0), aShape) : null,
+        bt.requiresGrad ? sumToShape(where(c, 0, g), bShape) : null,
+      ],
+    }),
+  });
 }
 
-/** A tensor of `x`'s shape filled with `value` (used for scalar operands of `where`). */
-function fullLike(x: Tensor, value: number, dtype: DType): Tensor {
-  const out = emptyTensor([], dtype, x.storage.backend);
-  runKernel(x.storage.backend, 'fill', { out: viewOf(out), value });
-  return out;
+/** A 0-d tensor holding `value`, on cond's backend (a scalar operand of `where`; it broadcasts). */
+function scalarTensor(like: Tensor, value: number, dtype: DType): Tensor {
+  return filled([], dtype, value, like.storage.backend);
 }
 
 /** @internal A float32 tensor of ones shaped like `x` (the seed gradient of `backward`). */
 export function onesLikeInternal(x: Tensor): Tensor {
-  const out = emptyTensor(x.shape, 'float32', x.storage.backend);
-  runKernel(x.storage.backend, 'fill', { out: viewOf(out), value: 1 });
-  return out;
+  return filled(x.shape, 'float32', 1, x.storage.backend);
 }
 
 function capitalize(name: string): string {

@@ -1,9 +1,10 @@
 /** Index-driven ops: gather, scatterAdd, indexSelect, maskedFill, oneHot, and their gradients. */
-import { record } from '../autograd/record.js';
-import { commonBackend, emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
 import { formatShape, normalizeDim } from '../base/shape.js';
+import { viewOf } from '../core/dispatch.js';
 import type { Tensor } from '../core/tensor.js';
+import { apply } from './apply.js';
 import { castTo, contiguousCopy } from './convert.js';
+import { filled } from './creation.js';
 import { where } from './elementwise.js';
 
 function checkIndexDType(op: string, index: Tensor): void {
@@ -12,10 +13,9 @@ function checkIndexDType(op: string, index: Tensor): void {
   }
 }
 
+/** Zeros of `shape` with x's dtype, on x's backend. */
 function zerosLike(shape: readonly number[], x: Tensor): Tensor {
-  const z = emptyTensor(shape, x.dtype, x.storage.backend);
-  runKernel(x.storage.backend, 'fill', { out: viewOf(z), value: 0 });
-  return z;
+  return filled(shape, x.dtype, 0, x.storage.backend);
 }
 
 /** Shape rule of gather/scatter: same rank, index no larger than x outside `dim`. */
@@ -37,11 +37,12 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexDType('gather', index);
   const d = normalizeDim(dim, x.ndim, 'gather');
   checkGatherShapes('gather', x, d, index, 'input');
-  const backend = commonBackend('gather', x, index);
-  const out = emptyTensor(index.shape, x.dtype, backend);
-  runKernel(backend, 'gather', { x: viewOf(x), dim: d, index: viewOf(index), out: viewOf(out) });
   const shape = x.shape;
-  return record(out, 'GatherBackward', [x], [index], (g, [ix]) => [zerosLike(shape, g).scatterAdd(d, ix, g)]);
+  return apply({
+    name: 'Gather', kind: 'gather', inputs: [x, index], out: { shape: index.shape, dtype: x.dtype },
+    args: (out) => ({ x: viewOf(x), dim: d, index: viewOf(index), out: viewOf(out) }),
+    gradient: () => ({ saved: [index], backward: (g, [ix]) => [zerosLike(shape, g).scatterAdd(d, ix, g), null] }),
+  });
 }
 
 /** A copy of x with src added at the positions index names along dim (torch.scatter_add). */
@@ -53,10 +54,12 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const d = normalizeDim(dim, x.ndim, 'scatterAdd');
   checkGatherShapes('scatterAdd', x, d, index, 'self');
   checkGatherShapes('scatterAdd', src, d === x.ndim ? d : d, index, 'src');
-  const backend = commonBackend('scatterAdd', x, index, src);
-  const out = contiguousCopy(x);
-  runKernel(backend, 'scatterAdd', { out: viewOf(out), dim: d, index: viewOf(index), src: viewOf(castTo(src, x.dtype)) });
-  return record(out, 'ScatterAddBackward', [x, src], [index], (g, [ix]) => [g, src.requiresGrad ? g.gather(d, ix) : null]);
+  const source = castTo(src, x.dtype);
+  return apply({
+    name: 'ScatterAdd', kind: 'scatterAdd', inputs: [x, index, src], out: { into: contiguousCopy(x) },
+    args: (out) => ({ out: viewOf(out), dim: d, index: viewOf(index), src: viewOf(source) }),
+    gradient: () => ({ saved: [index], backward: (g, [ix]) => [g, null, src.requiresGrad ? g.gather(d, ix) : null] }),
+  });
 }
 
 /** The entries of x at `index` (1-D) along dim. */
@@ -66,17 +69,20 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexDType('indexSelect', index);
   if (index.ndim > 1) throw new RangeError(`indexSelect: index must be 1-D, got shape ${formatShape(index.shape)}`);
   const d = normalizeDim(dim, x.ndim, 'indexSelect');
-  const backend = commonBackend('indexSelect', x, index);
   const idx = index.ndim === 0 ? index.reshape([1]) : index;
   const shape = [...x.shape];
   if (x.ndim > 0) shape[d] = idx.shape[0];
-  const out = emptyTensor(shape, x.dtype, backend);
-  runKernel(backend, 'indexSelect', { x: viewOf(x), dim: d, index: viewOf(idx), out: viewOf(out) });
   const inShape = x.shape;
-  return record(out, 'IndexSelectBackward', [x], [idx], (g, [ix]) => {
-    const z = zerosLike(inShape, g);
-    runKernel(g.storage.backend, 'indexAdd', { out: viewOf(z), dim: d, index: viewOf(ix), src: viewOf(g) });
-    return [z];
+  return apply({
+    name: 'IndexSelect', kind: 'indexSelect', inputs: [x, idx], out: { shape, dtype: x.dtype },
+    args: (out) => ({ x: viewOf(x), dim: d, index: viewOf(idx), out: viewOf(out) }),
+    gradient: () => ({
+      saved: [idx],
+      backward: (g, [ix]) => [apply({
+        name: 'IndexAdd', kind: 'indexAdd', inputs: [ix, g], out: { into: zerosLike(inShape, g) },
+        args: (z) => ({ out: viewOf(z), dim: d, index: viewOf(ix), src: viewOf(g) }),
+      }), null],
+    }),
   });
 }
 
@@ -110,10 +116,12 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
   const classes = numClasses === -1 ? (flat.length === 0 ? 0 : hi + 1) : numClasses;
   if (flat.length > 0 && lo < 0) throw new RangeError(`oneHot: class values must be non-negative, found ${lo}`);
   if (flat.length > 0 && hi >= classes) throw new RangeError(`oneHot: class value ${hi} is out of range for numClasses=${classes}`);
-  const out = zerosLike([...labels.shape, classes], castTo(labels, 'int64'));
+  const out = filled([...labels.shape, classes], 'int64', 0, labels.storage.backend);
   if (flat.length === 0) return out;
-  const ones = emptyTensor([...labels.shape, 1], 'int64', labels.storage.backend);
-  runKernel(labels.storage.backend, 'fill', { out: viewOf(ones), value: 1 });
-  runKernel(labels.storage.backend, 'scatterAdd', { out: viewOf(out), dim: labels.ndim, index: viewOf(labels.unsqueeze(-1)), src: viewOf(ones) });
-  return out;
+  const ones = filled([...labels.shape, 1], 'int64', 1, labels.storage.backend);
+  const index = labels.unsqueeze(-1);
+  return apply({
+    name: 'OneHot', kind: 'scatterAdd', inputs: [index, ones], out: { into: out },
+    args: (o) => ({ out: viewOf(o), dim: labels.ndim, index: viewOf(index), src: viewOf(ones) }),
+  });
 }

@@ -7,17 +7,14 @@
  * result; on a leaf that requires grad it is an error (wrap updates in `dl.noGrad`).
  */
 import { isGradEnabled } from '../autograd/grad_mode.js';
-import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
+import { viewOf } from '../core/dispatch.js';
 import { promoteTypes } from '../base/dtype.js';
 import { defaultGenerator } from '../core/generator.js';
 import { formatShape, numel, shapesEqual } from '../base/shape.js';
 import { peekNextTensorId, tidy, type Tensor } from '../core/tensor.js';
 import { contiguousCopy } from './convert.js';
-import { randomTensor } from './creation.js';
-
-/** Grad-node names of view ops: in-place writes through such views are not tracked. */
-const VIEW_NODES = new Set(['ViewBackward', 'PermuteBackward', 'TransposeBackward', 'ExpandBackward', 'SqueezeBackward',
-  'UnsqueezeBackward', 'NarrowBackward', 'SliceBackward', 'SelectBackward', 'AliasBackward']);
+import { apply } from './apply.js';
+import { filled, randomTensor } from './creation.js';
 
 function checkTarget(self: Tensor, name: string): void {
   self.assertAlive();
@@ -26,7 +23,8 @@ function checkTarget(self: Tensor, name: string): void {
     throw new Error(`${name}: a leaf tensor that requires grad (shape ${formatShape(self.shape)}) is being used in an in-place operation; ` +
       'wrap parameter updates in dl.noGrad(() => ...)');
   }
-  if (self.gradFn !== null && VIEW_NODES.has(self.gradFn.name)) {
+  // in-place writes through views are not tracked (the base's history would go stale)
+  if (self.gradFn !== null && self.gradFn.isView) {
     throw new Error(`${name}: in-place operation on a view (${self.gradFn.name}) of a tensor that requires grad is not supported; use the out-of-place op`);
   }
 }
@@ -39,8 +37,13 @@ function writeInto(self: Tensor, value: Tensor, name: string): void {
   if (promoteTypes(self.dtype, value.dtype) !== self.dtype) {
     throw new TypeError(`${name}: result type ${value.dtype} can't be cast to the desired output type ${self.dtype}`);
   }
-  runKernel(self.storage.backend, 'copy', { x: viewOf(value), out: viewOf(self) });
+  copyKernel(value, self, name);
   self.storage.version++;
+}
+
+/** Copies src's elements into dst's memory (converting dtype), not recorded. */
+function copyKernel(src: Tensor, dst: Tensor, name: string): void {
+  apply({ name, kind: 'copy', inputs: [src, dst], out: { into: dst }, args: (out) => ({ x: viewOf(src), out: viewOf(out) }) });
 }
 
 /** Apply `compute` to self and store the result back into self. */
@@ -73,11 +76,10 @@ export function fillInto<T extends Tensor>(self: T, value: number): T {
   checkTarget(self, 'fill_');
   if (isGradEnabled() && self.requiresGrad) return inPlace(self, 'fill_', (x) => x.mul(0).add(value));
   if (self.isContiguous()) {
-    runKernel(self.storage.backend, 'fill', { out: viewOf(self), value });
+    apply({ name: 'fill_', kind: 'fill', inputs: [self], out: { into: self }, args: (out) => ({ out: viewOf(out), value }) });
   } else {
-    const tmp = emptyTensor(self.shape, self.dtype, self.storage.backend);
-    runKernel(self.storage.backend, 'fill', { out: viewOf(tmp), value });
-    runKernel(self.storage.backend, 'copy', { x: viewOf(tmp), out: viewOf(self) });
+    const tmp = filled(self.shape, self.dtype, value, self.storage.backend);
+    copyKernel(tmp, self, 'fill_');
     tmp.dispose();
   }
   self.storage.version++;
@@ -90,10 +92,10 @@ export function randomInto<T extends Tensor>(self: T, kind: 'uniform' | 'normal'
   if (self.dtype !== 'float32') throw new TypeError(`${kind}_: expected a float32 tensor, got ${self.dtype}`);
   if (self.isContiguous()) {
     const slice = defaultGenerator.philoxSlice(numel(self.shape));
-    runKernel(self.storage.backend, 'random', { out: viewOf(self), distribution: kind, a, b, ...slice });
+    apply({ name: `${kind}_`, kind: 'random', inputs: [self], out: { into: self }, args: (out) => ({ out: viewOf(out), distribution: kind, a, b, ...slice }) });
   } else {
     const tmp = randomTensor(self.shape, kind, a, b);
-    runKernel(self.storage.backend, 'copy', { x: viewOf(tmp), out: viewOf(self) });
+    copyKernel(tmp, self, `${kind}_`);
     tmp.dispose();
   }
   self.storage.version++;
@@ -103,6 +105,6 @@ export function randomInto<T extends Tensor>(self: T, kind: 'uniform' | 'normal'
 /** grad += g for gradient accumulation on a leaf (no autograd, no version checks). */
 export function accumulate(grad: Tensor, g: Tensor): void {
   const total = grad.add(g);
-  runKernel(grad.storage.backend, 'copy', { x: viewOf(total), out: viewOf(grad) });
+  copyKernel(total, grad, 'accumulate');
   total.dispose();
 }

@@ -1,9 +1,9 @@
 /** Joining and splitting: cat, stack, split, chunk, unbind. */
-import { record } from '../autograd/record.js';
-import { commonBackend, emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
+import { emptyTensor, viewOf } from '../core/dispatch.js';
 import { promoteTypes } from '../base/dtype.js';
 import { formatShape, normalizeDim } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { apply, attach } from './apply.js';
 
 /** Concatenate along an existing dim; all other sizes must match. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -17,28 +17,31 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
         `and tensor ${i} has shape ${formatShape(t.shape)}`);
     }
   });
-  const backend = commonBackend('cat', ...tensors);
   const dtype = tensors.reduce((dt, t) => promoteTypes(dt, t.dtype), first.dtype);
   const shape = [...first.shape];
   shape[d] = tensors.reduce((n, t) => n + t.shape[d], 0);
-  const out = emptyTensor(shape, dtype, backend);
+  const out = emptyTensor(shape, dtype, first.storage.backend);
   const sizes = tensors.map((t) => t.shape[d]);
   let start = 0;
   for (const t of tensors) {
     if (t.shape[d] > 0) {
       const window = out.narrow(d, start, t.shape[d]);
-      runKernel(backend, 'copy', { x: viewOf(t), out: viewOf(window) });
+      apply({ name: 'Cat', kind: 'copy', inputs: [t, window], out: { into: window }, args: (w) => ({ x: viewOf(t), out: viewOf(w) }) });
       window.dispose();
     }
     start += t.shape[d];
   }
-  return record(out, 'CatBackward', tensors, [], (g) => {
-    let offset = 0;
-    return sizes.map((size) => {
-      const part = g.narrow(d, offset, size);
-      offset += size;
-      return part;
-    });
+  // one copy per input into its window of `out`, then one node for the whole op
+  return attach(out, 'Cat', tensors, {
+    saved: [],
+    backward: (g) => {
+      let offset = 0;
+      return sizes.map((size) => {
+        const part = g.narrow(d, offset, size);
+        offset += size;
+        return part;
+      });
+    },
   });
 }
 

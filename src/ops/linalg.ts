@@ -1,10 +1,9 @@
 /** Matrix products (matmul with PyTorch's broadcasting rules, mm, bmm) and their gradients. */
-import { record } from '../autograd/record.js';
-import { commonBackend, emptyTensor, runKernel, viewAs, viewOf } from '../core/dispatch.js';
-import { broadcastShapes, broadcastStrides, formatShape } from '../base/shape.js';
-import type { Tensor } from '../core/tensor.js';
-import type { Backend } from '../backends/backend.js';
 import type { View } from '../backends/ops.js';
+import { broadcastShapes, broadcastStrides, formatShape } from '../base/shape.js';
+import { viewAs, viewOf } from '../core/dispatch.js';
+import type { Tensor } from '../core/tensor.js';
+import { apply } from './apply.js';
 import { castTo } from './convert.js';
 import { sumToShape } from './reduce_to_shape.js';
 
@@ -20,28 +19,29 @@ function batchedProduct(a: Tensor, b: Tensor, op: string): Tensor {
   if (a.dtype !== 'float32' || b.dtype !== 'float32') {
     throw new TypeError(`${op}: expected float32 operands, got ${a.dtype} and ${b.dtype}`);
   }
-  const backend = commonBackend(op, a, b);
-  let out: Tensor;
-  if (a.ndim === 2 && b.ndim === 2) {
-    out = emptyTensor([M, N], 'float32', backend);
-    runKernel(backend, 'matmul', { a: viewOf(a), b: viewOf(b), out: viewOf(out) });
-  } else {
-    const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op);
-    const aShape = [...batch, M, K];
-    const bShape = [...batch, K, N];
-    out = emptyTensor([...batch, M, N], 'float32', backend);
-    runKernel(backend, 'matmul', {
-      a: viewAs(a, aShape, broadcastStrides(a.shape, a.strides, aShape)),
-      b: viewAs(b, bShape, broadcastStrides(b.shape, b.strides, bShape)),
-      out: viewOf(out),
-    });
-  }
+  const batch = a.ndim === 2 && b.ndim === 2 ? [] : broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), op);
   const aIn = a.shape;
   const bIn = b.shape;
-  return record(out, 'MmBackward', [a, b], [a, b], (g, [as, bs]) => [
-    a.requiresGrad ? sumToShape(productInLayoutOf(as, g, bs.mT, op), aIn) : null,
-    b.requiresGrad ? sumToShape(productInLayoutOf(bs, as.mT, g, op), bIn) : null,
-  ]);
+  return apply({
+    name: 'Mm', kind: 'matmul', inputs: [a, b], out: { shape: [...batch, M, N], dtype: 'float32' },
+    args: (out) => {
+      if (batch.length === 0) return { a: viewOf(a), b: viewOf(b), out: viewOf(out) };
+      const aShape = [...batch, M, K];
+      const bShape = [...batch, K, N];
+      return {
+        a: viewAs(a, aShape, broadcastStrides(a.shape, a.strides, aShape)),
+        b: viewAs(b, bShape, broadcastStrides(b.shape, b.strides, bShape)),
+        out: viewOf(out),
+      };
+    },
+    gradient: () => ({
+      saved: [a, b],
+      backward: (g, [as, bs]) => [
+        a.requiresGrad ? sumToShape(productInLayoutOf(as, g, bs.mT, op), aIn) : null,
+        b.requiresGrad ? sumToShape(productInLayoutOf(bs, as.mT, g, op), bIn) : null,
+      ],
+    }),
+  });
 }
 
 /**
@@ -83,11 +83,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return batchedProduct(af, bf, 'matmul');
 }
 
-/** A fresh [rows, cols] tensor holding a·b (views already checked by the caller). */
-function product(backend: Backend, a: View, b: View, rows: number, cols: number): Tensor {
-  const t = emptyTensor([rows, cols], 'float32', backend);
-  runKernel(backend, 'matmul', { a, b, out: viewOf(t) });
-  return t;
+/** A fresh [rows, cols] tensor holding a·b, not recorded (views already checked by the caller). */
+function product(inputs: readonly Tensor[], a: View, b: View, rows: number, cols: number): Tensor {
+  return apply({
+    name: 'Addmm', kind: 'matmul', inputs, out: { shape: [rows, cols], dtype: 'float32' },
+    args: (out) => ({ a, b, out: viewOf(out) }),
+  });
 }
 
 /**
@@ -99,35 +100,36 @@ function product(backend: Backend, a: View, b: View, rows: number, cols: number)
  * Callers check shapes and dtypes (nn.functional.linear).
  */
 export function affine(x: Tensor, weight: Tensor, bias: Tensor | null, relu = false): Tensor {
-  const backend = bias === null ? commonBackend('linear', x, weight) : commonBackend('linear', x, weight, bias);
   const N = x.shape[0];
   const outFeatures = weight.shape[0];
-  const out = emptyTensor([N, outFeatures], 'float32', backend);
-  runKernel(backend, 'matmul', {
-    a: viewOf(x),
-    b: viewAs(weight, [weight.shape[1], outFeatures], [weight.strides[1], weight.strides[0]]),
-    out: viewOf(out),
-    addend: bias === null ? undefined : viewAs(bias, [N, outFeatures], [0, bias.strides[0]]),
-    epilogue: relu ? 'relu' : 'none',
-  });
   // The rule runs the kernels directly on views (g is [N, out], checked by the engine).
-  const name = relu ? 'AddmmReluBackward' : 'AddmmBackward';
-  return record(out, name, [x, weight, bias], relu ? [x, weight, out] : [x, weight], (gOut, [xs, ws, ys]) => {
-    let g = gOut;
-    if (relu) {
-      g = emptyTensor([N, outFeatures], 'float32', backend);
-      runKernel(backend, 'binary', { op: 'reluBackward', a: viewOf(gOut), b: viewOf(ys), out: viewOf(g) });
-    }
-    let db: Tensor | null = null;
-    if (bias !== null && bias.requiresGrad) {
-      db = emptyTensor([outFeatures], 'float32', backend);
-      runKernel(backend, 'reduce', { op: 'sum', x: viewOf(g), dims: [0], out: viewAs(db, [1, outFeatures], [outFeatures, 1]) });
-    }
-    return [
-      x.requiresGrad ? product(backend, viewOf(g), viewOf(ws), N, xs.shape[1]) : null,
-      weight.requiresGrad ? product(backend, viewAs(g, [outFeatures, N], [g.strides[1], g.strides[0]]), viewOf(xs), outFeatures, xs.shape[1]) : null,
-      db,
-    ];
+  return apply({
+    name: relu ? 'AddmmRelu' : 'Addmm', kind: 'matmul', inputs: [x, weight, bias], out: { shape: [N, outFeatures], dtype: 'float32' },
+    args: (out) => ({
+      a: viewOf(x),
+      b: viewAs(weight, [weight.shape[1], outFeatures], [weight.strides[1], weight.strides[0]]),
+      out: viewOf(out),
+      addend: bias === null ? undefined : viewAs(bias, [N, outFeatures], [0, bias.strides[0]]),
+      epilogue: relu ? 'relu' : 'none',
+    }),
+    gradient: (out) => ({
+      saved: relu ? [x, weight, out] : [x, weight],
+      backward: (gOut, [xs, ws, ys]) => {
+        const g = relu ? apply({
+          name: 'ReluGrad', kind: 'binary', inputs: [gOut, ys], out: { shape: [N, outFeatures], dtype: 'float32' },
+          args: (o) => ({ op: 'reluBackward', a: viewOf(gOut), b: viewOf(ys), out: viewOf(o) }),
+        }) : gOut;
+        const db = bias !== null && bias.requiresGrad ? apply({
+          name: 'BiasGrad', kind: 'reduce', inputs: [g], out: { shape: [outFeatures], dtype: 'float32' },
+          args: (o) => ({ op: 'sum', x: viewOf(g), dims: [0], out: viewAs(o, [1, outFeatures], [outFeatures, 1]) }),
+        }) : null;
+        return [
+          x.requiresGrad ? product([g, ws], viewOf(g), viewOf(ws), N, xs.shape[1]) : null,
+          weight.requiresGrad ? product([g, xs], viewAs(g, [outFeatures, N], [g.strides[1], g.strides[0]]), viewOf(xs), outFeatures, xs.shape[1]) : null,
+          db,
+        ];
+      },
+    }),
   });
 }
 

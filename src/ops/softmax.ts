@@ -1,9 +1,10 @@
 /** Softmax and log-softmax along a dim (numerically stable kernels) and their gradients. */
-import { record } from '../autograd/record.js';
-import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
 import { normalizeDim } from '../base/shape.js';
+import { viewOf } from '../core/dispatch.js';
 import type { Tensor } from '../core/tensor.js';
+import { apply, type Gradient } from './apply.js';
 import { castTo } from './convert.js';
+import { filled } from './creation.js';
 
 /**
  * softmax(x)_i = exp(x_i - max x) / Σ_j exp(x_j - max x); the log form is computed directly
@@ -12,19 +13,27 @@ import { castTo } from './convert.js';
 export function softmax(x: Tensor, dim: number, log: boolean): Tensor {
   x.assertAlive();
   const d = normalizeDim(dim, x.ndim, log ? 'logSoftmax' : 'softmax');
+  if (x.ndim === 0) return constantOfScalar(x, log);
   const input = castTo(x, 'float32');
-  const out = emptyTensor(x.shape, 'float32', x.storage.backend);
-  if (x.ndim === 0) {
-    runKernel(x.storage.backend, 'fill', { out: viewOf(out), value: log ? 0 : 1 });
-  } else {
-    runKernel(x.storage.backend, 'softmax', { x: viewOf(input), dim: d, log, out: viewOf(out) });
-  }
-  if (log) {
-    // d/dx: g - softmax(x) * Σ g
-    return record(out, 'LogSoftmaxBackward', [x], [out], (g, [y]) =>
-      [x.ndim === 0 ? g.mul(0) : g.sub(y.exp().mul(g.sum(d, { keepdim: true })))]);
-  }
-  // d/dx: y * (g - Σ g·y)
-  return record(out, 'SoftmaxBackward', [x], [out], (g, [y]) =>
-    [x.ndim === 0 ? g.mul(0) : y.mul(g.sub(g.mul(y).sum(d, { keepdim: true })))]);
+  return apply({
+    name: log ? 'LogSoftmax' : 'Softmax', kind: 'softmax', inputs: [x], out: { shape: x.shape, dtype: 'float32' },
+    args: (out) => ({ x: viewOf(input), dim: d, log, out: viewOf(out) }),
+    gradient: (out): Gradient => ({
+      saved: [out],
+      backward: log
+        // d/dx: g - softmax(x) * Σ g
+        ? (g, [y]) => [g.sub(y.exp().mul(g.sum(d, { keepdim: true })))]
+        // d/dx: y * (g - Σ g·y)
+        : (g, [y]) => [y.mul(g.sub(g.mul(y).sum(d, { keepdim: true })))],
+    }),
+  });
+}
+
+/** Softmax of a 0-d tensor is 1 (log-softmax 0) whatever x is; its gradient is zero. */
+function constantOfScalar(x: Tensor, log: boolean): Tensor {
+  return apply({
+    name: log ? 'LogSoftmax' : 'Softmax', kind: 'fill', inputs: [x], out: { shape: [], dtype: 'float32' },
+    args: (out) => ({ out: viewOf(out), value: log ? 0 : 1 }),
+    gradient: () => ({ saved: [], backward: (g) => [filled([], 'float32', 0, g.storage.backend)] }),
+  });
 }

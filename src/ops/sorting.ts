@@ -1,32 +1,26 @@
 /** sort, argsort and topk along a dim. */
-import { record } from '../autograd/record.js';
-import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
 import { normalizeDim } from '../base/shape.js';
+import { viewOf } from '../core/dispatch.js';
 import type { Tensor } from '../core/tensor.js';
+import { applyMulti } from './apply.js';
+import { filled } from './creation.js';
 import type { ValuesIndices } from './reduce.js';
 
 /** Stable sort along dim; NaN sorts as the largest value. Gradient flows back through the permutation. */
 export function sort(x: Tensor, dim: number, descending: boolean): ValuesIndices {
   x.assertAlive();
-  const backend = x.storage.backend;
-  if (x.ndim === 0) {
-    const indices = emptyTensor([], 'int64', backend);
-    runKernel(backend, 'fill', { out: viewOf(indices), value: 0 });
-    return { values: x.clone(), indices };
-  }
+  if (x.ndim === 0) return { values: x.clone(), indices: filled([], 'int64', 0, x.storage.backend) };
   const d = normalizeDim(dim, x.ndim, 'sort');
-  const values = emptyTensor(x.shape, x.dtype, backend);
-  const indices = emptyTensor(x.shape, 'int64', backend);
-  runKernel(backend, 'sort', { x: viewOf(x), dim: d, descending, values: viewOf(values), indices: viewOf(indices) });
   const shape = x.shape;
-  record(values, 'SortBackward', [x], [indices], (g, [ix]) => [scatterBack(g, shape, d, ix)]);
+  const [values, indices] = applyMulti({
+    name: 'Sort', kind: 'sort', inputs: [x], outs: [{ shape, dtype: x.dtype }, { shape, dtype: 'int64' }],
+    args: ([v, ix]) => ({ x: viewOf(x), dim: d, descending, values: viewOf(v), indices: viewOf(ix) }),
+    gradient: ([, ix]) => ({
+      saved: [ix],
+      backward: (g, [index]) => [filled(shape, g.dtype, 0, g.storage.backend).scatterAdd(d, index, g)],
+    }),
+  });
   return { values, indices };
-}
-
-function scatterBack(g: Tensor, shape: readonly number[], dim: number, index: Tensor): Tensor {
-  const z = emptyTensor(shape, g.dtype, g.storage.backend);
-  runKernel(g.storage.backend, 'fill', { out: viewOf(z), value: 0 });
-  return z.scatterAdd(dim, index, g);
 }
 
 export function argsort(x: Tensor, dim: number, descending: boolean): Tensor {

@@ -6,18 +6,13 @@
  * of a slicing op applies the same geometry function to a zero tensor of the input's shape and
  * copies the incoming gradient into that window.
  */
-import { record } from '../autograd/record.js';
-import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
 import { contiguousStrides, formatShape, normalizeDim, numel, shapesEqual, type Shape } from '../base/shape.js';
+import { viewOf } from '../core/dispatch.js';
 import { Tensor } from '../core/tensor.js';
+import { apply, applyView, type Geometry } from './apply.js';
 import { copyRecorded } from './convert.js';
+import { filled } from './creation.js';
 import { sumToShape } from './reduce_to_shape.js';
-
-interface Geometry {
-  shape: number[];
-  strides: number[];
-  offset: number;
-}
 
 /** A number selects, null keeps a dim whole, [start, end, step?] slices (end may be undefined). */
 export type IndexSpec = number | null | readonly [number | undefined, number | undefined, number?];
@@ -32,21 +27,13 @@ function geometryOf(x: Tensor): Geometry {
   return { shape: [...x.shape], strides: [...x.strides], offset: x.offset };
 }
 
-/** Wrap a geometry over `x`'s storage as a new tensor and record its gradient rule. */
-function makeView(x: Tensor, name: string, geo: Geometry, backward: (g: Tensor) => Tensor): Tensor {
-  x.assertAlive();
-  const out = new Tensor(x.storage, geo.shape, geo.strides, geo.offset, x.dtype);
-  return record(out, name, [x], [], (g) => [backward(g)]);
-}
-
 /** Gradient of a slicing view: zeros of the input's shape with `g` copied into the window. */
 function scatterIntoZeros(g: Tensor, inputShape: readonly number[], transform: (geo: Geometry) => Geometry): Tensor {
-  const backend = g.storage.backend;
-  const zeros = emptyTensor(inputShape, g.dtype, backend);
-  runKernel(backend, 'fill', { out: viewOf(zeros), value: 0 });
   const geo = transform({ shape: [...inputShape], strides: contiguousStrides(inputShape), offset: 0 });
-  runKernel(backend, 'copy', { x: viewOf(g), out: { buffer: zeros.storage.handle, dtype: zeros.dtype, ...geo } });
-  return zeros;
+  return apply({
+    name: 'SliceGrad', kind: 'copy', inputs: [g], out: { into: filled(inputShape, g.dtype, 0, g.storage.backend) },
+    args: (zeros) => ({ x: viewOf(g), out: { buffer: zeros.storage.handle, dtype: zeros.dtype, ...geo } }),
+  });
 }
 
 /** Resolve one -1 in a target shape against the element count. */
@@ -122,7 +109,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
       `${formatShape(x.strides)} (at least one dimension spans across two contiguous subspaces); use reshape(...) instead`);
   }
   const inShape = x.shape;
-  return makeView(x, 'ViewBackward', { shape: target, strides, offset: x.offset }, (g) => g.reshape([...inShape]));
+  return applyView(x, 'View', { shape: target, strides, offset: x.offset }, (g) => g.reshape([...inShape]));
 }
 
 /** A view when possible, else a contiguous copy with the new shape. */
@@ -130,7 +117,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   x.assertAlive();
   const target = inferShape(shape, x.numel(), 'reshape');
   if (viewStrides(x.shape, x.strides, target) !== null) return view(x, target);
-  return view(copyRecorded(x, 'CloneBackward'), target);
+  return view(copyRecorded(x, 'Clone'), target);
 }
 
 /** Reorder dims. */
@@ -150,11 +137,11 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     shape.push(x.shape[d]);
     strides.push(x.strides[d]);
   }
-  return makeView(x, 'PermuteBackward', { shape, strides, offset: x.offset }, (g) => g.permute(inverse));
+  return applyView(x, 'Permute', { shape, strides, offset: x.offset }, (g) => g.permute(inverse));
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  if (x.ndim === 0) return makeView(x, 'TransposeBackward', geometryOf(x), (g) => g);
+  if (x.ndim === 0) return applyView(x, 'Transpose', geometryOf(x), (g) => g);
   const a = normalizeDim(dim0, x.ndim, 'transpose');
   const b = normalizeDim(dim1, x.ndim, 'transpose');
   const order: number[] = [];
@@ -190,7 +177,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   });
   if (shapesEqual(outShape, x.shape)) return x;
   const inShape = x.shape;
-  return makeView(x, 'ExpandBackward', { shape: outShape, strides: outStrides, offset: x.offset }, (g) => sumToShape(g, inShape));
+  return applyView(x, 'Expand', { shape: outShape, strides: outStrides, offset: x.offset }, (g) => sumToShape(g, inShape));
 }
 
 /** Remove size-1 dims (all of them, or the given ones when they have size 1). */
@@ -198,7 +185,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims = dim === undefined ? null : (typeof dim === 'number' ? [dim] : dim).map((d) => normalizeDim(d, x.ndim, 'squeeze'));
   const keep = x.shape.map((d, i) => !(d === 1 && (dims === null || dims.includes(i))));
   const inShape = x.shape;
-  return makeView(x, 'SqueezeBackward', {
+  return applyView(x, 'Squeeze', {
     shape: x.shape.filter((_, i) => keep[i]), strides: x.strides.filter((_, i) => keep[i]), offset: x.offset,
   }, (g) => g.reshape([...inShape]));
 }
@@ -211,7 +198,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.ndim ? x.strides[d] * x.shape[d] : 1);
   const inShape = x.shape;
-  return makeView(x, 'UnsqueezeBackward', { shape, strides, offset: x.offset }, (g) => g.reshape([...inShape]));
+  return applyView(x, 'Unsqueeze', { shape, strides, offset: x.offset }, (g) => g.reshape([...inShape]));
 }
 
 /** Merge dims startDim..endDim into one. */
@@ -250,7 +237,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   }
   const transform = (geo: Geometry): Geometry => sliceGeometry(geo, d, s, length, 1);
   const inShape = x.shape;
-  return makeView(x, 'NarrowBackward', transform(geometryOf(x)), (g) => scatterIntoZeros(g, inShape, transform));
+  return applyView(x, 'Narrow', transform(geometryOf(x)), (g) => scatterIntoZeros(g, inShape, transform));
 }
 
 /** Python-style slice along dim: start/end clamp to the size, negative values count from the end. */
@@ -269,7 +256,7 @@ export function slice(x: Tensor, dim: number, start: number | undefined, end: nu
   const length = Math.ceil((e - s) / step);
   const transform = (geo: Geometry): Geometry => sliceGeometry(geo, d, s, length, step);
   const inShape = x.shape;
-  return makeView(x, 'SliceBackward', transform(geometryOf(x)), (g) => scatterIntoZeros(g, inShape, transform));
+  return applyView(x, 'Slice', transform(geometryOf(x)), (g) => scatterIntoZeros(g, inShape, transform));
 }
 
 function selectGeometry(geo: Geometry, dim: number, index: number): Geometry {
@@ -290,7 +277,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const i = index < 0 ? index + size : index;
   const transform = (geo: Geometry): Geometry => selectGeometry(geo, d, i);
   const inShape = x.shape;
-  return makeView(x, 'SelectBackward', transform(geometryOf(x)), (g) => scatterIntoZeros(g, inShape, transform));
+  return applyView(x, 'Select', transform(geometryOf(x)), (g) => scatterIntoZeros(g, inShape, transform));
 }
 
 /** Basic indexing over leading dims: numbers select, null keeps, [start, end, step] slices. */
@@ -312,18 +299,18 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
       throw new TypeError(`index: unsupported index ${JSON.stringify(spec)}; use a number, null, or [start, end, step]`);
     }
   }
-  return out === x ? makeView(x, 'AliasBackward', geometryOf(x), (g) => g) : out;
+  return out === x ? applyView(x, 'Alias', geometryOf(x), (g) => g) : out;
 }
 
 /** `x` itself when contiguous, else a contiguous copy. */
 export function contiguous(x: Tensor): Tensor {
   x.assertAlive();
-  return x.isContiguous() ? x : copyRecorded(x, 'CloneBackward');
+  return x.isContiguous() ? x : copyRecorded(x, 'Clone');
 }
 
 /** A contiguous copy that gradients flow through. */
 export function clone(x: Tensor): Tensor {
-  return copyRecorded(x, 'CloneBackward');
+  return copyRecorded(x, 'Clone');
 }
 
 /** Shares storage, never requires grad. */

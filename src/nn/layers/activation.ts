@@ -4,6 +4,7 @@
  */
 import type { Tensor } from '../../core/tensor.js';
 import * as F from '../functional/activation.js';
+import type { FunctionalForm } from '../functional/fusion.js';
 import { constant_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -15,6 +16,7 @@ const inplaceRepr = (inplace: boolean): string => (inplace ? 'inplace=True' : ''
 export class ReLU extends Module {
   constructor(readonly inplace = false) { super(); }
   override forward(x: Tensor): Tensor { return F.relu(x); }
+  override functionalForm(): FunctionalForm | null { return this.forward === ReLU.prototype.forward ? { op: 'relu' } : null; }
   override extraRepr(): string { return inplaceRepr(this.inplace); }
 }
 

@@ -1,5 +1,6 @@
 /** Fully connected layer. */
 import type { Tensor } from '../../core/tensor.js';
+import type { FunctionalForm } from '../functional/fusion.js';
 import { linear } from '../functional/linear.js';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 import { Module } from '../module.js';
@@ -36,6 +37,10 @@ export class Linear extends Module {
 
   override forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
+  }
+
+  override functionalForm(): FunctionalForm | null {
+    return this.forward === Linear.prototype.forward ? { op: 'linear', weight: this.weight, bias: this.bias } : null;
   }
 
   override extraRepr(): string {

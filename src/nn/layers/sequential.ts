@@ -1,22 +1,14 @@
 /** A chain of modules applied in order. */
-import type { Tensor } from '../../core/tensor.js';
-import { linearRelu } from '../functional/linear.js';
+import { fusedPair } from '../functional/fusion.js';
 import { Module } from '../module.js';
-import { ReLU } from './activation.js';
-import { Linear } from './linear.js';
 import { ModuleList } from './module_list.js';
-
-/** A module whose `forward` was replaced on the instance (e.g. traced by `summary`) is not fused. */
-function hasOwnForward(m: Module): boolean {
-  return Object.prototype.hasOwnProperty.call(m, 'forward');
-}
 
 /**
  * forward(x) = m_n(...m_2(m_1(x))). Children are named '0', '1', ... (or by the keys of an
  * object passed instead of a list, like PyTorch's OrderedDict form). Indexable (`seq.at(0)`,
- * `seq[0]`), appendable and sliceable. A `Linear` directly followed by a `ReLU` (the library's
- * own classes, not subclasses, their `forward` not replaced) runs as one fused op
- * (`F.linearRelu`): same values, same gradients, one pass less over the activations.
+ * `seq[0]`), appendable and sliceable. Consecutive layers whose functional forms have a fused
+ * kernel (nn/functional/fusion.ts: a `Linear` then a `ReLU` runs as `F.linearRelu`) run as one
+ * op: same values, same gradients, one pass less over the activations.
  *
  * @example
  * const mlp = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10));
@@ -61,15 +53,22 @@ export class Sequential extends ModuleList {
     const entries = this.moduleEntries();
     for (let i = 0; i < entries.length; i++) {
       const m = entries[i][1];
-      const next = i + 1 < entries.length ? entries[i + 1][1] : null;
-      if (next !== null && m.constructor === Linear && next.constructor === ReLU && !hasOwnForward(m) && !hasOwnForward(next)) {
-        const fc = m as Linear;
-        out = linearRelu(out as Tensor, fc.weight, fc.bias);
+      const fused = i + 1 < entries.length ? fusionOf(m, entries[i + 1][1]) : null;
+      if (fused !== null) {
+        out = fused(out);
         i++;
       } else {
         out = m.forward(out);
       }
     }
-    return out as Tensor;
+    return out;
   }
+}
+
+/** The fused computation of two consecutive layers, when both describe theirs and a kernel exists. */
+function fusionOf(m: Module, next: Module): ReturnType<typeof fusedPair> {
+  const first = m.functionalForm();
+  if (first === null) return null;
+  const second = next.functionalForm();
+  return second === null ? null : fusedPair(first, second);
 }

@@ -1,0 +1,128 @@
+/**
+ * The one way an op runs: every front-end op that launches a kernel goes through `apply` (or
+ * `applyMulti` for several outputs), every view op through `applyView`. The sequence is always
+ *
+ *   inputs checked alive → backend they share → outputs allocated → kernel arguments described
+ *   as views → kernel run (dispatch.ts: the backend, or the host fallback) → gradient recorded
+ *
+ * so an op definition only states what differs: the kernel kind, the output shapes and dtypes,
+ * the arguments, and — when it is differentiable — what its backward reads and computes.
+ *
+ * @example
+ * // y = exp(x) as the elementwise module defines it
+ * apply({
+ *   name: 'Exp', kind: 'unary', inputs: [x], out: { shape: x.shape, dtype: 'float32' },
+ *   args: (out) => ({ op: 'exp', x: viewOf(x), out: viewOf(out) }),
+ *   gradient: (out) => ({ saved: [out], backward: (g, [y]) => [g.mul(y)] }),
+ * });
+ */
+import type { Backend } from '../backends/backend.js';
+import type { OpArgs, OpKind } from '../backends/ops.js';
+import { getBackend } from '../backends/select.js';
+import type { DType } from '../base/dtype.js';
+import type { Shape } from '../base/shape.js';
+import { needsGrad, record } from '../autograd/record.js';
+import type { BackwardFn } from '../autograd/node.js';
+import { emptyTensor, runKernel } from '../core/dispatch.js';
+import { Tensor } from '../core/tensor.js';
+
+/** An output to allocate. */
+export interface OutputSpec {
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** How an op application differentiates: the tensors its rule reads, and the rule. */
+export interface Gradient {
+  /** Kept alive and version-checked until backward (in-place changes to them are errors). */
+  readonly saved: readonly Tensor[];
+  /** One gradient per input of the call, in order; null where an input gets none. */
+  readonly backward: BackwardFn;
+}
+
+interface CallBase<K extends OpKind> {
+  /** The op's name in errors and in its gradient node (`${name}Backward`). */
+  readonly name: string;
+  readonly kind: K;
+  /** The tensors the op reads: they fix the backend and are the gradient's edges (null: none). */
+  readonly inputs: readonly (Tensor | null)[];
+  /** The backend, for ops without tensor inputs (fills); otherwise the inputs' common one. */
+  readonly backend?: Backend;
+}
+
+/** One kernel launch producing one output. */
+export interface OpCall<K extends OpKind> extends CallBase<K> {
+  /** The output: a fresh tensor of this shape and dtype, or an existing tensor to write into. */
+  readonly out: OutputSpec | { readonly into: Tensor };
+  /** The kernel's arguments, given the output. */
+  readonly args: (out: Tensor) => OpArgs[K];
+  /** The gradient rule, asked for only when autograd records this call; absent: not differentiable. */
+  readonly gradient?: ((out: Tensor) => Gradient) | null;
+}
+
+/** One kernel launch producing several outputs; the gradient attaches to the first. */
+export interface MultiOpCall<K extends OpKind> extends CallBase<K> {
+  readonly outs: readonly OutputSpec[];
+  readonly args: (outs: readonly Tensor[]) => OpArgs[K];
+  readonly gradient?: ((outs: readonly Tensor[]) => Gradient) | null;
+}
+
+/** Runs one kernel on a fresh (or given) output and records its gradient. */
+export function apply<K extends OpKind>(call: OpCall<K>): Tensor {
+  const backend = backendOf(call);
+  const out = 'into' in call.out ? call.out.into : emptyTensor(call.out.shape, call.out.dtype, backend);
+  runKernel(backend, call.kind, call.args(out));
+  if (call.gradient && needsGrad(call.inputs)) attach(out, call.name, call.inputs, call.gradient(out));
+  return out;
+}
+
+/** Runs one kernel with several fresh outputs (sort: values and indices). */
+export function applyMulti<K extends OpKind>(call: MultiOpCall<K>): Tensor[] {
+  const backend = backendOf(call);
+  const outs = call.outs.map((o) => emptyTensor(o.shape, o.dtype, backend));
+  runKernel(backend, call.kind, call.args(outs));
+  if (call.gradient && needsGrad(call.inputs)) attach(outs[0], call.name, call.inputs, call.gradient(outs));
+  return outs;
+}
+
+/** Where a view starts in its storage and how it walks it. */
+export interface Geometry {
+  shape: number[];
+  strides: number[];
+  offset: number;
+}
+
+/**
+ * A view op: a tensor sharing x's storage with another geometry, no kernel. Its gradient node is
+ * marked as a view's, which in-place ops consult (a write through a view is refused).
+ */
+export function applyView(x: Tensor, name: string, geo: Geometry, backward: (g: Tensor) => Tensor): Tensor {
+  x.assertAlive();
+  const out = new Tensor(x.storage, geo.shape, geo.strides, geo.offset, x.dtype);
+  if (needsGrad([x])) record(out, `${name}Backward`, [x], [], (g) => [backward(g)], { view: true });
+  return out;
+}
+
+/**
+ * Records a rule for a result computed by other means (an op composed of kernels whose
+ * intermediate steps must not be recorded one by one, such as a fused layer). Prefer `apply`.
+ */
+export function attach(out: Tensor, name: string, inputs: readonly (Tensor | null)[], gradient: Gradient): Tensor {
+  return record(out, `${name}Backward`, inputs, gradient.saved, gradient.backward);
+}
+
+function backendOf(call: CallBase<OpKind>): Backend {
+  const inputs = call.inputs;
+  let backend: Backend | undefined = call.backend;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t === null) continue;
+    t.assertAlive();
+    const b = t.storage.backend;
+    if (backend === undefined) backend = b;
+    else if (b !== backend) {
+      throw new Error(`${call.name}: expected all tensors to be on the same backend, found ${backend.name} and ${b.name}`);
+    }
+  }
+  return backend ?? getBackend();
+}
