@@ -4,7 +4,7 @@
  * dx_ic = (softmax(x_i)_c − [c = t_i]) · g_i.
  */
 import type { LossReduction, OpArgs, View } from '../ops.js';
-import type { ArrayOf } from './strided.js';
+import type { ArrayOf, KernelTable } from './strided.js';
 
 /** The targets as numbers, each checked to lie in [0, C) before anything is written. */
 function checkedTargets(target: View, C: number, arrayOf: ArrayOf): number[] {
@@ -76,3 +76,6 @@ export function crossEntropyBackwardKernel({ x, target, grad, reduction, out }: 
     }
   }
 }
+
+/** This family's kernels, by op kind. */
+export const LOSS_KERNELS: KernelTable<'crossEntropy' | 'crossEntropyBackward'> = { crossEntropy: crossEntropyKernel, crossEntropyBackward: crossEntropyBackwardKernel };

@@ -10,7 +10,7 @@ import {
   binaryElementFunction, binaryResultDType, unaryElementFunction, unaryResultDType,
   type BinaryElementFunction, type UnaryElementFunction,
 } from './element_functions.js';
-import { slots, StridedWalker, type ArrayOf, type Scalar } from './strided.js';
+import { slots, StridedWalker, type ArrayOf, type Scalar, type KernelTable } from './strided.js';
 
 /** Walks x and out together over `shape`, calling `body` with their element offsets. */
 function forEachElement2(shape: readonly number[], x: View, out: View, body: (xi: number, oi: number) => void): void {
@@ -130,3 +130,6 @@ export function whereKernel({ cond, a, b, out }: OpArgs['where'], arrayOf: Array
     dst[o[3]] = t !== 0 && t !== 0n ? castA(av[o[1]]) : castB(bv[o[2]]);
   }
 }
+
+/** This family's kernels, by op kind. */
+export const ELEMENTWISE_KERNELS: KernelTable<'fill' | 'copy' | 'unary' | 'binary' | 'binaryScalar' | 'clamp' | 'where'> = { fill: fillKernel, copy: copyKernel, unary: unaryKernel, binary: binaryKernel, binaryScalar: binaryScalarKernel, clamp: clampKernel, where: whereKernel };

@@ -6,7 +6,7 @@
  */
 import type { OpArgs, View } from '../ops.js';
 import { binaryElementFunction } from './element_functions.js';
-import { slots, StridedWalker, withoutDim, type ArrayOf, type Slots } from './strided.js';
+import { slots, StridedWalker, withoutDim, type ArrayOf, type Slots, type KernelTable } from './strided.js';
 
 /** Size and stride of `dim` (a rank-0 view acts as one element along dim 0). */
 function along(view: View, dim: number): { size: number; stride: number } {
@@ -86,3 +86,6 @@ export function indexAddKernel({ out, dim, index, src }: OpArgs['indexAdd'], arr
     dst[at] = add(dst[at], s[o[0]]);
   }
 }
+
+/** This family's kernels, by op kind. */
+export const INDEX_KERNELS: KernelTable<'gather' | 'scatterAdd' | 'indexSelect' | 'indexAdd'> = { gather: gatherKernel, scatterAdd: scatterAddKernel, indexSelect: indexSelectKernel, indexAdd: indexAddKernel };

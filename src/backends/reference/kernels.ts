@@ -5,40 +5,25 @@
  */
 import type { AnyTypedArray } from '../../base/dtype.js';
 import type { OpArgs, OpKind, View } from '../ops.js';
-import {
-  binaryKernel, binaryScalarKernel, clampKernel, copyKernel, fillKernel, unaryKernel, whereKernel,
-} from './elementwise.js';
-import { crossEntropyBackwardKernel, crossEntropyKernel } from './cross_entropy.js';
-import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './index.js';
-import { matmulKernel } from './matmul.js';
+import { LOSS_KERNELS } from './cross_entropy.js';
+import { ELEMENTWISE_KERNELS } from './elementwise.js';
+import { INDEX_KERNELS } from './index.js';
+import { MATMUL_KERNELS } from './matmul.js';
 import { optimizerStepKernel } from './optimizer_step.js';
-import { randomKernel } from './random.js';
-import { reduceKernel } from './reduce.js';
-import { softmaxKernel } from './softmax.js';
-import { sortKernel } from './sort.js';
-import type { ArrayOf } from './strided.js';
+import { RANDOM_KERNELS } from './random.js';
+import { REDUCE_KERNELS } from './reduce.js';
+import { SOFTMAX_KERNELS } from './softmax.js';
+import { SORT_KERNELS } from './sort.js';
+import type { ArrayOf, KernelTable } from './strided.js';
 
-/** One kernel per op kind; the mapped type makes a missing kernel a compile error. */
-const KERNELS: { readonly [K in OpKind]: (args: OpArgs[K], arrayOf: ArrayOf) => void } = {
-  fill: fillKernel,
-  copy: copyKernel,
-  unary: unaryKernel,
-  binary: binaryKernel,
-  binaryScalar: binaryScalarKernel,
-  clamp: clampKernel,
-  where: whereKernel,
-  reduce: reduceKernel,
-  softmax: softmaxKernel,
-  matmul: matmulKernel,
-  gather: gatherKernel,
-  scatterAdd: scatterAddKernel,
-  indexSelect: indexSelectKernel,
-  indexAdd: indexAddKernel,
-  sort: sortKernel,
-  crossEntropy: crossEntropyKernel,
-  crossEntropyBackward: crossEntropyBackwardKernel,
+/**
+ * One kernel per op kind, joined from the family files' tables: a kind without a kernel is a
+ * compile error here, and a new kernel is added to its family's table, in its own file.
+ */
+const KERNELS: KernelTable<OpKind> = {
+  ...ELEMENTWISE_KERNELS, ...INDEX_KERNELS, ...LOSS_KERNELS, ...MATMUL_KERNELS, ...RANDOM_KERNELS,
+  ...REDUCE_KERNELS, ...SOFTMAX_KERNELS, ...SORT_KERNELS,
   optimizerStep: optimizerStepKernel,
-  random: randomKernel,
 };
 
 /**

@@ -10,7 +10,7 @@ import type { OpArgs, View } from '../ops.js';
 import { numberToDType } from './cast.js';
 import { binaryElementFunction } from './element_functions.js';
 import { binaryKernel, unaryKernel } from './elementwise.js';
-import { slots, StridedWalker, type ArrayOf, type Slots, type StridedOperand } from './strided.js';
+import { slots, StridedWalker, type ArrayOf, type Slots, type StridedOperand, type KernelTable } from './strided.js';
 
 /** The batch part of `view` lined up with `batch` (missing or size-1 leading dims step 0). */
 function batchOperand(view: View, batch: readonly number[]): StridedOperand {
@@ -90,3 +90,6 @@ function integerMatmul(dtype: DType, av: Slots, bv: Slots, ov: Slots, walk: Stri
     }
   }
 }
+
+/** This family's kernels, by op kind. */
+export const MATMUL_KERNELS: KernelTable<'matmul'> = { matmul: matmulKernel };

@@ -4,7 +4,7 @@
  * pure function of (key, counter), so element i can be computed independently of the others.
  */
 import type { OpArgs } from '../ops.js';
-import type { ArrayOf } from './strided.js';
+import type { ArrayOf, KernelTable } from './strided.js';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -73,3 +73,6 @@ export function randomKernel(args: OpArgs['random'], arrayOf: ArrayOf): void {
     for (let lane = 0; lane < 4 && start + lane < n; lane++) data[out.offset + start + lane] = values[lane];
   }
 }
+
+/** This family's kernels, by op kind. */
+export const RANDOM_KERNELS: KernelTable<'random'> = { random: randomKernel };

@@ -9,7 +9,7 @@
 import { isFloating, type DType } from '../../base/dtype.js';
 import type { OpArgs, ReduceOp } from '../ops.js';
 import { castFunction } from './cast.js';
-import { slots, StridedWalker, sizeOf, type ArrayOf, type Scalar } from './strided.js';
+import { slots, StridedWalker, sizeOf, type ArrayOf, type Scalar, type KernelTable } from './strided.js';
 
 /** The accumulation of one reduced block. */
 interface Reducer {
@@ -149,3 +149,6 @@ export function reduceKernel({ op, x, dims, out }: OpArgs['reduce'], arrayOf: Ar
     dst[outer.offsets[1]] = cast(reducer.result(count));
   }
 }
+
+/** This family's kernels, by op kind. */
+export const REDUCE_KERNELS: KernelTable<'reduce'> = { reduce: reduceKernel };

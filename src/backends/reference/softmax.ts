@@ -5,7 +5,7 @@
  * the whole row NaN.
  */
 import type { OpArgs } from '../ops.js';
-import { slots, StridedWalker, type ArrayOf } from './strided.js';
+import { slots, StridedWalker, type ArrayOf, type KernelTable } from './strided.js';
 
 /** out = softmax(x) or log_softmax(x) along `dim`. */
 export function softmaxKernel({ x, dim, log, out }: OpArgs['softmax'], arrayOf: ArrayOf): void {
@@ -37,3 +37,6 @@ export function softmaxKernel({ x, dim, log, out }: OpArgs['softmax'], arrayOf: 
     }
   }
 }
+
+/** This family's kernels, by op kind. */
+export const SOFTMAX_KERNELS: KernelTable<'softmax'> = { softmax: softmaxKernel };

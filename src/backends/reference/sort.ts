@@ -6,7 +6,7 @@
  */
 import { isFloating } from '../../base/dtype.js';
 import type { OpArgs } from '../ops.js';
-import { slots, StridedWalker, type ArrayOf, type Scalar } from './strided.js';
+import { slots, StridedWalker, type ArrayOf, type Scalar, type KernelTable } from './strided.js';
 
 /** Ascending order with NaN last; 0 for ties (which the stable sort then leaves in place). */
 function compareAscending(a: Scalar, b: Scalar): number {
@@ -47,3 +47,6 @@ export function sortKernel({ x, dim, descending, values, indices }: OpArgs['sort
     }
   }
 }
+
+/** This family's kernels, by op kind. */
+export const SORT_KERNELS: KernelTable<'sort'> = { sort: sortKernel };

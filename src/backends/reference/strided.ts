@@ -6,13 +6,16 @@
  * nothing per element.
  */
 import type { AnyTypedArray } from '../../base/dtype.js';
-import type { View } from '../ops.js';
+import type { OpArgs, OpKind, View } from '../ops.js';
 
 /**
  * How kernels reach memory: the WHOLE buffer of `view.buffer` as the typed array of
  * `view.dtype` (element 0 is the buffer's start; the view's offset and strides index into it).
  */
 export type ArrayOf = (view: View) => AnyTypedArray;
+
+/** The reference kernels of some op kinds (each family file exports its own; kernels.ts joins them). */
+export type KernelTable<K extends OpKind> = { readonly [P in K]: (args: OpArgs[P], arrayOf: ArrayOf) => void };
 
 /** Where an operand starts and how far each dim steps, in elements. */
 export interface StridedOperand {
