@@ -7,16 +7,16 @@
  */
 import type { GradNode } from '../autograd/node.js';
 import { runBackward, type BackwardOptions } from '../autograd/engine.js';
-import * as ew from '../ops/elementwise.js';
-import * as red from '../ops/reduce.js';
-import * as vw from '../ops/views.js';
-import * as lin from '../ops/linalg.js';
-import * as sm from '../ops/softmax.js';
-import * as idx from '../ops/indexing.js';
-import * as join from '../ops/join.js';
-import * as srt from '../ops/sorting.js';
-import * as inp from '../ops/inplace.js';
-import * as conv from '../ops/convert.js';
+import * as elementwise from '../ops/elementwise.js';
+import * as reduce from '../ops/reduce.js';
+import * as views from '../ops/views.js';
+import * as linalg from '../ops/linalg.js';
+import * as softmaxOps from '../ops/softmax.js';
+import * as indexing from '../ops/indexing.js';
+import * as joining from '../ops/join.js';
+import * as sorting from '../ops/sorting.js';
+import * as inplace from '../ops/inplace.js';
+import * as convert from '../ops/convert.js';
 import { formatTensor } from './format.js';
 import type { DType, AnyTypedArray } from '../base/dtype.js';
 import { isContiguous, numel, normalizeDim, formatShape } from '../base/shape.js';
@@ -132,7 +132,7 @@ export class Tensor {
   }
   /** @internal grad += g without autograd or version checks (gradient accumulation). */
   addInPlaceUnchecked(g: Tensor): void {
-    inp.accumulate(this, g);
+    inplace.accumulate(this, g);
   }
 
   /**
@@ -152,7 +152,7 @@ export class Tensor {
       if (this.numel() !== 1) {
         throw new Error(`backward: grad can be implicitly created only for scalar outputs, but this tensor has shape ${formatShape(this.shape)}; pass a gradient of that shape`);
       }
-      runBackward(this, ew.onesLikeInternal(this), options, true);
+      runBackward(this, elementwise.onesLikeInternal(this), options, true);
       return;
     }
     if (gradient.shape.join() !== this.shape.join()) {
@@ -162,7 +162,7 @@ export class Tensor {
   }
 
   /** A new tensor sharing storage, cut from the graph. */
-  detach(): Tensor { return vw.detach(this); }
+  detach(): Tensor { return views.detach(this); }
   /** Detach in place: this tensor becomes a leaf. */
   detach_(): this {
     this.node = null;
@@ -195,17 +195,17 @@ export class Tensor {
   // ---------------------------------------------------------------- conversion
 
   /** Elements in row-major order as a new typed array (Float32Array, Int32Array, BigInt64Array, Uint8Array). */
-  dataSync(): AnyTypedArray { return conv.dataSync(this); }
+  dataSync(): AnyTypedArray { return convert.dataSync(this); }
   /** Like dataSync, without blocking on device work. */
-  data(): Promise<AnyTypedArray> { return conv.data(this); }
+  data(): Promise<AnyTypedArray> { return convert.data(this); }
   /** Nested JavaScript arrays of numbers (booleans for bool tensors). */
-  toArray(): NestedArray { return conv.toArray(this); }
+  toArray(): NestedArray { return convert.toArray(this); }
   /** The value of a one-element tensor. */
-  item(): number { return conv.item(this); }
+  item(): number { return convert.item(this); }
   toString(): string { return formatTensor(this); }
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
   /** Cast to another dtype (a copy unless the dtype is the same). */
-  to(dtype: DType): Tensor { return conv.toDType(this, dtype); }
+  to(dtype: DType): Tensor { return convert.toDType(this, dtype); }
   float(): Tensor { return this.to('float32'); }
   int(): Tensor { return this.to('int32'); }
   long(): Tensor { return this.to('int64'); }
@@ -213,155 +213,155 @@ export class Tensor {
 
   // ---------------------------------------------------------------- views and shape
 
-  reshape(...shape: number[] | [readonly number[]]): Tensor { return vw.reshape(this, vw.shapeArgs(shape)); }
-  view(...shape: number[] | [readonly number[]]): Tensor { return vw.view(this, vw.shapeArgs(shape)); }
-  viewAs(other: Tensor): Tensor { return vw.view(this, other.shape); }
-  reshapeAs(other: Tensor): Tensor { return vw.reshape(this, other.shape); }
-  transpose(dim0: number, dim1: number): Tensor { return vw.transpose(this, dim0, dim1); }
+  reshape(...shape: number[] | [readonly number[]]): Tensor { return views.reshape(this, views.shapeArgs(shape)); }
+  view(...shape: number[] | [readonly number[]]): Tensor { return views.view(this, views.shapeArgs(shape)); }
+  viewAs(other: Tensor): Tensor { return views.view(this, other.shape); }
+  reshapeAs(other: Tensor): Tensor { return views.reshape(this, other.shape); }
+  transpose(dim0: number, dim1: number): Tensor { return views.transpose(this, dim0, dim1); }
   /** Transpose of a matrix (≤ 2 dims). */
-  t(): Tensor { return vw.matrixTranspose(this); }
+  t(): Tensor { return views.matrixTranspose(this); }
   /** Transpose of the last two dims. */
-  get mT(): Tensor { return vw.transpose(this, -2, -1); }
-  permute(...dims: number[] | [readonly number[]]): Tensor { return vw.permute(this, vw.shapeArgs(dims)); }
-  expand(...shape: number[] | [readonly number[]]): Tensor { return vw.expand(this, vw.shapeArgs(shape)); }
-  expandAs(other: Tensor): Tensor { return vw.expand(this, other.shape); }
-  squeeze(dim?: number | readonly number[]): Tensor { return vw.squeeze(this, dim); }
-  unsqueeze(dim: number): Tensor { return vw.unsqueeze(this, dim); }
-  flatten(startDim = 0, endDim = -1): Tensor { return vw.flatten(this, startDim, endDim); }
-  unflatten(dim: number, sizes: readonly number[]): Tensor { return vw.unflatten(this, dim, sizes); }
-  narrow(dim: number, start: number, length: number): Tensor { return vw.narrow(this, dim, start, length); }
+  get mT(): Tensor { return views.transpose(this, -2, -1); }
+  permute(...dims: number[] | [readonly number[]]): Tensor { return views.permute(this, views.shapeArgs(dims)); }
+  expand(...shape: number[] | [readonly number[]]): Tensor { return views.expand(this, views.shapeArgs(shape)); }
+  expandAs(other: Tensor): Tensor { return views.expand(this, other.shape); }
+  squeeze(dim?: number | readonly number[]): Tensor { return views.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return views.unsqueeze(this, dim); }
+  flatten(startDim = 0, endDim = -1): Tensor { return views.flatten(this, startDim, endDim); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return views.unflatten(this, dim, sizes); }
+  narrow(dim: number, start: number, length: number): Tensor { return views.narrow(this, dim, start, length); }
   /** Elements start, start+step, ... < end along dim (Python's `x[start:end:step]`). */
-  slice(dim: number, start?: number, end?: number, step = 1): Tensor { return vw.slice(this, dim, start, end, step); }
+  slice(dim: number, start?: number, end?: number, step = 1): Tensor { return views.slice(this, dim, start, end, step); }
   /** The sub-tensor at `index` along dim, with that dim removed. */
-  select(dim: number, index: number): Tensor { return vw.select(this, dim, index); }
+  select(dim: number, index: number): Tensor { return views.select(this, dim, index); }
   /**
    * Basic indexing, one entry per leading dim: a number selects, `null` keeps the whole dim,
    * `[start, end, step?]` slices. `x.index(0, null, [1, 3])` is PyTorch's `x[0, :, 1:3]`.
    */
-  index(...indices: vw.IndexSpec[]): Tensor { return vw.index(this, indices); }
-  contiguous(): Tensor { return vw.contiguous(this); }
-  clone(): Tensor { return vw.clone(this); }
-  split(sizeOrSections: number | readonly number[], dim = 0): Tensor[] { return join.split(this, sizeOrSections, dim); }
-  chunk(chunks: number, dim = 0): Tensor[] { return join.chunk(this, chunks, dim); }
-  unbind(dim = 0): Tensor[] { return join.unbind(this, dim); }
+  index(...indices: views.IndexSpec[]): Tensor { return views.index(this, indices); }
+  contiguous(): Tensor { return views.contiguous(this); }
+  clone(): Tensor { return views.clone(this); }
+  split(sizeOrSections: number | readonly number[], dim = 0): Tensor[] { return joining.split(this, sizeOrSections, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] { return joining.chunk(this, chunks, dim); }
+  unbind(dim = 0): Tensor[] { return joining.unbind(this, dim); }
 
   // ---------------------------------------------------------------- elementwise math
 
-  add(other: TensorOrScalar, alpha = 1): Tensor { return ew.add(this, other, alpha); }
-  sub(other: TensorOrScalar, alpha = 1): Tensor { return ew.sub(this, other, alpha); }
-  mul(other: TensorOrScalar): Tensor { return ew.binary('mul', this, other); }
-  div(other: TensorOrScalar): Tensor { return ew.binary('div', this, other); }
-  pow(exponent: TensorOrScalar): Tensor { return ew.binary('pow', this, exponent); }
-  remainder(other: TensorOrScalar): Tensor { return ew.binary('remainder', this, other); }
-  atan2(other: TensorOrScalar): Tensor { return ew.binary('atan2', this, other); }
-  maximum(other: TensorOrScalar): Tensor { return ew.binary('maximum', this, other); }
-  minimum(other: TensorOrScalar): Tensor { return ew.binary('minimum', this, other); }
-  neg(): Tensor { return ew.unary('neg', this); }
-  abs(): Tensor { return ew.unary('abs', this); }
-  sign(): Tensor { return ew.unary('sign', this); }
-  square(): Tensor { return ew.unary('square', this); }
-  reciprocal(): Tensor { return ew.unary('reciprocal', this); }
-  exp(): Tensor { return ew.unary('exp', this); }
-  expm1(): Tensor { return ew.unary('expm1', this); }
-  log(): Tensor { return ew.unary('log', this); }
-  log1p(): Tensor { return ew.unary('log1p', this); }
-  sqrt(): Tensor { return ew.unary('sqrt', this); }
-  rsqrt(): Tensor { return ew.unary('rsqrt', this); }
-  sin(): Tensor { return ew.unary('sin', this); }
-  cos(): Tensor { return ew.unary('cos', this); }
-  tanh(): Tensor { return ew.unary('tanh', this); }
-  sigmoid(): Tensor { return ew.unary('sigmoid', this); }
-  relu(): Tensor { return ew.unary('relu', this); }
+  add(other: TensorOrScalar, alpha = 1): Tensor { return elementwise.add(this, other, alpha); }
+  sub(other: TensorOrScalar, alpha = 1): Tensor { return elementwise.sub(this, other, alpha); }
+  mul(other: TensorOrScalar): Tensor { return elementwise.binary('mul', this, other); }
+  div(other: TensorOrScalar): Tensor { return elementwise.binary('div', this, other); }
+  pow(exponent: TensorOrScalar): Tensor { return elementwise.binary('pow', this, exponent); }
+  remainder(other: TensorOrScalar): Tensor { return elementwise.binary('remainder', this, other); }
+  atan2(other: TensorOrScalar): Tensor { return elementwise.binary('atan2', this, other); }
+  maximum(other: TensorOrScalar): Tensor { return elementwise.binary('maximum', this, other); }
+  minimum(other: TensorOrScalar): Tensor { return elementwise.binary('minimum', this, other); }
+  neg(): Tensor { return elementwise.unary('neg', this); }
+  abs(): Tensor { return elementwise.unary('abs', this); }
+  sign(): Tensor { return elementwise.unary('sign', this); }
+  square(): Tensor { return elementwise.unary('square', this); }
+  reciprocal(): Tensor { return elementwise.unary('reciprocal', this); }
+  exp(): Tensor { return elementwise.unary('exp', this); }
+  expm1(): Tensor { return elementwise.unary('expm1', this); }
+  log(): Tensor { return elementwise.unary('log', this); }
+  log1p(): Tensor { return elementwise.unary('log1p', this); }
+  sqrt(): Tensor { return elementwise.unary('sqrt', this); }
+  rsqrt(): Tensor { return elementwise.unary('rsqrt', this); }
+  sin(): Tensor { return elementwise.unary('sin', this); }
+  cos(): Tensor { return elementwise.unary('cos', this); }
+  tanh(): Tensor { return elementwise.unary('tanh', this); }
+  sigmoid(): Tensor { return elementwise.unary('sigmoid', this); }
+  relu(): Tensor { return elementwise.unary('relu', this); }
   /** GELU; `approximate: 'tanh'` uses the tanh approximation. */
-  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return ew.unary(approximate === 'tanh' ? 'geluTanh' : 'gelu', this); }
-  silu(): Tensor { return ew.unary('silu', this); }
-  softplus(): Tensor { return ew.unary('softplus', this); }
-  erf(): Tensor { return ew.unary('erf', this); }
-  floor(): Tensor { return ew.unary('floor', this); }
-  ceil(): Tensor { return ew.unary('ceil', this); }
-  round(): Tensor { return ew.unary('round', this); }
-  trunc(): Tensor { return ew.unary('trunc', this); }
-  clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min ?? undefined, max ?? undefined); }
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return elementwise.unary(approximate === 'tanh' ? 'geluTanh' : 'gelu', this); }
+  silu(): Tensor { return elementwise.unary('silu', this); }
+  softplus(): Tensor { return elementwise.unary('softplus', this); }
+  erf(): Tensor { return elementwise.unary('erf', this); }
+  floor(): Tensor { return elementwise.unary('floor', this); }
+  ceil(): Tensor { return elementwise.unary('ceil', this); }
+  round(): Tensor { return elementwise.unary('round', this); }
+  trunc(): Tensor { return elementwise.unary('trunc', this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return elementwise.clamp(this, min ?? undefined, max ?? undefined); }
   clip(min?: number | null, max?: number | null): Tensor { return this.clamp(min, max); }
-  isnan(): Tensor { return ew.unary('isnan', this); }
-  isinf(): Tensor { return ew.unary('isinf', this); }
-  isfinite(): Tensor { return ew.unary('isfinite', this); }
-  eq(other: TensorOrScalar): Tensor { return ew.binary('eq', this, other); }
-  ne(other: TensorOrScalar): Tensor { return ew.binary('ne', this, other); }
-  lt(other: TensorOrScalar): Tensor { return ew.binary('lt', this, other); }
-  le(other: TensorOrScalar): Tensor { return ew.binary('le', this, other); }
-  gt(other: TensorOrScalar): Tensor { return ew.binary('gt', this, other); }
-  ge(other: TensorOrScalar): Tensor { return ew.binary('ge', this, other); }
-  logicalAnd(other: TensorOrScalar): Tensor { return ew.binary('logicalAnd', this, other); }
-  logicalOr(other: TensorOrScalar): Tensor { return ew.binary('logicalOr', this, other); }
-  logicalXor(other: TensorOrScalar): Tensor { return ew.binary('logicalXor', this, other); }
-  logicalNot(): Tensor { return ew.unary('logicalNot', this); }
+  isnan(): Tensor { return elementwise.unary('isnan', this); }
+  isinf(): Tensor { return elementwise.unary('isinf', this); }
+  isfinite(): Tensor { return elementwise.unary('isfinite', this); }
+  eq(other: TensorOrScalar): Tensor { return elementwise.binary('eq', this, other); }
+  ne(other: TensorOrScalar): Tensor { return elementwise.binary('ne', this, other); }
+  lt(other: TensorOrScalar): Tensor { return elementwise.binary('lt', this, other); }
+  le(other: TensorOrScalar): Tensor { return elementwise.binary('le', this, other); }
+  gt(other: TensorOrScalar): Tensor { return elementwise.binary('gt', this, other); }
+  ge(other: TensorOrScalar): Tensor { return elementwise.binary('ge', this, other); }
+  logicalAnd(other: TensorOrScalar): Tensor { return elementwise.binary('logicalAnd', this, other); }
+  logicalOr(other: TensorOrScalar): Tensor { return elementwise.binary('logicalOr', this, other); }
+  logicalXor(other: TensorOrScalar): Tensor { return elementwise.binary('logicalXor', this, other); }
+  logicalNot(): Tensor { return elementwise.unary('logicalNot', this); }
   /** Elementwise `cond ? this : other`. */
-  where(cond: Tensor, other: TensorOrScalar): Tensor { return ew.where(cond, this, other); }
-  maskedFill(mask: Tensor, value: number): Tensor { return idx.maskedFill(this, mask, value); }
+  where(cond: Tensor, other: TensorOrScalar): Tensor { return elementwise.where(cond, this, other); }
+  maskedFill(mask: Tensor, value: number): Tensor { return indexing.maskedFill(this, mask, value); }
 
   // ---------------------------------------------------------------- reductions
 
-  sum(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return red.sum(this, dim, options.keepdim ?? false); }
-  mean(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return red.mean(this, dim, options.keepdim ?? false); }
-  prod(dim?: number, options: ReduceOptions = {}): Tensor { return red.prod(this, dim, options.keepdim ?? false); }
+  sum(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return reduce.sum(this, dim, options.keepdim ?? false); }
+  mean(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return reduce.mean(this, dim, options.keepdim ?? false); }
+  prod(dim?: number, options: ReduceOptions = {}): Tensor { return reduce.prod(this, dim, options.keepdim ?? false); }
   /** The largest element, or `{ values, indices }` along `dim`. */
   max(): Tensor;
-  max(dim: number, options?: ReduceOptions): red.ValuesIndices;
-  max(dim?: number, options: ReduceOptions = {}): Tensor | red.ValuesIndices {
-    return dim === undefined ? red.extremeAll(this, 'max') : red.extremeDim(this, 'max', dim, options.keepdim ?? false);
+  max(dim: number, options?: ReduceOptions): reduce.ValuesIndices;
+  max(dim?: number, options: ReduceOptions = {}): Tensor | reduce.ValuesIndices {
+    return dim === undefined ? reduce.extremeAll(this, 'max') : reduce.extremeDim(this, 'max', dim, options.keepdim ?? false);
   }
   /** The smallest element, or `{ values, indices }` along `dim`. */
   min(): Tensor;
-  min(dim: number, options?: ReduceOptions): red.ValuesIndices;
-  min(dim?: number, options: ReduceOptions = {}): Tensor | red.ValuesIndices {
-    return dim === undefined ? red.extremeAll(this, 'min') : red.extremeDim(this, 'min', dim, options.keepdim ?? false);
+  min(dim: number, options?: ReduceOptions): reduce.ValuesIndices;
+  min(dim?: number, options: ReduceOptions = {}): Tensor | reduce.ValuesIndices {
+    return dim === undefined ? reduce.extremeAll(this, 'min') : reduce.extremeDim(this, 'min', dim, options.keepdim ?? false);
   }
   /** Max over dims without indices (gradient shared evenly among ties). */
-  amax(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return red.amax(this, 'max', dim, options.keepdim ?? false); }
-  amin(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return red.amax(this, 'min', dim, options.keepdim ?? false); }
-  argmax(dim?: number, options: ReduceOptions = {}): Tensor { return red.argExtreme(this, 'argmax', dim, options.keepdim ?? false); }
-  argmin(dim?: number, options: ReduceOptions = {}): Tensor { return red.argExtreme(this, 'argmin', dim, options.keepdim ?? false); }
-  var(dim?: number | readonly number[], options: VarOptions = {}): Tensor { return red.variance(this, dim, options); }
-  std(dim?: number | readonly number[], options: VarOptions = {}): Tensor { return red.variance(this, dim, options).sqrt(); }
-  logsumexp(dim: number | readonly number[], options: ReduceOptions = {}): Tensor { return red.logsumexp(this, dim, options.keepdim ?? false); }
-  any(dim?: number, options: ReduceOptions = {}): Tensor { return red.logical(this, 'any', dim, options.keepdim ?? false); }
-  all(dim?: number, options: ReduceOptions = {}): Tensor { return red.logical(this, 'all', dim, options.keepdim ?? false); }
-  softmax(dim: number): Tensor { return sm.softmax(this, dim, false); }
-  logSoftmax(dim: number): Tensor { return sm.softmax(this, dim, true); }
+  amax(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return reduce.amax(this, 'max', dim, options.keepdim ?? false); }
+  amin(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return reduce.amax(this, 'min', dim, options.keepdim ?? false); }
+  argmax(dim?: number, options: ReduceOptions = {}): Tensor { return reduce.argExtreme(this, 'argmax', dim, options.keepdim ?? false); }
+  argmin(dim?: number, options: ReduceOptions = {}): Tensor { return reduce.argExtreme(this, 'argmin', dim, options.keepdim ?? false); }
+  var(dim?: number | readonly number[], options: VarOptions = {}): Tensor { return reduce.variance(this, dim, options); }
+  std(dim?: number | readonly number[], options: VarOptions = {}): Tensor { return reduce.variance(this, dim, options).sqrt(); }
+  logsumexp(dim: number | readonly number[], options: ReduceOptions = {}): Tensor { return reduce.logsumexp(this, dim, options.keepdim ?? false); }
+  any(dim?: number, options: ReduceOptions = {}): Tensor { return reduce.logical(this, 'any', dim, options.keepdim ?? false); }
+  all(dim?: number, options: ReduceOptions = {}): Tensor { return reduce.logical(this, 'all', dim, options.keepdim ?? false); }
+  softmax(dim: number): Tensor { return softmaxOps.softmax(this, dim, false); }
+  logSoftmax(dim: number): Tensor { return softmaxOps.softmax(this, dim, true); }
 
   // ---------------------------------------------------------------- linear algebra and indexing
 
-  matmul(other: Tensor): Tensor { return lin.matmul(this, other); }
-  mm(other: Tensor): Tensor { return lin.mm(this, other); }
-  bmm(other: Tensor): Tensor { return lin.bmm(this, other); }
-  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
-  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, dim, index, src); }
-  indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
-  sort(dim = -1, descending = false): red.ValuesIndices { return srt.sort(this, dim, descending); }
-  argsort(dim = -1, descending = false): Tensor { return srt.argsort(this, dim, descending); }
-  topk(k: number, dim = -1, largest = true, sorted = true): red.ValuesIndices { return srt.topk(this, k, dim, largest, sorted); }
+  matmul(other: Tensor): Tensor { return linalg.matmul(this, other); }
+  mm(other: Tensor): Tensor { return linalg.mm(this, other); }
+  bmm(other: Tensor): Tensor { return linalg.bmm(this, other); }
+  gather(dim: number, index: Tensor): Tensor { return indexing.gather(this, dim, index); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return indexing.scatterAdd(this, dim, index, src); }
+  indexSelect(dim: number, index: Tensor): Tensor { return indexing.indexSelect(this, dim, index); }
+  sort(dim = -1, descending = false): reduce.ValuesIndices { return sorting.sort(this, dim, descending); }
+  argsort(dim = -1, descending = false): Tensor { return sorting.argsort(this, dim, descending); }
+  topk(k: number, dim = -1, largest = true, sorted = true): reduce.ValuesIndices { return sorting.topk(this, k, dim, largest, sorted); }
 
   // ---------------------------------------------------------------- in place (bump the storage version)
 
-  add_(other: TensorOrScalar, alpha = 1): this { return inp.inPlace(this, 'add_', (x) => ew.add(x, other, alpha)); }
-  sub_(other: TensorOrScalar, alpha = 1): this { return inp.inPlace(this, 'sub_', (x) => ew.sub(x, other, alpha)); }
-  mul_(other: TensorOrScalar): this { return inp.inPlace(this, 'mul_', (x) => ew.binary('mul', x, other)); }
-  div_(other: TensorOrScalar): this { return inp.inPlace(this, 'div_', (x) => ew.binary('div', x, other)); }
-  pow_(exponent: TensorOrScalar): this { return inp.inPlace(this, 'pow_', (x) => ew.binary('pow', x, exponent)); }
-  clamp_(min?: number | null, max?: number | null): this { return inp.inPlace(this, 'clamp_', (x) => ew.clamp(x, min ?? undefined, max ?? undefined)); }
-  relu_(): this { return inp.inPlace(this, 'relu_', (x) => ew.unary('relu', x)); }
-  neg_(): this { return inp.inPlace(this, 'neg_', (x) => ew.unary('neg', x)); }
-  exp_(): this { return inp.inPlace(this, 'exp_', (x) => ew.unary('exp', x)); }
-  sqrt_(): this { return inp.inPlace(this, 'sqrt_', (x) => ew.unary('sqrt', x)); }
-  maskedFill_(mask: Tensor, value: number): this { return inp.inPlace(this, 'maskedFill_', (x) => idx.maskedFill(x, mask, value)); }
-  copy_(src: Tensor): this { return inp.copyInto(this, src); }
-  fill_(value: number): this { return inp.fillInto(this, value); }
-  zero_(): this { return inp.fillInto(this, 0); }
+  add_(other: TensorOrScalar, alpha = 1): this { return inplace.inPlace(this, 'add_', (x) => elementwise.add(x, other, alpha)); }
+  sub_(other: TensorOrScalar, alpha = 1): this { return inplace.inPlace(this, 'sub_', (x) => elementwise.sub(x, other, alpha)); }
+  mul_(other: TensorOrScalar): this { return inplace.inPlace(this, 'mul_', (x) => elementwise.binary('mul', x, other)); }
+  div_(other: TensorOrScalar): this { return inplace.inPlace(this, 'div_', (x) => elementwise.binary('div', x, other)); }
+  pow_(exponent: TensorOrScalar): this { return inplace.inPlace(this, 'pow_', (x) => elementwise.binary('pow', x, exponent)); }
+  clamp_(min?: number | null, max?: number | null): this { return inplace.inPlace(this, 'clamp_', (x) => elementwise.clamp(x, min ?? undefined, max ?? undefined)); }
+  relu_(): this { return inplace.inPlace(this, 'relu_', (x) => elementwise.unary('relu', x)); }
+  neg_(): this { return inplace.inPlace(this, 'neg_', (x) => elementwise.unary('neg', x)); }
+  exp_(): this { return inplace.inPlace(this, 'exp_', (x) => elementwise.unary('exp', x)); }
+  sqrt_(): this { return inplace.inPlace(this, 'sqrt_', (x) => elementwise.unary('sqrt', x)); }
+  maskedFill_(mask: Tensor, value: number): this { return inplace.inPlace(this, 'maskedFill_', (x) => indexing.maskedFill(x, mask, value)); }
+  copy_(src: Tensor): this { return inplace.copyInto(this, src); }
+  fill_(value: number): this { return inplace.fillInto(this, value); }
+  zero_(): this { return inplace.fillInto(this, 0); }
   /** Fill with uniform samples from [low, high) drawn from the default generator. */
-  uniform_(low = 0, high = 1): this { return inp.randomInto(this, 'uniform', low, high); }
+  uniform_(low = 0, high = 1): this { return inplace.randomInto(this, 'uniform', low, high); }
   /** Fill with normal samples N(mean, std²) drawn from the default generator. */
-  normal_(mean = 0, std = 1): this { return inp.randomInto(this, 'normal', mean, std); }
+  normal_(mean = 0, std = 1): this { return inplace.randomInto(this, 'normal', mean, std); }
 }
 
 export function isTensor(value: unknown): value is Tensor {
