@@ -14,6 +14,7 @@
 #include "gemm.h"
 #include "kernels.h"
 #include "kernels_f32.h"
+#include "op_codes.h"
 #include "thread_pool.h"
 
 namespace dlflow {

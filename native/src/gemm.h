@@ -2,12 +2,13 @@
 #pragma once
 #include <cstdint>
 
+#include "op_codes.h"
+
 namespace dlflow {
 
-// What is applied to each element of C once its sum is complete, by the thread that computed
-// it while the tile is still in its cache: nothing, or the unary relu kernel (NaN kept) for a
-// linear layer followed by a ReLU.
-enum class GemmEpilogue : int { kNone = 0, kRelu = 1 };
+// GemmEpilogue (op_codes.h): what is applied to each element of C once its sum is complete, by
+// the thread that computed it while the tile is still in its cache: nothing, or the unary relu
+// kernel (NaN kept) for a linear layer followed by a ReLU.
 
 // The epilogue in place on `n` contiguous elements (the unary kernel of the float32 table).
 void apply_gemm_epilogue(GemmEpilogue epilogue, float* c, int64_t n);

@@ -1,5 +1,5 @@
 // Op entry points. Each reads its arguments (views first, then scalars, in the order of
-// src/backends/cpu/abi.ts) and returns false, before writing anything, when it has no native
+// src/backends/cpu/abi.ts; the codes named below are the enums of op_codes.h) and returns false, before writing anything, when it has no native
 // implementation for the dtypes it was given; the TypeScript side then runs the reference
 // kernel on the same memory. Errors are thrown as RangeError (user index errors) or
 // std::runtime_error (bad handles/views), always on the calling thread.
@@ -13,17 +13,19 @@
 //   where         cond, a, b, out
 //   reduce        x, out, ndims, dims[ndims]   (sub = ReduceOp)
 //   softmax       x, out, dim, log
-//   matmul        a, b, out, has_addend, [addend], epilogue (0 none, 1 relu)
+//   matmul        a, b, out, has_addend, [addend], epilogue   (epilogue = GemmEpilogue)
 //   gather        x, index, out, dim
 //   scatterAdd    out, index, src, dim
 //   indexSelect   x, index, out, dim
 //   indexAdd      out, index, src, dim
 //   sort          x, values, indices, dim, descending
-//   optimizerStep param, grad, nstate, state[nstate], nscalars, scalars  (sub = OptimizerAlgo)
-//   random        out, a, b, key0, key1, offset                        (sub = distribution)
-//   crossEntropy          x, target, out         (sub = reduction: 0 none, 1 sum, 2 mean)
-//   crossEntropyBackward  x, target, grad, out   (sub = reduction)
+//   optimizerStep param, grad, nstate, state[nstate], nscalars, scalars  (sub = OptimizerAlgo,
+//                 scalars in the order of its <Algo>Scalar enum)
+//   random        out, a, b, key0, key1, offset                        (sub = Distribution)
+//   crossEntropy          x, target, out         (sub = LossReduction)
+//   crossEntropyBackward  x, target, grad, out   (sub = LossReduction)
 #pragma once
+#include "op_codes.h"
 #include "views.h"
 
 namespace dlflow {

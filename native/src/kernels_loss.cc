@@ -14,11 +14,10 @@
 #include "kernels.h"
 #include "kernels_f32.h"
 #include "loops.h"
+#include "op_codes.h"
 
 namespace dlflow {
 namespace {
-
-enum LossReduction : int { kReduceNone = 0, kReduceSum = 1, kReduceMean = 2 };
 
 int64_t target_at(const View& t, int64_t i) {
   const int64_t off = i * t.strides[0];
@@ -38,7 +37,7 @@ void check_targets(const View& target, int64_t C) {
 // Shapes, dtypes and the reduction code shared by both passes; false when this is not a
 // native case.
 bool check_operands(const View& x, const View& target, int reduction, const char* what) {
-  if (reduction < kReduceNone || reduction > kReduceMean) throw std::runtime_error(std::string(what) + ": bad reduction code");
+  if (reduction < 0 || reduction >= kNumLossReductions) throw std::runtime_error(std::string(what) + ": bad reduction code");
   if (x.dtype != kF32 || (target.dtype != kI64 && target.dtype != kI32)) return false;
   if (x.ndim != 2 || target.ndim != 1 || target.shape[0] != x.shape[0])
     throw std::runtime_error(std::string(what) + ": expected logits [N, C] and targets [N]");

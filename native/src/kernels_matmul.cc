@@ -9,6 +9,7 @@
 #include "gemm.h"
 #include "kernels.h"
 #include "loops.h"
+#include "op_codes.h"
 
 namespace dlflow {
 
@@ -18,7 +19,7 @@ bool run_matmul(ArgReader& r) {
   View addend;
   if (has_addend) addend = r.view("addend");
   const int64_t epilogue_code = r.i64("epilogue");
-  if (epilogue_code != 0 && epilogue_code != 1) throw std::runtime_error("matmul: bad epilogue code");
+  if (epilogue_code < 0 || epilogue_code >= kNumGemmEpilogues) throw std::runtime_error("matmul: bad epilogue code");
   const GemmEpilogue epilogue = static_cast<GemmEpilogue>(epilogue_code);
   if (a.dtype != kF32 || b.dtype != kF32 || out.dtype != kF32) return false;
   if (has_addend && addend.dtype != kF32) return false;

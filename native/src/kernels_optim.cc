@@ -1,7 +1,8 @@
 // The fused optimizer update (op kind optimizerStep): one pass over a parameter, its gradient
 // and its state buffers, with the float32 arithmetic of PyTorch 1.13's single-tensor
-// optimizers operation by operation (the same order as src/backends/reference/optimizer_step.ts,
-// which documents the scalar layout of each algorithm). Per-step scalars (bias corrections,
+// optimizers operation by operation (the same order as src/backends/reference/optimizer_step.ts).
+// Each algorithm's scalars arrive in the order of its <Algo>Scalar enum (op_codes.h, generated from
+// OPTIMIZER_SCALAR_FIELDS of src/backends/ops.ts). Per-step scalars (bias corrections,
 // step sizes) come from TypeScript in double precision; they are rounded to float where torch's
 // kernels round them. Loop-invariant branches are unswitched by the compiler, leaving simple
 // loops that vectorise.
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "kernels.h"
+#include "op_codes.h"
 #include "parallel.h"
 
 namespace dlflow {
@@ -27,9 +29,6 @@ namespace {
 #define DLF_MULTIVERSION
 #endif
 
-enum Algo : int { aSgd, aAdam, aAdamax, aNadam, aRadam, aRmsprop, aAdagrad, aAdadelta, kNumAlgos };
-constexpr int kScalarCounts[kNumAlgos] = {7, 8, 6, 7, 9, 7, 4, 5};
-
 inline float decay_grad(float g, float p, float wd, bool maximize) {
   float d = maximize ? -g : g;
   return wd != 0.0f ? d + wd * p : d;
@@ -42,11 +41,13 @@ struct Step {
   const double* k;  // scalars as passed
   float kf(int i) const { return static_cast<float>(k[i]); }
   float one_minus(int i) const { return static_cast<float>(1.0 - k[i]); }
+  bool flag(int i) const { return k[i] != 0; }
 };
 
 DLF_MULTIVERSION void sgd(const Step& a, int64_t b, int64_t e) {
-  const float lr = a.kf(0), wd = a.kf(1), mom = a.kf(2), keep = a.one_minus(3);
-  const bool nesterov = a.k[4] != 0, maximize = a.k[5] != 0, first = a.k[6] != 0;
+  using S = SgdScalar;
+  const float lr = a.kf(S::kLr), wd = a.kf(S::kWeightDecay), mom = a.kf(S::kMomentum), keep = a.one_minus(S::kDampening);
+  const bool nesterov = a.flag(S::kNesterov), maximize = a.flag(S::kMaximize), first = a.flag(S::kFirstStep);
   float* buf = a.s[0];
   for (int64_t i = b; i < e; i++) {
     float d = decay_grad(a.g[i], a.p[i], wd, maximize);
@@ -60,9 +61,11 @@ DLF_MULTIVERSION void sgd(const Step& a, int64_t b, int64_t e) {
 }
 
 DLF_MULTIVERSION void adam(const Step& a, int64_t b, int64_t e) {
-  const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), step = a.kf(5), bc2 = a.kf(6), pdecay = a.kf(7);
-  const float c1 = a.one_minus(0), c2 = a.one_minus(1);
-  const bool maximize = a.k[4] != 0, decay = pdecay != 1.0f;
+  using S = AdamScalar;
+  const float b1 = a.kf(S::kBeta1), b2 = a.kf(S::kBeta2), eps = a.kf(S::kEps), wd = a.kf(S::kWeightDecay);
+  const float step = a.kf(S::kStepSize), bc2 = a.kf(S::kBiasCorrection2Sqrt), pdecay = a.kf(S::kParamDecay);
+  const float c1 = a.one_minus(S::kBeta1), c2 = a.one_minus(S::kBeta2);
+  const bool maximize = a.flag(S::kMaximize), decay = pdecay != 1.0f;
   float *m = a.s[0], *v = a.s[1], *vmax = a.s[2];
   for (int64_t i = b; i < e; i++) {
     float p = a.p[i];
@@ -83,8 +86,10 @@ DLF_MULTIVERSION void adam(const Step& a, int64_t b, int64_t e) {
 }
 
 DLF_MULTIVERSION void adamax(const Step& a, int64_t b, int64_t e) {
-  const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), clr = a.kf(5), c1 = a.one_minus(0);
-  const bool maximize = a.k[4] != 0;
+  using S = AdamaxScalar;
+  const float b1 = a.kf(S::kBeta1), b2 = a.kf(S::kBeta2), eps = a.kf(S::kEps), wd = a.kf(S::kWeightDecay);
+  const float clr = a.kf(S::kStepSize), c1 = a.one_minus(S::kBeta1);
+  const bool maximize = a.flag(S::kMaximize);
   float *m = a.s[0], *u = a.s[1];
   for (int64_t i = b; i < e; i++) {
     const float g = decay_grad(a.g[i], a.p[i], wd, maximize);
@@ -98,8 +103,10 @@ DLF_MULTIVERSION void adamax(const Step& a, int64_t b, int64_t e) {
 }
 
 DLF_MULTIVERSION void nadam(const Step& a, int64_t b, int64_t e) {
-  const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), bc2 = a.kf(4), cg = a.kf(5), cm = a.kf(6);
-  const float c1 = a.one_minus(0), c2 = a.one_minus(1);
+  using S = NadamScalar;
+  const float b1 = a.kf(S::kBeta1), b2 = a.kf(S::kBeta2), eps = a.kf(S::kEps), wd = a.kf(S::kWeightDecay);
+  const float bc2 = a.kf(S::kBiasCorrection2), cg = a.kf(S::kGradCoef), cm = a.kf(S::kExpAvgCoef);
+  const float c1 = a.one_minus(S::kBeta1), c2 = a.one_minus(S::kBeta2);
   float *m = a.s[0], *v = a.s[1];
   for (int64_t i = b; i < e; i++) {
     const float g = decay_grad(a.g[i], a.p[i], wd, false);
@@ -114,9 +121,11 @@ DLF_MULTIVERSION void nadam(const Step& a, int64_t b, int64_t e) {
 }
 
 DLF_MULTIVERSION void radam(const Step& a, int64_t b, int64_t e) {
-  const float b1 = a.kf(0), b2 = a.kf(1), eps = a.kf(2), wd = a.kf(3), bc1 = a.kf(4), lr = a.kf(5), bc2 = a.kf(6), rect = a.kf(7);
-  const float c1 = a.one_minus(0), c2 = a.one_minus(1);
-  const bool rectify = a.k[8] != 0;
+  using S = RadamScalar;
+  const float b1 = a.kf(S::kBeta1), b2 = a.kf(S::kBeta2), eps = a.kf(S::kEps), wd = a.kf(S::kWeightDecay);
+  const float bc1 = a.kf(S::kBiasCorrection1), lr = a.kf(S::kLr), bc2 = a.kf(S::kBiasCorrection2Sqrt);
+  const float rect = a.kf(S::kRectification), c1 = a.one_minus(S::kBeta1), c2 = a.one_minus(S::kBeta2);
+  const bool rectify = a.flag(S::kRectify);
   float *m = a.s[0], *v = a.s[1];
   for (int64_t i = b; i < e; i++) {
     const float g = decay_grad(a.g[i], a.p[i], wd, false);
@@ -134,8 +143,10 @@ DLF_MULTIVERSION void radam(const Step& a, int64_t b, int64_t e) {
 }
 
 DLF_MULTIVERSION void rmsprop(const Step& a, int64_t b, int64_t e) {
-  const float lr = a.kf(0), alpha = a.kf(1), eps = a.kf(2), wd = a.kf(3), mom = a.kf(4), c = a.one_minus(1);
-  const bool centered = a.k[5] != 0, maximize = a.k[6] != 0, has_mom = a.k[4] > 0;
+  using S = RmspropScalar;
+  const float lr = a.kf(S::kLr), alpha = a.kf(S::kAlpha), eps = a.kf(S::kEps), wd = a.kf(S::kWeightDecay);
+  const float mom = a.kf(S::kMomentum), c = a.one_minus(S::kAlpha);
+  const bool centered = a.flag(S::kCentered), maximize = a.flag(S::kMaximize), has_mom = a.k[S::kMomentum] > 0;
   float* sq = a.s[0];
   float* buf = has_mom ? a.s[1] : nullptr;
   float* avg_state = centered ? a.s[has_mom ? 2 : 1] : nullptr;
@@ -163,8 +174,9 @@ DLF_MULTIVERSION void rmsprop(const Step& a, int64_t b, int64_t e) {
 }
 
 DLF_MULTIVERSION void adagrad(const Step& a, int64_t b, int64_t e) {
-  const float clr = a.kf(0), wd = a.kf(1), eps = a.kf(2);
-  const bool maximize = a.k[3] != 0;
+  using S = AdagradScalar;
+  const float clr = a.kf(S::kDecayedLr), wd = a.kf(S::kWeightDecay), eps = a.kf(S::kEps);
+  const bool maximize = a.flag(S::kMaximize);
   float* sum = a.s[0];
   for (int64_t i = b; i < e; i++) {
     const float g = decay_grad(a.g[i], a.p[i], wd, maximize);
@@ -175,8 +187,10 @@ DLF_MULTIVERSION void adagrad(const Step& a, int64_t b, int64_t e) {
 }
 
 DLF_MULTIVERSION void adadelta(const Step& a, int64_t b, int64_t e) {
-  const float lr = a.kf(0), rho = a.kf(1), eps = a.kf(2), wd = a.kf(3), c = a.one_minus(1);
-  const bool maximize = a.k[4] != 0;
+  using S = AdadeltaScalar;
+  const float lr = a.kf(S::kLr), rho = a.kf(S::kRho), eps = a.kf(S::kEps), wd = a.kf(S::kWeightDecay);
+  const float c = a.one_minus(S::kRho);
+  const bool maximize = a.flag(S::kMaximize);
   float *sq = a.s[0], *acc = a.s[1];
   for (int64_t i = b; i < e; i++) {
     const float g = decay_grad(a.g[i], a.p[i], wd, maximize);
@@ -213,8 +227,8 @@ bool run_optimizer_step(ArgReader& r, int algo) {
   View state[3];
   for (int64_t i = 0; i < nstate; i++) state[i] = r.view("state");
   const int64_t nscalars = r.i64("scalar count");
-  if (nscalars != kScalarCounts[algo]) throw std::runtime_error("optimizerStep: bad number of scalars");
-  double k[16];
+  if (nscalars != kOptimizerScalarCounts[algo]) throw std::runtime_error("optimizerStep: bad number of scalars");
+  double k[kMaxOptimizerScalars];
   for (int64_t i = 0; i < nscalars; i++) k[i] = r.f64();
   const int64_t n = param.numel;
   Step s{};

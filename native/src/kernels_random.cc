@@ -9,12 +9,11 @@
 #include <stdexcept>
 
 #include "kernels.h"
+#include "op_codes.h"
 #include "parallel.h"
 
 namespace dlflow {
 namespace {
-
-enum Distribution : int { kUniform, kNormal, kBernoulli, kNumDistributions };
 
 constexpr uint32_t kM0 = 0xD2511F53u, kM1 = 0xCD9E8D57u, kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
 constexpr double kTwoPow24 = 16777216.0;

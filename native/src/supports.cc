@@ -1,6 +1,7 @@
 // Which op/dtype pairs have native kernels (answers the front end's supportsOp). `run`
 // re-checks the exact dtypes it receives and returns false for anything else.
 #include "kernels.h"
+#include "op_codes.h"
 
 namespace dlflow {
 

@@ -5,8 +5,8 @@
 // Layout, in the order each op lists its views and then its scalars (see kernels.h):
 //   view   = handle, dtypeCode, offset, ndim, shape[ndim], strides[ndim]   (elements)
 //   scalar = one double
-// Codes are indices into DTYPES / OP_KINDS / UNARY_OPS / BINARY_OPS / REDUCE_OPS of
-// src/base/dtype.ts and src/backends/ops.ts; the enums below must list them in the same order.
+// Codes (dtype, op kind, sub-op) are positions in the tuples of src/base/dtype.ts and
+// src/backends/ops.ts; op_codes.h is generated from them (scripts/gen_native_codes.ts).
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -14,34 +14,13 @@
 #include <string>
 
 #include "buffers.h"
+#include "op_codes.h"
 
 namespace dlflow {
 
 constexpr int kMaxDims = 16;
 
-enum DType : int { kF32 = 0, kI32 = 1, kI64 = 2, kBool = 3, kNumDTypes = 4 };
 inline int dtype_size(int dt) { return dt == kBool ? 1 : dt == kI64 ? 8 : 4; }
-
-enum OpKind : int {
-  kFill, kCopy, kUnary, kBinary, kBinaryScalar, kClamp, kWhere, kReduce, kSoftmax,
-  kMatmul, kGather, kScatterAdd, kIndexSelect, kIndexAdd, kSort, kOptimizerStep, kRandom,
-  kCrossEntropy, kCrossEntropyBackward, kNumOpKinds
-};
-enum UnaryOp : int {
-  uNeg, uAbs, uSign, uSquare, uReciprocal, uExp, uExpm1, uLog, uLog1p, uSqrt, uRsqrt,
-  uSin, uCos, uTanh, uSigmoid, uRelu, uGelu, uGeluTanh, uSilu, uSoftplus, uErf,
-  uFloor, uCeil, uRound, uTrunc, uIsnan, uIsinf, uIsfinite, uLogicalNot, kNumUnary
-};
-enum BinaryOp : int {
-  bAdd, bSub, bMul, bDiv, bPow, bMaximum, bMinimum, bAtan2, bRemainder,
-  bEq, bNe, bLt, bLe, bGt, bGe, bLogicalAnd, bLogicalOr, bLogicalXor,
-  bReluBackward, bSigmoidBackward, bTanhBackward, bGeluBackward, bGeluTanhBackward,
-  bSiluBackward, bSoftplusBackward, kNumBinary
-};
-enum ReduceOp : int { rSum, rMean, rProd, rMax, rMin, rArgmax, rArgmin, rAny, rAll, rLogsumexp, kNumReduce };
-
-inline bool is_predicate(int u) { return u >= uIsnan; }
-inline bool is_comparison(int b) { return b >= bEq && b <= bLogicalXor; }
 
 // A user-visible index error (becomes a JS RangeError); anything else becomes an Error.
 struct RangeError : std::runtime_error {

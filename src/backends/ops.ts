@@ -3,8 +3,9 @@
  *
  * The contract speaks of buffer views (a buffer handle plus shape, strides and an element
  * offset), never of Tensor objects, so an asynchronous device backend can implement it by
- * enqueueing work on a stream. Every backend implements every op kind; an op a backend cannot
- * run for some dtype is declared through `supportsOp` and routed to the reference kernels.
+ * enqueueing work on a stream. A backend need not implement every op kind: what it refuses in
+ * `supportsOp` (or declines in `run`) the front end runs on the reference kernels through its
+ * host fallback, with the views' roles taken from `OP_SIGNATURES`.
  *
  * Conventions shared by all ops:
  * - `out` views are contiguous and freshly allocated unless an op says otherwise (`copy` may
@@ -65,14 +66,48 @@ export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set<BinaryOp>(
 export const REDUCE_OPS = ['sum', 'mean', 'prod', 'max', 'min', 'argmax', 'argmin', 'any', 'all', 'logsumexp'] as const;
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 
-/** The update rules of the fused `optimizerStep` kernel (scalar layouts: reference/optimizer_step.ts). */
+/** The update rules of the fused `optimizerStep` kernel (their scalars: `OPTIMIZER_SCALAR_FIELDS`). */
 export const OPTIMIZER_ALGOS = ['sgd', 'adam', 'adamax', 'nadam', 'radam', 'rmsprop', 'adagrad', 'adadelta'] as const;
 export type OptimizerAlgo = (typeof OPTIMIZER_ALGOS)[number];
 
 /**
- * Distributions of the `random` kernel: uniform a + (b − a)·u; normal a + b·z; bernoulli
- * (u < a ? b : 0), the scaled keep-mask of dropout.
+ * The per-step scalars of each optimizer algorithm, in the order they are encoded for the native
+ * kernel (`OptimizerScalars` gives them as named fields). Per-step values (bias corrections, step
+ * sizes) are computed in double precision by the optimizer, as torch computes them in Python;
+ * the kernels round them to float32 where torch's kernels do. The state buffers of each
+ * algorithm are listed after its fields.
  */
+export const OPTIMIZER_SCALAR_FIELDS = {
+  // state: [momentum_buffer] when momentum ≠ 0, else []
+  sgd: ['lr', 'weightDecay', 'momentum', 'dampening', 'nesterov', 'maximize', 'firstStep'],
+  // state: [exp_avg, exp_avg_sq, max_exp_avg_sq (amsgrad)]; stepSize = lr / (1 − β1ᵗ), paramDecay = 1 − lr·λ (AdamW) or 1
+  adam: ['beta1', 'beta2', 'eps', 'weightDecay', 'maximize', 'stepSize', 'biasCorrection2Sqrt', 'paramDecay'],
+  // state: [exp_avg, exp_inf]; stepSize = lr / (1 − β1ᵗ)
+  adamax: ['beta1', 'beta2', 'eps', 'weightDecay', 'maximize', 'stepSize'],
+  // state: [exp_avg, exp_avg_sq]; gradCoef, expAvgCoef: the (negative) step sizes of g and m
+  nadam: ['beta1', 'beta2', 'eps', 'weightDecay', 'biasCorrection2', 'gradCoef', 'expAvgCoef'],
+  // state: [exp_avg, exp_avg_sq]; rectification applies when `rectify`
+  radam: ['beta1', 'beta2', 'eps', 'weightDecay', 'biasCorrection1', 'lr', 'biasCorrection2Sqrt', 'rectification', 'rectify'],
+  // state: [square_avg, momentum_buffer (momentum > 0), grad_avg (centered)]
+  rmsprop: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize'],
+  // state: [sum]; decayedLr = lr / (1 + (t − 1)·lrDecay)
+  adagrad: ['decayedLr', 'weightDecay', 'eps', 'maximize'],
+  // state: [square_avg, acc_delta]
+  adadelta: ['lr', 'rho', 'eps', 'weightDecay', 'maximize'],
+} as const satisfies { readonly [A in OptimizerAlgo]: readonly string[] };
+
+/** Scalar fields that are flags: booleans in `OptimizerScalars`, encoded natively as 0 or 1. */
+export const OPTIMIZER_FLAG_FIELDS = ['nesterov', 'maximize', 'firstStep', 'centered', 'rectify'] as const;
+export type OptimizerFlagField = (typeof OPTIMIZER_FLAG_FIELDS)[number];
+
+/** The scalar field names of one algorithm. */
+export type OptimizerScalarField<A extends OptimizerAlgo> = (typeof OPTIMIZER_SCALAR_FIELDS)[A][number];
+
+/** The per-step scalars of algorithm `A` as named fields: flags are booleans, the rest numbers. */
+export type OptimizerScalars<A extends OptimizerAlgo> = {
+  readonly [F in OptimizerScalarField<A>]: F extends OptimizerFlagField ? boolean : number;
+};
+
 /** What a matmul applies to its result (see `matmul`). */
 export const MATMUL_EPILOGUES = ['none', 'relu'] as const;
 export type MatmulEpilogue = (typeof MATMUL_EPILOGUES)[number];
@@ -81,8 +116,24 @@ export type MatmulEpilogue = (typeof MATMUL_EPILOGUES)[number];
 export const LOSS_REDUCTIONS = ['none', 'sum', 'mean'] as const;
 export type LossReduction = (typeof LOSS_REDUCTIONS)[number];
 
+/**
+ * Distributions of the `random` kernel: uniform a + (b − a)·u; normal a + b·z; bernoulli
+ * (u < a ? b : 0), the scaled keep-mask of dropout.
+ */
 export const RANDOM_DISTRIBUTIONS = ['uniform', 'normal', 'bernoulli'] as const;
 export type RandomDistribution = (typeof RANDOM_DISTRIBUTIONS)[number];
+
+/** The `optimizerStep` arguments of algorithm `A`. */
+export interface OptimizerStepOf<A extends OptimizerAlgo> {
+  algo: A;
+  param: View;
+  grad: View;
+  state: readonly View[];
+  scalars: OptimizerScalars<A>;
+}
+
+/** `optimizerStep`'s arguments, discriminated by `algo` (`A` narrows them to some algorithms). */
+export type OptimizerStepArgs<A extends OptimizerAlgo = OptimizerAlgo> = { [K in OptimizerAlgo]: OptimizerStepOf<K> }[A];
 
 /** Each op kind and its arguments. */
 export interface OpArgs {
@@ -128,12 +179,6 @@ export interface OpArgs {
   /** Stable sort along dim; writes sorted values and int64 source indices. */
   sort: { x: View; dim: number; descending: boolean; values: View; indices: View };
   /**
-   * One optimizer update in place on `param` and `state`, fused in a single pass (PyTorch 1.13's
-   * single-tensor math in float32). All views are contiguous float32 with the same element
-   * count; `state` and `scalars` follow the per-algorithm layout of `OPTIMIZER_SCALARS`
-   * (reference/optimizer_step.ts).
-   */
-  /**
    * Softmax cross-entropy of logits x [N, C] (float32, any strides) against class indices
    * target [N] (int64 or int32): loss_i = log Σ_c exp(x_ic) − x_i,target_i, computed with the
    * row max shifted out. out is [N] for reduction 'none', else [] holding Σ_i loss_i ('sum') or
@@ -147,7 +192,13 @@ export interface OpArgs {
    * grad[] for 'sum' or grad[] / N for 'mean' (grad []). Targets are checked as in the forward.
    */
   crossEntropyBackward: { x: View; target: View; grad: View; reduction: LossReduction; out: View };
-  optimizerStep: { algo: OptimizerAlgo; param: View; grad: View; state: readonly View[]; scalars: readonly number[] };
+  /**
+   * One optimizer update in place on `param` and `state`, fused in a single pass (PyTorch 1.13's
+   * single-tensor math in float32). All views are contiguous float32 with the same element
+   * count; `scalars` are the named fields of `algo` and `state` its buffers, both as listed in
+   * `OPTIMIZER_SCALAR_FIELDS`.
+   */
+  optimizerStep: OptimizerStepArgs;
   /**
    * Fill contiguous float32 `out` with random numbers from the counter-based Philox4x32-10
    * generator (Salmon et al., SC'11): element i uses output word i mod 4 of the block at counter
@@ -161,15 +212,83 @@ export interface OpArgs {
 
 export type OpKind = keyof OpArgs;
 
-export const OP_KINDS: readonly OpKind[] = [
+/**
+ * Every op kind. Here and in the other tuples of this file (and `DTYPES`), a name's position is
+ * its native code: src/backends/cpu/abi.ts sends it and scripts/gen_native_codes.ts writes the
+ * C++ enums of native/src/op_codes.h from it (after changing a tuple: `npm run gen:codes`, then
+ * `npm run build:native`; test/op_codes.test.ts fails while the header is stale).
+ */
+export const OP_KINDS = [
   'fill', 'copy', 'unary', 'binary', 'binaryScalar', 'clamp', 'where', 'reduce', 'softmax',
-  'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'crossEntropy', 'crossEntropyBackward',
-  'optimizerStep', 'random',
-];
+  'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'optimizerStep', 'random',
+  'crossEntropy', 'crossEntropyBackward',
+] as const satisfies readonly OpKind[];
+/** Compile-time check that OP_KINDS lists every kind of `OpArgs`. */
+const _everyKindListed: [Exclude<OpKind, (typeof OP_KINDS)[number]>] extends [never] ? true : never = true;
 
 /** What `supportsOp` is asked: the op kind, its sub-op where it has one, and the compute dtype. */
 export interface OpQuery {
   kind: OpKind;
   op?: UnaryOp | BinaryOp | ReduceOp | OptimizerAlgo | RandomDistribution;
   dtype: DType;
+}
+
+/** How a kernel uses a view argument: reads it, writes it, or both (accumulates in place). */
+export type ViewRole = 'in' | 'out' | 'inout';
+
+/** The argument names of op kind K whose values are views or lists of views. */
+export type ViewField<K extends OpKind> = {
+  [F in keyof OpArgs[K]]-?: NonNullable<OpArgs[K][F]> extends View | readonly View[] ? F : never;
+}[keyof OpArgs[K]];
+
+/** The argument of op kind K that names its sub-op (`op`, `algo`, `distribution`), if any. */
+type SubOpField<K extends OpKind> = {
+  [F in keyof OpArgs[K]]-?: NonNullable<OpArgs[K][F]> extends NonNullable<OpQuery['op']> ? F : never;
+}[keyof OpArgs[K]];
+
+/**
+ * What the front end needs to know about an op kind's arguments without knowing the op: which
+ * arguments are views and how the kernel uses them (a host fallback copies `in`/`inout` views
+ * out and `out`/`inout` views back; ONNX export and device backends read the same table), the
+ * compute dtype asked of `supportsOp`, and the sub-op with all the values it can take. The two
+ * readers are functions rather than field names because dispatch calls them on every op: a
+ * function per kind reads its fields at full speed where one generic lookup cannot.
+ */
+export type OpSignature<K extends OpKind> = {
+  readonly views: { readonly [F in ViewField<K>]-?: ViewRole };
+  /** The dtype `supportsOp` is asked about: the main input's (the output's for fill/random). */
+  readonly dtypeOf: (args: OpArgs[K]) => DType;
+} & ([SubOpField<K>] extends [never] ? { readonly subOpOf?: never; readonly subOps?: never } : {
+  readonly subOpOf: (args: OpArgs[K]) => OpArgs[K][SubOpField<K>];
+  /** Every value the sub-op can take. */
+  readonly subOps: readonly NonNullable<OpArgs[K][SubOpField<K>]>[];
+});
+
+/** Every op kind's signature; a view argument missing from `views` is a compile error. */
+export const OP_SIGNATURES: { readonly [K in OpKind]: OpSignature<K> } = {
+  fill: { views: { out: 'out' }, dtypeOf: (a) => a.out.dtype },
+  copy: { views: { x: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
+  unary: { views: { x: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype, subOpOf: (a) => a.op, subOps: UNARY_OPS },
+  binary: { views: { a: 'in', b: 'in', out: 'out' }, dtypeOf: (a) => a.a.dtype, subOpOf: (a) => a.op, subOps: BINARY_OPS },
+  binaryScalar: { views: { a: 'in', out: 'out' }, dtypeOf: (a) => a.a.dtype, subOpOf: (a) => a.op, subOps: BINARY_OPS },
+  clamp: { views: { x: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
+  where: { views: { cond: 'in', a: 'in', b: 'in', out: 'out' }, dtypeOf: (a) => a.a.dtype },
+  reduce: { views: { x: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype, subOpOf: (a) => a.op, subOps: REDUCE_OPS },
+  softmax: { views: { x: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
+  matmul: { views: { a: 'in', b: 'in', addend: 'in', out: 'out' }, dtypeOf: (a) => a.a.dtype },
+  gather: { views: { x: 'in', index: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
+  scatterAdd: { views: { out: 'inout', index: 'in', src: 'in' }, dtypeOf: (a) => a.out.dtype },
+  indexSelect: { views: { x: 'in', index: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
+  indexAdd: { views: { out: 'inout', index: 'in', src: 'in' }, dtypeOf: (a) => a.out.dtype },
+  sort: { views: { x: 'in', values: 'out', indices: 'out' }, dtypeOf: (a) => a.x.dtype },
+  crossEntropy: { views: { x: 'in', target: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
+  crossEntropyBackward: { views: { x: 'in', target: 'in', grad: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
+  optimizerStep: { views: { param: 'inout', grad: 'in', state: 'inout' }, dtypeOf: (a) => a.param.dtype, subOpOf: (a) => a.algo, subOps: OPTIMIZER_ALGOS },
+  random: { views: { out: 'out' }, dtypeOf: (a) => a.out.dtype, subOpOf: (a) => a.distribution, subOps: RANDOM_DISTRIBUTIONS },
+};
+
+/** The `supportsOp` question for one call. */
+export function opQueryOf<K extends OpKind>(kind: K, args: OpArgs[K]): OpQuery {
+  const sig = OP_SIGNATURES[kind] as unknown as { dtypeOf(a: OpArgs[K]): DType; subOpOf?(a: OpArgs[K]): OpQuery['op'] };
+  return { kind, op: sig.subOpOf?.(args), dtype: sig.dtypeOf(args) };
 }

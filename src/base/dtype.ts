@@ -3,7 +3,8 @@
  */
 export type DType = 'float32' | 'int32' | 'int64' | 'bool';
 
-export const DTYPES: readonly DType[] = ['float32', 'int32', 'int64', 'bool'];
+/** Every dtype; a dtype's position here is its native code (see `OP_KINDS` in backends/ops.ts). */
+export const DTYPES = ['float32', 'int32', 'int64', 'bool'] as const satisfies readonly DType[];
 
 /** The typed array that holds each dtype's elements in host memory. */
 export interface DTypeArrays {

@@ -51,7 +51,8 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
       if (grad === null) continue;
       const s = this.stateOf<AdadeltaState>(p, () => ({ step: 0, square_avg: this.buffer(p), acc_delta: this.buffer(p) }));
       s.step += 1;
-      fusedOptimizerStep('adadelta', p, grad, [s.square_avg, s.acc_delta], [lr, rho, eps, weightDecay, maximize ? 1 : 0]);
+      fusedOptimizerStep(p, grad, [s.square_avg, s.acc_delta],
+        { algo: 'adadelta', scalars: { lr, rho, eps, weightDecay, maximize } });
     }
   }
 }

@@ -66,8 +66,8 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       if (grad === null) continue;
       const s = this.stateOf<AdagradState>(p, () => ({ step: 0, sum: this.buffer(p, group.initialAccumulatorValue) }));
       s.step += 1;
-      const clr = lr / (1 + (s.step - 1) * lrDecay);
-      fusedOptimizerStep('adagrad', p, grad, [s.sum], [clr, weightDecay, eps, maximize ? 1 : 0]);
+      const decayedLr = lr / (1 + (s.step - 1) * lrDecay);
+      fusedOptimizerStep(p, grad, [s.sum], { algo: 'adagrad', scalars: { decayedLr, weightDecay, eps, maximize } });
     }
   }
 }

@@ -52,8 +52,10 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       }
       const coupledDecay = this.decoupled ? 0 : weightDecay;
       const paramDecay = this.decoupled ? 1 - lr * weightDecay : 1;
-      fusedOptimizerStep('adam', p, grad, buffers,
-        [beta1, beta2, eps, coupledDecay, maximize ? 1 : 0, stepSize, bc2Sqrt, paramDecay]);
+      fusedOptimizerStep(p, grad, buffers, {
+        algo: 'adam',
+        scalars: { beta1, beta2, eps, weightDecay: coupledDecay, maximize, stepSize, biasCorrection2Sqrt: bc2Sqrt, paramDecay },
+      });
     }
   }
 }

@@ -50,8 +50,9 @@ export class Adamax extends Optimizer<AdamaxOptions> {
       if (grad === null) continue;
       const s = this.stateOf<AdamaxState>(p, () => ({ step: 0, exp_avg: this.buffer(p), exp_inf: this.buffer(p) }));
       s.step += 1;
-      const clr = lr / (1 - beta1 ** s.step);
-      fusedOptimizerStep('adamax', p, grad, [s.exp_avg, s.exp_inf], [beta1, beta2, eps, weightDecay, maximize ? 1 : 0, clr]);
+      const stepSize = lr / (1 - beta1 ** s.step);
+      fusedOptimizerStep(p, grad, [s.exp_avg, s.exp_inf],
+        { algo: 'adamax', scalars: { beta1, beta2, eps, weightDecay, maximize, stepSize } });
     }
   }
 }

@@ -3,7 +3,7 @@
  * of a parameter and its state buffers in a single pass over memory (native on the cpu
  * backend, `backends/reference/optimizer_step.ts` elsewhere).
  */
-import type { OptimizerAlgo, View } from '../backends/ops.js';
+import type { OpArgs, OptimizerAlgo, OptimizerScalars, View } from '../backends/ops.js';
 import { runKernel, viewOf } from '../core/dispatch.js';
 import { formatShape, shapesEqual } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -20,10 +20,21 @@ function checkOperand(t: Tensor, what: string, param: Tensor, algo: OptimizerAlg
 }
 
 /**
+ * @internal An update rule and its per-step scalars, as `OPTIMIZER_SCALAR_FIELDS` names them.
+ */
+export type OptimizerUpdate = { [A in OptimizerAlgo]: { algo: A; scalars: OptimizerScalars<A> } }[OptimizerAlgo];
+
+/**
  * @internal Update `param` (and `state`) in place from `grad` with one fused pass.
  * `param` and `state` must be contiguous float32 tensors of one shape; `grad` may be strided.
+ * `state` holds the buffers `OPTIMIZER_SCALAR_FIELDS` lists for the algorithm.
+ *
+ * @example
+ * fusedOptimizerStep(p, p.grad, [], { algo: 'sgd', scalars: { lr: 0.1, weightDecay: 0, momentum: 0,
+ *   dampening: 0, nesterov: false, maximize: false, firstStep: false } });
  */
-export function fusedOptimizerStep(algo: OptimizerAlgo, param: Tensor, grad: Tensor, state: readonly Tensor[], scalars: readonly number[]): void {
+export function fusedOptimizerStep(param: Tensor, grad: Tensor, state: readonly Tensor[], update: OptimizerUpdate): void {
+  const { algo } = update;
   checkOperand(param, 'the parameter', param, algo);
   checkOperand(grad, 'the gradient', param, algo);
   const stateViews: View[] = [];
@@ -36,7 +47,8 @@ export function fusedOptimizerStep(algo: OptimizerAlgo, param: Tensor, grad: Ten
   }
   const g = grad.isContiguous() ? grad : grad.contiguous();
   try {
-    runKernel(param.storage.backend, 'optimizerStep', { algo, param: viewOf(param), grad: viewOf(g), state: stateViews, scalars });
+    const args: OpArgs['optimizerStep'] = { ...update, param: viewOf(param), grad: viewOf(g), state: stateViews };
+    runKernel(param.storage.backend, 'optimizerStep', args);
     param.storage.version++;
     for (const s of state) s.storage.version++;
   } finally {

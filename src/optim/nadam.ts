@@ -63,8 +63,10 @@ export class NAdam extends Optimizer<NAdamOptions> {
       const muProductNext = f(f(s.mu_product * f(mu)) * f(muNext));
       const gradCoef = -lr * (1 - mu) / (1 - s.mu_product);
       const expAvgCoef = -lr * muNext / (1 - muProductNext);
-      fusedOptimizerStep('nadam', p, grad, [s.exp_avg, s.exp_avg_sq],
-        [beta1, beta2, eps, weightDecay, 1 - beta2 ** s.step, gradCoef, expAvgCoef]);
+      fusedOptimizerStep(p, grad, [s.exp_avg, s.exp_avg_sq], {
+        algo: 'nadam',
+        scalars: { beta1, beta2, eps, weightDecay, biasCorrection2: 1 - beta2 ** s.step, gradCoef, expAvgCoef },
+      });
     }
   }
 }

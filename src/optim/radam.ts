@@ -54,9 +54,13 @@ export class RAdam extends Optimizer<RAdamOptions> {
       const rhoInf = 2 / (1 - beta2) - 1;
       const rhoT = rhoInf - 2 * s.step * beta2 ** s.step / bc2;
       const rectify = rhoT > 5;
-      const rect = rectify ? Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 1;
-      fusedOptimizerStep('radam', p, grad, [s.exp_avg, s.exp_avg_sq],
-        [beta1, beta2, eps, weightDecay, bc1, lr, Math.sqrt(bc2), rect, rectify ? 1 : 0]);
+      const rectification = rectify ? Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 1;
+      fusedOptimizerStep(p, grad, [s.exp_avg, s.exp_avg_sq], {
+        algo: 'radam',
+        scalars: {
+          beta1, beta2, eps, weightDecay, biasCorrection1: bc1, lr, biasCorrection2Sqrt: Math.sqrt(bc2), rectification, rectify,
+        },
+      });
     }
   }
 }

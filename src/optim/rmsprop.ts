@@ -65,8 +65,8 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       const buffers = [s.square_avg];
       if (momentum > 0) buffers.push(s.momentum_buffer ?? this.missing('momentum_buffer'));
       if (centered) buffers.push(s.grad_avg ?? this.missing('grad_avg'));
-      fusedOptimizerStep('rmsprop', p, grad, buffers,
-        [lr, alpha, eps, weightDecay, momentum, centered ? 1 : 0, maximize ? 1 : 0]);
+      fusedOptimizerStep(p, grad, buffers,
+        { algo: 'rmsprop', scalars: { lr, alpha, eps, weightDecay, momentum, centered, maximize } });
     }
   }
 

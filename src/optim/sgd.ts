@@ -56,18 +56,18 @@ export class SGD extends Optimizer<SGDOptions> {
       const state = this.state.get(p) ?? {};
       this.state.set(p, state);
       let buffers: Tensor[] = [];
-      let firstStep = 0;
+      let firstStep = false;
       if (momentum !== 0) {
         let buf = state.momentum_buffer as Tensor | undefined;
         if (buf === undefined) {
           buf = this.buffer(p);
           state.momentum_buffer = buf;
-          firstStep = 1;
+          firstStep = true;
         }
         buffers = [buf];
       }
-      fusedOptimizerStep('sgd', p, grad, buffers,
-        [lr, weightDecay, momentum, dampening, nesterov ? 1 : 0, maximize ? 1 : 0, firstStep]);
+      fusedOptimizerStep(p, grad, buffers,
+        { algo: 'sgd', scalars: { lr, weightDecay, momentum, dampening, nesterov, maximize, firstStep } });
     }
   }
 }

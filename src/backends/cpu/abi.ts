@@ -7,14 +7,18 @@
  *   scalar = one number
  * Per op kind: the views in the order of `OpArgs`' documentation in kernels.h, then scalars.
  *
- * The code tables are exhaustive mapped types, so adding an op kind, sub-op or dtype to the
- * contract without giving it a native code is a compile error. The numbers are the native
- * enums' values (views.h), not positions in the TypeScript arrays.
+ * Every code is the position of its name in the contract's tuples (`DTYPES`, `OP_KINDS`,
+ * `UNARY_OPS`, ... of backends/ops.ts), from which scripts/gen_native_codes.ts also generates the
+ * native enums (native/src/op_codes.h). The tables are built once, and typed as exhaustive
+ * mapped types, so a name missing from its tuple is a compile error.
  */
-import type { DType } from '../../base/dtype.js';
+import { DTYPES, type DType } from '../../base/dtype.js';
 import { isContiguous } from '../../base/shape.js';
-import type {
-  BinaryOp, LossReduction, MatmulEpilogue, OpArgs, OpKind, OptimizerAlgo, RandomDistribution, ReduceOp, UnaryOp, View,
+import {
+  BINARY_OPS, LOSS_REDUCTIONS, MATMUL_EPILOGUES, OP_KINDS, OPTIMIZER_ALGOS, OPTIMIZER_SCALAR_FIELDS, RANDOM_DISTRIBUTIONS,
+  REDUCE_OPS, UNARY_OPS,
+  type BinaryOp, type LossReduction, type MatmulEpilogue, type OpArgs, type OpKind, type OptimizerAlgo,
+  type RandomDistribution, type ReduceOp, type UnaryOp, type View,
 } from '../ops.js';
 
 /** The most dims a view may have natively (kMaxDims); higher ranks run on the reference. */
@@ -22,50 +26,26 @@ export const MAX_NATIVE_DIMS = 16;
 /** Length of the shared argument array: enough for four views of MAX_NATIVE_DIMS plus scalars. */
 export const ARG_CAPACITY = 4 * (4 + 2 * MAX_NATIVE_DIMS) + 2 * MAX_NATIVE_DIMS + 16;
 
-export const DTYPE_CODES: { readonly [D in DType]: number } = { float32: 0, int32: 1, int64: 2, bool: 3 };
+/** Name → position in `names`: the native code of each name. */
+function codesOf<T extends string>(names: readonly T[]): { readonly [K in T]: number } {
+  // Object.fromEntries keeps the table in V8's fast-property mode, as a literal would be.
+  return Object.fromEntries(names.map((name, code) => [name, code])) as { readonly [K in T]: number };
+}
 
-export const KIND_CODES: { readonly [K in OpKind]: number } = {
-  fill: 0, copy: 1, unary: 2, binary: 3, binaryScalar: 4, clamp: 5, where: 6, reduce: 7, softmax: 8,
-  matmul: 9, gather: 10, scatterAdd: 11, indexSelect: 12, indexAdd: 13, sort: 14, optimizerStep: 15, random: 16,
-  crossEntropy: 17, crossEntropyBackward: 18,
-};
-
-/** gemm.h's GemmEpilogue enum. */
-export const EPILOGUE_CODES: { readonly [E in MatmulEpilogue]: number } = { none: 0, relu: 1 };
-
-/** kernels_loss.cc's Reduction enum (the sub-op code of the loss kernels). */
-export const LOSS_REDUCTION_CODES: { readonly [R in LossReduction]: number } = { none: 0, sum: 1, mean: 2 };
-
-/** kernels_random.cc's distribution codes. */
-export const RANDOM_CODES: { readonly [D in RandomDistribution]: number } = { uniform: 0, normal: 1, bernoulli: 2 };
-
-/** kernels_optim.cc's Algo enum. */
-export const OPTIMIZER_CODES: { readonly [A in OptimizerAlgo]: number } = {
-  sgd: 0, adam: 1, adamax: 2, nadam: 3, radam: 4, rmsprop: 5, adagrad: 6, adadelta: 7,
-};
-
-export const UNARY_CODES: { readonly [O in UnaryOp]: number } = {
-  neg: 0, abs: 1, sign: 2, square: 3, reciprocal: 4, exp: 5, expm1: 6, log: 7, log1p: 8, sqrt: 9,
-  rsqrt: 10, sin: 11, cos: 12, tanh: 13, sigmoid: 14, relu: 15, gelu: 16, geluTanh: 17, silu: 18,
-  softplus: 19, erf: 20, floor: 21, ceil: 22, round: 23, trunc: 24, isnan: 25, isinf: 26,
-  isfinite: 27, logicalNot: 28,
-};
-
-export const BINARY_CODES: { readonly [O in BinaryOp]: number } = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, atan2: 7, remainder: 8,
-  eq: 9, ne: 10, lt: 11, le: 12, gt: 13, ge: 14, logicalAnd: 15, logicalOr: 16, logicalXor: 17,
-  reluBackward: 18, sigmoidBackward: 19, tanhBackward: 20, geluBackward: 21, geluTanhBackward: 22,
-  siluBackward: 23, softplusBackward: 24,
-};
-
-export const REDUCE_CODES: { readonly [O in ReduceOp]: number } = {
-  sum: 0, mean: 1, prod: 2, max: 3, min: 4, argmax: 5, argmin: 6, any: 7, all: 8, logsumexp: 9,
-};
+export const DTYPE_CODES: { readonly [D in DType]: number } = codesOf(DTYPES);
+export const KIND_CODES: { readonly [K in OpKind]: number } = codesOf(OP_KINDS);
+export const EPILOGUE_CODES: { readonly [E in MatmulEpilogue]: number } = codesOf(MATMUL_EPILOGUES);
+export const LOSS_REDUCTION_CODES: { readonly [R in LossReduction]: number } = codesOf(LOSS_REDUCTIONS);
+export const RANDOM_CODES: { readonly [D in RandomDistribution]: number } = codesOf(RANDOM_DISTRIBUTIONS);
+export const OPTIMIZER_CODES: { readonly [A in OptimizerAlgo]: number } = codesOf(OPTIMIZER_ALGOS);
+export const UNARY_CODES: { readonly [O in UnaryOp]: number } = codesOf(UNARY_OPS);
+export const BINARY_CODES: { readonly [O in BinaryOp]: number } = codesOf(BINARY_OPS);
+export const REDUCE_CODES: { readonly [O in ReduceOp]: number } = codesOf(REDUCE_OPS);
 
 /** Sub-op code of a query's op (0 for kinds without sub-ops). */
 export function subCode(kind: OpKind, op: string | undefined): number {
   if (op === undefined) return 0;
-  const table: Record<string, number> | undefined =
+  const table: Readonly<Record<string, number>> | undefined =
     kind === 'unary' ? UNARY_CODES : kind === 'binary' || kind === 'binaryScalar' ? BINARY_CODES
       : kind === 'reduce' ? REDUCE_CODES : kind === 'optimizerStep' ? OPTIMIZER_CODES
         : kind === 'random' ? RANDOM_CODES : undefined;
@@ -169,7 +149,10 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
     for (const d of param.shape) n *= d;
     w.flatView(param, n); w.flatView(grad, n);
     w.num(state.length); for (const s of state) w.flatView(s, n);
-    w.num(scalars.length); for (const s of scalars) w.num(s);
+    // the named scalars in the contract's order; flags as 0 or 1
+    const fields: readonly string[] = OPTIMIZER_SCALAR_FIELDS[algo];
+    const values = scalars as Readonly<Record<string, number | boolean>>;
+    w.num(fields.length); for (const f of fields) w.num(Number(values[f]));
     return OPTIMIZER_CODES[algo];
   },
   random: (w, { out, distribution, a, b, key0, key1, offset }) => {

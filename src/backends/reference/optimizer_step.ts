@@ -6,27 +6,15 @@
  * float32 (`Math.fround`) where torch materialises a float32 tensor, scalars are rounded to
  * float32 as torch's CPU kernels do — so results agree with torch to a few ulps. Per-step
  * scalars (bias corrections, step sizes) are computed in double precision by the caller, as
- * torch computes them in Python. The native kernel (`native/src/kernels_optim.cc`) follows the
- * same scalar layout, documented on `OPTIMIZER_SCALARS`.
+ * torch computes them in Python. The scalars arrive as named fields (`OptimizerScalars`, whose
+ * order for the native kernel `native/src/kernels_optim.cc` is `OPTIMIZER_SCALAR_FIELDS`).
  */
 
-import type { OpArgs, OptimizerAlgo, View } from '../ops.js';
+import {
+  OPTIMIZER_FLAG_FIELDS, OPTIMIZER_SCALAR_FIELDS,
+  type OptimizerAlgo, type OptimizerScalars, type OptimizerStepArgs, type View,
+} from '../ops.js';
 import type { ArrayOf } from './strided.js';
-
-/**
- * The per-algorithm layout of `scalars` (names only document the order) and of `state`.
- * Flags are 0 or 1.
- */
-export const OPTIMIZER_SCALARS: { readonly [A in OptimizerAlgo]: { scalars: readonly string[]; state: string } } = {
-  sgd: { scalars: ['lr', 'weightDecay', 'momentum', 'dampening', 'nesterov', 'maximize', 'firstStep'], state: '[momentum_buffer] when momentum != 0, else []' },
-  adam: { scalars: ['beta1', 'beta2', 'eps', 'weightDecay', 'maximize', 'stepSize', 'biasCorrection2Sqrt', 'paramDecay'], state: '[exp_avg, exp_avg_sq, max_exp_avg_sq?]' },
-  adamax: { scalars: ['beta1', 'beta2', 'eps', 'weightDecay', 'maximize', 'clr'], state: '[exp_avg, exp_inf]' },
-  nadam: { scalars: ['beta1', 'beta2', 'eps', 'weightDecay', 'biasCorrection2', 'gradCoef', 'expAvgCoef'], state: '[exp_avg, exp_avg_sq]' },
-  radam: { scalars: ['beta1', 'beta2', 'eps', 'weightDecay', 'biasCorrection1', 'lr', 'biasCorrection2Sqrt', 'rect', 'rectify'], state: '[exp_avg, exp_avg_sq]' },
-  rmsprop: { scalars: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize'], state: '[square_avg, momentum_buffer?, grad_avg?]' },
-  adagrad: { scalars: ['clr', 'weightDecay', 'eps', 'maximize'], state: '[sum]' },
-  adadelta: { scalars: ['lr', 'rho', 'eps', 'weightDecay', 'maximize'], state: '[square_avg, acc_delta]' },
-};
 
 /** A contiguous float32 run: `data[offset .. offset + n)`. */
 export interface FloatRun {
@@ -34,50 +22,54 @@ export interface FloatRun {
   readonly offset: number;
 }
 
-/** Arguments of the fused step on host memory: every run has `n` elements. */
-export interface HostOptimizerStep {
-  algo: OptimizerAlgo;
+/** Arguments of the fused step of algorithm `A` on host memory: every run has `n` elements. */
+export interface HostOptimizerStepOf<A extends OptimizerAlgo> {
+  algo: A;
   n: number;
   param: FloatRun;
   grad: FloatRun;
   state: readonly FloatRun[];
-  scalars: readonly number[];
+  scalars: OptimizerScalars<A>;
 }
+
+/** Arguments of the fused step on host memory, discriminated by `algo` (`A` narrows them to some algorithms). */
+export type HostOptimizerStep<A extends OptimizerAlgo = OptimizerAlgo> = { [K in OptimizerAlgo]: HostOptimizerStepOf<K> }[A];
 
 const f = Math.fround;
 
 /** `s`: the scalars rounded to float32 (as torch's kernels use them); `raw`: as passed, for derived constants. */
-type Rule = (a: HostOptimizerStep, s: readonly number[], raw: readonly number[]) => void;
+type Rule<A extends OptimizerAlgo> = (a: HostOptimizerStepOf<A>, s: OptimizerScalars<A>, raw: OptimizerScalars<A>) => void;
 
 /** The effective gradient: negated for `maximize`, plus `weightDecay * param` (both as torch rounds them). */
-function effectiveGrad(g: number, p: number, weightDecay: number, maximize: number): number {
-  const d = maximize !== 0 ? -g : g;
+function effectiveGrad(g: number, p: number, weightDecay: number, maximize: boolean): number {
+  const d = maximize ? -g : g;
   return weightDecay !== 0 ? f(d + f(weightDecay * p)) : d;
 }
 
-const sgd: Rule = ({ n, param, grad, state }, [lr, wd, momentum, , nesterov, maximize, firstStep], raw) => {
+const sgd: Rule<'sgd'> = ({ n, param, grad, state }, { lr, weightDecay: wd, momentum, nesterov, maximize, firstStep }, raw) => {
   const { data: P, offset: po } = param;
   const { data: G, offset: go } = grad;
   const buf = state[0];
-  const keep = f(1 - raw[3]);
+  const keep = f(1 - raw.dampening);
   for (let i = 0; i < n; i++) {
     let d = effectiveGrad(G[go + i], P[po + i], wd, maximize);
     if (buf !== undefined) {
       const j = buf.offset + i;
-      const b = firstStep !== 0 ? d : f(f(buf.data[j] * momentum) + f(keep * d));
+      const b = firstStep ? d : f(f(buf.data[j] * momentum) + f(keep * d));
       buf.data[j] = b;
-      d = nesterov !== 0 ? f(d + f(momentum * b)) : b;
+      d = nesterov ? f(d + f(momentum * b)) : b;
     }
     P[po + i] = f(P[po + i] + f(-lr * d));
   }
 };
 
-const adam: Rule = ({ n, param, grad, state }, [beta1, beta2, eps, wd, maximize, stepSize, bc2Sqrt, paramDecay], raw) => {
+const adam: Rule<'adam'> = ({ n, param, grad, state }, s, raw) => {
+  const { beta1, beta2, eps, weightDecay: wd, maximize, stepSize, biasCorrection2Sqrt: bc2Sqrt, paramDecay } = s;
   const { data: P, offset: po } = param;
   const { data: G, offset: go } = grad;
   const [m, v, vmax] = state;
-  const c1 = f(1 - raw[0]);
-  const c2 = f(1 - raw[1]);
+  const c1 = f(1 - raw.beta1);
+  const c2 = f(1 - raw.beta2);
   for (let i = 0; i < n; i++) {
     if (paramDecay !== 1) P[po + i] = f(P[po + i] * paramDecay);
     const g = effectiveGrad(G[go + i], P[po + i], wd, maximize);
@@ -95,11 +87,11 @@ const adam: Rule = ({ n, param, grad, state }, [beta1, beta2, eps, wd, maximize,
   }
 };
 
-const adamax: Rule = ({ n, param, grad, state }, [beta1, beta2, eps, wd, maximize, clr], raw) => {
+const adamax: Rule<'adamax'> = ({ n, param, grad, state }, { beta1, beta2, eps, weightDecay: wd, maximize, stepSize }, raw) => {
   const { data: P, offset: po } = param;
   const { data: G, offset: go } = grad;
   const [m, u] = state;
-  const c1 = f(1 - raw[0]);
+  const c1 = f(1 - raw.beta1);
   for (let i = 0; i < n; i++) {
     const g = effectiveGrad(G[go + i], P[po + i], wd, maximize);
     const mi = f(f(m.data[m.offset + i] * beta1) + f(c1 * g));
@@ -108,18 +100,19 @@ const adamax: Rule = ({ n, param, grad, state }, [beta1, beta2, eps, wd, maximiz
     const ui = Number.isNaN(decayed) || Number.isNaN(fresh) ? NaN : Math.max(decayed, fresh);
     m.data[m.offset + i] = mi;
     u.data[u.offset + i] = ui;
-    P[po + i] = f(P[po + i] + f(f(-clr * mi) / ui));
+    P[po + i] = f(P[po + i] + f(f(-stepSize * mi) / ui));
   }
 };
 
-const nadam: Rule = ({ n, param, grad, state }, [beta1, beta2, eps, wd, bc2, gradCoef, expAvgCoef], raw) => {
+const nadam: Rule<'nadam'> = ({ n, param, grad, state }, s, raw) => {
+  const { beta1, beta2, eps, weightDecay: wd, biasCorrection2: bc2, gradCoef, expAvgCoef } = s;
   const { data: P, offset: po } = param;
   const { data: G, offset: go } = grad;
   const [m, v] = state;
-  const c1 = f(1 - raw[0]);
-  const c2 = f(1 - raw[1]);
+  const c1 = f(1 - raw.beta1);
+  const c2 = f(1 - raw.beta2);
   for (let i = 0; i < n; i++) {
-    const g = effectiveGrad(G[go + i], P[po + i], wd, 0);
+    const g = effectiveGrad(G[go + i], P[po + i], wd, false);
     const mi = f(f(m.data[m.offset + i] * beta1) + f(c1 * g));
     const vi = f(f(v.data[v.offset + i] * beta2) + f(f(c2 * g) * g));
     m.data[m.offset + i] = mi;
@@ -130,20 +123,21 @@ const nadam: Rule = ({ n, param, grad, state }, [beta1, beta2, eps, wd, bc2, gra
   }
 };
 
-const radam: Rule = ({ n, param, grad, state }, [beta1, beta2, eps, wd, bc1, lr, bc2Sqrt, rect, rectify], raw) => {
+const radam: Rule<'radam'> = ({ n, param, grad, state }, s, raw) => {
+  const { beta1, beta2, eps, weightDecay: wd, biasCorrection1: bc1, lr, biasCorrection2Sqrt: bc2Sqrt, rectification: rect, rectify } = s;
   const { data: P, offset: po } = param;
   const { data: G, offset: go } = grad;
   const [m, v] = state;
-  const c1 = f(1 - raw[0]);
-  const c2 = f(1 - raw[1]);
+  const c1 = f(1 - raw.beta1);
+  const c2 = f(1 - raw.beta2);
   for (let i = 0; i < n; i++) {
-    const g = effectiveGrad(G[go + i], P[po + i], wd, 0);
+    const g = effectiveGrad(G[go + i], P[po + i], wd, false);
     const mi = f(f(m.data[m.offset + i] * beta1) + f(c1 * g));
     const vi = f(f(v.data[v.offset + i] * beta2) + f(f(c2 * g) * g));
     m.data[m.offset + i] = mi;
     v.data[v.offset + i] = vi;
     let update = f(f(mi / bc1) * lr);
-    if (rectify !== 0) {
+    if (rectify) {
       // torch evaluates `scalar / tensor` as `tensor.reciprocal() * scalar`
       const adaptive = f(f(1 / f(f(Math.sqrt(vi)) + eps)) * bc2Sqrt);
       update = f(f(update * adaptive) * rect);
@@ -152,13 +146,13 @@ const radam: Rule = ({ n, param, grad, state }, [beta1, beta2, eps, wd, bc1, lr,
   }
 };
 
-const rmsprop: Rule = ({ n, param, grad, state }, [lr, alpha, eps, wd, momentum, centered, maximize], raw) => {
+const rmsprop: Rule<'rmsprop'> = ({ n, param, grad, state }, { lr, alpha, eps, weightDecay: wd, momentum, centered, maximize }, raw) => {
   const { data: P, offset: po } = param;
   const { data: G, offset: go } = grad;
   const sq = state[0];
   const buf = momentum > 0 ? state[1] : undefined;
-  const avgState = centered !== 0 ? state[momentum > 0 ? 2 : 1] : undefined;
-  const c = f(1 - raw[1]);
+  const avgState = centered ? state[momentum > 0 ? 2 : 1] : undefined;
+  const c = f(1 - raw.alpha);
   for (let i = 0; i < n; i++) {
     const g = effectiveGrad(G[go + i], P[po + i], wd, maximize);
     const s = f(f(sq.data[sq.offset + i] * alpha) + f(f(c * g) * g));
@@ -182,7 +176,7 @@ const rmsprop: Rule = ({ n, param, grad, state }, [lr, alpha, eps, wd, momentum,
   }
 };
 
-const adagrad: Rule = ({ n, param, grad, state }, [clr, wd, eps, maximize]) => {
+const adagrad: Rule<'adagrad'> = ({ n, param, grad, state }, { decayedLr, weightDecay: wd, eps, maximize }) => {
   const { data: P, offset: po } = param;
   const { data: G, offset: go } = grad;
   const [sum] = state;
@@ -191,15 +185,15 @@ const adagrad: Rule = ({ n, param, grad, state }, [clr, wd, eps, maximize]) => {
     const s = f(sum.data[sum.offset + i] + f(g * g));
     sum.data[sum.offset + i] = s;
     const std = f(f(Math.sqrt(s)) + eps);
-    P[po + i] = f(P[po + i] + f(f(-clr * g) / std));
+    P[po + i] = f(P[po + i] + f(f(-decayedLr * g) / std));
   }
 };
 
-const adadelta: Rule = ({ n, param, grad, state }, [lr, rho, eps, wd, maximize], raw) => {
+const adadelta: Rule<'adadelta'> = ({ n, param, grad, state }, { lr, rho, eps, weightDecay: wd, maximize }, raw) => {
   const { data: P, offset: po } = param;
   const { data: G, offset: go } = grad;
   const [sq, acc] = state;
-  const c = f(1 - raw[1]);
+  const c = f(1 - raw.rho);
   for (let i = 0; i < n; i++) {
     const g = effectiveGrad(G[go + i], P[po + i], wd, maximize);
     const s = f(f(sq.data[sq.offset + i] * rho) + f(f(c * g) * g));
@@ -211,24 +205,45 @@ const adadelta: Rule = ({ n, param, grad, state }, [lr, rho, eps, wd, maximize],
   }
 };
 
-const RULES: { readonly [A in OptimizerAlgo]: Rule } = { sgd, adam, adamax, nadam, radam, rmsprop, adagrad, adadelta };
+const RULES: { readonly [A in OptimizerAlgo]: Rule<A> } = { sgd, adam, adamax, nadam, radam, rmsprop, adagrad, adadelta };
+
+const FLAGS: ReadonlySet<string> = new Set(OPTIMIZER_FLAG_FIELDS);
+
+/** `algo`'s scalars checked against its fields (each present with its type, no others), rounded to float32. */
+function roundedScalars<A extends OptimizerAlgo>(algo: A, scalars: OptimizerScalars<A>): OptimizerScalars<A> {
+  const fields: readonly string[] = OPTIMIZER_SCALAR_FIELDS[algo];
+  const given = scalars as Readonly<Record<string, unknown>>;
+  const unknown = Object.keys(given).filter((name) => !fields.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`optimizerStep(${algo}): unknown scalar ${unknown.join(', ')}; expected ${fields.join(', ')}`);
+  }
+  const rounded: Record<string, number | boolean> = {};
+  for (const name of fields) {
+    const value = given[name];
+    const type = FLAGS.has(name) ? 'boolean' : 'number';
+    if (typeof value !== type) throw new TypeError(`optimizerStep(${algo}): scalar ${name} must be a ${type}, got ${typeof value}`);
+    rounded[name] = typeof value === 'number' ? f(value) : value as boolean;
+  }
+  return rounded as OptimizerScalars<A>;
+}
+
+function applyRule<A extends OptimizerAlgo>(args: HostOptimizerStepOf<A>): void {
+  const rule = RULES[args.algo] as Rule<A> | undefined;
+  if (rule === undefined) throw new Error(`optimizerStep: unknown algorithm ${JSON.stringify(args.algo)}`);
+  rule(args, roundedScalars(args.algo, args.scalars), args.scalars);
+}
 
 /**
  * Apply one optimizer step in place to `param` and `state` (host float32 memory).
  *
  * @example
  * const p = new Float32Array([1, 2]), g = new Float32Array([0.5, -0.5]);
- * optimizerStepHost({ algo: 'sgd', n: 2, param: { data: p, offset: 0 }, grad: { data: g, offset: 0 },
- *   state: [], scalars: [0.1, 0, 0, 0, 0, 0, 1] }); // p = [0.95, 2.05]
+ * optimizerStepHost({ algo: 'sgd', n: 2, param: { data: p, offset: 0 }, grad: { data: g, offset: 0 }, state: [],
+ *   scalars: { lr: 0.1, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, maximize: false, firstStep: true } });
+ * // p = [0.95, 2.05]
  */
-export function optimizerStepHost(args: HostOptimizerStep): void {
-  const rule = RULES[args.algo] as Rule | undefined;
-  if (rule === undefined) throw new Error(`optimizerStep: unknown algorithm ${JSON.stringify(args.algo)}`);
-  const expected = OPTIMIZER_SCALARS[args.algo].scalars.length;
-  if (args.scalars.length !== expected) {
-    throw new Error(`optimizerStep(${args.algo}): expected ${expected} scalars (${OPTIMIZER_SCALARS[args.algo].scalars.join(', ')}), got ${args.scalars.length}`);
-  }
-  rule(args, args.scalars.map(f), args.scalars);
+export function optimizerStepHost<A extends OptimizerAlgo>(args: HostOptimizerStep<A>): void {
+  applyRule<A>(args);
 }
 
 function runOf(view: View, n: number, arrayOf: ArrayOf, what: string): FloatRun {
@@ -244,9 +259,11 @@ function runOf(view: View, n: number, arrayOf: ArrayOf, what: string): FloatRun 
 }
 
 /** The `optimizerStep` op of the kernel contract on host memory. */
-export function optimizerStepKernel({ algo, param, grad, state, scalars }: OpArgs['optimizerStep'], arrayOf: ArrayOf): void {
+export function optimizerStepKernel<A extends OptimizerAlgo>(
+  { algo, param, grad, state, scalars }: OptimizerStepArgs<A>, arrayOf: ArrayOf,
+): void {
   const n = param.shape.reduce((a, b) => a * b, 1);
-  optimizerStepHost({
+  applyRule<A>({
     algo, n, param: runOf(param, n, arrayOf, 'param'), grad: runOf(grad, n, arrayOf, 'grad'),
     state: state.map((s, i) => runOf(s, n, arrayOf, `state[${i}]`)), scalars,
   });
