@@ -4,9 +4,10 @@
  * backend, `backends/reference/optimizer_step.ts` elsewhere).
  */
 import type { OpArgs, OptimizerAlgo, OptimizerScalars, View } from '../backends/ops.js';
-import { runKernel, viewOf } from '../core/dispatch.js';
+import { viewOf } from '../core/dispatch.js';
 import { formatShape, shapesEqual } from '../base/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { apply } from '../ops/apply.js';
 
 function checkOperand(t: Tensor, what: string, param: Tensor, algo: OptimizerAlgo): void {
   t.assertAlive();
@@ -47,8 +48,10 @@ export function fusedOptimizerStep(param: Tensor, grad: Tensor, state: readonly 
   }
   const g = grad.isContiguous() ? grad : grad.contiguous();
   try {
-    const args: OpArgs['optimizerStep'] = { ...update, param: viewOf(param), grad: viewOf(g), state: stateViews };
-    runKernel(param.storage.backend, 'optimizerStep', args);
+    apply({
+      name: 'OptimizerStep', kind: 'optimizerStep', inputs: [param, g, ...state], out: { into: param },
+      args: (): OpArgs['optimizerStep'] => ({ ...update, param: viewOf(param), grad: viewOf(g), state: stateViews }),
+    });
     param.storage.version++;
     for (const s of state) s.storage.version++;
   } finally {

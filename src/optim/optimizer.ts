@@ -4,9 +4,11 @@
  * and a state dict in PyTorch's layout (`{ state: {index: {...}}, param_groups: [...] }`).
  */
 import { enableGrad, noGrad } from '../autograd/grad_mode.js';
-import { emptyTensor, runKernel, viewOf } from '../core/dispatch.js';
+import { viewOf } from '../core/dispatch.js';
 import { keep } from '../core/scope.js';
 import { isTensor, type Tensor } from '../core/tensor.js';
+import { apply } from '../ops/apply.js';
+import { filled } from '../ops/creation.js';
 
 /** Options every optimizer has. */
 export interface BaseOptions {
@@ -166,16 +168,15 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /** A new state buffer shaped like `p`, on its backend, filled with `value`; owned by the optimizer. */
   protected buffer(p: Tensor, value = 0): Tensor {
-    const t = emptyTensor(p.shape, 'float32', p.storage.backend);
-    runKernel(t.storage.backend, 'fill', { out: viewOf(t), value });
-    return keep(t);
+    return keep(filled(p.shape, 'float32', value, p.storage.backend));
   }
 
   /** A state buffer that is a copy of `src` (on `p`'s backend); owned by the optimizer. */
   protected bufferFrom(p: Tensor, src: Tensor): Tensor {
-    const t = emptyTensor(p.shape, 'float32', p.storage.backend);
-    runKernel(t.storage.backend, 'copy', { x: viewOf(src), out: viewOf(t) });
-    return keep(t);
+    return keep(apply({
+      name: 'OptimizerState', kind: 'copy', inputs: [src], backend: p.storage.backend, out: { shape: p.shape, dtype: 'float32' },
+      args: (t) => ({ x: viewOf(src), out: viewOf(t) }),
+    }));
   }
 
   /**
