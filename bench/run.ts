@@ -6,6 +6,7 @@ import { benchDispatch } from './dispatch.js';
 import { benchMatmul } from './matmul.js';
 import { benchMlp } from './mlp.js';
 import { benchWorkflow } from './workflow.js';
+import { benchTune } from './tune.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as dl from '../src/index.js';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   dispatch: benchDispatch,
   mlp: () => benchMlp(),
   workflow: benchWorkflow,
+  tune: benchTune,
   // its own process tree: it generates a 150 MB file and measures peak memory in a child
   explore: () => {
     console.log('\n== explore a 1,000,000-row CSV vs pandas read_csv + describe');

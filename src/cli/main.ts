@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   evaluate: { load: async () => (await import('./commands/evaluate.js')).runEvaluate, help: 'evaluate <run> [--data f]   metrics on the test split or a file; --json' },
   predict: { load: async () => (await import('./commands/predict.js')).runPredict, help: 'predict <run> --data f      predictions to CSV (--out preds.csv)' },
   summary: { load: async () => (await import('./commands/summary.js')).runSummary, help: 'summary <run|config>        layer table and architecture.svg, no training' },
+  tune: { load: async () => (await import('./commands/tune.js')).runTune, help: 'tune [config] --trials N     search layers, units and hyperparameters (--jobs J --storage url --json --no-retrain)' },
   explore: { load: async () => (await import('./commands/explore.js')).runExplore, help: 'explore [data]              profile a data set' },
 };
 

@@ -1,5 +1,6 @@
 /** Default values of every config key. */
 import { fileURLToPath } from 'node:url';
+import { defaultTuneConfig } from './tune.js';
 import type { DlflowConfig } from './types.js';
 
 /**
@@ -43,5 +44,6 @@ export function defaultConfig(): DlflowConfig {
     loss: 'auto',
     metrics: 'auto',
     log: 'auto',
+    tune: defaultTuneConfig(),
   };
 }

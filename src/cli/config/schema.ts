@@ -1,5 +1,6 @@
 /** The config schema: what every key accepts. Defaults live in defaults.ts. */
 import { S, type Spec } from './spec.js';
+import { TUNE_SPEC } from './tune.js';
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'adamax', 'nadam', 'radam', 'rmsprop', 'adagrad', 'adadelta'] as const;
 export const SCHEDULERS = ['none', 'step', 'exponential', 'cosine', 'plateau', 'onecycle'] as const;
@@ -58,4 +59,5 @@ export const CONFIG_SPEC: Spec = S.obj({
   loss: S.oneOf(LOSSES),
   metrics: S.any("'auto' or a list of metric names"),
   log: S.oneOf(['auto', 'bar', 'plain', 'jsonl']),
+  tune: TUNE_SPEC,
 });

@@ -1,4 +1,5 @@
 /** The typed shape of a dlflow config after defaults, shorthands and validation. */
+import type { TuneConfig } from './tune.js';
 
 /** Per-column preprocessing override. */
 export type ColumnTreatment = 'standardize' | 'minmax' | 'one_hot' | 'binary' | 'passthrough' | 'drop';
@@ -78,4 +79,6 @@ export interface DlflowConfig {
   metrics: 'auto' | string[];
   /** Progress output: `auto` (a bar on a TTY), `bar`, `plain` or `jsonl`. */
   log: 'auto' | 'bar' | 'plain' | 'jsonl';
+  /** `dlflow tune`: the study and its search space. */
+  tune: TuneConfig;
 }

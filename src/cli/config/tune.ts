@@ -1,0 +1,80 @@
+/**
+ * The `tune:` section of the config: the study (trials, jobs, storage, name, direction and the
+ * validation metric), the sampler and pruner, and the search space. A space entry set to null
+ * leaves that setting as the rest of the config says.
+ */
+import { S, type Spec } from './spec.js';
+
+export const TUNABLE = ['layers', 'units', 'lr', 'batchSize', 'dropout', 'weightDecay', 'optimizer', 'epochs', 'activation'] as const;
+export type TunableName = (typeof TUNABLE)[number];
+
+/** One searched setting, as Optuna's suggest_* calls describe it. */
+export interface TuneParamConfig {
+  type: 'int' | 'float' | 'categorical';
+  low: number | null;
+  high: number | null;
+  log: boolean;
+  step: number | null;
+  choices: (string | number | boolean)[] | null;
+}
+
+export interface TuneConfig {
+  /** Trials the study holds when done (a rerun finishes what is left). */
+  trials: number;
+  /** Worker processes. */
+  jobs: number;
+  /** Study name (default: from the data file). */
+  study: string | null;
+  /** Study storage URL (default: sqlite:///<runsDir>/tune.db). */
+  storage: string | null;
+  /** The validation value trials are judged by: 'auto' (val_accuracy, or val_loss for regression) or a logged name. */
+  metric: string;
+  direction: 'auto' | 'minimize' | 'maximize';
+  sampler: 'tpe' | 'random';
+  pruner: 'median' | 'successive_halving' | 'hyperband' | 'none';
+  /** Train the best config into a run directory at the end. */
+  retrain: boolean;
+  space: { [K in TunableName]: TuneParamConfig | null };
+}
+
+const param = S.obj({
+  type: S.oneOf(['int', 'float', 'categorical']),
+  low: S.opt(S.num()),
+  high: S.opt(S.num()),
+  log: S.bool(),
+  step: S.opt(S.num({ positive: true })),
+  choices: S.opt(S.list(S.any())),
+});
+
+export const TUNE_SPEC: Spec = S.obj({
+  trials: S.int(1),
+  jobs: S.int(1),
+  study: S.opt(S.str({ pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, describe: 'a name of letters, digits, ".", "_" or "-"' })),
+  storage: S.opt(S.str({ pattern: /^(sqlite:\/\/\/|postgres(ql)?:\/\/)/, describe: "'sqlite:///path.db' or 'postgresql://user@host/db'" })),
+  metric: S.str({ describe: "'auto' or a validation value such as 'val_accuracy' or 'val_loss'" }),
+  direction: S.oneOf(['auto', 'minimize', 'maximize']),
+  sampler: S.oneOf(['tpe', 'random']),
+  pruner: S.oneOf(['median', 'successive_halving', 'hyperband', 'none']),
+  retrain: S.bool(),
+  space: S.obj(Object.fromEntries(TUNABLE.map((k) => [k, S.opt(param)]))),
+});
+
+const num = (type: 'int' | 'float', low: number, high: number, log = false, step: number | null = null): TuneParamConfig => ({ type, low, high, log, step, choices: null });
+const cat = (choices: (string | number)[]): TuneParamConfig => ({ type: 'categorical', low: null, high: null, log: false, step: null, choices });
+
+export function defaultTuneConfig(): TuneConfig {
+  return {
+    trials: 20, jobs: 1, study: null, storage: null, metric: 'auto', direction: 'auto', sampler: 'tpe', pruner: 'median', retrain: true,
+    space: {
+      layers: num('int', 1, 4),
+      units: num('int', 16, 512, true),
+      lr: num('float', 1e-4, 1e-1, true),
+      batchSize: cat([32, 64, 128]),
+      dropout: num('float', 0, 0.5),
+      weightDecay: num('float', 1e-6, 1e-2, true),
+      optimizer: cat(['adam', 'sgd', 'rmsprop']),
+      epochs: null,
+      activation: null,
+    },
+  };
+}

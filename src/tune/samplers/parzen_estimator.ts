@@ -1,0 +1,152 @@
+/**
+ * The univariate Parzen estimator of independent TPE, with Optuna 3.1's rules: one truncated
+ * Gaussian kernel per observation plus a prior kernel (centre of the range, width = range);
+ * kernel widths from the distances to the sorted neighbours (range ends as outer neighbours,
+ * but the first and last kernels use their inner neighbour only), clipped to
+ * [range / min(100, 1 + kernels), range] (the "magic clip"); log spaces are modelled in log
+ * space; step and integer spaces are discrete (kernel mass over ±step/2 around a grid point);
+ * categoricals are a mixture of smoothed one-hot distributions.
+ */
+import type { Generator } from '../../core/generator.js';
+import type { Distribution } from '../distributions.js';
+import { logAddExp, logGaussMass, truncnormLogPdf, truncnormPpf } from '../math/normal.js';
+import { numpyArgsort } from '../math/numpy_argsort.js';
+import { choiceIndex } from '../math/random.js';
+
+export interface ParzenOptions {
+  considerPrior: boolean;
+  priorWeight: number;
+  considerMagicClip: boolean;
+  considerEndpoints: boolean;
+  weights: (n: number) => number[];
+}
+
+interface NumericKernels { kind: 'numeric'; low: number; high: number; q: number | null; mus: number[]; sigmas: number[] }
+interface CategoricalKernels { kind: 'categorical'; probs: number[][] }
+
+/** Bounds of the kernel space and the discretisation step (Optuna's `_calculate_parzen_bounds`). */
+function parzenBounds(d: Exclude<Distribution, { kind: 'categorical' }>): { low: number; high: number; q: number | null } {
+  if (d.kind === 'float') {
+    if (d.log) return { low: Math.log(d.low), high: Math.log(d.high), q: null };
+    if (d.step !== null) return { low: d.low - 0.5 * d.step, high: d.high + 0.5 * d.step, q: d.step };
+    return { low: d.low, high: d.high, q: null };
+  }
+  if (d.log) return { low: Math.log(d.low - 0.5), high: Math.log(d.high + 0.5), q: null };
+  return { low: d.low - 0.5 * d.step, high: d.high + 0.5 * d.step, q: d.step };
+}
+
+function toKernelSpace(d: Distribution, v: number): number {
+  return d.kind !== 'categorical' && d.log ? Math.log(v) : v;
+}
+
+function fromKernelSpace(d: Exclude<Distribution, { kind: 'categorical' }>, x: number): number {
+  const clip = (v: number): number => Math.min(d.high, Math.max(d.low, v));
+  if (d.kind === 'float') {
+    if (d.log) return Math.exp(x);
+    if (d.step === null) return x;
+    return clip(Math.round((x - d.low) / d.step) * d.step + d.low);
+  }
+  if (d.log) return clip(Math.round(Math.exp(x)));
+  return clip(Math.round((x - d.low) / d.step) * d.step + d.low);
+}
+
+/** Kernel widths from sorted neighbour distances (univariate rule). */
+function neighbourSigmas(mus: number[], low: number, high: number, considerEndpoints: boolean): number[] {
+  const order = numpyArgsort(mus);
+  const ext = [low, ...order.map((i) => mus[i]), high];
+  const sorted: number[] = [];
+  for (let k = 1; k < ext.length - 1; k++) sorted.push(Math.max(ext[k] - ext[k - 1], ext[k + 1] - ext[k]));
+  if (!considerEndpoints && ext.length >= 4) {
+    sorted[0] = ext[2] - ext[1];
+    sorted[sorted.length - 1] = ext[ext.length - 2] - ext[ext.length - 3];
+  }
+  const sigmas = new Array<number>(mus.length);
+  order.forEach((i, k) => { sigmas[i] = sorted[k]; });
+  return sigmas;
+}
+
+export class ParzenEstimator {
+  /** Mixture weights of the kernels (the prior last), summing to 1. */
+  readonly weights: number[];
+  readonly kernels: NumericKernels | CategoricalKernels;
+
+  /** `observations` are internal values (choice indices for categoricals). */
+  constructor(observations: readonly number[], readonly dist: Distribution, opts: ParzenOptions) {
+    const n = observations.length;
+    const prior = opts.considerPrior || n === 0;
+    const w = opts.weights(n).slice(0, n);
+    if (w.some((x) => !(x >= 0) || !Number.isFinite(x))) throw new RangeError(`TPE weights must be finite and non-negative, got ${w}`);
+    const all = prior ? [...w, opts.priorWeight] : w;
+    const total = all.reduce((a, b) => a + b, 0);
+    this.weights = all.map((x) => x / total);
+    this.kernels = dist.kind === 'categorical'
+      ? { kind: 'categorical', probs: categoricalKernels(observations, dist.choices.length, prior, opts.priorWeight) }
+      : numericKernels(observations.map((v) => toKernelSpace(dist, v)), dist, prior, opts);
+  }
+
+  /** `size` internal values drawn from the mixture. */
+  sample(g: Generator, size: number): number[] {
+    const out: number[] = [];
+    for (let s = 0; s < size; s++) {
+      const k = choiceIndex(g, this.weights);
+      const kern = this.kernels;
+      if (kern.kind === 'categorical') {
+        out.push(choiceIndex(g, kern.probs[k]));
+        continue;
+      }
+      const mu = kern.mus[k];
+      const sigma = kern.sigmas[k];
+      const z = truncnormPpf(g.nextDouble(), (kern.low - mu) / sigma, (kern.high - mu) / sigma);
+      out.push(fromKernelSpace(this.dist as Exclude<Distribution, { kind: 'categorical' }>, z * sigma + mu));
+    }
+    return out;
+  }
+
+  /** Log density (log mass for discrete spaces) of each internal value under the mixture. */
+  logPdf(values: readonly number[]): number[] {
+    const kern = this.kernels;
+    if (kern.kind === 'categorical') {
+      return values.map((v) => Math.log(kern.probs.reduce((acc, row, k) => acc + this.weights[k] * row[v], 0)));
+    }
+    return values.map((v) => {
+      const x = toKernelSpace(this.dist, v);
+      let acc = -Infinity;
+      for (let k = 0; k < kern.mus.length; k++) {
+        acc = logAddExp(acc, Math.log(this.weights[k]) + kernelLogPdf(kern, k, x));
+      }
+      return acc;
+    });
+  }
+}
+
+function kernelLogPdf(kern: NumericKernels, k: number, x: number): number {
+  const mu = kern.mus[k];
+  const s = kern.sigmas[k];
+  const a = (kern.low - mu) / s;
+  const b = (kern.high - mu) / s;
+  if (kern.q === null) return truncnormLogPdf(x, a, b, mu, s);
+  const upper = Math.min(x + kern.q / 2, kern.high);
+  const lower = Math.max(x - kern.q / 2, kern.low);
+  return logGaussMass((lower - mu) / s, (upper - mu) / s) - logGaussMass(a, b);
+}
+
+function categoricalKernels(obs: readonly number[], nChoices: number, prior: boolean, priorWeight: number): number[][] {
+  const rows = obs.length + (prior ? 1 : 0);
+  const fill = priorWeight / rows;
+  const probs = Array.from({ length: rows }, () => new Array<number>(nChoices).fill(fill));
+  obs.forEach((c, i) => { probs[i][c] += 1; });
+  return probs.map((row) => {
+    const sum = row.reduce((a, b) => a + b, 0);
+    return row.map((p) => p / sum);
+  });
+}
+
+function numericKernels(obs: number[], dist: Exclude<Distribution, { kind: 'categorical' }>, prior: boolean, opts: ParzenOptions): NumericKernels {
+  const { low, high, q } = parzenBounds(dist);
+  const mus = prior ? [...obs, 0.5 * (low + high)] : [...obs];
+  const range = high - low;
+  const minSigma = opts.considerMagicClip ? range / Math.min(100, 1 + mus.length) : 1e-12;
+  const sigmas = neighbourSigmas(mus, low, high, opts.considerEndpoints).map((s) => Math.min(range, Math.max(minSigma, s)));
+  if (prior) sigmas[obs.length] = range;
+  return { kind: 'numeric', low, high, q, mus, sigmas };
+}

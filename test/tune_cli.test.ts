@@ -1,0 +1,60 @@
+/** `dlflow tune` end to end on the bundled penguins data: JSON output, study totals across reruns and workers, best.yaml, errors. */
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { resolveConfig } from '../src/cli/config/resolve.js';
+import { dlflow, scratch } from './cli_helpers.js';
+
+describe('dlflow tune', () => {
+  const dir = scratch('dlflow-tune-');
+
+  it('--json prints one object; --trials is the study total, so a rerun (with 2 jobs) only adds the rest', () => {
+    const a = dlflow(dir, 'tune', '--trials', '3', '--epochs', '2', '--json', '--no-retrain');
+    assert.equal(a.code, 0, a.stderr);
+    const ra = JSON.parse(a.stdout);
+    assert.deepEqual(Object.keys(ra), ['study', 'storage', 'trials', 'complete', 'pruned', 'failed', 'best_value', 'best_params', 'best_config', 'best_run']);
+    assert.equal(ra.study, 'tune-penguins');
+    assert.match(ra.storage, /^sqlite:\/\/\/.*runs[\\/]tune\.db$/);
+    assert.equal(ra.trials, 3);
+    assert.equal(ra.best_run, null);
+    assert.ok(ra.best_value > 0 && ra.best_value <= 1);
+    const b = dlflow(dir, 'tune', '--trials', '6', '--jobs', '2', '--epochs', '2', '--json', '--no-retrain');
+    assert.equal(b.code, 0, b.stderr);
+    const rb = JSON.parse(b.stdout);
+    assert.equal(rb.trials, 6);
+    assert.equal(rb.complete + rb.pruned + rb.failed, 6);
+    const best = resolveConfig({ file: join(dir, rb.best_config) });
+    assert.equal(best.model.hidden?.length, rb.best_params.layers);
+    assert.equal(best.hyperparameters.lr, rb.best_params.lr);
+    assert.equal(best.hyperparameters.optimizer, rb.best_params.optimizer);
+  });
+
+  it('retrains the best config into a run directory unless --no-retrain', () => {
+    const r = dlflow(dir, 'tune', '--study', 'retrain', '--trials', '2', '--epochs', '2', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.best_run !== null && existsSync(join(dir, out.best_run, 'model.safetensors')), r.stderr);
+  });
+
+  it('a typo in tune: gets a did-you-mean; a contradictory or empty space and an unreachable storage are clear errors', () => {
+    writeFileSync(join(dir, 'typo.yaml'), 'tune:\n  trails: 3\n  space:\n    lrr: null\n');
+    const t = dlflow(dir, 'tune', 'typo.yaml');
+    assert.equal(t.code, 2);
+    assert.match(t.stderr, /tune\.trails: unknown key \(did you mean 'trials'\?\)/);
+    assert.match(t.stderr, /tune\.space\.lrr: unknown key \(did you mean 'lr'\?\)/);
+    const c = dlflow(dir, 'tune', '--tune.space.lr.low', '-1');
+    assert.equal(c.code, 2);
+    assert.match(c.stderr, /tune\.space\.lr: low must be > 0 on a log scale, got -1/);
+    writeFileSync(join(dir, 'empty.yaml'), 'tune:\n  space: { layers: null, units: null, lr: null, batchSize: null, dropout: null, weightDecay: null, optimizer: null }\n');
+    const e = dlflow(dir, 'tune', 'empty.yaml');
+    assert.equal(e.code, 2);
+    assert.match(e.stderr, /the search space is empty/);
+    const p = dlflow(dir, 'tune', '--storage', 'postgresql://u@127.0.0.1:1/x');
+    assert.equal(p.code, 2);
+    assert.match(p.stderr, /cannot reach the PostgreSQL study storage postgresql:\/\/u@127\.0\.0\.1:1\/x/);
+    const d = dlflow(dir, 'tune', '--study', 'tune-penguins', '--tune.direction', 'minimize', '--trials', '1');
+    assert.equal(d.code, 2);
+    assert.match(d.stderr, /exists with direction maximize, not minimize/);
+  });
+});
