@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as dl from '../src/index.js';
 import { bestSeconds, printTable } from './timing.js';
+import { referenceEnv } from './openblas.js';
 
 interface Shape { name: string; m: number; n: number; k: number; transA: boolean; transB: boolean }
 
@@ -37,7 +38,7 @@ function numpyGflops(threads: number): Map<string, number> | string {
   const script = fileURLToPath(new URL('./reference/numpy_matmul.py', import.meta.url));
   const run = spawnSync('/usr/bin/python3', [script], {
     input: JSON.stringify(SHAPES),
-    env: { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX', OPENBLAS_NUM_THREADS: String(threads) },
+    env: referenceEnv({ OPENBLAS_NUM_THREADS: String(threads) }),
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { DlflowEpochs } from './mlp_dlflow.js';
 import { printTable } from './timing.js';
+import { referenceEnv } from './openblas.js';
 
 const DATA_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -25,7 +26,7 @@ function child<T>(command: string, args: string[], env: NodeJS.ProcessEnv, what:
 /** PyTorch's epoch with batches by indexing (its fastest loop, the reference) or through its DataLoader. */
 function torchEpoch(mode: 'index' | 'dataloader' = 'index'): TorchResult | string {
   const script = fileURLToPath(new URL('./reference/torch_mlp.py', import.meta.url));
-  const r = child<TorchResult>('/usr/bin/python3', [script, '1', DATA_DIR, mode], { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX' }, 'PyTorch reference');
+  const r = child<TorchResult>('/usr/bin/python3', [script, '1', DATA_DIR, mode], referenceEnv(), 'PyTorch reference');
   return typeof r === 'string' ? `${r}; install python3-torch` : r;
 }
 

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable } from './timing.js';
+import { referenceEnv } from './openblas.js';
 
 const DATA_DIR = '/usr/share/datasets/fashion-mnist';
 const EPOCHS = 15;
@@ -33,7 +34,7 @@ export function benchWorkflow(): void {
   }
   const evaluation = JSON.parse(readFileSync(join(work, 'runs', 'bench', 'evaluation.json'), 'utf8')) as { metrics: Record<string, number> };
   const torch = spawnSync('/usr/bin/python3', [fileURLToPath(new URL('./reference/torch_workflow.py', import.meta.url)), DATA_DIR, String(EPOCHS)],
-    { env: { ...process.env, OPENBLAS_CORETYPE: 'SkylakeX' }, encoding: 'utf8' });
+    { env: referenceEnv(), encoding: 'utf8' });
   const t = torch.status === 0 ? JSON.parse(torch.stdout) as { seconds: number; accuracy: number } : { seconds: NaN, accuracy: NaN };
   if (torch.status !== 0) console.log(`PyTorch reference unavailable: ${torch.stderr.trim().split('\n').pop()} (install python3-torch)`);
   printTable(['', 'seconds (whole run)', 'test accuracy'], [
