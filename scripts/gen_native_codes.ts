@@ -4,6 +4,10 @@
  * src/base/dtype.ts). A code is the position of its name in its TypeScript tuple, which is also
  * what src/backends/cpu/abi.ts sends, so the two sides cannot drift apart.
  *
+ * It also writes the op kinds as an X-macro (`DLFLOW_OP_KINDS`) and declares each kind's two
+ * entry points, `run_<kind>` and `supports_<kind>`: the addon's dispatch expands the macro, so a
+ * new kind needs only its definitions in a native/src/kernels_<family>.cc.
+ *
  * Run it after changing one of those tuples (`npm run gen:codes`, or
  * `npx tsx scripts/gen_native_codes.ts`), then rebuild the addon (`npm run build:native`).
  * test/op_codes.test.ts fails while the committed header differs from what this renders.
@@ -40,6 +44,12 @@ interface EnumSpec {
 function pascal(name: string): string {
   if (!/^[a-z][A-Za-z0-9]*$/.test(name)) throw new Error(`gen_native_codes: ${JSON.stringify(name)} is not a camelCase identifier`);
   return name[0].toUpperCase() + name.slice(1);
+}
+
+/** `crossEntropyBackward` → `cross_entropy_backward`: the native sources' name of an op kind. */
+export function snakeCase(name: string): string {
+  pascal(name);  // the same identifier check
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function spec<T extends string>(
@@ -103,6 +113,30 @@ function renderMembership(source: string, fn: string, arg: string, enumerators: 
   return `// ${source}\nconstexpr bool ${fn}(int ${arg}) {\n${wrap('  return ', tests, ' ||', ';', '         ')}\n}\n`;
 }
 
+/** The native names of the op kinds' entry points, in code order. */
+export function nativeEntryPoints(): readonly { readonly kind: string; readonly run: string; readonly supports: string }[] {
+  return OP_KINDS.map((k) => ({ kind: k, run: `run_${snakeCase(k)}`, supports: `supports_${snakeCase(k)}` }));
+}
+
+function renderKindMacro(): string {
+  const entries = OP_KINDS.map((k) => `  X(k${pascal(k)}, ${snakeCase(k)})`);
+  const declarations = nativeEntryPoints().map((e) => `bool ${e.run}(ArgReader& r, int sub);\nbool ${e.supports}(int sub, int dtype);`);
+  return [
+    '// OP_KINDS as an X-macro: X(enumerator, snake_case name) per kind, in code order. addon.cc',
+    '// expands it into the `run` and `supports` switches, so every kind must define the two entry',
+    '// points declared below, in one native/src/kernels_<family>.cc (contract in kernels.h). A',
+    '// missing one fails test/op_codes.test.ts, and the addon fails to load (binding.gyp: -z now).',
+    `#define DLFLOW_OP_KINDS(X) \\\n${entries.join(' \\\n')}`,
+    '',
+    'class ArgReader;  // views.h',
+    '',
+    '// Per kind: run_<kind> runs the op (sub = its sub-op code; kinds without one ignore it) and',
+    '// supports_<kind> says whether it can be native for inputs of `dtype`, a valid DType code.',
+    ...declarations,
+    '',
+  ].join('\n');
+}
+
 function renderOptimizerScalars(): string {
   const structs = OPTIMIZER_ALGOS.map((algo) => {
     const fields: readonly string[] = OPTIMIZER_SCALAR_FIELDS[algo];
@@ -139,6 +173,7 @@ export function renderOpCodesHeader(): string {
     renderMembership('PREDICATE_UNARY_OPS: unary ops whose output is bool', 'is_predicate', 'u', [...PREDICATE_UNARY_OPS].map(unary)),
     renderMembership('COMPARISON_OPS: binary ops whose output is bool', 'is_comparison', 'b', [...COMPARISON_OPS].map(binary)),
     renderOptimizerScalars(),
+    renderKindMacro(),
     '}  // namespace dlflow',
     '',
   ].join('\n');

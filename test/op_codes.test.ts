@@ -1,7 +1,9 @@
 /**
  * One source of truth for the native op codes: the committed native/src/op_codes.h is what
  * scripts/gen_native_codes.ts renders from the contract's tuples, the native sources declare no
- * code enums of their own, and the codes abi.ts sends are the tuple positions.
+ * code enums of their own, and the codes abi.ts sends are the tuple positions. Each op kind's two
+ * native entry points live together in one kernel file, and nothing else names them, so a new
+ * kind needs no edit to the addon's dispatch.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,9 +19,23 @@ import {
   BINARY_OPS, LOSS_REDUCTIONS, MATMUL_EPILOGUES, OP_KINDS, OPTIMIZER_ALGOS, OPTIMIZER_FLAG_FIELDS,
   OPTIMIZER_SCALAR_FIELDS, RANDOM_DISTRIBUTIONS, REDUCE_OPS, UNARY_OPS,
 } from '../src/backends/ops.js';
-import { OP_CODES_HEADER, renderOpCodesHeader } from '../scripts/gen_native_codes.js';
+import { nativeEntryPoints, OP_CODES_HEADER, renderOpCodesHeader, snakeCase } from '../scripts/gen_native_codes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const NATIVE_DIR = join(ROOT, 'native', 'src');
+
+/** An optional parameter name, or a commented-out one, in a C++ signature. */
+const NAME = String.raw`(?: \w+| /\*\w+\*/)?`;
+
+/** The native sources by file name. */
+function nativeSources(): Map<string, string> {
+  return new Map(readdirSync(NATIVE_DIR).map((f) => [f, readFileSync(join(NATIVE_DIR, f), 'utf8')]));
+}
+
+/** The files among `sources` whose text matches `pattern`. */
+function filesMatching(sources: ReadonlyMap<string, string>, pattern: RegExp): string[] {
+  return [...sources].filter(([, text]) => pattern.test(text)).map(([file]) => file);
+}
 
 describe('native op codes', () => {
   it(`${OP_CODES_HEADER} is up to date with the contract`, () => {
@@ -31,14 +47,42 @@ describe('native op codes', () => {
 
   it('no native source declares a code enum of its own', () => {
     const generated = [...renderOpCodesHeader().matchAll(/^enum (?:class )?(\w+)/gm)].map((m) => m[1]);
-    const dir = join(ROOT, 'native', 'src');
     const offenders: string[] = [];
-    for (const file of readdirSync(dir)) {
+    for (const [file, text] of nativeSources()) {
       if (file === 'op_codes.h') continue;
-      const text = readFileSync(join(dir, file), 'utf8');
       for (const name of generated) if (new RegExp(`\\benum (?:class )?${name}\\b`).test(text)) offenders.push(`${file}: ${name}`);
     }
     assert.deepEqual(offenders, [], 'these enums belong in the generated op_codes.h');
+  });
+
+  it('snake_case names of the op kinds', () => {
+    assert.equal(snakeCase('crossEntropyBackward'), 'cross_entropy_backward');
+    assert.equal(snakeCase('fill'), 'fill');
+    assert.throws(() => snakeCase('Fill'), /not a camelCase identifier/);
+  });
+
+  it('each op kind defines run_<kind> and supports_<kind> in one kernels_<family>.cc', () => {
+    const sources = nativeSources();
+    const problems: string[] = [];
+    for (const { kind, run, supports } of nativeEntryPoints()) {
+      // Definitions only (a body follows); parameter names (or their comments) vary with what `sub` means.
+      const runFiles = filesMatching(sources, new RegExp(`^bool ${run}\\(ArgReader&${NAME}, int${NAME}\\) \\{`, 'm'));
+      const supportsFiles = filesMatching(sources, new RegExp(`^bool ${supports}\\(int${NAME}, int${NAME}\\) \\{`, 'm'));
+      if (runFiles.length !== 1 || supportsFiles.length !== 1 || runFiles[0] !== supportsFiles[0] || !/^kernels_\w+\.cc$/.test(runFiles[0])) {
+        problems.push(`${kind}: ${run} in [${runFiles.join(', ')}], ${supports} in [${supportsFiles.join(', ')}]`);
+      }
+    }
+    assert.deepEqual(problems, [], 'each kind needs both entry points, defined once, in the same native/src/kernels_<family>.cc');
+  });
+
+  it('outside the kernel files only the generated header names an entry point', () => {
+    const names = nativeEntryPoints().flatMap((e) => [e.run, e.supports]);
+    const offenders: string[] = [];
+    for (const [file, text] of nativeSources()) {
+      if (file === 'op_codes.h' || /^kernels_\w+\.cc$/.test(file)) continue;
+      for (const name of names) if (new RegExp(`\\b${name}\\b`).test(text)) offenders.push(`${file}: ${name}`);
+    }
+    assert.deepEqual(offenders, [], 'dispatch goes through DLFLOW_OP_KINDS, so adding a kind edits no shared file');
   });
 
   it('abi.ts sends the position of each name in its tuple', () => {

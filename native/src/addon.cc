@@ -126,28 +126,28 @@ Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// One case per op kind, expanded from the generated DLFLOW_OP_KINDS (op_codes.h): a plain
+// switch on the per-op path, as cheap as the hand-written one. A kind whose kernel file lacks
+// run_<kind> or supports_<kind> leaves an undefined symbol the addon fails to load on (kernels.h).
 bool dispatch(ArgReader& r, int64_t kind, int sub) {
   switch (kind) {
-    case kFill: return run_fill(r);
-    case kCopy: return run_copy(r);
-    case kUnary: return run_unary(r, sub);
-    case kBinary: return run_binary(r, sub);
-    case kBinaryScalar: return run_binary_scalar(r, sub);
-    case kClamp: return run_clamp(r);
-    case kWhere: return run_where(r);
-    case kReduce: return run_reduce(r, sub);
-    case kSoftmax: return run_softmax(r);
-    case kMatmul: return run_matmul(r);
-    case kGather: return run_gather(r);
-    case kScatterAdd: return run_scatter_add(r);
-    case kIndexSelect: return run_index_select(r);
-    case kIndexAdd: return run_index_add(r);
-    case kSort: return run_sort(r);
-    case kOptimizerStep: return run_optimizer_step(r, sub);
-    case kRandom: return run_random(r, sub);
-    case kCrossEntropy: return run_cross_entropy(r, sub);
-    case kCrossEntropyBackward: return run_cross_entropy_backward(r, sub);
+#define DLFLOW_RUN_CASE(code, name) \
+  case code: return run_##name(r, sub);
+    DLFLOW_OP_KINDS(DLFLOW_RUN_CASE)
+#undef DLFLOW_RUN_CASE
     default: throw std::runtime_error("run: unknown op kind code " + std::to_string(kind));
+  }
+}
+
+// Whether `run` of this kind/sub-op can be native for inputs of `dtype`.
+bool supports(int kind, int sub, int dtype) {
+  if (dtype < 0 || dtype >= kNumDTypes) return false;
+  switch (kind) {
+#define DLFLOW_SUPPORTS_CASE(code, name) \
+  case code: return supports_##name(sub, dtype);
+    DLFLOW_OP_KINDS(DLFLOW_SUPPORTS_CASE)
+#undef DLFLOW_SUPPORTS_CASE
+    default: return false;
   }
 }
 

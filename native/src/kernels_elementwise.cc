@@ -139,9 +139,30 @@ bool binary_views(int op, const View& a, const View& b, const View& out) {
   });
 }
 
+// The sub-ops with native integer and bool kernels (int_unary, int_binary); float32 has all.
+bool int_unary_supported(int op) {
+  switch (op) {
+    case uNeg: case uAbs: case uSign: case uSquare: case uRelu: case uFloor: case uCeil:
+    case uRound: case uTrunc: case uIsnan: case uIsinf: case uIsfinite: case uLogicalNot:
+      return true;
+    default: return false;
+  }
+}
+
+bool int_binary_supported(int op) {
+  switch (op) {
+    case bAdd: case bSub: case bMul: case bMaximum: case bMinimum: case bRemainder:
+      return true;
+    default: return is_comparison(op);
+  }
+}
+
 }  // namespace
 
-bool run_fill(ArgReader& r) {
+// fill: out, value
+bool supports_fill(int /*sub*/, int /*dtype*/) { return true; }
+
+bool run_fill(ArgReader& r, int /*sub*/) {
   View out = r.view("out");
   const double value = r.f64();
   with_dtype(out.dtype, [&](auto t) {
@@ -160,7 +181,10 @@ bool run_fill(ArgReader& r) {
   return true;
 }
 
-bool run_copy(ArgReader& r) {
+// copy: x, out
+bool supports_copy(int /*sub*/, int /*dtype*/) { return true; }
+
+bool run_copy(ArgReader& r, int /*sub*/) {
   View x = r.view("x"), out = r.view("out");
   require_same_shape(x, out, "copy");
   with_dtype(x.dtype, [&](auto xt) {
@@ -171,6 +195,12 @@ bool run_copy(ArgReader& r) {
     });
   });
   return true;
+}
+
+// unary: x, out (sub = UnaryOp)
+bool supports_unary(int op, int dtype) {
+  if (op < 0 || op >= kNumUnary) return false;
+  return dtype == kF32 || int_unary_supported(op);
 }
 
 bool run_unary(ArgReader& r, int op) {
@@ -191,10 +221,19 @@ bool run_unary(ArgReader& r, int op) {
   });
 }
 
+// binary: a, b, out (sub = BinaryOp)
+bool supports_binary(int op, int dtype) {
+  if (op < 0 || op >= kNumBinary) return false;
+  return dtype == kF32 || int_binary_supported(op);
+}
+
 bool run_binary(ArgReader& r, int op) {
   View a = r.view("a"), b = r.view("b"), out = r.view("out");
   return binary_views(op, a, b, out);
 }
+
+// binaryScalar: a, out, scalar, reverse (sub = BinaryOp); the binary kernels on a broadcast scalar
+bool supports_binary_scalar(int op, int dtype) { return supports_binary(op, dtype); }
 
 bool run_binary_scalar(ArgReader& r, int op) {
   View a = r.view("a"), out = r.view("out");
@@ -210,7 +249,10 @@ bool run_binary_scalar(ArgReader& r, int op) {
   return reverse ? binary_views(op, s, a, out) : binary_views(op, a, s, out);
 }
 
-bool run_clamp(ArgReader& r) {
+// clamp: x, out, lo, hi
+bool supports_clamp(int /*sub*/, int dtype) { return dtype != kBool; }
+
+bool run_clamp(ArgReader& r, int /*sub*/) {
   View x = r.view("x"), out = r.view("out");
   const double lo = r.f64(), hi = r.f64();
   require_same_shape(x, out, "clamp");
@@ -241,7 +283,10 @@ bool run_clamp(ArgReader& r) {
   return true;
 }
 
-bool run_where(ArgReader& r) {
+// where: cond, a, b, out
+bool supports_where(int /*sub*/, int /*dtype*/) { return true; }
+
+bool run_where(ArgReader& r, int /*sub*/) {
   View cond = r.view("cond"), a = r.view("a"), b = r.view("b"), out = r.view("out");
   require_same_shape(cond, out, "where");
   require_same_shape(a, out, "where");

@@ -171,9 +171,19 @@ bool run_index_op(ArgReader& r, bool gather, bool broadcast_index) {
 
 }  // namespace
 
-bool run_gather(ArgReader& r) { return run_index_op(r, true, false); }
-bool run_scatter_add(ArgReader& r) { return run_index_op(r, false, false); }
-bool run_index_select(ArgReader& r) { return run_index_op(r, true, true); }
-bool run_index_add(ArgReader& r) { return run_index_op(r, false, true); }
+// Every dtype has native index kernels (index views must be int32 or int64).
+bool supports_gather(int /*sub*/, int /*dtype*/) { return true; }
+bool supports_scatter_add(int /*sub*/, int /*dtype*/) { return true; }
+bool supports_index_select(int /*sub*/, int /*dtype*/) { return true; }
+bool supports_index_add(int /*sub*/, int /*dtype*/) { return true; }
+
+// gather: x, index, out, dim
+bool run_gather(ArgReader& r, int /*sub*/) { return run_index_op(r, true, false); }
+// scatterAdd: out, index, src, dim
+bool run_scatter_add(ArgReader& r, int /*sub*/) { return run_index_op(r, false, false); }
+// indexSelect: x, index, out, dim
+bool run_index_select(ArgReader& r, int /*sub*/) { return run_index_op(r, true, true); }
+// indexAdd: out, index, src, dim
+bool run_index_add(ArgReader& r, int /*sub*/) { return run_index_op(r, false, true); }
 
 }  // namespace dlflow

@@ -56,6 +56,9 @@ const float* row_of(const View& x, int64_t i, std::vector<float>& scratch) {
 
 }  // namespace
 
+// crossEntropy: x, target, out (sub = LossReduction)
+bool supports_cross_entropy(int /*reduction*/, int dtype) { return dtype == kF32; }
+
 bool run_cross_entropy(ArgReader& r, int reduction) {
   View x = r.view("x"), target = r.view("target"), out = r.view("out");
   if (!check_operands(x, target, reduction, "crossEntropy") || out.dtype != kF32) return false;
@@ -85,6 +88,9 @@ bool run_cross_entropy(ArgReader& r, int reduction) {
   o[0] = static_cast<float>(reduction == kReduceMean ? total / static_cast<double>(N) : total);
   return true;
 }
+
+// crossEntropyBackward: x, target, grad, out (sub = LossReduction)
+bool supports_cross_entropy_backward(int /*reduction*/, int dtype) { return dtype == kF32; }
 
 bool run_cross_entropy_backward(ArgReader& r, int reduction) {
   View x = r.view("x"), target = r.view("target"), grad = r.view("grad"), out = r.view("out");

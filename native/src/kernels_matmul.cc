@@ -13,7 +13,10 @@
 
 namespace dlflow {
 
-bool run_matmul(ArgReader& r) {
+// matmul: a, b, out, has_addend, [addend], epilogue (epilogue = GemmEpilogue)
+bool supports_matmul(int /*sub*/, int dtype) { return dtype == kF32; }
+
+bool run_matmul(ArgReader& r, int /*sub*/) {
   View a = r.view("a"), b = r.view("b"), out = r.view("out");
   const bool has_addend = r.i64("addend flag") != 0;
   View addend;

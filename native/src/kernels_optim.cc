@@ -219,6 +219,9 @@ float* contiguous_f32(const View& v, int64_t n, const char* what) {
 
 }  // namespace
 
+// optimizerStep: arguments in the comment at the top of this file (sub = OptimizerAlgo)
+bool supports_optimizer_step(int /*algo*/, int dtype) { return dtype == kF32; }
+
 bool run_optimizer_step(ArgReader& r, int algo) {
   if (algo < 0 || algo >= kNumAlgos) throw std::runtime_error("optimizerStep: unknown algorithm code " + std::to_string(algo));
   View param = r.view("param"), grad = r.view("grad");

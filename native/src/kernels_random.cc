@@ -53,6 +53,9 @@ void fill_block(int dist, double a, double b, const uint32_t w[4], double v[4]) 
 
 }  // namespace
 
+// random: arguments in the comment at the top of this file (sub = Distribution)
+bool supports_random(int /*dist*/, int dtype) { return dtype == kF32; }
+
 bool run_random(ArgReader& r, int dist) {
   if (dist < 0 || dist >= kNumDistributions) throw std::runtime_error("random: unknown distribution code " + std::to_string(dist));
   View out = r.view("out");

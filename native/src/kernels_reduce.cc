@@ -256,7 +256,8 @@ int result_dtype(int op, int xd) {
 
 }  // namespace
 
-bool reduce_supported(int op, int dtype) { return op >= 0 && op < kNumReduce && result_dtype(op, dtype) >= 0; }
+// reduce: x, out, ndims, dims[ndims] (sub = ReduceOp)
+bool supports_reduce(int op, int dtype) { return op >= 0 && op < kNumReduce && result_dtype(op, dtype) >= 0; }
 
 bool run_reduce(ArgReader& r, int op) {
   View x = r.view("x"), out = r.view("out");

@@ -25,7 +25,10 @@ void softmax_row(const float* p, float* q, int64_t n, bool log) {
 
 }  // namespace
 
-bool run_softmax(ArgReader& r) {
+// softmax: x, out, dim, log
+bool supports_softmax(int /*sub*/, int dtype) { return dtype == kF32; }
+
+bool run_softmax(ArgReader& r, int /*sub*/) {
   View x = r.view("x"), out = r.view("out");
   const int64_t dim = r.i64("dim");
   const bool log = r.f64() != 0;

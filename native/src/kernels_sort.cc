@@ -9,7 +9,10 @@
 
 namespace dlflow {
 
-bool run_sort(ArgReader& r) {
+// sort: x, values, indices, dim, descending
+bool supports_sort(int /*sub*/, int /*dtype*/) { return true; }
+
+bool run_sort(ArgReader& r, int /*sub*/) {
   View x = r.view("x"), values = r.view("values"), indices = r.view("indices");
   const int64_t dim = r.i64("dim");
   const bool descending = r.f64() != 0;

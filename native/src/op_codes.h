@@ -15,7 +15,8 @@ enum OpKind : int {
   kFill = 0, kCopy = 1, kUnary = 2, kBinary = 3, kBinaryScalar = 4, kClamp = 5, kWhere = 6,
   kReduce = 7, kSoftmax = 8, kMatmul = 9, kGather = 10, kScatterAdd = 11, kIndexSelect = 12,
   kIndexAdd = 13, kSort = 14, kOptimizerStep = 15, kRandom = 16, kCrossEntropy = 17,
-  kCrossEntropyBackward = 18, kNumOpKinds = 19
+  kCrossEntropyBackward = 18, kConv = 19, kConvBackwardData = 20, kConvBackwardWeight = 21,
+  kPool = 22, kPoolBackward = 23, kNumOpKinds = 24
 };
 
 // UNARY_OPS
@@ -119,5 +120,88 @@ constexpr int kOptimizerScalarCounts[kNumAlgos] = {
   RadamScalar::kCount, RmspropScalar::kCount, AdagradScalar::kCount, AdadeltaScalar::kCount
 };
 constexpr int kMaxOptimizerScalars = 9;
+
+// OP_KINDS as an X-macro: X(enumerator, snake_case name) per kind, in code order. addon.cc
+// expands it into the `run` and `supports` switches, so every kind must define the two entry
+// points declared below, in one native/src/kernels_<family>.cc (contract in kernels.h). A
+// missing one fails test/op_codes.test.ts, and the addon fails to load (binding.gyp: -z now).
+#define DLFLOW_OP_KINDS(X) \
+  X(kFill, fill) \
+  X(kCopy, copy) \
+  X(kUnary, unary) \
+  X(kBinary, binary) \
+  X(kBinaryScalar, binary_scalar) \
+  X(kClamp, clamp) \
+  X(kWhere, where) \
+  X(kReduce, reduce) \
+  X(kSoftmax, softmax) \
+  X(kMatmul, matmul) \
+  X(kGather, gather) \
+  X(kScatterAdd, scatter_add) \
+  X(kIndexSelect, index_select) \
+  X(kIndexAdd, index_add) \
+  X(kSort, sort) \
+  X(kOptimizerStep, optimizer_step) \
+  X(kRandom, random) \
+  X(kCrossEntropy, cross_entropy) \
+  X(kCrossEntropyBackward, cross_entropy_backward) \
+  X(kConv, conv) \
+  X(kConvBackwardData, conv_backward_data) \
+  X(kConvBackwardWeight, conv_backward_weight) \
+  X(kPool, pool) \
+  X(kPoolBackward, pool_backward)
+
+class ArgReader;  // views.h
+
+// Per kind: run_<kind> runs the op (sub = its sub-op code; kinds without one ignore it) and
+// supports_<kind> says whether it can be native for inputs of `dtype`, a valid DType code.
+bool run_fill(ArgReader& r, int sub);
+bool supports_fill(int sub, int dtype);
+bool run_copy(ArgReader& r, int sub);
+bool supports_copy(int sub, int dtype);
+bool run_unary(ArgReader& r, int sub);
+bool supports_unary(int sub, int dtype);
+bool run_binary(ArgReader& r, int sub);
+bool supports_binary(int sub, int dtype);
+bool run_binary_scalar(ArgReader& r, int sub);
+bool supports_binary_scalar(int sub, int dtype);
+bool run_clamp(ArgReader& r, int sub);
+bool supports_clamp(int sub, int dtype);
+bool run_where(ArgReader& r, int sub);
+bool supports_where(int sub, int dtype);
+bool run_reduce(ArgReader& r, int sub);
+bool supports_reduce(int sub, int dtype);
+bool run_softmax(ArgReader& r, int sub);
+bool supports_softmax(int sub, int dtype);
+bool run_matmul(ArgReader& r, int sub);
+bool supports_matmul(int sub, int dtype);
+bool run_gather(ArgReader& r, int sub);
+bool supports_gather(int sub, int dtype);
+bool run_scatter_add(ArgReader& r, int sub);
+bool supports_scatter_add(int sub, int dtype);
+bool run_index_select(ArgReader& r, int sub);
+bool supports_index_select(int sub, int dtype);
+bool run_index_add(ArgReader& r, int sub);
+bool supports_index_add(int sub, int dtype);
+bool run_sort(ArgReader& r, int sub);
+bool supports_sort(int sub, int dtype);
+bool run_optimizer_step(ArgReader& r, int sub);
+bool supports_optimizer_step(int sub, int dtype);
+bool run_random(ArgReader& r, int sub);
+bool supports_random(int sub, int dtype);
+bool run_cross_entropy(ArgReader& r, int sub);
+bool supports_cross_entropy(int sub, int dtype);
+bool run_cross_entropy_backward(ArgReader& r, int sub);
+bool supports_cross_entropy_backward(int sub, int dtype);
+bool run_conv(ArgReader& r, int sub);
+bool supports_conv(int sub, int dtype);
+bool run_conv_backward_data(ArgReader& r, int sub);
+bool supports_conv_backward_data(int sub, int dtype);
+bool run_conv_backward_weight(ArgReader& r, int sub);
+bool supports_conv_backward_weight(int sub, int dtype);
+bool run_pool(ArgReader& r, int sub);
+bool supports_pool(int sub, int dtype);
+bool run_pool_backward(ArgReader& r, int sub);
+bool supports_pool_backward(int sub, int dtype);
 
 }  // namespace dlflow

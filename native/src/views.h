@@ -2,7 +2,7 @@
 //
 // Before each `run(kind, sub)` the TypeScript side writes the op's arguments into a shared
 // Float64Array (registered once with `init`), so a call crosses N-API with two small ints.
-// Layout, in the order each op lists its views and then its scalars (see kernels.h):
+// Layout, in the order each op lists its views and then its scalars (above each run_<kind>):
 //   view   = handle, dtypeCode, offset, ndim, shape[ndim], strides[ndim]   (elements)
 //   scalar = one double
 // Codes (dtype, op kind, sub-op) are positions in the tuples of src/base/dtype.ts and
