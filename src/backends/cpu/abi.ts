@@ -1,11 +1,12 @@
 /**
- * The argument encoding shared with the native addon (`native/src/views.h`, `kernels.h`).
+ * The argument encoding shared with the native addon (`native/src/views.h`'s ArgReader).
  *
  * Before each `run(kindCode, subCode)` the arguments are written into one shared Float64Array
  * that the addon holds a reference to, so the N-API call itself carries two small ints:
  *   view   = handle, dtypeCode, offset, ndim, shape[ndim], strides[ndim]   (elements)
  *   scalar = one number
- * Per op kind: the views in the order of `OpArgs`' documentation in kernels.h, then scalars.
+ * Per op kind: its encoder below writes the views, then the scalars, in the order the comment
+ * above its `run_<kind>` in native/src/kernels_<family>.cc lists and that function reads.
  *
  * Every code is the position of its name in the contract's tuples (`DTYPES`, `OP_KINDS`,
  * `UNARY_OPS`, ... of backends/ops.ts), from which scripts/gen_native_codes.ts also generates the
@@ -15,9 +16,9 @@
 import { DTYPES, type DType } from '../../base/dtype.js';
 import { isContiguous } from '../../base/shape.js';
 import {
-  BINARY_OPS, LOSS_REDUCTIONS, MATMUL_EPILOGUES, OP_KINDS, OPTIMIZER_ALGOS, OPTIMIZER_SCALAR_FIELDS, RANDOM_DISTRIBUTIONS,
+  BINARY_OPS, LOSS_REDUCTIONS, MATMUL_EPILOGUES, OP_KINDS, OPTIMIZER_ALGOS, OPTIMIZER_SCALAR_FIELDS, POOL_OPS, RANDOM_DISTRIBUTIONS,
   REDUCE_OPS, UNARY_OPS,
-  type BinaryOp, type LossReduction, type MatmulEpilogue, type OpArgs, type OpKind, type OptimizerAlgo,
+  type BinaryOp, type ConvGeometry, type LossReduction, type MatmulEpilogue, type OpArgs, type OpKind, type OptimizerAlgo, type PoolOp, type PoolWindow,
   type RandomDistribution, type ReduceOp, type UnaryOp, type View,
 } from '../ops.js';
 
@@ -41,6 +42,7 @@ export const OPTIMIZER_CODES: { readonly [A in OptimizerAlgo]: number } = codesO
 export const UNARY_CODES: { readonly [O in UnaryOp]: number } = codesOf(UNARY_OPS);
 export const BINARY_CODES: { readonly [O in BinaryOp]: number } = codesOf(BINARY_OPS);
 export const REDUCE_CODES: { readonly [O in ReduceOp]: number } = codesOf(REDUCE_OPS);
+export const POOL_CODES: { readonly [O in PoolOp]: number } = codesOf(POOL_OPS);
 
 /** Sub-op code of a query's op (0 for kinds without sub-ops). */
 export function subCode(kind: OpKind, op: string | undefined): number {
@@ -48,7 +50,7 @@ export function subCode(kind: OpKind, op: string | undefined): number {
   const table: Readonly<Record<string, number>> | undefined =
     kind === 'unary' ? UNARY_CODES : kind === 'binary' || kind === 'binaryScalar' ? BINARY_CODES
       : kind === 'reduce' ? REDUCE_CODES : kind === 'optimizerStep' ? OPTIMIZER_CODES
-        : kind === 'random' ? RANDOM_CODES : undefined;
+        : kind === 'random' ? RANDOM_CODES : kind === 'pool' || kind === 'poolBackward' ? POOL_CODES : undefined;
   return table?.[op] ?? 0;
 }
 
@@ -159,4 +161,39 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
     w.view(out); w.num(a); w.num(b); w.num(key0); w.num(key1); w.num(offset);
     return RANDOM_CODES[distribution];
   },
+  conv: (w, { x, weight, bias, out, geometry, epilogue }) => {
+    w.view(x); w.view(weight); w.view(out);
+    if (bias === undefined) w.num(0);
+    else { w.num(1); w.view(bias); }
+    w.num(EPILOGUE_CODES[epilogue ?? 'none']);
+    convGeometry(w, geometry);
+    return 0;
+  },
+  pool: (w, { op, x, window, out, indices }) => { w.view(x); w.view(out); optionalView(w, indices); poolWindow(w, window); return POOL_CODES[op]; },
+  poolBackward: (w, { op, grad, window, out, indices }) => { w.view(grad); w.view(out); optionalView(w, indices); poolWindow(w, window); return POOL_CODES[op]; },
+  convBackwardData: (w, { grad, weight, out, geometry }) => { w.view(grad); w.view(weight); w.view(out); convGeometry(w, geometry); return 0; },
+  convBackwardWeight: (w, { x, grad, out, geometry }) => { w.view(x); w.view(grad); w.view(out); convGeometry(w, geometry); return 0; },
 };
+
+/** A convolution's geometry: spatial rank, then stride, padding and dilation per dim, then groups. */
+function convGeometry(w: ArgWriter, { stride, padding, dilation, groups }: ConvGeometry): void {
+  w.num(stride.length);
+  for (const list of [stride, padding, dilation]) for (const v of list) w.num(v);
+  w.num(groups);
+}
+
+/** A flag, then the view when present. */
+function optionalView(w: ArgWriter, v: View | undefined): void {
+  if (v === undefined) w.num(0);
+  else { w.num(1); w.view(v); }
+}
+
+/** A pooling window: adaptive flag; for sliding windows the spatial rank, kernel, stride, padding and dilation per dim, countIncludePad, divisorOverride. */
+function poolWindow(w: ArgWriter, window: PoolWindow): void {
+  if (window.type === 'adaptive') { w.num(1); return; }
+  w.num(0);
+  w.num(window.kernel.length);
+  for (const list of [window.kernel, window.stride, window.padding, window.dilation]) for (const v of list) w.num(v);
+  w.num(window.countIncludePad ? 1 : 0);
+  w.num(window.divisorOverride);
+}
