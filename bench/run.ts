@@ -2,9 +2,11 @@
  * `npm run bench [-- name ...]`: the side-by-side benchmarks named in the issues. Each prints
  * dlflow's figure, its reference measured in the same run, and their ratio.
  */
+import { benchConv } from './conv.js';
 import { benchDispatch } from './dispatch.js';
 import { benchMatmul } from './matmul.js';
 import { benchMlp } from './mlp.js';
+import { benchPool } from './pool.js';
 import { benchWorkflow } from './workflow.js';
 import { benchTune } from './tune.js';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +17,8 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   matmul: () => benchMatmul([dl.getNumThreads(), 1]),
   dispatch: benchDispatch,
   mlp: () => benchMlp(),
+  conv: benchConv,
+  pool: benchPool,
   workflow: benchWorkflow,
   tune: benchTune,
   // its own process tree: it generates a 150 MB file and measures peak memory in a child

@@ -1,17 +1,27 @@
 /**
- * TPE against Optuna 3.1 with the same budget: median regret over 10 seeds × 40 trials on
- * Hartmann-6 and on a mixed log/int/categorical/step space (Optuna runs in the same command,
- * python3-optuna through /usr/bin/python3); then the sampler overhead per trial (suggest +
- * storage round trip) for memory, SQLite and, when DLFLOW_TEST_POSTGRES names a server,
- * PostgreSQL. Run: npx tsx bench/tune.ts  (or npm run bench -- tune)
+ * TPE against Optuna 3.1 with the same budget: median regret over seeds 0..N-1 (N = 10, or
+ * `--seeds N`) × 40 trials on Hartmann-6 and on a mixed log/int/categorical/step space, for
+ * dlflow's independent and multivariate TPE against Optuna's default (independent) TPE, with
+ * Optuna's multivariate TPE alongside (Optuna runs in the same command, python3-optuna through
+ * /usr/bin/python3); then `dlflow tune` against scikit-learn's logistic regression on small
+ * tables (bench/tune_tables.ts); then the sampler overhead per trial (suggest + storage round
+ * trip) for memory, SQLite and, when DLFLOW_TEST_POSTGRES names a server, PostgreSQL.
+ * Run: npx tsx bench/tune.ts [--seeds N] [--skip-tables]  (or npm run bench -- tune)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tune from '../src/tune/index.js';
+import { referenceEnv } from './openblas.js';
+import { benchTuneTables } from './tune_tables.js';
 
-const SEEDS = 10;
+const SEEDS = (() => {
+  const i = process.argv.indexOf('--seeds');
+  const n = i < 0 ? 10 : Number(process.argv[i + 1]);
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`--seeds needs a positive integer, got ${process.argv[i + 1]}`);
+  return n;
+})();
 const TRIALS = 40;
 
 // Hartmann-6 (minimum -3.32237 at a known point).
@@ -46,8 +56,9 @@ const PROBLEMS: Record<string, { min: number; objective: (t: tune.Trial) => numb
 };
 
 const PYTHON = String.raw`
-import json, math, sys, numpy as np, optuna
+import json, math, sys, warnings, numpy as np, optuna
 optuna.logging.set_verbosity(optuna.logging.ERROR)
+warnings.filterwarnings('ignore', category=optuna.exceptions.ExperimentalWarning)
 A = np.array(${JSON.stringify(A)}); P = np.array(${JSON.stringify(P)}) * 1e-4; AL = np.array(${JSON.stringify(ALPHA)})
 COST = ${JSON.stringify(OPT_COST)}
 def hartmann(t):
@@ -59,12 +70,13 @@ def mixed(t):
     return (math.log10(lr) + 2.5) ** 2 + (math.log2(u) - 7) ** 2 / 4 + abs(l - 2) * 0.3 + COST[o] + 4 * (d - 0.2) ** 2
 out = {}
 for name, f in (('hartmann6', hartmann), ('mixed', mixed)):
-    best = []
-    for seed in range(${SEEDS}):
-        s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
-        s.optimize(f, n_trials=${TRIALS})
-        best.append(s.best_value)
-    out[name] = best
+    for mv in (False, True):
+        best = []
+        for seed in range(${SEEDS}):
+            s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed, multivariate=mv))
+            s.optimize(f, n_trials=${TRIALS})
+            best.append(s.best_value)
+        out[name + ('/multivariate' if mv else '')] = best
 print(json.dumps(out))
 `;
 
@@ -73,10 +85,10 @@ function median(v: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function dlflowBest(objective: (t: tune.Trial) => number): Promise<number[]> {
+async function dlflowBest(objective: (t: tune.Trial) => number, multivariate: boolean): Promise<number[]> {
   const best: number[] = [];
   for (let seed = 0; seed < SEEDS; seed++) {
-    const s = tune.createStudy({ sampler: new tune.TPESampler({ seed }) });
+    const s = tune.createStudy({ sampler: new tune.TPESampler({ seed, multivariate }) });
     await s.optimize(objective, { nTrials: TRIALS });
     best.push(s.bestValue);
   }
@@ -94,18 +106,23 @@ async function overhead(storage: string | undefined, n: number): Promise<number>
 }
 
 export async function benchTune(): Promise<void> {
-  console.log(`\n== TPE: median regret over ${SEEDS} seeds × ${TRIALS} trials, dlflow vs Optuna 3.1 (${cpus()[0]?.model ?? 'unknown CPU'})`);
-  const py = spawnSync('/usr/bin/python3', ['-c', PYTHON], { encoding: 'utf8', env: { ...process.env, OPENBLAS_CORETYPE: 'Haswell' } });
+  console.log(`\n== TPE: median regret over seeds 0..${SEEDS - 1} × ${TRIALS} trials, dlflow vs Optuna 3.1 (${cpus()[0]?.model ?? 'unknown CPU'})`);
+  const py = spawnSync('/usr/bin/python3', ['-c', PYTHON], { encoding: 'utf8', env: referenceEnv() });
   if (py.status !== 0) {
     console.log(`Optuna could not run (${py.stderr.trim().split('\n').at(-1)}); is python3-optuna installed?`);
     return;
   }
   const optunaBest = JSON.parse(py.stdout) as Record<string, number[]>;
+  console.log(`${'problem'.padEnd(10)} ${'dlflow indep.'.padStart(13)} ${'dlflow multiv.'.padStart(14)} ${'optuna default'.padStart(14)} ${'optuna multiv.'.padStart(14)}  ratios to optuna default (indep. / multiv.)`);
   for (const [name, p] of Object.entries(PROBLEMS)) {
-    const mine = median((await dlflowBest(p.objective)).map((v) => v - p.min));
-    const theirs = median(optunaBest[name].map((v) => v - p.min));
-    console.log(`${name.padEnd(10)} dlflow ${mine.toFixed(4)}  optuna ${theirs.toFixed(4)}  ratio dlflow/optuna ${(mine / theirs).toFixed(2)}`);
+    const regret = (best: number[]): number => median(best.map((v) => v - p.min));
+    const indep = regret(await dlflowBest(p.objective, false));
+    const multi = regret(await dlflowBest(p.objective, true));
+    const theirs = regret(optunaBest[name]);
+    const theirsMulti = regret(optunaBest[`${name}/multivariate`]);
+    console.log(`${name.padEnd(10)} ${indep.toFixed(4).padStart(13)} ${multi.toFixed(4).padStart(14)} ${theirs.toFixed(4).padStart(14)} ${theirsMulti.toFixed(4).padStart(14)}  ${(indep / theirs).toFixed(2)} / ${(multi / theirs).toFixed(2)}`);
   }
+  if (!process.argv.includes('--skip-tables')) await benchTuneTables();
   console.log('\n== sampler overhead per trial (TPE, 5 parameters, suggest + storage round trips, after 5 warm-up trials)');
   const dir = mkdtempSync(join(tmpdir(), 'dlflow-bench-tune-'));
   try {

@@ -9,6 +9,12 @@ Writes test/fixtures/tune/optuna.json:
   weights     default_weights(n) and default_gamma(n)
   pruners     for each pruner, the step at which each of 30 scripted trials was pruned
               (the trials report a fixed table of values)
+  argsort     np.argsort order of ties
+  multivariate  Optuna's multivariate _ParzenEstimator (weights, mus, sigmas, categorical weights,
+              joint log_pdf at fixed points) on a float and a mixed float/log/int/step/categorical space
+  group       the parameter groups of Optuna's _GroupDecomposedSearchSpace on a conditional history
+  tree_importance  scikit-learn's DecisionTreeRegressor feature_importances_ (the trees of the
+              mean-decrease-impurity importances) on fixed tables
 
 Run: OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 scripts/make_tune_fixtures.py
 """
@@ -190,6 +196,67 @@ def pruner_cases():
     return {'table': table, 'study_name': 'fixture', 'cases': out}
 
 
+MV_PARAMS = _ParzenEstimatorParameters(True, 1.0, True, False, default_weights, True)
+
+
+def multivariate_cases():
+    rng = np.random.RandomState(5)
+    spaces = {
+        'floats': {'x0': SPACES['float'], 'x1': D.FloatDistribution(0.0, 1.0)},
+        'mixed': {'lr': SPACES['float_log'], 'units': SPACES['int_log'], 'layers': SPACES['int'],
+                  'dropout': SPACES['float_step'], 'opt': SPACES['categorical'], 'batch': SPACES['int_step']},
+    }
+    out = []
+    for key, space in spaces.items():
+        for n in (0, 1, 4, 30):
+            rs = optuna.samplers.RandomSampler(seed=int(rng.randint(1 << 30)))
+            draw = lambda name, d: d.to_internal_repr(rs.sample_independent(None, None, name, d))
+            obs = {name: np.array([draw(name, d) for _ in range(n)], dtype=float) for name, d in space.items()}
+            points = {name: np.array([draw(name, d) for _ in range(6)],
+                                     dtype=int if isinstance(d, D.CategoricalDistribution) else float) for name, d in space.items()}
+            pe = _ParzenEstimator(obs, space, MV_PARAMS)
+            out.append({
+                'space': key, 'dists': {name: dist_json(d) for name, d in space.items()},
+                'observations': {k: v.tolist() for k, v in obs.items()}, 'weights': pe._weights.tolist(),
+                'mus': {k: v.tolist() for k, v in pe._mus.items() if v is not None},
+                'sigmas': {k: v.tolist() for k, v in pe._sigmas.items() if v is not None},
+                'categorical_weights': {k: v.tolist() for k, v in pe._categorical_weights.items() if v is not None},
+                'points': {k: v.tolist() for k, v in points.items()}, 'log_pdf': [finite(v) for v in pe.log_pdf(points)],
+            })
+    return out
+
+
+def group_cases():
+    """Groups of a conditional space: each trial's parameters as a list of names, then Optuna's groups."""
+    from optuna.samplers._search_space.group_decomposed import _GroupDecomposedSearchSpace
+    rng = np.random.RandomState(9)
+    study = optuna.create_study()
+    trials = []
+    for i in range(25):
+        names = ['a'] + (['b', 'c'] if rng.rand() < 0.5 else ['d']) + (['e'] if rng.rand() < 0.3 else [])
+        state = [optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED, optuna.trial.TrialState.FAIL][rng.randint(3)]
+        params = {k: float(rng.uniform()) for k in names}
+        study.add_trial(optuna.trial.create_trial(params=params, distributions={k: D.FloatDistribution(0.0, 1.0) for k in names},
+                                                  value=0.0 if state == optuna.trial.TrialState.COMPLETE else None, state=state))
+        trials.append({'names': names, 'state': state.name.lower().replace('fail', 'failed')})
+    groups = _GroupDecomposedSearchSpace(True).calculate(study).search_spaces
+    return {'trials': trials, 'groups': [sorted(g.keys()) for g in groups]}
+
+
+def tree_importance_cases():
+    """scikit-learn's DecisionTreeRegressor feature_importances_ (fully grown, all features) on fixed tables."""
+    from sklearn.tree import DecisionTreeRegressor
+    rng = np.random.RandomState(11)
+    out = []
+    for n, f in ((12, 2), (40, 4), (90, 6)):
+        x = rng.uniform(size=(n, f))
+        x[:, -1] = rng.randint(0, 3, n)  # a column with ties, like an integer parameter
+        y = 3 * x[:, 0] ** 2 + np.sin(4 * x[:, 1]) + 0.3 * x[:, -1] + 0.05 * rng.normal(size=n)
+        tree = DecisionTreeRegressor(random_state=0).fit(x, y)
+        out.append({'x': x.tolist(), 'y': y.tolist(), 'importances': tree.feature_importances_.tolist()})
+    return out
+
+
 def argsort_cases():
     """np.argsort (default kind) of arrays with many ties: the kernel order of Parzen estimators."""
     rng = np.random.RandomState(0)
@@ -209,6 +276,9 @@ def main():
         'weights': {str(n): {'weights': default_weights(n).tolist(), 'gamma': default_gamma(n)} for n in (0, 1, 10, 24, 25, 26, 40, 100, 300)},
         'pruners': pruner_cases(),
         'argsort': argsort_cases(),
+        'multivariate': multivariate_cases(),
+        'group': group_cases(),
+        'tree_importance': tree_importance_cases(),
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, 'w') as f:

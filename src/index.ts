@@ -21,6 +21,7 @@ export type { MemoryInfo } from './core/memory.js';
 export { getBackend, setBackend, availableBackends, withBackend, setNumThreads, getNumThreads } from './backends/select.js';
 export type { BackendName } from './backends/select.js';
 export type { Backend } from './backends/backend.js';
+export { hostFallbacks, type HostFallback } from './core/host_fallback.js';
 export {
   tensor, full, zeros, ones, empty, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, randint, randperm, randLike, randnLike, randintLike,
@@ -42,3 +43,4 @@ export { writeFileAtomic, writeFileAtomicSync } from './io/atomic_write.js';
 export * as data from './data/index.js';
 export { Trainer } from './train/index.js';
 export * as train from './train/index.js';
+export * as tune from './tune/index.js';

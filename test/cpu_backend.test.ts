@@ -7,9 +7,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DTYPES, type AnyTypedArray, type DType } from '../src/base/dtype.js';
-import { BINARY_OPS, COMPARISON_OPS, PREDICATE_UNARY_OPS, REDUCE_OPS, UNARY_OPS, type OpArgs, type OpKind, type View } from '../src/backends/ops.js';
+import {
+  BINARY_OPS, COMPARISON_OPS, PREDICATE_UNARY_OPS, REDUCE_OPS, UNARY_OPS,
+  type BinaryOp, type OpArgs, type OpKind, type ReduceOp, type UnaryOp, type View,
+} from '../src/backends/ops.js';
 import { runReferenceKernel } from '../src/backends/reference/kernels.js';
 import { loadCpuBackend, type CpuBackend } from '../src/backends/cpu/cpu_backend.js';
+import { MAX_NATIVE_DIMS } from '../src/backends/cpu/abi.js';
+import { runKernel } from '../src/core/dispatch.js';
+import { hostFallbacks } from '../src/core/host_fallback.js';
 
 const loaded = loadCpuBackend();
 const skip = 'error' in loaded ? `native addon unavailable: ${loaded.error}` : false;
@@ -95,9 +101,15 @@ function assertClose(got: View, want: View, what: string, rtol = 1e-6, atol = 0)
 let lastInput: View | undefined;
 const arrayOf = (v: View): AnyTypedArray => be.hostArray(v.buffer, v.dtype);
 
+/** Calls that took the front end's host fallback on the cpu backend so far. */
+function cpuFallbackCalls(): number {
+  return hostFallbacks().filter((f) => f.backend === 'cpu').reduce((n, f) => n + f.calls, 0);
+}
+
 /**
- * Runs `kind` natively into fresh outputs and on the reference into others, then compares the
- * outputs named by `outs`. Asserts the native path was taken unless `fallbackOk`.
+ * Runs `kind` through the front end's dispatch (native kernel, or host fallback where the backend
+ * refuses) into fresh outputs and on the reference into others, then compares the outputs named
+ * by `outs`. Asserts the native path was taken unless `fallbackOk`.
  */
 function check<K extends OpKind>(kind: K, make: (out: (dtype: DType, shape: number[]) => View) => OpArgs[K],
   outs: (keyof OpArgs[K])[], what: string, rtol = 1e-6, atol = 0, fallbackOk = false): void {
@@ -114,9 +126,9 @@ function check<K extends OpKind>(kind: K, make: (out: (dtype: DType, shape: numb
   }
   const first = Object.values(argsN as object).find((v) => typeof v === 'object' && v !== null && 'buffer' in v) as View | undefined;
   lastInput = first && numel(first.shape) === numel((argsN as Record<string, View>)[outs[0] as string].shape) ? first : undefined;
-  const before = be.fallbacks;
-  be.run(kind, argsN);
-  if (!fallbackOk) assert.equal(be.fallbacks, before, `${what} fell back to the reference`);
+  const before = cpuFallbackCalls();
+  runKernel(be, kind, argsN);
+  if (!fallbackOk) assert.equal(cpuFallbackCalls(), before, `${what} fell back to the reference`);
   runReferenceKernel(kind, argsR, arrayOf);
   for (const k of outs) {
     assertClose((argsN as Record<string, View>)[k as string], (argsR as Record<string, View>)[k as string], `${what} [${String(k)}]`, rtol, atol);
@@ -493,4 +505,48 @@ test('supportsOp reflects native coverage', { skip }, () => {
   assert.equal(be.supportsOp({ kind: 'matmul', dtype: 'float32' }), true);
   assert.equal(be.supportsOp({ kind: 'matmul', dtype: 'int32' }), false);
   assert.equal(be.supportsOp({ kind: 'reduce', op: 'sum', dtype: 'bool' }), true);
+});
+
+test('runChecksSupport holds: run declines every elementwise and reduce query supportsOp refuses', { skip }, () => {
+  assert.equal(be.runChecksSupport, true);
+  let refused = 0;
+  for (const dtype of DTYPES) {
+    const x = ints(dtype, [3, 4], 1, 5);
+    const argsOf: { [K in 'unary' | 'binary' | 'binaryScalar' | 'reduce']: (op: string) => OpArgs[K] } = {
+      unary: (op) => ({ op: op as UnaryOp, x, out: empty(PREDICATE_UNARY_OPS.has(op as UnaryOp) ? 'bool' : dtype, [3, 4]) }),
+      binary: (op) => ({ op: op as BinaryOp, a: x, b: x, out: empty(COMPARISON_OPS.has(op as BinaryOp) ? 'bool' : dtype, [3, 4]) }),
+      binaryScalar: (op) => ({ op: op as BinaryOp, a: x, scalar: 2, reverse: false, out: empty(COMPARISON_OPS.has(op as BinaryOp) ? 'bool' : dtype, [3, 4]) }),
+      reduce: (op) => ({ op: op as ReduceOp, x, dims: [1], out: empty(op.startsWith('arg') ? 'int64' : dtype, [3, 1]) }),
+    };
+    const lists = { unary: UNARY_OPS, binary: BINARY_OPS, binaryScalar: BINARY_OPS, reduce: REDUCE_OPS };
+    for (const kind of ['unary', 'binary', 'binaryScalar', 'reduce'] as const) {
+      for (const op of lists[kind]) {
+        if (be.supportsOp({ kind, op, dtype })) continue;
+        refused++;
+        assert.equal(be.run(kind, argsOf[kind](op) as never), false, `${kind} ${op} on ${dtype} ran although supportsOp refuses it`);
+      }
+    }
+  }
+  assert.ok(refused > 0);
+});
+
+test('run declines arguments it cannot encode; dispatch falls back once, zero-copy, without a warning', { skip }, () => {
+  const shape = new Array<number>(MAX_NATIVE_DIMS + 1).fill(1);
+  shape[0] = 3;
+  const args = (out: View): OpArgs['unary'] => ({ op: 'neg', x: floats(shape, false), out });
+  assert.equal(be.supportsOp({ kind: 'unary', op: 'neg', dtype: 'float32' }), true);
+  assert.equal(be.run('unary', args(empty('float32', shape))), false, 'rank above MAX_NATIVE_DIMS is declined');
+  const warned: string[] = [];
+  const onWarning = (w: Error & { code?: string }): void => { if (w.code === 'DLFLOW_HOST_FALLBACK') warned.push(w.message); };
+  process.on('warning', onWarning);
+  try {
+    const before = cpuFallbackCalls();
+    check('unary', (o) => args(o('float32', shape)), ['out'], 'neg of rank 17', 0, 0, true);
+    assert.equal(cpuFallbackCalls(), before + 1);
+    const record = hostFallbacks().find((f) => f.backend === 'cpu' && f.kind === 'unary' && f.op === 'neg');
+    assert.ok(record?.zeroCopy, 'the cpu fallback runs on the backend memory');
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warned, [], 'no warning for a host-memory backend');
 });

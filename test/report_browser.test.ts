@@ -184,6 +184,34 @@ describe('report in headless Chromium', { skip: SKIP }, () => {
     for (const name of ['Data', 'Architecture', 'Training', 'Evaluation']) assert.ok(sections.includes(name), `no ${name} section in ${sections}`);
   });
 
+  test('the report.html of a real `dlflow tune` study renders its charts and trials table with no errors', async () => {
+    const bin = fileURLToPath(new URL('../bin/dlflow.js', import.meta.url));
+    const run = spawnSync(process.execPath, [bin, 'tune', '--trials', '5', '--epochs', '2', '--no-retrain', '--study', 'browser-study'], { cwd: dir, encoding: 'utf8', timeout: 180_000 });
+    assert.equal(run.status, 0, `dlflow tune failed: ${run.stderr}`);
+    const s = await open('runs/browser-study/report.html');
+    assert.deepEqual(problems(cdp, s), []);
+    const requests = cdp.events.filter((e) => e.sessionId === s && e.method === 'Network.requestWillBeSent').map((e) => e.params.request.url as string);
+    assert.ok(requests.every((u) => u.startsWith('file:')), `non-file requests: ${requests.filter((u) => !u.startsWith('file:'))}`);
+    const svgs = await evaluate<{ title: string; w: number; h: number; lines: number }[]>(s, `[...document.querySelectorAll('svg')].map((e) => {
+      const r = e.getBoundingClientRect();
+      return { title: e.querySelector('title')?.textContent ?? '', w: r.width, h: r.height, lines: e.querySelectorAll('.dl-lines path').length };
+    })`);
+    const titles = svgs.map((g) => g.title);
+    for (const t of ['Optimisation history', 'Parameters of the complete trials', 'Parameter importances']) assert.ok(titles.includes(t), `no chart titled ${t} in ${titles}`);
+    for (const g of svgs) assert.ok(g.w > 50 && g.h > 50, `"${g.title}" has size ${g.w}×${g.h}`);
+    const parallel = svgs.find((g) => g.title === 'Parameters of the complete trials');
+    const page = await evaluate<{ sections: string[]; rows: number; best: number; complete: number }>(s, `({
+      sections: [...document.querySelectorAll('section h2')].map((h) => h.textContent),
+      rows: document.querySelectorAll('#trials tbody tr').length,
+      best: [...document.querySelectorAll('#trials tbody tr td:first-child')].filter((td) => td.textContent.endsWith('(best)')).length,
+      complete: [...document.querySelectorAll('#trials tbody tr td:nth-child(2)')].filter((td) => td.textContent === 'complete').length })`);
+    for (const name of ['Summary', 'Optimisation history', 'Parameters', 'Parameter importances', 'Trials']) assert.ok(page.sections.includes(name), `no ${name} section in ${page.sections}`);
+    assert.equal(page.rows, 5);
+    assert.equal(page.best, 1);
+    // Every complete trial is a line; the best one is drawn again on top, highlighted.
+    assert.equal((parallel?.lines ?? 0), page.complete);
+  });
+
   test('narrow screens: charts shrink and the page does not scroll sideways', async () => {
     const s = await open('report.html', 390);
     assert.deepEqual(problems(cdp, s), []);

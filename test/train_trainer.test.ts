@@ -1,7 +1,8 @@
 /**
  * The Trainer as a library: exact resume (model, optimizer, scheduler, dropout RNG and data
  * order restored), the NaN/Inf stop with its checkpoint, early stopping with restore-best,
- * callbacks' order and Trainer.evaluate.
+ * callbacks' order and Trainer.evaluate; no host read per step (reads counted on the backend),
+ * with logged values equal to a loop that reads every step's loss; schedulers stepped on a metric.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -50,13 +51,13 @@ describe('Trainer', () => {
     for (const k of Object.keys(wa)) assert.deepEqual(Array.from(wc[k].dataSync() as Float32Array), Array.from(wa[k].dataSync() as Float32Array), k);
   });
 
-  test('a NaN loss stops with the epoch, the batch and the last good checkpoint', async () => {
-    const dir = tmp();
+  /** 4 batches per epoch; batch 3 of epoch 2 has NaN inputs. */
+  function nanLoader() {
     dl.manualSeed(0);
     const x = dl.randn([64, 3]);
     const y = dl.zeros([64], { dtype: 'int64' });
     let epoch = 0;
-    const loader = {
+    return {
       *[Symbol.iterator]() {
         epoch++;
         for (let b = 0; b < 4; b++) {
@@ -65,17 +66,34 @@ describe('Trainer', () => {
         }
       },
     };
-    const model = new nn.Linear(3, 2);
-    const trainer = new T.Trainer({ epochs: 3, handleSigint: false, callbacks: [new T.ModelCheckpoint({ dir })] });
-    await assert.rejects(trainer.fit(model, loader), (e: unknown) => {
-      assert.ok(e instanceof T.NonFiniteLossError);
-      assert.equal(e.epoch, 2);
-      assert.equal(e.batch, 3);
-      assert.match(e.message, /loss became NaN at epoch 2, batch 3; last good checkpoint: .*last\.safetensors \(epoch 1\)/);
-      return true;
+  }
+
+  for (const checkEveryStep of [false, true]) {
+    test(`a NaN loss stops with the epoch, the batch and the last good checkpoint (checkEveryStep ${checkEveryStep})`, async () => {
+      const dir = tmp();
+      const loader = nanLoader();
+      const model = new nn.Linear(3, 2);
+      const trainer = new T.Trainer({ epochs: 3, handleSigint: false, checkEveryStep, callbacks: [new T.ModelCheckpoint({ dir })] });
+      await assert.rejects(trainer.fit(model, loader), (e: unknown) => {
+        assert.ok(e instanceof T.NonFiniteLossError);
+        assert.equal(e.epoch, 2);
+        assert.equal(e.batch, 3);
+        assert.match(e.message, /loss became NaN at epoch 2, batch 3; last good checkpoint: .*last\.safetensors \(epoch 1\)/);
+        return true;
+      });
+      const last = T.readCheckpoint(join(dir, 'last.safetensors'));
+      assert.equal(last.meta.epoch, 1);
+      for (const [k, t] of Object.entries(last.tensors)) assert.ok((t.dataSync() as Float32Array).every(Number.isFinite), `checkpoint ${k}`);
+      // Reading every step stops before the bad step; by default the steps up to the epoch's read are applied.
+      const finite = model.parameters().every((p) => (p.dataSync() as Float32Array).every(Number.isFinite));
+      assert.equal(finite, checkEveryStep, 'the bad step was applied only without checkEveryStep');
     });
-    assert.equal(T.readCheckpoint(join(dir, 'last.safetensors')).meta.epoch, 1);
-    for (const p of model.parameters()) assert.ok((p.dataSync() as Float32Array).every(Number.isFinite), 'the bad step was not applied');
+  }
+
+  test('a NaN loss names the checkpoint a custom callback reports through lastCheckpoint()', async () => {
+    const writer: T.Callback = { lastCheckpoint: () => ({ path: 'elsewhere/ckpt.safetensors', epoch: 1 }) };
+    const trainer = new T.Trainer({ epochs: 3, handleSigint: false, callbacks: [writer] });
+    await assert.rejects(trainer.fit(new nn.Linear(3, 2), nanLoader()), /last good checkpoint: elsewhere\/ckpt\.safetensors \(epoch 1\)/);
   });
 
   test('early stopping stops after patience and restores the best weights', async () => {
@@ -127,5 +145,103 @@ describe('Trainer', () => {
   test('device: auto is the CPU and says so; cuda is refused', () => {
     assert.match(T.resolveDevice('auto').note, /auto -> cpu/);
     assert.throws(() => new T.Trainer({ epochs: 1, device: 'cuda:0' }), /no CUDA backend/);
+  });
+
+  /** Counts the backend's host reads (item, dataSync and friends all end in Backend.read) while `fn` runs. */
+  async function countReads<T>(fn: () => Promise<T>): Promise<{ result: T; reads: number }> {
+    const backend = dl.getBackend();
+    let reads = 0;
+    const original = backend.read;
+    backend.read = (...args) => { reads++; return original.apply(backend, args); };
+    try {
+      return { result: await fn(), reads };
+    } finally {
+      backend.read = original;
+    }
+  }
+
+  function readSetup(batchSize: number, task: T.TrainTask = 'multiclass') {
+    dl.manualSeed(4);
+    const x = dl.randn([120, 5]);
+    const y = task === 'regression' ? x.sum(1, { keepdim: true }) : x.narrow(1, 0, 2).sum(1).gt(0).long();
+    const loader = new dl.data.DataLoader(new dl.data.TensorDataset(x, y), { batchSize, shuffle: true, seed: 3 });
+    const model = new nn.Sequential(new nn.Linear(5, 8), new nn.ReLU(), new nn.Linear(8, task === 'regression' ? 1 : 2));
+    const loss = task === 'regression' ? new nn.MSELoss() : new nn.CrossEntropyLoss();
+    return { x, y, loader, model, loss, optimizer: (p: dl.Tensor[]) => new dl.optim.Adam(p, { lr: 0.01 }) };
+  }
+
+  test('host reads per fit grow with the epochs, not with the steps', async () => {
+    const epochs = 3;
+    const readsWith = async (batchSize: number, task: T.TrainTask, callbacks: T.Callback[] = []): Promise<number> => {
+      const s = readSetup(batchSize, task);
+      const trainer = new T.Trainer({ epochs, task, loss: s.loss, optimizer: s.optimizer, handleSigint: false, callbacks });
+      return (await countReads(() => trainer.fit(s.model, s.loader))).reads;
+    };
+    const plainBar = (): T.Callback => new T.ProgressBar({ mode: 'plain', stream: { write: () => true } as unknown as NodeJS.WritableStream });
+    for (const task of ['multiclass', 'regression'] as const) {
+      const many = await readsWith(4, task); // 30 steps per epoch
+      const few = await readsWith(60, task); // 2 steps per epoch
+      assert.equal(many, few, `${task}: ${many} reads with 30 steps per epoch, ${few} with 2`);
+      // one read of the losses per epoch, and one of the correct counts for classification
+      assert.equal(many, epochs * (task === 'regression' ? 1 : 2), task);
+      assert.equal(await readsWith(4, task, [plainBar()]), many, `${task}: a plain progress bar reads nothing more`);
+    }
+  });
+
+  test('a live progress bar reads only on the batches offered (progressEvery) and shows the epoch loss at the end', async () => {
+    const s = readSetup(4); // 30 steps per epoch
+    let text = '';
+    const stream = { isTTY: true, columns: 200, write: (c: string) => { text += c; return true; } } as unknown as NodeJS.WritableStream;
+    const offered: number[] = [];
+    const spy: T.Callback = { onBatchEnd: (_ctx, info) => { if (info.running) offered.push(info.batch); } };
+    const trainer = new T.Trainer({ epochs: 1, task: 'multiclass', optimizer: s.optimizer, handleSigint: false, progressEvery: 10, callbacks: [spy, new T.ProgressBar({ mode: 'bar', stream })] });
+    const { result, reads } = await countReads(() => trainer.fit(s.model, s.loader));
+    assert.deepEqual(offered, [10, 20, 30]);
+    assert.ok(reads <= 2 * offered.length + 2, `${reads} reads`);
+    const last = result.history[0];
+    assert.match(text, new RegExp(`30/30  loss ${last.train_loss.toFixed(4)}  acc ${last.train_accuracy!.toFixed(4)}`));
+  });
+
+  test('logged train_loss and train_accuracy equal a loop that reads every step\'s loss (the old way)', async () => {
+    const epochs = 2;
+    const s = readSetup(7); // 18 batches, the last one short
+    const result = await new T.Trainer({ epochs, task: 'multiclass', optimizer: s.optimizer, handleSigint: false }).fit(s.model, s.loader);
+    const r = readSetup(7);
+    const opt = r.optimizer(r.model.parameters());
+    const expected: { loss: number; accuracy: number }[] = [];
+    for (let e = 0; e < epochs; e++) {
+      let sum = 0, rows = 0, correct = 0;
+      r.model.train();
+      for (const [x, y] of r.loader as Iterable<[dl.Tensor, dl.Tensor]>) {
+        dl.tidy(() => {
+          opt.zeroGrad();
+          const out = r.model.forward(x);
+          const loss = r.loss.forward(out, y);
+          const value = loss.item();
+          loss.backward();
+          opt.step();
+          sum += value * x.shape[0];
+          rows += x.shape[0];
+          correct += out.argmax(1).eq(y).sum().item();
+        });
+      }
+      expected.push({ loss: sum / rows, accuracy: correct / rows });
+    }
+    assert.deepEqual(result.history.map((h) => ({ loss: h.train_loss, accuracy: h.train_accuracy })), expected);
+  });
+
+  test('a scheduler that steps on a metric gets the validation loss once per epoch; a plain one gets no argument', async () => {
+    const s = readSetup(30);
+    const metrics: number[] = [];
+    const plainArgs: unknown[][] = [];
+    const state = { stateDict: () => ({}), loadStateDict: () => {} };
+    const onMetric: T.SchedulerLike = { stepsOnMetric: true, step: (m: number) => { metrics.push(m); }, ...state };
+    const plain: T.SchedulerLike = { step: (...args: unknown[]) => { plainArgs.push(args); }, ...state };
+    const r = await new T.Trainer({ epochs: 3, optimizer: s.optimizer, scheduler: onMetric, handleSigint: false }).fit(s.model, s.loader, s.loader);
+    assert.deepEqual(metrics, r.history.map((h) => h.val_loss));
+    await new T.Trainer({ epochs: 2, optimizer: s.optimizer, scheduler: plain, handleSigint: false }).fit(s.model, s.loader);
+    assert.deepEqual(plainArgs, [[], []]);
+    const plateau = new T.Trainer({ epochs: 1, scheduler: (o) => new dl.optim.lrScheduler.ReduceLROnPlateau(o), schedulerInterval: 'step', handleSigint: false });
+    await assert.rejects(plateau.fit(s.model, s.loader), /steps on a metric \(ReduceLROnPlateau\) steps once per epoch/);
   });
 });

@@ -18,6 +18,7 @@ describe('dlflow tune', () => {
     assert.match(ra.storage, /^sqlite:\/\/\/.*runs[\\/]tune\.db$/);
     assert.equal(ra.trials, 3);
     assert.equal(ra.best_run, null);
+    assert.ok(existsSync(join(dir, 'runs', 'tune-penguins', 'report.html')), 'no report.html in the study folder');
     assert.ok(ra.best_value > 0 && ra.best_value <= 1);
     const b = dlflow(dir, 'tune', '--trials', '6', '--jobs', '2', '--epochs', '2', '--json', '--no-retrain');
     assert.equal(b.code, 0, b.stderr);

@@ -61,6 +61,9 @@ enum LossReduction : int {
 enum class GemmEpilogue : int { kNone = 0, kRelu = 1 };
 constexpr int kNumGemmEpilogues = 2;
 
+// POOL_OPS
+enum PoolOp : int { pMax = 0, pAvg = 1, kNumPoolOps = 2 };
+
 // PREDICATE_UNARY_OPS: unary ops whose output is bool
 constexpr bool is_predicate(int u) {
   return u == uIsnan || u == uIsinf || u == uIsfinite || u == uLogicalNot;

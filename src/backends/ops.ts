@@ -135,6 +135,46 @@ export interface OptimizerStepOf<A extends OptimizerAlgo> {
 /** `optimizerStep`'s arguments, discriminated by `algo` (`A` narrows them to some algorithms). */
 export type OptimizerStepArgs<A extends OptimizerAlgo = OptimizerAlgo> = { [K in OptimizerAlgo]: OptimizerStepOf<K> }[A];
 
+/**
+ * The geometry of an N-d convolution (1 to 3 spatial dims; every list has one entry per spatial
+ * dim). Output position p of a spatial dim reads input positions p·stride − padding + k·dilation
+ * for kernel taps k; positions outside the input read zero. `padding` is the zero padding BEFORE
+ * each dim: the front end resolves 'same'/'valid' and per-side padding, and the shapes of the
+ * views fix how much is added after (so asymmetric padding needs no second list).
+ */
+export interface ConvGeometry {
+  readonly stride: readonly number[];
+  readonly padding: readonly number[];
+  readonly dilation: readonly number[];
+  /** Channels split into `groups` independent convolutions (depthwise: groups = channels). */
+  readonly groups: number;
+}
+
+/** The reductions of the `pool` kernels. */
+export const POOL_OPS = ['max', 'avg'] as const;
+export type PoolOp = (typeof POOL_OPS)[number];
+
+/**
+ * Which input positions each output position of a pooling kernel reads, per spatial dim d of
+ * x [N, C, ...S] and out [N, C, ...O] (1 to 3 spatial dims; lists have one entry per dim):
+ * - 'sliding': output o reads o·stride − padding + j·dilation for j < kernel that lie in
+ *   [0, S). Average pooling divides by `divisorOverride` when it is above 0, else by the
+ *   window's size clipped to [−padding, S + padding) when `countIncludePad`, else by the number
+ *   of positions read (PyTorch's avg_pool rules, ceil mode included: the front end sizes out).
+ * - 'adaptive': output o reads [floor(o·S/O), ceil((o + 1)·S/O)) (PyTorch's adaptive pooling).
+ */
+export type PoolWindow =
+  | {
+    readonly type: 'sliding';
+    readonly kernel: readonly number[];
+    readonly stride: readonly number[];
+    readonly padding: readonly number[];
+    readonly dilation: readonly number[];
+    readonly countIncludePad: boolean;
+    readonly divisorOverride: number;
+  }
+  | { readonly type: 'adaptive' };
+
 /** Each op kind and its arguments. */
 export interface OpArgs {
   /** out[i] = value (out contiguous). */
@@ -208,6 +248,41 @@ export interface OpArgs {
    * with u1 = ((w >>> 8) + 1) / 2^24, computed in double and rounded to float32.
    */
   random: { out: View; distribution: RandomDistribution; a: number; b: number; key0: number; key1: number; offset: number };
+  /**
+   * N-d convolution (cross-correlation, as torch.nn.functional.conv*d) of float32 views:
+   * x [N, C, ...S], weight [O, C/groups, ...K], bias [O] (optional), out [N, O, ...P]:
+   * out[n, o, p] = bias[o] + Σ_{c, k} x[n, g·C/groups + c, p·stride − padding + k·dilation] ·
+   * weight[o, c, k] for o in group g, then the epilogue (relu: a conv followed by a ReLU in one
+   * pass). x, weight and bias may be strided (channels-last, sliced); out is contiguous.
+   */
+  conv: { x: View; weight: View; bias?: View; out: View; geometry: ConvGeometry; epilogue?: MatmulEpilogue };
+  /**
+   * The gradient of `conv` with respect to x — also the forward of a transposed convolution:
+   * grad [N, O, ...P], weight [O, C/groups, ...K], out [N, C, ...S] (contiguous, overwritten):
+   * out[n, c, i] = Σ grad[n, o, p] · weight[o, c', k] over o in c's group and every (p, k) with
+   * p·stride − padding + k·dilation = i.
+   */
+  convBackwardData: { grad: View; weight: View; out: View; geometry: ConvGeometry };
+  /**
+   * The gradient of `conv` with respect to its weight: x [N, C, ...S], grad [N, O, ...P], out
+   * [O, C/groups, ...K] (contiguous, overwritten): out[o, c, k] = Σ_{n, p} grad[n, o, p] ·
+   * x[n, g·C/groups + c, p·stride − padding + k·dilation].
+   */
+  convBackwardWeight: { x: View; grad: View; out: View; geometry: ConvGeometry };
+  /**
+   * Max or average pooling of float32 x [N, C, ...S] (any strides: channels-last included) over
+   * the windows of `window` into contiguous out [N, C, ...O]. Max pooling also writes, when
+   * `indices` is given (int64, out's shape), the flat spatial index (row-major over S) of each
+   * maximum: the first in window order, NaN winning; a window reading nothing gives −inf and the
+   * index of its first position. Average pooling takes no `indices`.
+   */
+  pool: { op: PoolOp; x: View; window: PoolWindow; out: View; indices?: View };
+  /**
+   * The gradient of `pool` with respect to x: out [N, C, ...S] (contiguous, overwritten) from
+   * grad [N, C, ...O]. Max: each grad element is added at its `indices` position (required);
+   * average: spread over its window divided by the forward's divisor.
+   */
+  poolBackward: { op: PoolOp; grad: View; window: PoolWindow; out: View; indices?: View };
 }
 
 export type OpKind = keyof OpArgs;
@@ -221,7 +296,8 @@ export type OpKind = keyof OpArgs;
 export const OP_KINDS = [
   'fill', 'copy', 'unary', 'binary', 'binaryScalar', 'clamp', 'where', 'reduce', 'softmax',
   'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'optimizerStep', 'random',
-  'crossEntropy', 'crossEntropyBackward',
+  'crossEntropy', 'crossEntropyBackward', 'conv', 'convBackwardData', 'convBackwardWeight',
+  'pool', 'poolBackward',
 ] as const satisfies readonly OpKind[];
 /** Compile-time check that OP_KINDS lists every kind of `OpArgs`. */
 const _everyKindListed: [Exclude<OpKind, (typeof OP_KINDS)[number]>] extends [never] ? true : never = true;
@@ -229,7 +305,7 @@ const _everyKindListed: [Exclude<OpKind, (typeof OP_KINDS)[number]>] extends [ne
 /** What `supportsOp` is asked: the op kind, its sub-op where it has one, and the compute dtype. */
 export interface OpQuery {
   kind: OpKind;
-  op?: UnaryOp | BinaryOp | ReduceOp | OptimizerAlgo | RandomDistribution;
+  op?: UnaryOp | BinaryOp | ReduceOp | OptimizerAlgo | RandomDistribution | PoolOp;
   dtype: DType;
 }
 
@@ -285,6 +361,11 @@ export const OP_SIGNATURES: { readonly [K in OpKind]: OpSignature<K> } = {
   crossEntropyBackward: { views: { x: 'in', target: 'in', grad: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
   optimizerStep: { views: { param: 'inout', grad: 'in', state: 'inout' }, dtypeOf: (a) => a.param.dtype, subOpOf: (a) => a.algo, subOps: OPTIMIZER_ALGOS },
   random: { views: { out: 'out' }, dtypeOf: (a) => a.out.dtype, subOpOf: (a) => a.distribution, subOps: RANDOM_DISTRIBUTIONS },
+  conv: { views: { x: 'in', weight: 'in', bias: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
+  convBackwardData: { views: { grad: 'in', weight: 'in', out: 'out' }, dtypeOf: (a) => a.grad.dtype },
+  convBackwardWeight: { views: { x: 'in', grad: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
+  pool: { views: { x: 'in', out: 'out', indices: 'out' }, dtypeOf: (a) => a.x.dtype, subOpOf: (a) => a.op, subOps: POOL_OPS },
+  poolBackward: { views: { grad: 'in', indices: 'in', out: 'out' }, dtypeOf: (a) => a.grad.dtype, subOpOf: (a) => a.op, subOps: POOL_OPS },
 };
 
 /** The `supportsOp` question for one call. */

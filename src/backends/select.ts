@@ -44,19 +44,25 @@ export function getBackend(): Backend {
 }
 
 /**
- * Choose the backend for new tensors.
+ * Choose the backend for new tensors: a built-in one by name, or any object implementing the
+ * `Backend` contract (a device backend under development, a test double). A custom backend may
+ * implement only some ops; the others run through the host fallback.
  *
  * @example
  * dl.setBackend('reference'); // plain TypeScript kernels, the test oracle
  */
-export function setBackend(name: BackendName): Backend {
-  if (name !== 'cpu' && name !== 'reference') {
-    throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}; available: cpu, reference`);
+export function setBackend(backend: BackendName | Backend): Backend {
+  if (typeof backend === 'object' && backend !== null) {
+    current = backend;
+    return backend;
   }
-  const backend = instantiate(name);
-  if (backend === null) throw new Error(`setBackend('cpu'): the native addon could not be loaded: ${cpuLoadError}`);
-  current = backend;
-  return backend;
+  if (backend !== 'cpu' && backend !== 'reference') {
+    throw new Error(`setBackend: unknown backend ${JSON.stringify(backend)}; available: cpu, reference`);
+  }
+  const instance = instantiate(backend);
+  if (instance === null) throw new Error(`setBackend('cpu'): the native addon could not be loaded: ${cpuLoadError}`);
+  current = instance;
+  return instance;
 }
 
 /** Backends that can be instantiated on this machine. */
@@ -66,10 +72,13 @@ export function availableBackends(): BackendName[] {
   return names;
 }
 
-/** Runs `fn` with `name` as the current backend, then restores the previous one. */
-export function withBackend<T>(name: BackendName, fn: () => T): T {
+/**
+ * Runs `fn` with `backend` (a name or a `Backend` object) as the current backend, then restores
+ * the previous one.
+ */
+export function withBackend<T>(backend: BackendName | Backend, fn: () => T): T {
   const prev = current;
-  setBackend(name);
+  setBackend(backend);
   try {
     return fn();
   } finally {

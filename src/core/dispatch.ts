@@ -1,13 +1,16 @@
 /**
  * The single path from the front end to a backend: allocate outputs, describe tensors as views,
- * run kernels. Nothing above this file talks to a backend directly.
+ * run kernels (falling back to the host for ops the backend does not run). Nothing above this
+ * file talks to a backend directly.
  */
 import type { Backend } from '../backends/backend.js';
-import type { OpArgs, OpKind, View } from '../backends/ops.js';
+import { opQueryOf, type OpArgs, type OpKind, type View } from '../backends/ops.js';
 import { getBackend } from '../backends/select.js';
 import { BYTES_PER_ELEMENT, type DType } from '../base/dtype.js';
 import { contiguousStrides, formatShape, numel, type Shape } from '../base/shape.js';
+import { runOnHost } from './host_fallback.js';
 import { Storage } from './storage.js';
+import { backendSupports } from './support_cache.js';
 import { Tensor } from './tensor.js';
 
 /** A new contiguous tensor with unspecified contents. */
@@ -32,9 +35,13 @@ export function viewAs(t: Tensor, shape: Shape, strides: readonly number[]): Vie
   return { buffer: t.storage.handle, dtype: t.dtype, shape, strides, offset: t.offset };
 }
 
-/** Run one kernel on the backend that holds the tensors. */
+/**
+ * Run one kernel on the backend that holds the tensors: on the backend itself when it supports
+ * the op and takes these arguments, else through the host fallback (reference kernels).
+ */
 export function runKernel<K extends OpKind>(backend: Backend, kind: K, args: OpArgs[K]): void {
-  backend.run(kind, args);
+  if ((backend.runChecksSupport === true || backendSupports(backend, kind, args)) && backend.run(kind, args)) return;
+  runOnHost(backend, kind, args, opQueryOf(kind, args));
 }
 
 /** The backend shared by all `tensors`; mixing backends is an error naming the op. */

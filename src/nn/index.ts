@@ -13,14 +13,23 @@ export type { StateDict, LoadStateDictResult, ToTarget } from './module.js';
 export type { ModelSummary, SummaryRow, SummaryOptions } from './summary.js';
 export { Parameter, isParameter } from './parameter.js';
 export { Linear } from './layers/linear.js';
+export { Conv1d, Conv2d, Conv3d, ConvNd, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, ConvTransposeNd } from './layers/conv.js';
+export type { ConvLayerOptions, ConvTransposeLayerOptions, PaddingMode } from './layers/conv.js';
 export { Bilinear } from './layers/bilinear.js';
 export { Sequential } from './layers/sequential.js';
 export { ModuleList } from './layers/module_list.js';
 export { ModuleDict } from './layers/module_dict.js';
 export { Identity, Flatten, Unflatten } from './layers/identity.js';
-export { Dropout, AlphaDropout } from './layers/dropout.js';
+export { Dropout, AlphaDropout, Dropout1d, Dropout2d, Dropout3d } from './layers/dropout.js';
 export type { DropoutOptions } from './layers/dropout.js';
-export { BatchNorm1d } from './layers/batchnorm.js';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './layers/batchnorm.js';
+export { GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from './layers/normalization.js';
+export type { GroupNormOptions } from './layers/normalization.js';
+export {
+  MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d,
+  AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d,
+} from './layers/pooling.js';
+export { Upsample } from './layers/upsample.js';
 export type { BatchNormOptions } from './layers/batchnorm.js';
 export { LayerNorm } from './layers/layernorm.js';
 export { Embedding } from './layers/embedding.js';

@@ -29,3 +29,5 @@ export type { ReportSection, ReportSpec } from './html.js';
 export { htmlTable, keyValueTable, figure, formatCell } from './table.js';
 export type { TableColumn, Cell, TableOptions } from './table.js';
 export { writeFileAtomic, writeFileAtomicSync } from '../io/atomic_write.js';
+export { parallelCoordinates } from './parallel_coordinates.js';
+export type { ParallelAxis, ParallelCoordinatesOptions } from './parallel_coordinates.js';

@@ -10,6 +10,7 @@
  * await new dl.Trainer({ epochs: 3, callbacks: [printer] }).fit(model, trainLoader, valLoader);
  */
 import type { Tensor } from '../core/tensor.js';
+import type { SavedCheckpoint } from './checkpoint.js';
 import type { BatchInfo, EpochLogs, FitContext } from './types.js';
 
 /** A callback's saved state: JSON values and tensors. */
@@ -31,6 +32,8 @@ export interface Callback {
   /** Training stops early: Ctrl-C (`sigint`) or a NaN/Inf loss (`nonfinite`). */
   onInterrupt?(ctx: FitContext, reason: 'sigint' | 'nonfinite'): void | Promise<void>;
   onFitEnd?(ctx: FitContext): void | Promise<void>;
+  /** Checkpoint writers: the latest checkpoint this callback wrote, which a NaN/Inf stop names as the last good one. */
+  lastCheckpoint?(): SavedCheckpoint | null;
   stateDict?(): CallbackState;
   loadStateDict?(state: CallbackState): void;
 }

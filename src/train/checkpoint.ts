@@ -25,6 +25,13 @@ export interface CheckpointMeta {
   extra: Record<string, unknown>;
 }
 
+/** A checkpoint file written during a fit, and the epochs it holds. */
+export interface SavedCheckpoint {
+  path: string;
+  /** Epochs completed when it was written. */
+  epoch: number;
+}
+
 export interface CheckpointData {
   /** `model.<key>`, `optim.<param>.<key>`, `cb.<callback>.<key>`. */
   tensors: Record<string, Tensor>;

@@ -1,10 +1,12 @@
+import type { SavedCheckpoint } from './checkpoint.js';
+
 /** Raised when the loss becomes NaN or infinite: names where, and the last good checkpoint. */
 export class NonFiniteLossError extends Error {
   constructor(
     readonly epoch: number,
     readonly batch: number,
     readonly value: number,
-    readonly lastCheckpoint: { path: string; epoch: number } | null,
+    readonly lastCheckpoint: SavedCheckpoint | null,
   ) {
     const where = `epoch ${epoch}, batch ${batch}`;
     const ckpt = lastCheckpoint === null

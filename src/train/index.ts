@@ -11,7 +11,7 @@
 export { Trainer } from './trainer.js';
 export type { TrainerOptions, FitOptions } from './trainer.js';
 export type { Callback, CallbackState } from './callback.js';
-export type { BatchInfo, BatchLoader, EpochLogs, FitContext, FitResult, FitState, LossFn, SchedulerLike, TrainTask } from './types.js';
+export type { BatchInfo, BatchLoader, EpochLogs, FitContext, FitResult, FitState, LossFn, RunningValues, SchedulerLike, TrainTask } from './types.js';
 export { EarlyStopping } from './callbacks/early_stopping.js';
 export type { EarlyStoppingOptions } from './callbacks/early_stopping.js';
 export { ModelCheckpoint } from './callbacks/model_checkpoint.js';
@@ -21,7 +21,7 @@ export { ProgressBar, epochLine } from './callbacks/progress_bar.js';
 export type { ProgressBarOptions } from './callbacks/progress_bar.js';
 export { CSVLogger, JSONLLogger, historyToCsv, historyToJsonl } from './callbacks/loggers.js';
 export { writeCheckpoint, readCheckpoint } from './checkpoint.js';
-export type { CheckpointData, CheckpointMeta } from './checkpoint.js';
+export type { CheckpointData, CheckpointMeta, SavedCheckpoint } from './checkpoint.js';
 export { NonFiniteLossError } from './errors.js';
 export { resolveDevice, DeviceError } from './device.js';
 export { evaluateModel, metricsFor } from './evaluate.js';

@@ -2,69 +2,70 @@
  * The Trainer: the training loop with callbacks, validation every epoch, NaN/Inf detection,
  * Ctrl-C handling and exact resume from a checkpoint.
  */
-import { defaultGenerator, type Generator } from '../core/generator.js';
+import { noGrad } from '../autograd/grad_mode.js';
+import { defaultGenerator } from '../core/generator.js';
 import { tidy, type Tensor } from '../core/tensor.js';
 import { CrossEntropyLoss } from '../nn/losses/cross_entropy.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
 import { clipGradNorm_ } from '../optim/clip_grad.js';
-import { ReduceLROnPlateau } from '../optim/lr_scheduler/plateau.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Callback } from './callback.js';
-import { readCheckpoint, type CheckpointData } from './checkpoint.js';
+import { readCheckpoint, type SavedCheckpoint } from './checkpoint.js';
 import { resolveDevice } from './device.js';
+import { EpochRecord } from './epoch_record.js';
 import { NonFiniteLossError } from './errors.js';
 import { callLoss, evaluateModel, type EvaluationResult } from './evaluate.js';
 import { batchesOf, unpackBatch } from './loader_adapter.js';
 import { restoreSnapshot, takeSnapshot, type FitParts } from './snapshot.js';
-import type { BatchInfo, BatchLoader, EpochLogs, FitContext, FitResult, FitState, LossFn, SchedulerLike, TrainTask } from './types.js';
+import type { FitOptions, TrainerOptions } from './trainer_options.js';
+import type { BatchInfo, BatchLoader, EpochLogs, FitContext, FitResult, FitState, LossFn, RunningValues, SchedulerLike } from './types.js';
 
-export interface TrainerOptions {
-  /** Total epochs (a resumed fit continues up to this number). */
-  epochs: number;
-  /** `auto | cpu` (cuda is refused until a CUDA backend exists). Default auto. */
-  device?: string;
-  /** An optimizer, or a factory over the model's parameters. Default Adam(lr 1e-3). */
-  optimizer?: Optimizer<any> | ((params: Tensor[]) => Optimizer<any>);
-  /** A scheduler, or a factory over the optimizer. */
-  scheduler?: SchedulerLike | ((optimizer: Optimizer<any>) => SchedulerLike);
-  /** `epoch` (default; ReduceLROnPlateau gets the validation loss) or `step` (OneCycleLR). */
-  schedulerInterval?: 'epoch' | 'step';
-  /** Default CrossEntropyLoss. */
-  loss?: LossFn;
-  /** Clip the gradients' global L2 norm to this value (0 or absent: off). */
-  gradClip?: number;
-  callbacks?: Callback[];
-  /** Enables validation metrics and the running training accuracy. */
-  task?: TrainTask;
-  /** Metric names (scikit-learn's); default: a set suited to the task. */
-  metrics?: readonly string[];
-  /** The generator dropout and random init draw from (default dl.defaultGenerator). */
-  generator?: Generator;
-  /** Stop cleanly on Ctrl-C (SIGINT) after the current batch (default true). */
-  handleSigint?: boolean;
-  /** Free-form data stored in every checkpoint's metadata. */
-  checkpointExtra?: Record<string, unknown>;
-}
+export type { FitOptions, TrainerOptions } from './trainer_options.js';
 
-/** Options of one `fit` call. */
-export interface FitOptions {
-  /** Continue from a checkpoint file or its contents: epochs already done are skipped, exactly. */
-  resume?: string | CheckpointData;
-}
+/** Batches between the running values offered to `onBatchEnd` callbacks (TrainerOptions.progressEvery). */
+const DEFAULT_PROGRESS_EVERY = 20;
 
-/** Count of rows whose argmax (or logit > 0 for one column) equals the target. */
-function countCorrect(out: Tensor, y: Tensor): number {
-  if (out.shape.length !== 2) return 0;
-  const pred = out.shape[1] === 1 ? out.gt(0).reshape([-1]) : out.argmax(1);
-  return pred.eq(y.reshape([-1]).to(pred.dtype)).sum().item();
+/**
+ * The count of rows whose argmax (or logit > 0 for one column) equals the target, as a device
+ * scalar (no host read); null for outputs that are not `[rows, classes]`.
+ */
+function correctCount(out: Tensor, y: Tensor): Tensor | null {
+  if (out.shape.length !== 2) return null;
+  return noGrad(() => {
+    const pred = out.shape[1] === 1 ? out.gt(0).reshape([-1]) : out.argmax(1);
+    return pred.eq(y.reshape([-1]).to(pred.dtype)).sum();
+  });
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** What one fit works with. */
+interface FitRun {
+  ctx: FitContext;
+  params: Tensor[];
+  callbacks: readonly Callback[];
+  lossFn: LossFn;
+  trainLoader: BatchLoader;
+  valLoader: BatchLoader | null;
+}
+
+/** One training step's values, still on the device. */
+interface StepOutput {
+  /** The loss, detached (one element). */
+  loss: Tensor;
+  /** Correct predictions in the batch (classification with `[rows, classes]` outputs). */
+  correct: Tensor | null;
+  rows: number;
+  /** False when `checkEveryStep` found a NaN/Inf loss and skipped backward and the optimizer step. */
+  applied: boolean;
+}
+
 /**
  * Trains a model: zero the gradients, forward, loss, backward, clip, step, schedule; each step in
- * `dl.tidy`; validation and callbacks every epoch.
+ * `dl.tidy`; validation and callbacks every epoch. The losses stay on the device during an epoch
+ * and are read once at its end (or when a callback asks for running values), so a step never
+ * waits for the host.
  *
  * @example
  * import * as dl from 'dlflow';
@@ -90,6 +91,8 @@ export class Trainer {
 
   constructor(options: TrainerOptions) {
     if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new RangeError(`Trainer: epochs must be an integer >= 1, got ${options.epochs}`);
+    const every = options.progressEvery;
+    if (every !== undefined && (!Number.isInteger(every) || every < 1)) throw new RangeError(`Trainer: progressEvery must be an integer >= 1, got ${every}`);
     this.options = options;
     this.deviceNote = resolveDevice(options.device ?? 'auto').note;
   }
@@ -98,17 +101,43 @@ export class Trainer {
     return this.options.loss ?? new CrossEntropyLoss();
   }
 
+  /** Whether the task is a classification (running training accuracy). */
+  private get classifies(): boolean {
+    return this.options.task !== undefined && this.options.task !== 'regression';
+  }
+
   /**
    * Trains `model` on `trainLoader`, validating on `valLoader` after each epoch. Resolves when the
    * epochs are done, early stopping fires, or Ctrl-C was pressed; throws NonFiniteLossError on a
    * NaN/Inf loss.
    */
   async fit(model: Module, trainLoader: BatchLoader, valLoader?: BatchLoader | null, fitOptions: FitOptions = {}): Promise<FitResult> {
+    const run = this.startFit(model, trainLoader, valLoader ?? null, fitOptions);
+    const { ctx, callbacks } = run;
+    const stopListening = this.listenForSigint();
+    try {
+      for (const cb of callbacks) await cb.onFitStart?.(ctx);
+      while (ctx.state.epoch < this.options.epochs && ctx.state.stopReason === null) {
+        const interrupted = await this.runEpoch(run, ctx.state.epoch + 1);
+        if (interrupted !== null) return interrupted;
+      }
+      for (const cb of callbacks) await cb.onFitEnd?.(ctx);
+    } finally {
+      stopListening();
+    }
+    return finishedResult(ctx.state);
+  }
+
+  /** The optimizer, scheduler, state (restored when resuming) and callbacks' context of a new fit. */
+  private startFit(model: Module, trainLoader: BatchLoader, valLoader: BatchLoader | null, fitOptions: FitOptions): FitRun {
     const o = this.options;
     const lossFn = this.loss;
     const params = model.parameters();
     const optimizer = typeof o.optimizer === 'function' ? o.optimizer(params) : o.optimizer ?? new Adam(params, { lr: 1e-3 });
     const scheduler = typeof o.scheduler === 'function' ? o.scheduler(optimizer) : o.scheduler ?? null;
+    if (scheduler?.stepsOnMetric === true && o.schedulerInterval === 'step') {
+      throw new RangeError("Trainer: a scheduler that steps on a metric (ReduceLROnPlateau) steps once per epoch; schedulerInterval 'step' does not apply to it");
+    }
     this.optimizer = optimizer;
     this.scheduler = scheduler;
     const callbacks = o.callbacks ?? [];
@@ -123,107 +152,123 @@ export class Trainer {
       stop: (reason) => { state.stopReason = reason; },
       snapshot: () => takeSnapshot(parts, state),
     };
+    return { ctx, params, callbacks, lossFn, trainLoader, valLoader };
+  }
+
+  /** Ctrl-C sets a flag checked after each batch; a second Ctrl-C exits at once. Returns the remover. */
+  private listenForSigint(): () => void {
+    this.sigint = false;
+    if (this.options.handleSigint === false) return () => {};
     const onSigint = (): void => {
       if (this.sigint) process.exit(130);
       this.sigint = true;
     };
-    this.sigint = false;
-    if (o.handleSigint !== false) process.on('SIGINT', onSigint);
-    try {
-      for (const cb of callbacks) await cb.onFitStart?.(ctx);
-      for (let epoch = state.epoch + 1; epoch <= o.epochs && state.stopReason === null; epoch++) {
-        for (const cb of callbacks) await cb.onEpochStart?.(ctx, epoch);
-        const started = performance.now();
-        const lr = Number(optimizer.paramGroups[0].lr);
-        const { loss: trainLoss, accuracy } = await this.trainEpoch(ctx, trainLoader, lossFn, epoch);
-        if (this.sigint) {
-          for (const cb of callbacks) await cb.onInterrupt?.(ctx, 'sigint');
-          const message = `interrupted during epoch ${epoch}; ${state.epoch} epoch(s) complete`;
-          return { status: 'interrupted', message, history: state.history, epochs: state.epoch };
-        }
-        const logs: EpochLogs = { epoch, train_loss: trainLoss, lr, seconds: 0 };
-        if (accuracy !== undefined) logs.train_accuracy = accuracy;
-        if (valLoader) {
-          const r = evaluateModel(model, valLoader, lossFn, o.task ?? null, o.metrics);
-          logs.val_loss = r.loss;
-          for (const [k, v] of Object.entries(r.metrics)) logs[`val_${k}`] = v;
-        }
-        if (scheduler instanceof ReduceLROnPlateau) scheduler.step(logs.val_loss ?? trainLoss);
-        else if (scheduler !== null && o.schedulerInterval !== 'step') scheduler.step();
-        logs.seconds = (performance.now() - started) / 1000;
-        state.epoch = epoch;
-        state.history.push(logs);
-        for (const cb of callbacks) if (!cb.runsLast) await cb.onEpochEnd?.(ctx, logs);
-        for (const cb of callbacks) if (cb.runsLast) await cb.onEpochEnd?.(ctx, logs);
-        // Let signal handlers run (Ctrl-C) even when epochs are shorter than the in-epoch yield interval.
-        await yieldToEventLoop();
-        this.lastYield = performance.now();
-        if (this.sigint) {
-          for (const cb of callbacks) await cb.onInterrupt?.(ctx, 'sigint');
-          return { status: 'interrupted', message: `interrupted after epoch ${epoch}`, history: state.history, epochs: state.epoch };
-        }
-      }
-      for (const cb of callbacks) await cb.onFitEnd?.(ctx);
-    } finally {
-      if (o.handleSigint !== false) process.off('SIGINT', onSigint);
-    }
-    const early = state.stopReason !== null;
-    return {
-      status: early ? 'early_stopped' : 'completed',
-      message: early ? state.stopReason! : `trained ${state.epoch} epoch(s)`,
-      history: state.history, epochs: state.epoch,
-    };
+    process.on('SIGINT', onSigint);
+    return () => { process.off('SIGINT', onSigint); };
   }
 
-  /** One pass over the training data; returns the mean loss per row. */
-  private async trainEpoch(ctx: FitContext, loader: BatchLoader, lossFn: LossFn, epoch: number): Promise<{ loss: number; accuracy?: number }> {
-    const { model, optimizer, scheduler } = ctx;
-    const o = this.options;
-    const classify = o.task !== undefined && o.task !== 'regression';
-    const params = model.parameters();
-    const batches = batchesOf(loader);
-    model.train();
-    const it = loader[Symbol.iterator]();
-    let sum = 0;
-    let rows = 0;
-    let batch = 0;
-    let correct = 0;
-    while (true) {
-      const step = tidy(() => {
-        const next = it.next();
-        if (next.done) return null;
-        const [x, y] = unpackBatch(next.value);
-        optimizer.zeroGrad();
-        const out = model.forward(x) as Tensor;
-        const loss = callLoss(lossFn, out, y);
-        const value = loss.item();
-        const size = x.shape[0];
-        if (!Number.isFinite(value)) return { value, size, correct: undefined };
-        loss.backward();
-        if (o.gradClip) clipGradNorm_(params, o.gradClip);
-        optimizer.step();
-        return { value, size, correct: classify ? countCorrect(out, y) : undefined };
-      });
-      if (step === null) break;
-      batch++;
-      if (!Number.isFinite(step.value)) {
-        for (const cb of o.callbacks ?? []) await cb.onInterrupt?.(ctx, 'nonfinite');
-        throw new NonFiniteLossError(epoch, batch, step.value, lastCheckpointOf(o.callbacks ?? []));
-      }
-      sum += step.value * step.size;
-      rows += step.size;
-      correct += step.correct ?? 0;
-      ctx.state.globalStep++;
-      if (scheduler !== null && o.schedulerInterval === 'step') scheduler.step();
-      const info: BatchInfo = { epoch, batch, batches, loss: step.value, size: step.size, correct: step.correct };
-      for (const cb of o.callbacks ?? []) cb.onBatchEnd?.(ctx, info);
-      if (performance.now() - this.lastYield > 50) {
-        await yieldToEventLoop();
-        this.lastYield = performance.now();
-      }
-      if (this.sigint) break;
+  /** One epoch: train, validate, schedule, callbacks. The interrupted result after Ctrl-C, else null. */
+  private async runEpoch(run: FitRun, epoch: number): Promise<FitResult | null> {
+    const { ctx, callbacks } = run;
+    for (const cb of callbacks) await cb.onEpochStart?.(ctx, epoch);
+    const started = performance.now();
+    const lr = Number(ctx.optimizer.paramGroups[0].lr);
+    const train = await this.trainEpoch(run, epoch);
+    if (this.sigint) return this.interrupted(run, `interrupted during epoch ${epoch}; ${ctx.state.epoch} epoch(s) complete`);
+    const logs = this.epochLogs(run, epoch, lr, train);
+    stepAfterEpoch(ctx.scheduler, this.options.schedulerInterval, logs);
+    logs.seconds = (performance.now() - started) / 1000;
+    ctx.state.epoch = epoch;
+    ctx.state.history.push(logs);
+    for (const cb of callbacks) if (!cb.runsLast) await cb.onEpochEnd?.(ctx, logs);
+    for (const cb of callbacks) if (cb.runsLast) await cb.onEpochEnd?.(ctx, logs);
+    // Let signal handlers run (Ctrl-C) even when epochs are shorter than the in-epoch yield interval.
+    await this.yieldNow();
+    return this.sigint ? this.interrupted(run, `interrupted after epoch ${epoch}`) : null;
+  }
+
+  /** The epoch's record: training values, learning rate, validation loss and metrics. */
+  private epochLogs(run: FitRun, epoch: number, lr: number, train: RunningValues): EpochLogs {
+    const logs: EpochLogs = { epoch, train_loss: train.loss, lr, seconds: 0 };
+    if (train.accuracy !== undefined) logs.train_accuracy = train.accuracy;
+    if (run.valLoader) {
+      const r = evaluateModel(run.ctx.model, run.valLoader, run.lossFn, this.options.task ?? null, this.options.metrics);
+      logs.val_loss = r.loss;
+      for (const [k, v] of Object.entries(r.metrics)) logs[`val_${k}`] = v;
     }
-    return { loss: rows === 0 ? Number.NaN : sum / rows, accuracy: classify && rows > 0 ? correct / rows : undefined };
+    return logs;
+  }
+
+  /** After Ctrl-C: the callbacks' onInterrupt (the checkpoint writer saves the weights), then the result. */
+  private async interrupted(run: FitRun, message: string): Promise<FitResult> {
+    for (const cb of run.callbacks) await cb.onInterrupt?.(run.ctx, 'sigint');
+    return { status: 'interrupted', message, history: run.ctx.state.history, epochs: run.ctx.state.epoch };
+  }
+
+  /** One pass over the training data; returns the epoch's mean loss per row and accuracy. */
+  private async trainEpoch(run: FitRun, epoch: number): Promise<RunningValues> {
+    const { ctx, callbacks } = run;
+    const batches = batchesOf(run.trainLoader);
+    const every = this.options.progressEvery ?? DEFAULT_PROGRESS_EVERY;
+    const record = new EpochRecord(this.classifies);
+    ctx.model.train();
+    const it = run.trainLoader[Symbol.iterator]();
+    try {
+      for (let batch = 1; ; batch++) {
+        const step = this.trainStep(run, it);
+        if (step === null) break;
+        record.add(step.loss, step.correct, step.rows);
+        if (!step.applied) record.read();
+        if (record.nonFinite !== null) await this.stopNonFinite(run, record, epoch);
+        ctx.state.globalStep++;
+        const s = ctx.scheduler;
+        if (s !== null && s.stepsOnMetric !== true && this.options.schedulerInterval === 'step') s.step();
+        const info: BatchInfo = { epoch, batch, batches, size: step.rows };
+        if (batch % every === 0 || batch === batches) info.running = () => record.read();
+        for (const cb of callbacks) cb.onBatchEnd?.(ctx, info);
+        if (record.nonFinite !== null) await this.stopNonFinite(run, record, epoch);
+        if (performance.now() - this.lastYield > 50) await this.yieldNow();
+        if (this.sigint) break;
+      }
+      // The epoch's one host read (besides those callbacks asked for), and the NaN/Inf check.
+      const values = record.read();
+      if (record.nonFinite !== null) await this.stopNonFinite(run, record, epoch);
+      return values;
+    } finally {
+      record.dispose();
+    }
+  }
+
+  /** One step in `tidy`: zero grads, forward, loss, backward, clip, optimizer step; null when the loader is done. */
+  private trainStep(run: FitRun, it: Iterator<unknown>): StepOutput | null {
+    const { model, optimizer } = run.ctx;
+    const o = this.options;
+    return tidy(() => {
+      const next = it.next();
+      if (next.done) return null;
+      const [x, y] = unpackBatch(next.value);
+      optimizer.zeroGrad();
+      const out = model.forward(x) as Tensor;
+      const loss = callLoss(run.lossFn, out, y);
+      const rows = x.shape[0];
+      if (o.checkEveryStep === true && !Number.isFinite(loss.item())) return { loss: loss.detach(), correct: null, rows, applied: false };
+      loss.backward();
+      if (o.gradClip) clipGradNorm_(run.params, o.gradClip);
+      optimizer.step();
+      return { loss: loss.detach(), correct: this.classifies ? correctCount(out, y) : null, rows, applied: true };
+    });
+  }
+
+  /** After a read found a NaN/Inf loss: the callbacks' onInterrupt, then NonFiniteLossError naming the last good checkpoint. */
+  private async stopNonFinite(run: FitRun, record: EpochRecord, epoch: number): Promise<never> {
+    const bad = record.nonFinite!;
+    for (const cb of run.callbacks) await cb.onInterrupt?.(run.ctx, 'nonfinite');
+    throw new NonFiniteLossError(epoch, bad.batch, bad.value, lastCheckpointOf(run.callbacks));
+  }
+
+  private async yieldNow(): Promise<void> {
+    await yieldToEventLoop();
+    this.lastYield = performance.now();
   }
 
   /**
@@ -237,11 +282,28 @@ export class Trainer {
   }
 }
 
-/** The most recent checkpoint a callback wrote (path and epoch), if any. */
-function lastCheckpointOf(callbacks: readonly Callback[]): { path: string; epoch: number } | null {
+/** The per-epoch scheduler step: a metric scheduler gets the validation loss (the training loss without validation). */
+function stepAfterEpoch(scheduler: SchedulerLike | null, interval: TrainerOptions['schedulerInterval'], logs: EpochLogs): void {
+  if (scheduler === null) return;
+  if (scheduler.stepsOnMetric === true) scheduler.step(logs.val_loss ?? logs.train_loss);
+  else if (interval !== 'step') scheduler.step();
+}
+
+/** How a fit that ran to its end (or to early stopping) ended. */
+function finishedResult(state: FitState): FitResult {
+  const early = state.stopReason !== null;
+  return {
+    status: early ? 'early_stopped' : 'completed',
+    message: early ? state.stopReason! : `trained ${state.epoch} epoch(s)`,
+    history: state.history, epochs: state.epoch,
+  };
+}
+
+/** The most recent checkpoint a callback wrote, if any. */
+function lastCheckpointOf(callbacks: readonly Callback[]): SavedCheckpoint | null {
   for (const cb of callbacks) {
-    const last = (cb as { lastSaved?: { path: string; epoch: number } | null }).lastSaved;
-    if (last) return last;
+    const last = cb.lastCheckpoint?.() ?? null;
+    if (last !== null) return last;
   }
   return null;
 }

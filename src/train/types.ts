@@ -1,6 +1,7 @@
 /** Shared types of the training loop: loaders, logs, callbacks' view of the trainer. */
 import type { Tensor } from '../core/tensor.js';
 import type { Module } from '../nn/module.js';
+import type { SchedulerLike } from '../optim/lr_scheduler/stepping.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
 /** Anything that yields batches: `[x, y]` pairs or `{ x, y }` objects (dl.data.DataLoader, an array). */
@@ -14,12 +15,8 @@ export type TrainTask = 'binary' | 'multiclass' | 'regression';
 /** A loss: a module with `forward(output, target)` or a function. */
 export type LossFn = ((output: Tensor, target: Tensor) => Tensor) | { forward(output: Tensor, target: Tensor): Tensor };
 
-/** Any scheduler: per-epoch `step()`, or ReduceLROnPlateau's `step(metric)`. */
-export interface SchedulerLike {
-  step(metric?: number): void;
-  stateDict(): Record<string, unknown>;
-  loadStateDict(state: Record<string, unknown>): void;
-}
+/** Any scheduler: a plain `step()`, or `step(metric)` where it declares `stepsOnMetric` (ReduceLROnPlateau). */
+export type { SchedulerLike } from '../optim/lr_scheduler/stepping.js';
 
 /** One epoch's record: `epoch`, `train_loss`, `val_loss`, `lr`, `val_<metric>`s, `seconds`. */
 export interface EpochLogs {
@@ -31,17 +28,35 @@ export interface EpochLogs {
   [metric: string]: number | undefined;
 }
 
-/** What a callback sees after each batch. */
+/** The epoch's running values so far, as read from the device. */
+export interface RunningValues {
+  /** Mean loss per row over the epoch's batches so far (the epoch's `train_loss` at its end). */
+  loss: number;
+  /** Running training accuracy (classification tasks). */
+  accuracy?: number;
+  /** Rows seen so far. */
+  rows: number;
+}
+
+/**
+ * What a callback sees after each batch. The batch's loss stays on the device (reading it every
+ * step would stall an asynchronous backend); `running` reads the epoch's running values when a
+ * callback is about to show them.
+ */
 export interface BatchInfo {
   epoch: number;
   /** 1-based index of the batch in the epoch. */
   batch: number;
   /** Batches per epoch when known. */
   batches?: number;
-  loss: number;
+  /** Rows in this batch. */
   size: number;
-  /** Correct predictions in this batch (classification). */
-  correct?: number;
+  /**
+   * Present every `progressEvery` steps (TrainerOptions) and on the last batch when the loader
+   * knows its length: reads the running loss and accuracy from the device (one host read,
+   * shared by the callbacks that call it on this batch). It also runs the NaN/Inf check.
+   */
+  running?: () => RunningValues;
 }
 
 /** Mutable state of a fit, saved in checkpoints. */

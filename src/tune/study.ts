@@ -220,6 +220,7 @@ export class Study {
     let state: FinalState;
     let value: number | null = null;
     try {
+      trial.sampleRelative();
       for (const [k, v] of Object.entries(this.sampler.beforeTrial?.(ctx, trial.frozen()) ?? {})) trial.setSystemAttr(k, v);
       const result = await objective(trial);
       if (typeof result !== 'number' || Number.isNaN(result)) throw new TuneError(`the objective returned ${String(result)}, not a number`);

@@ -4,7 +4,7 @@
  * study when the objective returns.
  */
 import {
-  categoricalDistribution, contains, describeDistribution, floatDistribution, intDistribution, sameDistribution, toExternal,
+  categoricalDistribution, compatibleDistributions, contains, describeDistribution, floatDistribution, intDistribution, sameDistribution, toExternal,
   type CategoricalChoice, type Distribution, type ParamValue, type SuggestOptions,
 } from './distributions.js';
 import { TuneError } from './errors.js';
@@ -46,6 +46,8 @@ export class Trial {
   private readonly started = new Date();
   private writes: Promise<void> = Promise.resolve();
   private writeError: Error | null = null;
+  private relativeSpace: Readonly<Record<string, Distribution>> = {};
+  private relativeParams: Readonly<Record<string, number>> = {};
 
   /** @internal Created by Study.optimize. */
   constructor(private readonly host: TrialHost, rec: NewTrial, private readonly ctx: SamplerContext, systemAttrs: Record<string, unknown>) {
@@ -57,6 +59,25 @@ export class Trial {
   private write(op: () => Promise<void>): void {
     this.host.beat(this.trialId);
     this.writes = this.writes.then(op).catch((e: Error) => { this.writeError ??= e; });
+  }
+
+  /** @internal Draws the sampler's joint values (multivariate samplers) before the objective runs. */
+  sampleRelative(): void {
+    const sampler = this.host.sampler;
+    this.relativeSpace = sampler.inferRelativeSearchSpace?.(this.ctx, this.frozen()) ?? {};
+    if (Object.keys(this.relativeSpace).length > 0) this.relativeParams = sampler.sampleRelative?.(this.ctx, this.frozen(), this.relativeSpace) ?? {};
+  }
+
+  /** The jointly drawn internal value of `name`, when there is one and `dist` contains it (Optuna's `_is_relative_param`). */
+  private relativeValue(name: string, dist: Distribution): number | undefined {
+    const value = this.relativeParams[name];
+    if (value === undefined) return undefined;
+    const space = this.relativeSpace[name];
+    if (space === undefined) throw new TuneError(`the sampler drew '${name}' jointly, but it is not in its relative search space`);
+    if (!compatibleDistributions(space, dist)) {
+      throw new TuneError(`parameter '${name}' is suggested as ${describeDistribution(dist)}, but earlier trials had it as ${describeDistribution(space)}`);
+    }
+    return contains(dist, value) ? value : undefined;
   }
 
   /** @internal Waits for the queued writes; throws the first that failed. */
@@ -89,7 +110,8 @@ export class Trial {
       return this.paramValues[name];
     }
     const single = dist.kind === 'categorical' ? dist.choices.length === 1 : dist.low === dist.high;
-    const internal = !single ? this.host.sampler.sampleIndependent(this.ctx, this.frozen(), name, dist) : dist.kind === 'categorical' ? 0 : dist.low;
+    const internal = single ? (dist.kind === 'categorical' ? 0 : dist.low)
+      : this.relativeValue(name, dist) ?? this.host.sampler.sampleIndependent(this.ctx, this.frozen(), name, dist);
     if (!contains(dist, internal)) throw new TuneError(`the sampler returned ${internal} for '${name}', outside ${describeDistribution(dist)}`);
     const value = toExternal(dist, internal);
     this.paramValues[name] = value;

@@ -1,14 +1,14 @@
 /**
  * The native CPU backend: buffers live in native memory (64-byte aligned, size-bucketed cache),
- * kernels run in C++ (vectorised, threaded over a persistent pool). Any op/dtype combination
- * without a native kernel runs the reference kernels on the same memory through zero-copy
- * typed arrays, so callers never see the difference except in speed.
+ * kernels run in C++ (vectorised, threaded over a persistent pool). An op/dtype combination
+ * without a native kernel is refused by `supportsOp` or declined by `run`, and the front end's
+ * host fallback runs the reference kernels on the same memory through zero-copy typed arrays
+ * (`hostArray`), so callers never see the difference except in speed.
  */
 import { readHostBuffer, readHostBufferAsync } from '../host_memory.js';
 import { BYTES_PER_ELEMENT, typedArrayOver, type AnyTypedArray, type DType } from '../../base/dtype.js';
 import type { HostMemoryBackend, MemoryStats } from '../backend.js';
-import type { BufferHandle, OpArgs, OpKind, OpQuery, View } from '../ops.js';
-import { runReferenceKernel } from '../reference/kernels.js';
+import type { BufferHandle, OpArgs, OpKind, OpQuery } from '../ops.js';
 import { ARG_CAPACITY, ArgWriter, DTYPE_CODES, ENCODERS, KIND_CODES, subCode } from './abi.js';
 import { loadNativeAddon, type NativeAddon } from './addon.js';
 
@@ -28,11 +28,10 @@ function dtypeOfArray(data: AnyTypedArray): DType {
 export class CpuBackend implements HostMemoryBackend {
   readonly name = 'cpu';
   readonly deviceType = 'cpu' as const;
+  /** The addon's `run` declines every (kind, sub-op, dtype) that `supports` refuses. */
+  readonly runChecksSupport = true;
   private readonly writer = new ArgWriter(new Float64Array(ARG_CAPACITY));
   private readonly lent = new Map<BufferHandle, Lent>();
-  private readonly arrayOf = (view: View): AnyTypedArray => this.hostArray(view.buffer, view.dtype);
-  /** Ops that ran on the reference kernels because no native kernel took them (for tests). */
-  fallbacks = 0;
 
   constructor(private readonly native: NativeAddon) {
     native.init(this.writer.args);
@@ -77,13 +76,12 @@ export class CpuBackend implements HostMemoryBackend {
     return readHostBufferAsync(this, buffer, dtype, offset, length);
   }
 
-  run<K extends OpKind>(kind: K, args: OpArgs[K]): void {
+  /** False when the arguments cannot be encoded (rank above MAX_NATIVE_DIMS, ...) or the native kernel lacks these exact dtypes. */
+  run<K extends OpKind>(kind: K, args: OpArgs[K]): boolean {
     const w = this.writer;
     w.reset();
     const sub = (ENCODERS[kind] as (w: ArgWriter, a: OpArgs[K]) => number)(w, args);
-    if (w.ok && this.native.run(KIND_CODES[kind], sub)) return;
-    this.fallbacks++;
-    runReferenceKernel(kind, args, this.arrayOf);
+    return w.ok && this.native.run(KIND_CODES[kind], sub);
   }
 
   supportsOp(query: OpQuery): boolean {

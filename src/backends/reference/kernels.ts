@@ -5,11 +5,13 @@
  */
 import type { AnyTypedArray } from '../../base/dtype.js';
 import type { OpArgs, OpKind, View } from '../ops.js';
+import { CONV_KERNELS } from './conv.js';
 import { LOSS_KERNELS } from './cross_entropy.js';
 import { ELEMENTWISE_KERNELS } from './elementwise.js';
 import { INDEX_KERNELS } from './index.js';
 import { MATMUL_KERNELS } from './matmul.js';
 import { optimizerStepKernel } from './optimizer_step.js';
+import { POOL_KERNELS } from './pool.js';
 import { RANDOM_KERNELS } from './random.js';
 import { REDUCE_KERNELS } from './reduce.js';
 import { SOFTMAX_KERNELS } from './softmax.js';
@@ -22,7 +24,7 @@ import type { ArrayOf, KernelTable } from './strided.js';
  */
 const KERNELS: KernelTable<OpKind> = {
   ...ELEMENTWISE_KERNELS, ...INDEX_KERNELS, ...LOSS_KERNELS, ...MATMUL_KERNELS, ...RANDOM_KERNELS,
-  ...REDUCE_KERNELS, ...SOFTMAX_KERNELS, ...SORT_KERNELS,
+  ...REDUCE_KERNELS, ...SOFTMAX_KERNELS, ...SORT_KERNELS, ...CONV_KERNELS, ...POOL_KERNELS,
   optimizerStep: optimizerStepKernel,
 };
 

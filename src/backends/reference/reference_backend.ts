@@ -64,8 +64,10 @@ export class ReferenceBackend implements HostMemoryBackend {
     return readHostBufferAsync(this, buffer, dtype, offset, length);
   }
 
-  run<K extends OpKind>(kind: K, args: OpArgs[K]): void {
+  /** Always runs: the reference kernels take every argument the contract allows. */
+  run<K extends OpKind>(kind: K, args: OpArgs[K]): boolean {
     runReferenceKernel(kind, args, (view) => this.hostArray(view.buffer, view.dtype));
+    return true;
   }
 
   /** Every op and dtype: this is the backend others fall back to. */

@@ -3,8 +3,9 @@
  * a dl.tune study whose trials run the train pipeline (same data preparation, model builder,
  * loaders, optimizers and Trainer as `dlflow train`) on the train/validation splits, pruned per
  * epoch on the validation metric; the test split is only used by the final retrain. `--trials`
- * is the study's total, so a rerun finishes what is left. Writes best.yaml and, unless
- * --no-retrain, trains it with `dlflow train`.
+ * is the study's total, so a rerun finishes what is left. Writes best.yaml and the study's
+ * report.html into runs/<study>/ and, unless --no-retrain, trains best.yaml with `dlflow train`.
+ * On a terminal the finished trials show as a live table.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { setNumThreads } from '../../backends/select.js';
+import { writeFileAtomicSync } from '../../io/atomic_write.js';
 import { manualSeed } from '../../core/generator.js';
 import { EarlyStopping } from '../../train/callbacks/early_stopping.js';
 import { Trainer } from '../../train/trainer.js';
@@ -29,6 +31,7 @@ import { chooseLoss, type LossChoice } from '../model/loss.js';
 import { optimizerFactory, schedulerFactory } from '../model/optimizer.js';
 import { loaderOf } from '../run/setup.js';
 import { runTrain } from './train.js';
+import { TrialTable } from './tune_table.js';
 
 /** Flags of this command, as config keys (the rest are config overrides as for train). */
 const FLAG_KEYS = { trials: 'tune.trials', jobs: 'tune.jobs', study: 'tune.study', storage: 'tune.storage' } as const;
@@ -228,9 +231,17 @@ export async function runTune(argv: readonly string[]): Promise<number> {
   }
   say(`study '${studyName}' in ${study.storage.description}: ${study.trials.length} of ${config.tune.trials} trials held; ${judge.direction} ${judge.metric} on the validation split`);
   const workers = jobs > 1 ? startWorkers(cli, jobs - 1) : Promise.resolve([]);
+  const live = process.stdout.isTTY === true && !cli.json && !cli.worker;
+  const table = new TrialTable(judge.metric, Object.keys(space).filter((k) => k !== 'layers' && k !== 'units'), space.layers !== undefined || space.units !== undefined);
+  if (live) say(table.header());
   await study.optimize((trial) => runTrial(trial, trialConfig(config, space, trial), data, loss, judge), {
     totalTrials: config.tune.trials,
-    onTrialFinished: (t) => {
+    onTrialFinished: (t, s) => {
+      if (live) {
+        const best = t.state === 'complete' && s.bestTrial.trialId === t.trialId;
+        say(table.row(t, best) + (t.state === 'failed' ? `  (${String(t.systemAttrs.fail_reason)})` : ''));
+        return;
+      }
       const v = t.value === null ? '' : ` ${judge.metric} ${t.value.toFixed(4)}`;
       const why = t.state === 'failed' ? ` (${String(t.systemAttrs.fail_reason)})` : '';
       say(`trial ${String(t.number).padStart(3)}  ${t.state.padEnd(8)}${v}  ${JSON.stringify(t.params)}${why}`);
@@ -252,7 +263,12 @@ export async function runTune(argv: readonly string[]): Promise<number> {
   const tmp = `${bestFile}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, `${header}\n${stringify({ ...bestConfig, name: `${studyName}-best-${Date.now().toString(36)}` })}`);
   fs.renameSync(tmp, bestFile);
-  say(`best: trial ${best.number}, ${judge.metric} ${study.bestValue.toFixed(4)}, ${JSON.stringify(best.params)}; wrote ${bestFile}`);
+  const reportFile = path.join(outDir, 'report.html');
+  writeFileAtomicSync(reportFile, tune.studyReport({
+    studyName, direction: judge.direction, trials, metric: judge.metric, storage: study.storage.description,
+    extra: { data: config.data.path, 'best config': bestFile },
+  }));
+  say(`best: trial ${best.number}, ${judge.metric} ${study.bestValue.toFixed(4)}, ${JSON.stringify(best.params)}; wrote ${bestFile} and ${reportFile}`);
   let bestRun: string | null = null;
   if (cli.retrain) {
     const name = (fs.readFileSync(bestFile, 'utf8').match(/^name: (.+)$/m) ?? [])[1] ?? null;

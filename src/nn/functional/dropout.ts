@@ -1,5 +1,6 @@
 /** Dropout and alpha dropout (random masks from a generator, the default one unless given). */
 import { defaultGenerator, type Generator } from '../../core/generator.js';
+import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { randomTensor } from '../../ops/creation.js';
 
@@ -45,4 +46,46 @@ export function alphaDropout(x: Tensor, p = 0.5, training = true, generator: Gen
   const mask = keepMask(x, p, generator);
   const shift = mask.sub(1).mul(ALPHA_PRIME * a).add(ALPHA_PRIME * a * p);
   return x.mul(mask.mul(a)).add(shift);
+}
+
+/** The spatial ranks of channel dropout, and the input ranks each accepts (unbatched first). */
+const FEATURE_DROPOUT_RANKS = { 1: [2, 3], 2: [3, 4], 3: [4, 5] } as const;
+
+/**
+ * Channel dropout over k spatial dims: in training, zero whole channels of x [N, C, ...] (or an
+ * unbatched [C, ...]) with probability p and scale the rest by 1/(1−p), one random draw per
+ * (sample, channel) broadcast over the spatial positions.
+ */
+function featureDropout(owner: string, k: 1 | 2 | 3, x: Tensor, p: number, training: boolean, generator: Generator): Tensor {
+  checkP(p, owner);
+  const ranks: readonly number[] = FEATURE_DROPOUT_RANKS[k];
+  if (!ranks.includes(x.ndim)) {
+    throw new Error(`${owner}: expected a ${ranks[0]}D (unbatched) or ${ranks[1]}D input with ${k} spatial dim${k > 1 ? 's' : ''}, got ${formatShape(x.shape)}`);
+  }
+  if (!training || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const channelDims = x.ndim === ranks[0] ? 1 : 2;
+  const maskShape = x.shape.map((d, i) => (i < channelDims ? d : 1));
+  return x.mul(randomTensor(maskShape, 'bernoulli', 1 - p, 1 / (1 - p), generator));
+}
+
+/**
+ * Channel dropout over [N, C, L] or [C, L] (torch.nn.functional.dropout1d): whole channels are
+ * zeroed with probability p, the rest scaled by 1/(1−p); the identity outside training.
+ *
+ * @example
+ * F.dropout1d(dl.ones([2, 4, 8]), 0.5); // each [n, c, :] row all 0 or all 2
+ */
+export function dropout1d(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator): Tensor {
+  return featureDropout('dropout1d', 1, x, p, training, generator);
+}
+
+/** Channel dropout over [N, C, H, W] or [C, H, W] (see `dropout1d`). */
+export function dropout2d(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator): Tensor {
+  return featureDropout('dropout2d', 2, x, p, training, generator);
+}
+
+/** Channel dropout over [N, C, D, H, W] or [C, D, H, W] (see `dropout1d`). */
+export function dropout3d(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator): Tensor {
+  return featureDropout('dropout3d', 3, x, p, training, generator);
 }

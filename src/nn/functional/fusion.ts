@@ -6,11 +6,13 @@
  * two calls in order. Adding a fusion (conv + bias + ReLU, say) is a form and a table entry.
  */
 import type { Tensor } from '../../core/tensor.js';
+import { convolution, type ConvCaller, type ConvOptions } from './conv.js';
 import { linearRelu } from './linear.js';
 
 /** A layer's computation as a functional call (only the forms some fusion uses are listed). */
 export type FunctionalForm =
   | { readonly op: 'linear'; readonly weight: Tensor; readonly bias: Tensor | null }
+  | { readonly op: 'conv'; readonly caller: ConvCaller; readonly weight: Tensor; readonly bias: Tensor | null; readonly options: ConvOptions }
   | { readonly op: 'relu' };
 
 type Op = FunctionalForm['op'];
@@ -21,6 +23,8 @@ type Fused<A extends Op, B extends Op> = (x: Tensor, first: FormOf<A>, next: For
 const FUSIONS: { readonly [A in Op]?: { readonly [B in Op]?: Fused<A, B> } } = {
   // relu(x·Wᵀ + b) as one GEMM with a ReLU epilogue (F.linearRelu)
   linear: { relu: (x, fc) => linearRelu(x, fc.weight, fc.bias) },
+  // relu(conv(x, W) + b) with the ReLU applied by the conv kernel to its finished tiles
+  conv: { relu: (x, c) => convolution(c.caller, x, c.weight, c.bias, c.options, true) },
 };
 
 /**

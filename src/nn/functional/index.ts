@@ -6,10 +6,19 @@
  * const loss = F.crossEntropy(F.linear(x, w, b), labels);
  */
 export { linear, linearRelu, bilinear } from './linear.js';
+export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, pad } from './conv.js';
+export type { ConvOptions, ConvTransposeOptions, ConvPadding, PadMode, SizeOption } from './conv.js';
 export * from './activation.js';
-export { dropout, alphaDropout } from './dropout.js';
-export { batchNorm, layerNorm } from './normalization.js';
-export type { BatchNormOptions } from './normalization.js';
+export { dropout, alphaDropout, dropout1d, dropout2d, dropout3d } from './dropout.js';
+export { batchNorm, layerNorm, groupNorm, instanceNorm } from './normalization.js';
+export type { BatchNormOptions, InstanceNormOptions } from './normalization.js';
+export {
+  maxPool1d, maxPool2d, maxPool3d, avgPool1d, avgPool2d, avgPool3d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d,
+  adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d,
+} from './pooling.js';
+export type { MaxPoolOptions, AvgPoolOptions, AdaptiveMaxPoolOptions, PoolSize, AdaptiveSize } from './pooling.js';
+export { interpolate } from './upsample.js';
+export type { InterpolateOptions, InterpolateMode } from './upsample.js';
 export { embedding } from './embedding.js';
 export type { EmbeddingOptions } from './embedding.js';
 export { crossEntropy, nllLoss } from './loss_nll.js';

@@ -2,6 +2,7 @@
 import { noGrad } from '../../autograd/grad_mode.js';
 import { formatShape } from '../../base/shape.js';
 import { tidy, type Tensor } from '../../core/tensor.js';
+import { checkOptionKeys } from '../options.js';
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -14,46 +15,128 @@ export interface BatchNormOptions {
 }
 
 /**
- * Batch normalisation over [N, C] or [N, C, L] input, per channel C:
+ * Batch normalisation over [N, C, ...] input (BatchNorm1d/2d/3d), per channel C:
  * y = (x − μ)/√(σ² + eps)·γ + β, with μ, σ² the batch mean and biased variance in training
  * (or when no running stats are given) and the running statistics otherwise. In training the
  * running stats, when given, are updated in place without autograd: mean ← (1−m)·mean + m·μ,
- * var ← (1−m)·var + m·σ²·n/(n−1) (the unbiased batch variance, n = N·L).
+ * var ← (1−m)·var + m·σ²·n/(n−1) (the unbiased batch variance, n = N·L or N·H·W, ...).
  *
  * @example
  * F.batchNorm(x, runningMean, runningVar, { training: true, momentum: 0.1 });
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
+  checkOptionKeys('batchNorm', options, BATCH_NORM_KEYS);
   const { weight = null, bias = null, momentum = 0.1, eps = 1e-5 } = options;
   const training = options.training ?? false;
   if (x.ndim < 2) throw new Error(`batchNorm: expected input of at least 2 dims [N, C, ...], got ${formatShape(x.shape)}`);
   const C = x.shape[1];
-  for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
-    if (t !== null && t.numel() !== C) throw new Error(`batchNorm: ${name} has ${t.numel()} elements but the input ${formatShape(x.shape)} has ${C} channels`);
+  checkPerChannel('batchNorm', x, C, [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]]);
+  if (!training && runningMean !== null && runningVar !== null) {
+    const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));
+    return channelAffine(x.sub(runningMean.reshape(bshape)).mul(runningVar.reshape(bshape).add(eps).rsqrt()), weight, bias);
   }
-  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
-  const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));
-  const useBatch = training || runningMean === null || runningVar === null;
-  let xhat: Tensor;
-  if (useBatch) {
-    const n = x.numel() / C;
-    if (training && n <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input size ${formatShape(x.shape)}`);
-    const mean = x.mean(dims, { keepdim: true });
-    const centered = x.sub(mean);
-    const variance = centered.square().mean(dims, { keepdim: true });
-    xhat = centered.mul(variance.add(eps).rsqrt());
-    if (training) {
-      noGrad(() => tidy(() => {
-        if (runningMean !== null) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.reshape([C]).mul(momentum)));
-        if (runningVar !== null) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.reshape([C]).mul(momentum * n / (n - 1))));
-      }));
-    }
-  } else {
-    xhat = x.sub(runningMean!.reshape(bshape)).mul(runningVar!.reshape(bshape).add(eps).rsqrt());
+  const n = x.numel() / C;
+  if (training && n <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input size ${formatShape(x.shape)}`);
+  const { y, mean, variance } = standardize(x, x.shape.map((_, i) => i).filter((i) => i !== 1), eps);
+  if (training) {
+    noGrad(() => tidy(() => {
+      if (runningMean !== null) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.reshape([C]).mul(momentum)));
+      if (runningVar !== null) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.reshape([C]).mul(momentum * n / (n - 1))));
+    }));
   }
-  if (weight !== null) xhat = xhat.mul(weight.reshape(bshape));
-  if (bias !== null) xhat = xhat.add(bias.reshape(bshape));
-  return xhat;
+  return channelAffine(y, weight, bias);
+}
+
+const BATCH_NORM_KEYS = ['weight', 'bias', 'training', 'momentum', 'eps'] as const satisfies readonly (keyof BatchNormOptions)[];
+
+/** y·γ + β with per-channel γ, β (dim 1) when given. */
+function channelAffine(y: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
+  const bshape = y.shape.map((d, i) => (i === 1 ? d : 1));
+  let out = y;
+  if (weight !== null) out = out.mul(weight.reshape(bshape));
+  if (bias !== null) out = out.add(bias.reshape(bshape));
+  return out;
+}
+
+/** (x − μ)/√(σ² + eps) over `dims` (μ, σ² biased, kept as size-1 dims), with the statistics. */
+function standardize(x: Tensor, dims: readonly number[], eps: number): { y: Tensor; mean: Tensor; variance: Tensor } {
+  const mean = x.mean(dims, { keepdim: true });
+  const centered = x.sub(mean);
+  const variance = centered.square().mean(dims, { keepdim: true });
+  return { y: centered.mul(variance.add(eps).rsqrt()), mean, variance };
+}
+
+/** Checks that each given per-channel tensor has C elements. */
+function checkPerChannel(owner: string, x: Tensor, C: number, tensors: readonly (readonly [string, Tensor | null])[]): void {
+  for (const [name, t] of tensors) {
+    if (t !== null && t.numel() !== C) throw new Error(`${owner}: ${name} has ${t.numel()} elements but the input ${formatShape(x.shape)} has ${C} channels`);
+  }
+}
+
+/**
+ * Group normalisation (torch.nn.functional.group_norm): the C channels of x [N, C, ...] are split
+ * into `numGroups` groups and each sample's group is standardised over its channels and spatial
+ * positions (biased variance), then scaled and shifted per channel by γ, β when given.
+ *
+ * @example
+ * F.groupNorm(dl.randn([8, 32, 14, 14]), 4);
+ */
+export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  if (x.ndim < 2) throw new Error(`groupNorm: expected input of at least 2 dims [N, C, ...], got ${formatShape(x.shape)}`);
+  const [N, C] = x.shape;
+  if (!Number.isInteger(numGroups) || numGroups < 1 || C % numGroups !== 0) {
+    throw new Error(`groupNorm: expected the number of channels ${C} of input ${formatShape(x.shape)} to be divisible by numGroups ${numGroups}`);
+  }
+  checkPerChannel('groupNorm', x, C, [['weight', weight], ['bias', bias]]);
+  if (x.numel() === 0) return x.clone();
+  const { y } = standardize(x.reshape([N, numGroups, -1]), [2], eps);
+  return channelAffine(y.reshape(x.shape), weight, bias);
+}
+
+export interface InstanceNormOptions {
+  /** Running statistics [C], updated in place when `useInputStats` (averaged over the batch). */
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Normalise with each instance's statistics; false: with the running ones. Default true. */
+  useInputStats?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+const INSTANCE_NORM_KEYS = ['runningMean', 'runningVar', 'weight', 'bias', 'useInputStats', 'momentum', 'eps'] as const satisfies readonly (keyof InstanceNormOptions)[];
+
+/**
+ * Instance normalisation (torch.nn.functional.instance_norm): each (sample, channel) of x
+ * [N, C, ...] standardised over its spatial positions, then γ, β per channel. With running
+ * statistics and `useInputStats`, they are updated with the batch average of the instances'
+ * mean and unbiased variance; without `useInputStats` they normalise instead.
+ *
+ * @example
+ * F.instanceNorm(dl.randn([4, 3, 32, 32]));
+ */
+export function instanceNorm(x: Tensor, options: InstanceNormOptions = {}): Tensor {
+  checkOptionKeys('instanceNorm', options, INSTANCE_NORM_KEYS);
+  const { runningMean = null, runningVar = null, weight = null, bias = null, momentum = 0.1, eps = 1e-5 } = options;
+  const useInputStats = options.useInputStats ?? true;
+  if (x.ndim < 3) throw new Error(`instanceNorm: expected input of at least 3 dims [N, C, ...], got ${formatShape(x.shape)}`);
+  const C = x.shape[1];
+  checkPerChannel('instanceNorm', x, C, [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]]);
+  const dims = x.shape.map((_, i) => i).slice(2);
+  if (!useInputStats) {
+    if (runningMean === null || runningVar === null) throw new Error('instanceNorm: useInputStats: false needs runningMean and runningVar');
+    return batchNorm(x, runningMean, runningVar, { weight, bias, training: false, eps });
+  }
+  const n = x.numel() / (x.shape[0] * C);
+  if (n <= 1) throw new Error(`instanceNorm: expected more than 1 spatial element when training, got input size ${formatShape(x.shape)}`);
+  const { y, mean, variance } = standardize(x, dims, eps);
+  noGrad(() => tidy(() => {
+    const batchAverage = (t: Tensor) => t.reshape([x.shape[0], C]).mean(0);
+    if (runningMean !== null) runningMean.copy_(runningMean.mul(1 - momentum).add(batchAverage(mean).mul(momentum)));
+    if (runningVar !== null) runningVar.copy_(runningVar.mul(1 - momentum).add(batchAverage(variance).mul(momentum * n / (n - 1))));
+  }));
+  return channelAffine(y, weight, bias);
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Batch normalisation over [N, C] or [N, C, L]. */
+/** Batch normalisation over [N, C, ...]: BatchNorm1d/2d/3d share one implementation. */
 import { noGrad } from '../../autograd/grad_mode.js';
 import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
@@ -6,6 +6,7 @@ import { ones, zeros } from '../../ops/creation.js';
 import { batchNorm } from '../functional/normalization.js';
 import { ones_, zeros_ } from '../init.js';
 import { Module } from '../module.js';
+import { checkOptionKeys } from '../options.js';
 import { Parameter } from '../parameter.js';
 import { pyBool, pyFloat } from '../repr.js';
 
@@ -19,18 +20,14 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
 }
 
+const OPTION_KEYS = ['eps', 'momentum', 'affine', 'trackRunningStats'] as const satisfies readonly (keyof BatchNormOptions)[];
+
 /**
- * y = (x − μ)/√(σ² + eps)·γ + β per channel. Training mode uses the batch's statistics and
- * updates `running_mean`/`running_var` (unbiased variance) in place; eval mode uses the
- * running statistics. Buffers are named as PyTorch's: running_mean, running_var,
- * num_batches_tracked (int64).
- *
- * @example
- * const bn = new nn.BatchNorm1d(16);
- * bn.forward(dl.randn([32, 16]));
- * bn.runningMean!.shape; // [16]
+ * The state and running statistics shared by the batch and instance normalisation layers:
+ * γ, β (weight, bias) and the buffers running_mean, running_var, num_batches_tracked, named and
+ * initialised as PyTorch's _NormBase.
  */
-export class BatchNorm1d extends Module {
+export abstract class NormBase extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   readonly eps: number;
@@ -38,12 +35,14 @@ export class BatchNorm1d extends Module {
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
 
-  constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
+  constructor(readonly numFeatures: number, options: BatchNormOptions, defaults: { affine: boolean; trackRunningStats: boolean }) {
     super();
+    checkOptionKeys(this.constructor.name, options, OPTION_KEYS);
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new RangeError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.affine = options.affine ?? defaults.affine;
+    this.trackRunningStats = options.trackRunningStats ?? defaults.trackRunningStats;
     this.weight = this.affine ? Parameter.empty([numFeatures]) : null;
     this.bias = this.affine ? Parameter.empty([numFeatures]) : null;
     if (this.trackRunningStats) {
@@ -78,24 +77,76 @@ export class BatchNorm1d extends Module {
     if (this.bias !== null) zeros_(this.bias);
   }
 
-  override forward(x: Tensor): Tensor {
-    if (x.ndim !== 2 && x.ndim !== 3) throw new Error(`BatchNorm1d: expected 2D or 3D input (got ${x.ndim}D input of shape ${formatShape(x.shape)})`);
-    if (x.shape[1] !== this.numFeatures) throw new Error(`BatchNorm1d: input ${formatShape(x.shape)} has ${x.shape[1]} channels (dim 1), expected ${this.numFeatures}`);
+  /** In training with running stats: count the batch and return the averaging factor (1/count for momentum null). */
+  protected trackBatch(): number {
     let factor = this.momentum ?? 0;
     const tracked = this.numBatchesTracked;
     if (this.training && this.trackRunningStats && tracked !== null) {
       noGrad(() => tracked.add_(1));
       factor = this.momentum === null ? 1 / tracked.item() : this.momentum;
     }
-    const useBatch = this.training || (this.runningMean === null && this.runningVar === null);
-    const keepStats = !this.training || this.trackRunningStats;
-    return batchNorm(x, keepStats ? this.runningMean : null, keepStats ? this.runningVar : null, {
-      weight: this.weight, bias: this.bias, training: useBatch, momentum: factor, eps: this.eps,
-    });
+    return factor;
   }
 
   override extraRepr(): string {
     const m = this.momentum === null ? 'None' : pyFloat(this.momentum);
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${m}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
   }
+}
+
+/** Batch normalisation for inputs of the given ranks; the subclasses fix them. */
+export abstract class BatchNormNd extends NormBase {
+  /** The accepted input ranks and the layout shown in errors. */
+  protected abstract readonly ranks: readonly number[];
+  protected abstract readonly layout: string;
+
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super(numFeatures, options, { affine: true, trackRunningStats: true });
+  }
+
+  override forward(x: Tensor): Tensor {
+    const owner = `${this.constructor.name}(${this.numFeatures})`;
+    const layout = this.layout.replace('C', String(this.numFeatures));
+    if (!this.ranks.includes(x.ndim)) throw new Error(`${owner}: expected ${this.ranks.map((r) => `${r}D`).join(' or ')} input (got ${x.ndim}D input of shape ${formatShape(x.shape)}); expected ${layout}`);
+    if (x.shape[1] !== this.numFeatures) throw new Error(`${owner}: expected input ${layout}, got ${formatShape(x.shape)} (${x.shape[1]} channels in dim 1)`);
+    const factor = this.trackBatch();
+    const useBatch = this.training || (this.runningMean === null && this.runningVar === null);
+    const keepStats = !this.training || this.trackRunningStats;
+    return batchNorm(x, keepStats ? this.runningMean : null, keepStats ? this.runningVar : null, {
+      weight: this.weight, bias: this.bias, training: useBatch, momentum: factor, eps: this.eps,
+    });
+  }
+}
+
+/**
+ * y = (x − μ)/√(σ² + eps)·γ + β per channel. Training mode uses the batch's statistics and
+ * updates `running_mean`/`running_var` (unbiased variance) in place; eval mode uses the
+ * running statistics. Buffers are named as PyTorch's: running_mean, running_var,
+ * num_batches_tracked (int64).
+ *
+ * @example
+ * const bn = new nn.BatchNorm1d(16);
+ * bn.forward(dl.randn([32, 16]));
+ * bn.runningMean!.shape; // [16]
+ */
+export class BatchNorm1d extends BatchNormNd {
+  protected readonly ranks = [2, 3];
+  protected readonly layout = '[N, C] or [N, C, L]';
+}
+
+/**
+ * Batch normalisation of [N, C, H, W] per channel (see `BatchNorm1d`; same buffers and keys).
+ *
+ * @example
+ * new nn.BatchNorm2d(32).forward(dl.randn([8, 32, 14, 14]));
+ */
+export class BatchNorm2d extends BatchNormNd {
+  protected readonly ranks = [4];
+  protected readonly layout = '[N, C, H, W]';
+}
+
+/** Batch normalisation of [N, C, D, H, W] per channel (see `BatchNorm1d`). */
+export class BatchNorm3d extends BatchNormNd {
+  protected readonly ranks = [5];
+  protected readonly layout = '[N, C, D, H, W]';
 }

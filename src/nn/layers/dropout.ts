@@ -1,7 +1,7 @@
 /** Dropout layers (active in training mode only). */
 import type { Generator } from '../../core/generator.js';
 import type { Tensor } from '../../core/tensor.js';
-import { alphaDropout, dropout } from '../functional/dropout.js';
+import { alphaDropout, dropout, dropout1d, dropout2d, dropout3d } from '../functional/dropout.js';
 import { Module } from '../module.js';
 import { pyBool, pyFloat } from '../repr.js';
 
@@ -49,5 +49,37 @@ export class Dropout extends Module {
 export class AlphaDropout extends Dropout {
   override forward(x: Tensor): Tensor {
     return alphaDropout(x, this.p, this.training, this.generator);
+  }
+}
+
+/**
+ * Channel dropout of [N, C, L] (or [C, L]): in training whole channels are zeroed with
+ * probability p and the rest scaled by 1/(1−p); the identity in eval mode.
+ *
+ * @example
+ * new nn.Dropout1d(0.2).forward(dl.randn([8, 16, 100]));
+ */
+export class Dropout1d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return dropout1d(x, this.p, this.training, this.generator);
+  }
+}
+
+/**
+ * Channel dropout of [N, C, H, W] (or [C, H, W]), as `Dropout1d`.
+ *
+ * @example
+ * new nn.Dropout2d(0.1).forward(dl.randn([8, 32, 14, 14]));
+ */
+export class Dropout2d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return dropout2d(x, this.p, this.training, this.generator);
+  }
+}
+
+/** Channel dropout of [N, C, D, H, W] (or [C, D, H, W]), as `Dropout1d`. */
+export class Dropout3d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return dropout3d(x, this.p, this.training, this.generator);
   }
 }

@@ -7,6 +7,7 @@
  */
 export { LRScheduler } from './scheduler.js';
 export type { AnyOptimizer, SchedulerStateDict } from './scheduler.js';
+export type { SchedulerLike, PlainStepScheduler, MetricStepScheduler, SchedulerState } from './stepping.js';
 export { StepLR, MultiStepLR, ExponentialLR } from './step_lr.js';
 export { ConstantLR, LinearLR, PolynomialLR, LambdaLR } from './factor_lr.js';
 export type { LrLambda } from './factor_lr.js';

@@ -84,6 +84,11 @@ export class ReduceLROnPlateau {
     return this.thresholdMode === 'rel' ? a > best * (this.threshold + 1) : a > best + this.threshold;
   }
 
+  /** `step(metric)` advances it (see `SchedulerLike`); a getter, so it stays out of `stateDict()`. */
+  get stepsOnMetric(): true {
+    return true;
+  }
+
   get inCooldown(): boolean {
     return this.cooldownCounter > 0;
   }

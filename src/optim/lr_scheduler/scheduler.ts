@@ -94,6 +94,11 @@ export abstract class LRScheduler {
     this.step();
   }
 
+  /** A plain `step()` advances it (see `SchedulerLike`); a getter, so it stays out of `stateDict()`. */
+  get stepsOnMetric(): false {
+    return false;
+  }
+
   /** The rates for `lastEpoch`, computed from the current ones (the recursive form). */
   protected abstract getLr(): number[];
 

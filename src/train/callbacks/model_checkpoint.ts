@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tidy } from '../../core/tensor.js';
 import type { Callback, CallbackState } from '../callback.js';
-import { writeCheckpoint } from '../checkpoint.js';
+import { writeCheckpoint, type SavedCheckpoint } from '../checkpoint.js';
 import type { EpochLogs, FitContext } from '../types.js';
 
 export interface ModelCheckpointOptions {
@@ -37,7 +37,7 @@ export class ModelCheckpoint implements Callback {
   readonly saveBest: boolean;
   best: number;
   /** The last checkpoint written: path and epoch. */
-  lastSaved: { path: string; epoch: number } | null = null;
+  lastSaved: SavedCheckpoint | null = null;
 
   constructor(options: ModelCheckpointOptions) {
     this.dir = options.dir;
@@ -66,6 +66,10 @@ export class ModelCheckpoint implements Callback {
     });
   }
 
+  lastCheckpoint(): SavedCheckpoint | null {
+    return this.lastSaved;
+  }
+
   onInterrupt(ctx: FitContext, reason: 'sigint' | 'nonfinite'): void {
     if (reason === 'sigint') tidy(() => writeCheckpoint(path.join(this.dir, 'interrupted.safetensors'), ctx.snapshot()));
   }
@@ -75,7 +79,7 @@ export class ModelCheckpoint implements Callback {
   }
 
   loadStateDict(state: CallbackState): void {
-    const s = state.json as { best: number | null; lastSaved: { path: string; epoch: number } | null };
+    const s = state.json as { best: number | null; lastSaved: SavedCheckpoint | null };
     this.best = s.best ?? (this.mode === 'min' ? Infinity : -Infinity);
     this.lastSaved = s.lastSaved;
   }

@@ -1,7 +1,8 @@
 /**
- * ProgressBar: on a TTY a live bar (batch loss, running accuracy, samples/s, ETA) redrawn at
- * most ten times a second; otherwise one plain line per epoch, or one JSON object per epoch
- * with `mode: 'jsonl'`.
+ * ProgressBar: on a TTY a live bar (the epoch's running loss and accuracy, samples/s, ETA)
+ * redrawn at most ten times a second, on the batches where the Trainer offers running values
+ * (`progressEvery`); otherwise one plain line per epoch, or one JSON object per epoch with
+ * `mode: 'jsonl'`. Only the bar reads values during an epoch, and only when it redraws.
  */
 import type { Callback } from '../callback.js';
 import type { BatchInfo, EpochLogs, FitContext } from '../types.js';
@@ -48,8 +49,6 @@ export class ProgressBar implements Callback {
   readonly mode: 'bar' | 'plain' | 'jsonl';
   private started = 0;
   private seen = 0;
-  private correct = 0;
-  private lossSum = 0;
   private lastDraw = 0;
 
   constructor(options: ProgressBarOptions = {}) {
@@ -61,19 +60,16 @@ export class ProgressBar implements Callback {
   onEpochStart(): void {
     this.started = performance.now();
     this.seen = 0;
-    this.correct = 0;
-    this.lossSum = 0;
     this.lastDraw = 0;
   }
 
   onBatchEnd(ctx: FitContext, info: BatchInfo): void {
     this.seen += info.size;
-    this.lossSum += info.loss * info.size;
-    if (info.correct !== undefined) this.correct += info.correct;
-    if (this.mode !== 'bar') return;
+    if (this.mode !== 'bar' || info.running === undefined) return;
     const now = performance.now();
     if (now - this.lastDraw < 100 && info.batch !== info.batches) return;
     this.lastDraw = now;
+    const running = info.running();
     const secs = (now - this.started) / 1000;
     const rate = this.seen / Math.max(secs, 1e-9);
     const width = 24;
@@ -81,8 +77,8 @@ export class ProgressBar implements Callback {
     const filled = Math.round(frac * width);
     const bar = info.batches ? `[${'='.repeat(filled)}${' '.repeat(width - filled)}] ${info.batch}/${info.batches}` : `batch ${info.batch}`;
     const eta = info.batches ? duration((secs / info.batch) * (info.batches - info.batch)) : '?';
-    const acc = info.correct !== undefined ? `  acc ${(this.correct / this.seen).toFixed(4)}` : '';
-    const line = `epoch ${info.epoch}/${ctx.totalEpochs} ${bar}  loss ${fmt(info.loss)}${acc}  ${rate.toFixed(0)} samples/s  ETA ${eta}`;
+    const acc = running.accuracy !== undefined ? `  acc ${running.accuracy.toFixed(4)}` : '';
+    const line = `epoch ${info.epoch}/${ctx.totalEpochs} ${bar}  loss ${fmt(running.loss)}${acc}  ${rate.toFixed(0)} samples/s  ETA ${eta}`;
     const cols = this.stream.columns ?? 120;
     this.stream.write(`\r${line.slice(0, cols - 1)}\x1b[K`);
   }

@@ -21,11 +21,13 @@ export interface ParzenOptions {
   weights: (n: number) => number[];
 }
 
-interface NumericKernels { kind: 'numeric'; low: number; high: number; q: number | null; mus: number[]; sigmas: number[] }
-interface CategoricalKernels { kind: 'categorical'; probs: number[][] }
+export interface NumericKernels { kind: 'numeric'; low: number; high: number; q: number | null; mus: number[]; sigmas: number[] }
+export interface CategoricalKernels { kind: 'categorical'; probs: number[][] }
+export type Kernels = NumericKernels | CategoricalKernels;
+type NumericDistribution = Exclude<Distribution, { kind: 'categorical' }>;
 
 /** Bounds of the kernel space and the discretisation step (Optuna's `_calculate_parzen_bounds`). */
-function parzenBounds(d: Exclude<Distribution, { kind: 'categorical' }>): { low: number; high: number; q: number | null } {
+function parzenBounds(d: NumericDistribution): { low: number; high: number; q: number | null } {
   if (d.kind === 'float') {
     if (d.log) return { low: Math.log(d.low), high: Math.log(d.high), q: null };
     if (d.step !== null) return { low: d.low - 0.5 * d.step, high: d.high + 0.5 * d.step, q: d.step };
@@ -35,11 +37,11 @@ function parzenBounds(d: Exclude<Distribution, { kind: 'categorical' }>): { low:
   return { low: d.low - 0.5 * d.step, high: d.high + 0.5 * d.step, q: d.step };
 }
 
-function toKernelSpace(d: Distribution, v: number): number {
+export function toKernelSpace(d: Distribution, v: number): number {
   return d.kind !== 'categorical' && d.log ? Math.log(v) : v;
 }
 
-function fromKernelSpace(d: Exclude<Distribution, { kind: 'categorical' }>, x: number): number {
+export function fromKernelSpace(d: NumericDistribution, x: number): number {
   const clip = (v: number): number => Math.min(d.high, Math.max(d.low, v));
   if (d.kind === 'float') {
     if (d.log) return Math.exp(x);
@@ -72,34 +74,13 @@ export class ParzenEstimator {
 
   /** `observations` are internal values (choice indices for categoricals). */
   constructor(observations: readonly number[], readonly dist: Distribution, opts: ParzenOptions) {
-    const n = observations.length;
-    const prior = opts.considerPrior || n === 0;
-    const w = opts.weights(n).slice(0, n);
-    if (w.some((x) => !(x >= 0) || !Number.isFinite(x))) throw new RangeError(`TPE weights must be finite and non-negative, got ${w}`);
-    const all = prior ? [...w, opts.priorWeight] : w;
-    const total = all.reduce((a, b) => a + b, 0);
-    this.weights = all.map((x) => x / total);
-    this.kernels = dist.kind === 'categorical'
-      ? { kind: 'categorical', probs: categoricalKernels(observations, dist.choices.length, prior, opts.priorWeight) }
-      : numericKernels(observations.map((v) => toKernelSpace(dist, v)), dist, prior, opts);
+    this.weights = mixtureWeights(observations.length, opts);
+    this.kernels = kernelsOf(observations, dist, opts, null);
   }
 
   /** `size` internal values drawn from the mixture. */
   sample(g: Generator, size: number): number[] {
-    const out: number[] = [];
-    for (let s = 0; s < size; s++) {
-      const k = choiceIndex(g, this.weights);
-      const kern = this.kernels;
-      if (kern.kind === 'categorical') {
-        out.push(choiceIndex(g, kern.probs[k]));
-        continue;
-      }
-      const mu = kern.mus[k];
-      const sigma = kern.sigmas[k];
-      const z = truncnormPpf(g.nextDouble(), (kern.low - mu) / sigma, (kern.high - mu) / sigma);
-      out.push(fromKernelSpace(this.dist as Exclude<Distribution, { kind: 'categorical' }>, z * sigma + mu));
-    }
-    return out;
+    return Array.from({ length: size }, () => drawFromKernel(g, this.kernels, this.dist, choiceIndex(g, this.weights)));
   }
 
   /** Log density (log mass for discrete spaces) of each internal value under the mixture. */
@@ -119,7 +100,40 @@ export class ParzenEstimator {
   }
 }
 
-function kernelLogPdf(kern: NumericKernels, k: number, x: number): number {
+/**
+ * The mixture weights (Optuna's `_calculate_weights`): `opts.weights(n)` for the observations,
+ * then the prior's weight when there is a prior (always when there are no observations).
+ */
+export function mixtureWeights(n: number, opts: ParzenOptions): number[] {
+  const w = opts.weights(n).slice(0, n);
+  if (w.some((x) => !(x >= 0) || !Number.isFinite(x))) throw new RangeError(`TPE weights must be finite and non-negative, got ${w}`);
+  const all = opts.considerPrior || n === 0 ? [...w, opts.priorWeight] : w;
+  const total = all.reduce((a, b) => a + b, 0);
+  return all.map((x) => x / total);
+}
+
+/**
+ * The kernels of one parameter. `sigma0` null: the univariate neighbour rule; a number: every
+ * kernel's width is sigma0 × range (the multivariate rule), before the clip.
+ */
+export function kernelsOf(observations: readonly number[], dist: Distribution, opts: ParzenOptions, sigma0: number | null): Kernels {
+  const prior = opts.considerPrior || observations.length === 0;
+  return dist.kind === 'categorical'
+    ? { kind: 'categorical', probs: categoricalKernels(observations, dist.choices.length, prior, opts.priorWeight) }
+    : numericKernels(observations.map((v) => toKernelSpace(dist, v)), dist, prior, opts, sigma0);
+}
+
+/** One internal value drawn from kernel `k`. */
+export function drawFromKernel(g: Generator, kern: Kernels, dist: Distribution, k: number): number {
+  if (kern.kind === 'categorical') return choiceIndex(g, kern.probs[k]);
+  const mu = kern.mus[k];
+  const sigma = kern.sigmas[k];
+  const z = truncnormPpf(g.nextDouble(), (kern.low - mu) / sigma, (kern.high - mu) / sigma);
+  return fromKernelSpace(dist as NumericDistribution, z * sigma + mu);
+}
+
+/** Log density (log mass on discrete spaces) of kernel `k` at kernel-space point `x`. */
+export function kernelLogPdf(kern: NumericKernels, k: number, x: number): number {
   const mu = kern.mus[k];
   const s = kern.sigmas[k];
   const a = (kern.low - mu) / s;
@@ -141,12 +155,13 @@ function categoricalKernels(obs: readonly number[], nChoices: number, prior: boo
   });
 }
 
-function numericKernels(obs: number[], dist: Exclude<Distribution, { kind: 'categorical' }>, prior: boolean, opts: ParzenOptions): NumericKernels {
+function numericKernels(obs: number[], dist: NumericDistribution, prior: boolean, opts: ParzenOptions, sigma0: number | null): NumericKernels {
   const { low, high, q } = parzenBounds(dist);
   const mus = prior ? [...obs, 0.5 * (low + high)] : [...obs];
   const range = high - low;
   const minSigma = opts.considerMagicClip ? range / Math.min(100, 1 + mus.length) : 1e-12;
-  const sigmas = neighbourSigmas(mus, low, high, opts.considerEndpoints).map((s) => Math.min(range, Math.max(minSigma, s)));
+  const raw = sigma0 === null ? neighbourSigmas(mus, low, high, opts.considerEndpoints) : mus.map(() => sigma0 * range);
+  const sigmas = raw.map((s) => Math.min(range, Math.max(minSigma, s)));
   if (prior) sigmas[obs.length] = range;
   return { kind: 'numeric', low, high, q, mus, sigmas };
 }

@@ -1,17 +1,22 @@
 /**
- * TPESampler: independent Tree-structured Parzen Estimator with Optuna 3.1's defaults. After
+ * TPESampler: the Tree-structured Parzen Estimator with Optuna 3.1's defaults. After
  * `nStartupTrials` finished trials (random before), the trials are ranked (complete trials by
  * value; pruned ones after them, those that got further first), the best `gamma(n)` form l(x) and
  * the rest g(x); `nEiCandidates` draws from l(x) are scored by log l(x) − log g(x) and the best
- * is taken.
+ * is taken. Independent by default (one parameter at a time); `multivariate: true` models the
+ * parameters every finished trial has jointly (Optuna's `multivariate=True`), and `group: true`
+ * does so per group of parameters that appear together (conditional spaces).
  */
 import type { Generator } from '../../core/generator.js';
+import { TuneError } from '../errors.js';
 import { compatibleDistributions, toInternal, type Distribution } from '../distributions.js';
 import { lastStep, type FrozenTrial } from '../frozen_trial.js';
 import { samplerGenerator } from '../math/random.js';
+import { MultivariateParzenEstimator } from './multivariate_parzen.js';
 import { ParzenEstimator, type ParzenOptions } from './parzen_estimator.js';
 import { sampleUniform } from './random.js';
 import type { Sampler, SamplerContext } from './sampler.js';
+import { groupDecomposedSearchSpace, intersectionSearchSpace, sortedSampleable, isSingle, type SearchSpace } from './search_space.js';
 
 /** Optuna's default gamma: the best 10 %, at most 25. */
 export function defaultGamma(n: number): number {
@@ -37,7 +42,13 @@ export interface TPESamplerOptions {
   nEiCandidates?: number;
   gamma?: (n: number) => number;
   weights?: (n: number) => number[];
+  /** Sample the parameters every finished trial has jointly (Optuna's `multivariate=True`). */
+  multivariate?: boolean;
+  /** With `multivariate`: jointly per group of parameters that always appear together (Optuna's `group=True`). */
+  group?: boolean;
 }
+
+const TPE_KEYS: readonly (keyof TPESamplerOptions)[] = ['seed', 'considerPrior', 'priorWeight', 'considerMagicClip', 'considerEndpoints', 'nStartupTrials', 'nEiCandidates', 'gamma', 'weights', 'multivariate', 'group'];
 
 /** A trial's rank key: [stage, signed value], compared lexicographically (smaller is better). */
 type Score = [number, number];
@@ -66,8 +77,12 @@ export class TPESampler implements Sampler {
   private readonly nStartupTrials: number;
   private readonly nEiCandidates: number;
   private readonly gamma: (n: number) => number;
+  private readonly multivariate: boolean;
+  private readonly group: boolean;
 
   constructor(options: TPESamplerOptions = {}) {
+    for (const k of Object.keys(options)) if (!(TPE_KEYS as readonly string[]).includes(k)) throw new TuneError(`TPESampler: unknown option '${k}' (known: ${TPE_KEYS.join(', ')})`);
+    if (options.group && !options.multivariate) throw new TuneError('TPESampler: group needs multivariate: true');
     this.generator = samplerGenerator(options.seed);
     // The startup draws come from a stream of their own, as Optuna's inner RandomSampler.
     this.randomGenerator = samplerGenerator(options.seed === undefined ? undefined : options.seed + 0x9e3779b9);
@@ -81,19 +96,60 @@ export class TPESampler implements Sampler {
     this.nStartupTrials = options.nStartupTrials ?? 10;
     this.nEiCandidates = options.nEiCandidates ?? 24;
     this.gamma = options.gamma ?? defaultGamma;
+    this.multivariate = options.multivariate ?? false;
+    this.group = options.group ?? false;
+  }
+
+  /** The finished trials split into below (the best gamma(n)) and above, or null during the startup trials. */
+  private split(ctx: SamplerContext): { finished: FrozenTrial[]; below: number[]; above: number[] } | null {
+    const finished = ctx.trials.filter((t) => t.state === 'complete' || t.state === 'pruned');
+    if (finished.length < this.nStartupTrials) return null;
+    const sign = ctx.direction === 'minimize' ? 1 : -1;
+    return { finished, ...splitObservations(finished.map((t) => observationScore(t, sign)), this.gamma(finished.length)) };
+  }
+
+  inferRelativeSearchSpace(ctx: SamplerContext): SearchSpace {
+    if (!this.multivariate) return {};
+    const spaces = this.group ? groupDecomposedSearchSpace(ctx.trials) : [intersectionSearchSpace(ctx.trials)];
+    return Object.assign({}, ...spaces.map(sortedSampleable)) as SearchSpace;
+  }
+
+  sampleRelative(ctx: SamplerContext, _trial: FrozenTrial, space: Readonly<SearchSpace>): Record<string, number> {
+    if (Object.keys(space).length === 0) return {};
+    const groups = this.group ? groupDecomposedSearchSpace(ctx.trials).map(sortedSampleable) : [space];
+    const out: Record<string, number> = {};
+    for (const g of groups) {
+      const sub = Object.fromEntries(Object.entries(g).filter(([name]) => name in space && !isSingle(space[name])));
+      Object.assign(out, this.sampleJointly(ctx, sub));
+    }
+    return out;
+  }
+
+  /** One joint draw for `space` (Optuna's `_sample_relative`): trials lacking its first parameter are left out. */
+  private sampleJointly(ctx: SamplerContext, space: SearchSpace): Record<string, number> {
+    const names = Object.keys(space);
+    if (names.length === 0) return {};
+    const s = this.split(ctx);
+    if (s === null) return {};
+    const has = (i: number): boolean => names[0] in s.finished[i].params;
+    const valuesOf = (idx: number[]): Record<string, number[]> => Object.fromEntries(names.map((name) => [name,
+      idx.filter(has).map((i) => toInternal(s.finished[i].distributions[name], s.finished[i].params[name]))]));
+    const l = new MultivariateParzenEstimator(valuesOf(s.below), space, this.parzen);
+    const g = new MultivariateParzenEstimator(valuesOf(s.above), space, this.parzen);
+    const candidates = l.sample(this.generator, this.nEiCandidates);
+    const best = argmaxDifference(l.logPdf(candidates), g.logPdf(candidates));
+    return Object.fromEntries(names.map((name) => [name, candidates[name][best]]));
   }
 
   sampleIndependent(ctx: SamplerContext, _trial: FrozenTrial, name: string, dist: Distribution): number {
-    const finished = ctx.trials.filter((t) => t.state === 'complete' || t.state === 'pruned');
-    if (finished.length < this.nStartupTrials) return sampleUniform(this.randomGenerator, dist);
-    const sign = ctx.direction === 'minimize' ? 1 : -1;
-    const { below, above } = splitObservations(finished.map((t) => observationScore(t, sign)), this.gamma(finished.length));
+    const s = this.split(ctx);
+    if (s === null) return sampleUniform(this.randomGenerator, dist);
     const valuesOf = (idx: number[]): number[] => idx.flatMap((i) => {
-      const t = finished[i];
+      const t = s.finished[i];
       const d = t.distributions[name];
       return d !== undefined && name in t.params && compatibleDistributions(d, dist) ? [toInternal(d, t.params[name])] : [];
     });
-    return this.chooseCandidate(valuesOf(below), valuesOf(above), dist);
+    return this.chooseCandidate(valuesOf(s.below), valuesOf(s.above), dist);
   }
 
   /** The candidate drawn from l(x) that maximises log l(x) − log g(x) (first of ties). */
@@ -101,10 +157,13 @@ export class TPESampler implements Sampler {
     const l = new ParzenEstimator(below, dist, this.parzen);
     const g = new ParzenEstimator(above, dist, this.parzen);
     const candidates = l.sample(this.generator, this.nEiCandidates);
-    const ll = l.logPdf(candidates);
-    const lg = g.logPdf(candidates);
-    let best = 0;
-    for (let i = 1; i < candidates.length; i++) if (ll[i] - lg[i] > ll[best] - lg[best]) best = i;
-    return candidates[best];
+    return candidates[argmaxDifference(l.logPdf(candidates), g.logPdf(candidates))];
   }
+}
+
+/** The index maximising ll − lg (the first of ties, as NumPy's argmax). */
+function argmaxDifference(ll: readonly number[], lg: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < ll.length; i++) if (ll[i] - lg[i] > ll[best] - lg[best]) best = i;
+  return best;
 }
