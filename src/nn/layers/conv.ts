@@ -5,7 +5,7 @@ import {
   type ConvCaller, type ConvPadding, type PadMode, type SizeOption, type SpatialRank,
 } from '../functional/conv.js';
 import type { FunctionalForm } from '../functional/fusion.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
+import { resetWeightAndBias } from './default_init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyTuple } from '../repr.js';
@@ -79,12 +79,7 @@ abstract class ConvBase extends Module {
 
   /** PyTorch's init: W kaiming-uniform with a = √5, b ~ U(−1/√fanIn, 1/√fanIn). */
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const { fanIn } = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
+    resetWeightAndBias(this.weight, this.bias);
   }
 
   /** Checks x is [N, inChannels, ...] (or unbatched [inChannels, ...]), naming the layer. */

@@ -2,7 +2,7 @@
 import type { Tensor } from '../../core/tensor.js';
 import type { FunctionalForm } from '../functional/fusion.js';
 import { linear } from '../functional/linear.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
+import { resetWeightAndBias } from './default_init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyBool } from '../repr.js';
@@ -27,12 +27,7 @@ export class Linear extends Module {
   }
 
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const { fanIn } = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
+    resetWeightAndBias(this.weight, this.bias);
   }
 
   override forward(x: Tensor): Tensor {
