@@ -11,6 +11,7 @@ import type { Tensor } from '../../core/tensor.js';
 import * as ops from '../../ops/conv.js';
 import { filled, tensor } from '../../ops/creation.js';
 import { cat } from '../../ops/join.js';
+import { checkOptionKeys } from '../options.js';
 
 /** Number of spatial dims of a convolution. */
 export type SpatialRank = 1 | 2 | 3;
@@ -47,13 +48,6 @@ const PAD_MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circ
 const CONV_KEYS: { readonly [K in keyof Required<ConvOptions>]: true } = { stride: true, padding: true, dilation: true, groups: true };
 const CONV_TRANSPOSE_KEYS: { readonly [K in keyof Required<ConvTransposeOptions>]: true } =
   { stride: true, padding: true, outputPadding: true, dilation: true, groups: true };
-
-/** Throws on an option key that `known` does not list (a typo is never silently ignored). */
-export function checkOptionKeys(who: string, options: object, known: object): void {
-  for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(known, key)) throw new Error(`${who}: unknown option '${key}' (known: ${Object.keys(known).join(', ')})`);
-  }
-}
 
 /** `value` as one integer ≥ `min` per spatial dim. */
 export function sizeTuple(who: string, what: string, value: SizeOption, spatial: SpatialRank, min: number): number[] {
@@ -138,7 +132,7 @@ function convOutputSizes(c: ConvCaller, inSpatial: readonly number[], kernel: re
  * the ReLU epilogue when `relu`.
  */
 export function convolution(c: ConvCaller, x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvOptions, relu = false): Tensor {
-  checkOptionKeys(c.who, options, CONV_KEYS);
+  checkOptionKeys(c.who, options, Object.keys(CONV_KEYS));
   const groups = options.groups ?? 1;
   checkParams(c, weight, bias, groups, weight.shape[0]);
   const input = batchedInput(c, x, weight.shape[1] * groups);
@@ -154,7 +148,7 @@ export function convolution(c: ConvCaller, x: Tensor, weight: Tensor, bias: Tens
 
 /** The transposed convolution behind F.convTranspose1d/2d/3d and the ConvTranspose layers. */
 export function convTransposition(c: ConvCaller, x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvTransposeOptions): Tensor {
-  checkOptionKeys(c.who, options, CONV_TRANSPOSE_KEYS);
+  checkOptionKeys(c.who, options, Object.keys(CONV_TRANSPOSE_KEYS));
   const groups = options.groups ?? 1;
   checkParams(c, weight, bias, groups, weight.shape[1] * groups);
   const input = batchedInput(c, x, weight.shape[0]);

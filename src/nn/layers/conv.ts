@@ -1,10 +1,11 @@
 /** Convolution layers: Conv1d/2d/3d and ConvTranspose1d/2d/3d, as PyTorch's. */
 import type { Tensor } from '../../core/tensor.js';
 import {
-  checkOptionKeys, convolution, convTransposition, expectedInput, pad, sidePadding, sizeTuple,
+  convolution, convTransposition, expectedInput, pad, sidePadding, sizeTuple,
   type ConvCaller, type ConvPadding, type PadMode, type SizeOption, type SpatialRank,
 } from '../functional/conv.js';
 import type { FunctionalForm } from '../functional/fusion.js';
+import { checkOptionKeys } from '../options.js';
 import { resetWeightAndBias } from './default_init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -60,7 +61,7 @@ abstract class ConvBase extends Module {
     kernelSize: SizeOption, options: ConvLayerOptions | ConvTransposeLayerOptions, transposed: boolean) {
     super();
     const who = `${kind}(${inChannels}, ${outChannels})`;
-    checkOptionKeys(who, options, transposed ? TRANSPOSE_LAYER_KEYS : LAYER_KEYS);
+    checkOptionKeys(who, options, Object.keys(transposed ? TRANSPOSE_LAYER_KEYS : LAYER_KEYS));
     for (const [what, n] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`${who}: ${what} must be a positive integer, got ${n}`);
     }
