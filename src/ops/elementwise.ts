@@ -67,9 +67,9 @@ const UNARY_GRADS: { readonly [O in UnaryOp]: UnaryRule | null } = {
 /** An operand of a binary op: a tensor, or a number (PyTorch's Python scalar). */
 type Operand = Tensor | number;
 /** What a rule for the gradient of operand a reads: a is a tensor there, b may be a number. */
-interface ForA { a: Tensor; b: Operand; out: Tensor }
+interface ForA { a: Tensor; b: Operand }
 /** Likewise for operand b. */
-interface ForB { a: Operand; b: Tensor; out: Tensor }
+interface ForB { a: Operand; b: Tensor }
 
 /**
  * The gradient of out = a (op) b with respect to each operand, before un-broadcasting. One rule
@@ -78,7 +78,8 @@ interface ForB { a: Operand; b: Tensor; out: Tensor }
  */
 type BinaryRule =
   | { reads: 'nothing'; a: (g: Tensor) => Tensor; b: (g: Tensor) => Tensor }
-  | { reads: 'operands' | 'operandsAndOutput'; a: (g: Tensor, v: ForA) => Tensor; b: (g: Tensor, v: ForB) => Tensor };
+  | { reads: 'operands'; a: (g: Tensor, v: ForA) => Tensor; b: (g: Tensor, v: ForB) => Tensor }
+  | { reads: 'operandsAndOutput'; a: (g: Tensor, v: ForA & { out: Tensor }) => Tensor; b: (g: Tensor, v: ForB & { out: Tensor }) => Tensor };
 
 const BINARY_GRADS: { readonly [O in BinaryOp]: BinaryRule | null } = {
   add: { reads: 'nothing', a: (g) => g, b: (g) => g },
@@ -247,10 +248,13 @@ function binaryGradient(rule: BinaryRule, a: Operand, b: Operand, ac: Operand, b
       let k = 0;
       const va = aScalar ?? s[k++];
       const vb = bScalar ?? s[k++];
-      const vo = s[k] ?? g; // out when saved; only pow's rules read it
-      return sides(aShape, bShape,
-        aGrad ? rule.a(g, { a: va as Tensor, b: vb, out: vo }) : null,
-        bGrad ? rule.b(g, { a: va, b: vb as Tensor, out: vo }) : null);
+      if (rule.reads === 'operandsAndOutput') {
+        const vo = s[k];
+        return sides(aShape, bShape,
+          aGrad ? rule.a(g, { a: va as Tensor, b: vb, out: vo }) : null,
+          bGrad ? rule.b(g, { a: va, b: vb as Tensor, out: vo }) : null);
+      }
+      return sides(aShape, bShape, aGrad ? rule.a(g, { a: va as Tensor, b: vb }) : null, bGrad ? rule.b(g, { a: va, b: vb as Tensor }) : null);
     },
   };
 }
