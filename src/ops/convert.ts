@@ -13,7 +13,7 @@ export function castTo(x: Tensor, dtype: DType): Tensor {
 
 /** A contiguous copy of x converted to `dtype` (the copy kernel), not recorded. */
 function copy(x: Tensor, dtype: DType, name: string): Tensor {
-  return apply({ name, kind: 'copy', inputs: [x], out: { shape: x.shape, dtype }, args: (out) => ({ x: viewOf(x), out: viewOf(out) }) });
+  return apply({ name, kind: 'copy', inputs: [x], out: { shape: x.shape, dtype }, args(out) { return { x: viewOf(x), out: viewOf(out) }; } });
 }
 
 /** `x.to(dtype)`: a copy when the dtype changes; gradients flow through float→float only. */
@@ -85,7 +85,7 @@ export function item(x: Tensor): number {
 export function copyRecorded(x: Tensor, name: string): Tensor {
   return apply({
     name, kind: 'copy', inputs: [x], out: { shape: x.shape, dtype: x.dtype },
-    args: (out) => ({ x: viewOf(x), out: viewOf(out) }),
-    gradient: () => ({ saved: [], backward: (g) => [g] }),
+    args(out) { return { x: viewOf(x), out: viewOf(out) }; },
+    gradient() { return { saved: [], backward: (g) => [g] }; },
   });
 }

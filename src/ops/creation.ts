@@ -130,7 +130,7 @@ export function full(shape: readonly number[], value: number | boolean, options:
 
 /** A fresh contiguous tensor of `shape` filled with `value` on `backend` (not recorded). */
 export function filled(shape: Shape, dtype: DType, value: number, backend: Backend): Tensor {
-  return apply({ name: 'Fill', kind: 'fill', inputs: [], backend, out: { shape, dtype }, args: (out) => ({ out: viewOf(out), value }) });
+  return apply({ name: 'Fill', kind: 'fill', inputs: [], backend, out: { shape, dtype }, args(out) { return { out: viewOf(out), value }; } });
 }
 
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
@@ -201,7 +201,7 @@ export function randomTensor(shape: readonly number[], distribution: RandomDistr
   const slice = generator.philoxSlice(numel(shape));
   return apply({
     name: 'Random', kind: 'random', inputs: [], out: { shape, dtype: 'float32' },
-    args: (out) => ({ out: viewOf(out), distribution, a, b, ...slice }),
+    args(out) { return { out: viewOf(out), distribution, a, b, ...slice }; },
   });
 }
 

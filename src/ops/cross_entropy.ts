@@ -15,13 +15,13 @@ export function softmaxCrossEntropy(x: Tensor, target: Tensor, reduction: LossRe
   return apply({
     name: 'CrossEntropy', kind: 'crossEntropy', inputs: [x, target],
     out: { shape: reduction === 'none' ? [x.shape[0]] : [], dtype: 'float32' },
-    args: (out) => ({ x: viewOf(x), target: viewOf(target), reduction, out: viewOf(out) }),
-    gradient: () => ({
+    args(out) { return { x: viewOf(x), target: viewOf(target), reduction, out: viewOf(out) }; },
+    gradient() { return {
       saved: [x, target],
       backward: (g, [xs, ts]) => [apply({
         name: 'CrossEntropyGrad', kind: 'crossEntropyBackward', inputs: [xs, ts, g], out: { shape: xs.shape, dtype: 'float32' },
-        args: (dx) => ({ x: viewOf(xs), target: viewOf(ts), grad: viewOf(g), reduction, out: viewOf(dx) }),
+        args(dx) { return { x: viewOf(xs), target: viewOf(ts), grad: viewOf(g), reduction, out: viewOf(dx) }; },
       }), null],
-    }),
+    }; },
   });
 }

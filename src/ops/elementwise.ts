@@ -141,10 +141,10 @@ export function unary(op: UnaryOp, x: Tensor): Tensor {
   const rule = UNARY_GRADS[op];
   return apply({
     name: capitalize(op), kind: 'unary', inputs: [x], out: { shape: input.shape, dtype: outDType },
-    args: (out) => ({ op, x: viewOf(input), out: viewOf(out) }),
+    args(out) { return { op, x: viewOf(input), out: viewOf(out) }; },
     gradient: rule && ((out) => ({
       saved: rule.saves === 'x' ? [input] : rule.saves === 'y' ? [out] : rule.saves === 'xy' ? [input, out] : [],
-      backward: (g, s) => {
+      backward(g, s) {
         const xs = rule.saves === 'x' || rule.saves === 'xy' ? s[0] : input;
         const ys = rule.saves === 'y' ? s[0] : rule.saves === 'xy' ? s[1] : out;
         return [rule.grad(g, xs, ys)];
@@ -197,12 +197,12 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tens
   const rule = BINARY_GRADS[op];
   return apply({
     name: capitalize(op), kind: 'binary', inputs: [a, b], out: { shape, dtype: outDType },
-    args: (out) => ({
+    args(out) { return {
       op,
       a: viewAs(ac, shape, broadcastStrides(ac.shape, ac.strides, shape)),
       b: viewAs(bc, shape, broadcastStrides(bc.shape, bc.strides, shape)),
       out: viewOf(out),
-    }),
+    }; },
     gradient: rule && ((out) => binaryGradient(rule, a, b, ac, bc, out)),
   });
 }
@@ -216,7 +216,7 @@ function binaryScalar(op: BinaryOp, a: Tensor, scalar: number, reverse: boolean)
   const rule = BINARY_GRADS[op];
   return apply({
     name: capitalize(op), kind: 'binaryScalar', inputs: [a], out: { shape: a.shape, dtype: outDType },
-    args: (out) => ({ op, a: viewOf(ac), scalar, reverse, out: viewOf(out) }),
+    args(out) { return { op, a: viewOf(ac), scalar, reverse, out: viewOf(out) }; },
     gradient: rule && ((out) => reverse ? binaryGradient(rule, scalar, a, scalar, ac, out) : binaryGradient(rule, a, scalar, ac, scalar, out)),
   });
 }
@@ -234,7 +234,7 @@ function binaryGradient(rule: BinaryRule, a: Operand, b: Operand, ac: Operand, b
     // add and sub read no operand in backward: saving none keeps their inputs' memory free
     return {
       saved: [],
-      backward: (g) => sides(aShape, bShape, aGrad ? rule.a(g) : null, bGrad ? rule.b(g) : null),
+      backward(g) { return sides(aShape, bShape, aGrad ? rule.a(g) : null, bGrad ? rule.b(g) : null); },
     };
   }
   const operands = [ac, bc].filter((v): v is Tensor => typeof v !== 'number');
@@ -244,7 +244,7 @@ function binaryGradient(rule: BinaryRule, a: Operand, b: Operand, ac: Operand, b
   const saved = rule.reads === 'operandsAndOutput' ? [...operands, out] : operands;
   return {
     saved,
-    backward: (g, s) => {
+    backward(g, s) {
       let k = 0;
       const va = aScalar ?? s[k++];
       const vb = bScalar ?? s[k++];
@@ -289,11 +289,11 @@ export function clamp(x: Tensor, lo?: number, hi?: number): Tensor {
   const xc = castTo(x, compute === 'bool' ? 'int64' : compute);
   return apply({
     name: 'Clamp', kind: 'clamp', inputs: [x], out: { shape: x.shape, dtype: xc.dtype },
-    args: (out) => ({ x: viewOf(xc), lo: low, hi: high, out: viewOf(out) }),
-    gradient: () => ({
+    args(out) { return { x: viewOf(xc), lo: low, hi: high, out: viewOf(out) }; },
+    gradient() { return {
       saved: [xc],
       backward: (g, [xs]) => [g.mul(xs.ge(low).logicalAnd(xs.le(high)).to('float32'))],
-    }),
+    }; },
   });
 }
 
@@ -319,20 +319,20 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   const bShape = bt.shape;
   return apply({
     name: 'Where', kind: 'where', inputs: [cond, at, bt], out: { shape, dtype },
-    args: (out) => ({
+    args(out) { return {
       cond: viewAs(cc, shape, broadcastStrides(cc.shape, cc.strides, shape)),
       a: viewAs(ac, shape, broadcastStrides(ac.shape, ac.strides, shape)),
       b: viewAs(bc, shape, broadcastStrides(bc.shape, bc.strides, shape)),
       out: viewOf(out),
-    }),
-    gradient: () => ({
+    }; },
+    gradient() { return {
       saved: [cc],
       backward: (g, [c]) => [
         null,
         at.requiresGrad ? sumToShape(where(c, g, 0), aShape) : null,
         bt.requiresGrad ? sumToShape(where(c, 0, g), bShape) : null,
       ],
-    }),
+    }; },
   });
 }
 

@@ -40,8 +40,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const shape = x.shape;
   return apply({
     name: 'Gather', kind: 'gather', inputs: [x, index], out: { shape: index.shape, dtype: x.dtype },
-    args: (out) => ({ x: viewOf(x), dim: d, index: viewOf(index), out: viewOf(out) }),
-    gradient: () => ({ saved: [index], backward: (g, [ix]) => [zerosLike(shape, g).scatterAdd(d, ix, g), null] }),
+    args(out) { return { x: viewOf(x), dim: d, index: viewOf(index), out: viewOf(out) }; },
+    gradient() { return { saved: [index], backward: (g, [ix]) => [zerosLike(shape, g).scatterAdd(d, ix, g), null] }; },
   });
 }
 
@@ -57,8 +57,8 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const source = castTo(src, x.dtype);
   return apply({
     name: 'ScatterAdd', kind: 'scatterAdd', inputs: [x, index, src], out: { into: contiguousCopy(x) },
-    args: (out) => ({ out: viewOf(out), dim: d, index: viewOf(index), src: viewOf(source) }),
-    gradient: () => ({ saved: [index], backward: (g, [ix]) => [g, null, src.requiresGrad ? g.gather(d, ix) : null] }),
+    args(out) { return { out: viewOf(out), dim: d, index: viewOf(index), src: viewOf(source) }; },
+    gradient() { return { saved: [index], backward: (g, [ix]) => [g, null, src.requiresGrad ? g.gather(d, ix) : null] }; },
   });
 }
 
@@ -75,14 +75,14 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const inShape = x.shape;
   return apply({
     name: 'IndexSelect', kind: 'indexSelect', inputs: [x, idx], out: { shape, dtype: x.dtype },
-    args: (out) => ({ x: viewOf(x), dim: d, index: viewOf(idx), out: viewOf(out) }),
-    gradient: () => ({
+    args(out) { return { x: viewOf(x), dim: d, index: viewOf(idx), out: viewOf(out) }; },
+    gradient() { return {
       saved: [idx],
       backward: (g, [ix]) => [apply({
         name: 'IndexAdd', kind: 'indexAdd', inputs: [ix, g], out: { into: zerosLike(inShape, g) },
-        args: (z) => ({ out: viewOf(z), dim: d, index: viewOf(ix), src: viewOf(g) }),
+        args(z) { return { out: viewOf(z), dim: d, index: viewOf(ix), src: viewOf(g) }; },
       }), null],
-    }),
+    }; },
   });
 }
 
@@ -122,6 +122,6 @@ export function oneHot(labels: Tensor, numClasses = -1): Tensor {
   const index = labels.unsqueeze(-1);
   return apply({
     name: 'OneHot', kind: 'scatterAdd', inputs: [index, ones], out: { into: out },
-    args: (o) => ({ out: viewOf(o), dim: labels.ndim, index: viewOf(index), src: viewOf(ones) }),
+    args(o) { return { out: viewOf(o), dim: labels.ndim, index: viewOf(index), src: viewOf(ones) }; },
   });
 }

@@ -43,7 +43,7 @@ function writeInto(self: Tensor, value: Tensor, name: string): void {
 
 /** Copies src's elements into dst's memory (converting dtype), not recorded. */
 function copyKernel(src: Tensor, dst: Tensor, name: string): void {
-  apply({ name, kind: 'copy', inputs: [src, dst], out: { into: dst }, args: (out) => ({ x: viewOf(src), out: viewOf(out) }) });
+  apply({ name, kind: 'copy', inputs: [src, dst], out: { into: dst }, args(out) { return { x: viewOf(src), out: viewOf(out) }; } });
 }
 
 /** Apply `compute` to self and store the result back into self. */
@@ -76,7 +76,7 @@ export function fillInto<T extends Tensor>(self: T, value: number): T {
   checkTarget(self, 'fill_');
   if (isGradEnabled() && self.requiresGrad) return inPlace(self, 'fill_', (x) => x.mul(0).add(value));
   if (self.isContiguous()) {
-    apply({ name: 'fill_', kind: 'fill', inputs: [self], out: { into: self }, args: (out) => ({ out: viewOf(out), value }) });
+    apply({ name: 'fill_', kind: 'fill', inputs: [self], out: { into: self }, args(out) { return { out: viewOf(out), value }; } });
   } else {
     const tmp = filled(self.shape, self.dtype, value, self.storage.backend);
     copyKernel(tmp, self, 'fill_');
@@ -92,7 +92,7 @@ export function randomInto<T extends Tensor>(self: T, kind: 'uniform' | 'normal'
   if (self.dtype !== 'float32') throw new TypeError(`${kind}_: expected a float32 tensor, got ${self.dtype}`);
   if (self.isContiguous()) {
     const slice = defaultGenerator.philoxSlice(numel(self.shape));
-    apply({ name: `${kind}_`, kind: 'random', inputs: [self], out: { into: self }, args: (out) => ({ out: viewOf(out), distribution: kind, a, b, ...slice }) });
+    apply({ name: `${kind}_`, kind: 'random', inputs: [self], out: { into: self }, args(out) { return { out: viewOf(out), distribution: kind, a, b, ...slice }; } });
   } else {
     const tmp = randomTensor(self.shape, kind, a, b);
     copyKernel(tmp, self, `${kind}_`);

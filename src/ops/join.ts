@@ -26,7 +26,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   for (const t of tensors) {
     if (t.shape[d] > 0) {
       const window = out.narrow(d, start, t.shape[d]);
-      apply({ name: 'Cat', kind: 'copy', inputs: [t, window], out: { into: window }, args: (w) => ({ x: viewOf(t), out: viewOf(w) }) });
+      apply({ name: 'Cat', kind: 'copy', inputs: [t, window], out: { into: window }, args(w) { return { x: viewOf(t), out: viewOf(w) }; } });
       window.dispose();
     }
     start += t.shape[d];

@@ -24,7 +24,7 @@ function batchedProduct(a: Tensor, b: Tensor, op: string): Tensor {
   const bIn = b.shape;
   return apply({
     name: 'Mm', kind: 'matmul', inputs: [a, b], out: { shape: [...batch, M, N], dtype: 'float32' },
-    args: (out) => {
+    args(out) {
       if (batch.length === 0) return { a: viewOf(a), b: viewOf(b), out: viewOf(out) };
       const aShape = [...batch, M, K];
       const bShape = [...batch, K, N];
@@ -34,13 +34,13 @@ function batchedProduct(a: Tensor, b: Tensor, op: string): Tensor {
         out: viewOf(out),
       };
     },
-    gradient: () => ({
+    gradient() { return {
       saved: [a, b],
       backward: (g, [as, bs]) => [
         a.requiresGrad ? sumToShape(productInLayoutOf(as, g, bs.mT, op), aIn) : null,
         b.requiresGrad ? sumToShape(productInLayoutOf(bs, as.mT, g, op), bIn) : null,
       ],
-    }),
+    }; },
   });
 }
 
@@ -87,7 +87,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 function product(inputs: readonly Tensor[], a: View, b: View, rows: number, cols: number): Tensor {
   return apply({
     name: 'Addmm', kind: 'matmul', inputs, out: { shape: [rows, cols], dtype: 'float32' },
-    args: (out) => ({ a, b, out: viewOf(out) }),
+    args(out) { return { a, b, out: viewOf(out) }; },
   });
 }
 
@@ -105,23 +105,23 @@ export function affine(x: Tensor, weight: Tensor, bias: Tensor | null, relu = fa
   // The rule runs the kernels directly on views (g is [N, out], checked by the engine).
   return apply({
     name: relu ? 'AddmmRelu' : 'Addmm', kind: 'matmul', inputs: [x, weight, bias], out: { shape: [N, outFeatures], dtype: 'float32' },
-    args: (out) => ({
+    args(out) { return {
       a: viewOf(x),
       b: viewAs(weight, [weight.shape[1], outFeatures], [weight.strides[1], weight.strides[0]]),
       out: viewOf(out),
       addend: bias === null ? undefined : viewAs(bias, [N, outFeatures], [0, bias.strides[0]]),
       epilogue: relu ? 'relu' : 'none',
-    }),
-    gradient: (out) => ({
+    }; },
+    gradient(out) { return {
       saved: relu ? [x, weight, out] : [x, weight],
       backward: (gOut, [xs, ws, ys]) => {
         const g = relu ? apply({
           name: 'ReluGrad', kind: 'binary', inputs: [gOut, ys], out: { shape: [N, outFeatures], dtype: 'float32' },
-          args: (o) => ({ op: 'reluBackward', a: viewOf(gOut), b: viewOf(ys), out: viewOf(o) }),
+          args(o) { return { op: 'reluBackward', a: viewOf(gOut), b: viewOf(ys), out: viewOf(o) }; },
         }) : gOut;
         const db = bias !== null && bias.requiresGrad ? apply({
           name: 'BiasGrad', kind: 'reduce', inputs: [g], out: { shape: [outFeatures], dtype: 'float32' },
-          args: (o) => ({ op: 'sum', x: viewOf(g), dims: [0], out: viewAs(o, [1, outFeatures], [outFeatures, 1]) }),
+          args(o) { return { op: 'sum', x: viewOf(g), dims: [0], out: viewAs(o, [1, outFeatures], [outFeatures, 1]) }; },
         }) : null;
         return [
           x.requiresGrad ? product([g, ws], viewOf(g), viewOf(ws), N, xs.shape[1]) : null,
@@ -129,7 +129,7 @@ export function affine(x: Tensor, weight: Tensor, bias: Tensor | null, relu = fa
           db,
         ];
       },
-    }),
+    }; },
   });
 }
 

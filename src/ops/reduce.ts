@@ -72,7 +72,7 @@ function reduceKernel(op: ReduceOp, x: Tensor, dims: readonly number[], outDType
   const { keep, drop } = reducedShapes(x.shape, dims);
   return apply({
     name: capitalize(op), kind: 'reduce', inputs: [x], out: { shape: keepdim ? keep : drop, dtype: outDType },
-    args: (out) => ({ op, x: viewOf(x), dims, out: viewAs(out, keep, contiguousStrides(keep)) }),
+    args(out) { return { op, x: viewOf(x), dims, out: viewAs(out, keep, contiguousStrides(keep)) }; },
     gradient: rule && ((out) => reduceGradient(rule, x, out, dims, keep)),
   });
 }
@@ -140,11 +140,11 @@ export function extremeDim(x: Tensor, kind: 'max' | 'min', dim: number, keepdim:
   const { keep, drop } = reducedShapes(shape, [d]);
   const values = apply({
     name: capitalize(kind), kind: 'reduce', inputs: [x], out: { shape: keepdim ? keep : drop, dtype: x.dtype },
-    args: (out) => ({ op: kind, x: viewOf(x), dims: [d], out: viewAs(out, keep, contiguousStrides(keep)) }),
-    gradient: () => ({
+    args(out) { return { op: kind, x: viewOf(x), dims: [d], out: viewAs(out, keep, contiguousStrides(keep)) }; },
+    gradient() { return {
       saved: [indices],
       backward: (g, [ix]) => [filled(shape, 'float32', 0, g.storage.backend).scatterAdd(d, ix.reshape(keep), g.reshape(keep))],
-    }),
+    }; },
   });
   return { values, indices };
 }

@@ -17,15 +17,15 @@ export function softmax(x: Tensor, dim: number, log: boolean): Tensor {
   const input = castTo(x, 'float32');
   return apply({
     name: log ? 'LogSoftmax' : 'Softmax', kind: 'softmax', inputs: [x], out: { shape: x.shape, dtype: 'float32' },
-    args: (out) => ({ x: viewOf(input), dim: d, log, out: viewOf(out) }),
-    gradient: (out): Gradient => ({
+    args(out) { return { x: viewOf(input), dim: d, log, out: viewOf(out) }; },
+    gradient(out): Gradient { return {
       saved: [out],
       backward: log
         // d/dx: g - softmax(x) * Σ g
         ? (g, [y]) => [g.sub(y.exp().mul(g.sum(d, { keepdim: true })))]
         // d/dx: y * (g - Σ g·y)
         : (g, [y]) => [y.mul(g.sub(g.mul(y).sum(d, { keepdim: true })))],
-    }),
+    }; },
   });
 }
 
@@ -33,7 +33,7 @@ export function softmax(x: Tensor, dim: number, log: boolean): Tensor {
 function constantOfScalar(x: Tensor, log: boolean): Tensor {
   return apply({
     name: log ? 'LogSoftmax' : 'Softmax', kind: 'fill', inputs: [x], out: { shape: [], dtype: 'float32' },
-    args: (out) => ({ out: viewOf(out), value: log ? 0 : 1 }),
-    gradient: () => ({ saved: [], backward: (g) => [filled([], 'float32', 0, g.storage.backend)] }),
+    args(out) { return { out: viewOf(out), value: log ? 0 : 1 }; },
+    gradient() { return { saved: [], backward: (g) => [filled([], 'float32', 0, g.storage.backend)] }; },
   });
 }

@@ -14,11 +14,11 @@ export function sort(x: Tensor, dim: number, descending: boolean): ValuesIndices
   const shape = x.shape;
   const [values, indices] = applyMulti({
     name: 'Sort', kind: 'sort', inputs: [x], outs: [{ shape, dtype: x.dtype }, { shape, dtype: 'int64' }],
-    args: ([v, ix]) => ({ x: viewOf(x), dim: d, descending, values: viewOf(v), indices: viewOf(ix) }),
-    gradient: ([, ix]) => ({
+    args([v, ix]) { return { x: viewOf(x), dim: d, descending, values: viewOf(v), indices: viewOf(ix) }; },
+    gradient([, ix]) { return {
       saved: [ix],
       backward: (g, [index]) => [filled(shape, g.dtype, 0, g.storage.backend).scatterAdd(d, index, g)],
-    }),
+    }; },
   });
   return { values, indices };
 }

@@ -32,7 +32,7 @@ function scatterIntoZeros(g: Tensor, inputShape: readonly number[], transform: (
   const geo = transform({ shape: [...inputShape], strides: contiguousStrides(inputShape), offset: 0 });
   return apply({
     name: 'SliceGrad', kind: 'copy', inputs: [g], out: { into: filled(inputShape, g.dtype, 0, g.storage.backend) },
-    args: (zeros) => ({ x: viewOf(g), out: { buffer: zeros.storage.handle, dtype: zeros.dtype, ...geo } }),
+    args(zeros) { return { x: viewOf(g), out: { buffer: zeros.storage.handle, dtype: zeros.dtype, ...geo } }; },
   });
 }
 

@@ -50,7 +50,7 @@ export function fusedOptimizerStep(param: Tensor, grad: Tensor, state: readonly 
   try {
     apply({
       name: 'OptimizerStep', kind: 'optimizerStep', inputs: [param, g, ...state], out: { into: param },
-      args: (): OpArgs['optimizerStep'] => ({ ...update, param: viewOf(param), grad: viewOf(g), state: stateViews }),
+      args(): OpArgs['optimizerStep'] { return { ...update, param: viewOf(param), grad: viewOf(g), state: stateViews }; },
     });
     param.storage.version++;
     for (const s of state) s.storage.version++;

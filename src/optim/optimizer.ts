@@ -175,7 +175,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   protected bufferFrom(p: Tensor, src: Tensor): Tensor {
     return keep(apply({
       name: 'OptimizerState', kind: 'copy', inputs: [src], backend: p.storage.backend, out: { shape: p.shape, dtype: 'float32' },
-      args: (t) => ({ x: viewOf(src), out: viewOf(t) }),
+      args(t) { return { x: viewOf(src), out: viewOf(t) }; },
     }));
   }
 
