@@ -1,4 +1,5 @@
 /** Shape arithmetic shared by the front end: broadcasting, strides, dim normalisation. */
+import { describeValue } from './options.js';
 
 export type Shape = readonly number[];
 
@@ -69,6 +70,7 @@ export function broadcastStrides(shape: Shape, strides: readonly number[], targe
 
 /** Normalise a possibly negative dim for a tensor of rank `ndim`. */
 export function normalizeDim(dim: number, ndim: number, op: string): number {
+  if (typeof dim !== 'number') throw new TypeError(`${op}: dim must be an integer, got ${describeValue(dim)}`);
   const rank = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -rank || dim >= rank) {
     throw new RangeError(`${op}: dimension ${dim} is out of range for a tensor of ${ndim} dimension${ndim === 1 ? '' : 's'} ` +
@@ -88,6 +90,7 @@ export function normalizeDims(dims: number | readonly number[] | undefined, ndim
     out.push(normalizeDim(dims, ndim, op));
     return out;
   }
+  if (!Array.isArray(dims)) throw new TypeError(`${op}: dim must be an integer or a list of integers, got ${describeValue(dims)}`);
   // plain loops (a few dims): this runs on every reduction of a training step
   for (const d of dims) out.push(normalizeDim(d, ndim, op));
   out.sort((x, y) => x - y);

@@ -19,6 +19,7 @@ import * as inplace from '../ops/inplace.js';
 import * as convert from '../ops/convert.js';
 import { formatTensor } from './format.js';
 import type { DType, AnyTypedArray } from '../base/dtype.js';
+import { checkOptionKeys, describeValue } from '../base/options.js';
 import { isContiguous, numel, normalizeDim, formatShape } from '../base/shape.js';
 import { keep, tidyWith, trackTensor } from './scope.js';
 import type { Storage } from './storage.js';
@@ -35,6 +36,40 @@ export interface ReduceOptions {
 export interface VarOptions extends ReduceOptions {
   correction?: number;
   unbiased?: boolean;
+}
+/** A reduction's `keepdim`: PyTorch's positional boolean (`x.sum(1, true)`) or `{ keepdim }`. */
+export type KeepDim = boolean | ReduceOptions;
+
+function checkBoolean(op: string, name: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`${op}: ${name} must be a boolean, got ${describeValue(v)}`);
+}
+
+/** The keepdim a reduction was given, either form, checked (an unknown option key is an error). */
+function keepdimOf(op: string, arg: KeepDim | undefined): boolean {
+  if (arg === undefined || typeof arg === 'boolean') return arg ?? false;
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) {
+    throw new TypeError(`${op}: keepdim must be a boolean or { keepdim }, got ${describeValue(arg)}`);
+  }
+  checkOptionKeys(op, arg, ['keepdim']);
+  checkBoolean(op, 'keepdim', arg.keepdim);
+  return arg.keepdim ?? false;
+}
+
+/** var/std options from `{ correction, unbiased, keepdim }` or PyTorch's `(unbiased, keepdim)`. */
+function varOptionsOf(op: string, options: VarOptions | boolean | undefined, keepdim: boolean | undefined): VarOptions {
+  checkBoolean(op, 'keepdim', keepdim);
+  if (options === undefined || typeof options === 'boolean') return { unbiased: options, keepdim };
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${op}: expected unbiased (a boolean) or { correction, unbiased, keepdim }, got ${describeValue(options)}`);
+  }
+  if (keepdim !== undefined) throw new TypeError(`${op}: keepdim given twice (in the options and as the third argument)`);
+  checkOptionKeys(op, options, ['correction', 'unbiased', 'keepdim']);
+  checkBoolean(op, 'unbiased', options.unbiased);
+  checkBoolean(op, 'keepdim', options.keepdim);
+  if (options.correction !== undefined && (typeof options.correction !== 'number' || !Number.isInteger(options.correction) || options.correction < 0)) {
+    throw new TypeError(`${op}: correction must be a non-negative integer, got ${describeValue(options.correction)}`);
+  }
+  return options;
 }
 
 let nextTensorId = 1;
@@ -302,31 +337,36 @@ export class Tensor {
 
   // ---------------------------------------------------------------- reductions
 
-  sum(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return reduce.sum(this, dim, options.keepdim ?? false); }
-  mean(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return reduce.mean(this, dim, options.keepdim ?? false); }
-  prod(dim?: number, options: ReduceOptions = {}): Tensor { return reduce.prod(this, dim, options.keepdim ?? false); }
+  sum(dim?: number | readonly number[], keepdim?: KeepDim): Tensor { return reduce.sum(this, dim, keepdimOf('sum', keepdim)); }
+  mean(dim?: number | readonly number[], keepdim?: KeepDim): Tensor { return reduce.mean(this, dim, keepdimOf('mean', keepdim)); }
+  prod(dim?: number, keepdim?: KeepDim): Tensor { return reduce.prod(this, dim, keepdimOf('prod', keepdim)); }
   /** The largest element, or `{ values, indices }` along `dim`. */
   max(): Tensor;
-  max(dim: number, options?: ReduceOptions): reduce.ValuesIndices;
-  max(dim?: number, options: ReduceOptions = {}): Tensor | reduce.ValuesIndices {
-    return dim === undefined ? reduce.extremeAll(this, 'max') : reduce.extremeDim(this, 'max', dim, options.keepdim ?? false);
+  max(dim: number, keepdim?: KeepDim): reduce.ValuesIndices;
+  max(dim?: number, keepdim?: KeepDim): Tensor | reduce.ValuesIndices {
+    return dim === undefined ? reduce.extremeAll(this, 'max') : reduce.extremeDim(this, 'max', dim, keepdimOf('max', keepdim));
   }
   /** The smallest element, or `{ values, indices }` along `dim`. */
   min(): Tensor;
-  min(dim: number, options?: ReduceOptions): reduce.ValuesIndices;
-  min(dim?: number, options: ReduceOptions = {}): Tensor | reduce.ValuesIndices {
-    return dim === undefined ? reduce.extremeAll(this, 'min') : reduce.extremeDim(this, 'min', dim, options.keepdim ?? false);
+  min(dim: number, keepdim?: KeepDim): reduce.ValuesIndices;
+  min(dim?: number, keepdim?: KeepDim): Tensor | reduce.ValuesIndices {
+    return dim === undefined ? reduce.extremeAll(this, 'min') : reduce.extremeDim(this, 'min', dim, keepdimOf('min', keepdim));
   }
   /** Max over dims without indices (gradient shared evenly among ties). */
-  amax(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return reduce.amax(this, 'max', dim, options.keepdim ?? false); }
-  amin(dim?: number | readonly number[], options: ReduceOptions = {}): Tensor { return reduce.amax(this, 'min', dim, options.keepdim ?? false); }
-  argmax(dim?: number, options: ReduceOptions = {}): Tensor { return reduce.argExtreme(this, 'argmax', dim, options.keepdim ?? false); }
-  argmin(dim?: number, options: ReduceOptions = {}): Tensor { return reduce.argExtreme(this, 'argmin', dim, options.keepdim ?? false); }
-  var(dim?: number | readonly number[], options: VarOptions = {}): Tensor { return reduce.variance(this, dim, options); }
-  std(dim?: number | readonly number[], options: VarOptions = {}): Tensor { return reduce.variance(this, dim, options).sqrt(); }
-  logsumexp(dim: number | readonly number[], options: ReduceOptions = {}): Tensor { return reduce.logsumexp(this, dim, options.keepdim ?? false); }
-  any(dim?: number, options: ReduceOptions = {}): Tensor { return reduce.logical(this, 'any', dim, options.keepdim ?? false); }
-  all(dim?: number, options: ReduceOptions = {}): Tensor { return reduce.logical(this, 'all', dim, options.keepdim ?? false); }
+  amax(dim?: number | readonly number[], keepdim?: KeepDim): Tensor { return reduce.amax(this, 'max', dim, keepdimOf('amax', keepdim)); }
+  amin(dim?: number | readonly number[], keepdim?: KeepDim): Tensor { return reduce.amax(this, 'min', dim, keepdimOf('amin', keepdim)); }
+  argmax(dim?: number, keepdim?: KeepDim): Tensor { return reduce.argExtreme(this, 'argmax', dim, keepdimOf('argmax', keepdim)); }
+  argmin(dim?: number, keepdim?: KeepDim): Tensor { return reduce.argExtreme(this, 'argmin', dim, keepdimOf('argmin', keepdim)); }
+  /**
+   * Variance over `dim` with Bessel's correction by default. PyTorch's positional form is
+   * `(dim, unbiased, keepdim)`: `x.var(1, false, true)` is `x.var(1, { unbiased: false, keepdim: true })`.
+   */
+  var(dim?: number | readonly number[], options?: VarOptions | boolean, keepdim?: boolean): Tensor { return reduce.variance(this, dim, varOptionsOf('var', options, keepdim)); }
+  /** Standard deviation: the square root of `var` with the same arguments. */
+  std(dim?: number | readonly number[], options?: VarOptions | boolean, keepdim?: boolean): Tensor { return reduce.variance(this, dim, varOptionsOf('std', options, keepdim)).sqrt(); }
+  logsumexp(dim: number | readonly number[], keepdim?: KeepDim): Tensor { return reduce.logsumexp(this, dim, keepdimOf('logsumexp', keepdim)); }
+  any(dim?: number, keepdim?: KeepDim): Tensor { return reduce.logical(this, 'any', dim, keepdimOf('any', keepdim)); }
+  all(dim?: number, keepdim?: KeepDim): Tensor { return reduce.logical(this, 'all', dim, keepdimOf('all', keepdim)); }
   softmax(dim: number): Tensor { return softmaxOps.softmax(this, dim, false); }
   logSoftmax(dim: number): Tensor { return softmaxOps.softmax(this, dim, true); }
 

@@ -1,11 +1,6 @@
 /** Checks shared by the layers' and functions' option objects and size arguments. */
 
-/** Throws when `options` has a key outside `known` (a misspelt option is an error, never ignored). */
-export function checkOptionKeys(owner: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new Error(`${owner}: unknown option '${key}' (known: ${known.join(', ')})`);
-  }
-}
+export { checkOptionKeys } from '../base/options.js';
 
 /**
  * A size argument as one value per spatial dim (PyTorch's `_ntuple`): a number repeats, a list

@@ -8,9 +8,10 @@
  */
 import { COMPARISON_OPS, PREDICATE_UNARY_OPS, type BinaryOp, type UnaryOp } from '../backends/ops.js';
 import { promoteTypes, promoteWithScalar, type DType } from '../base/dtype.js';
+import { describeValue } from '../base/options.js';
 import { broadcastShapes, broadcastStrides, formatShape, shapesEqual, type Shape } from '../base/shape.js';
 import { viewAs, viewOf } from '../core/dispatch.js';
-import type { Tensor, TensorOrScalar } from '../core/tensor.js';
+import { Tensor, type TensorOrScalar } from '../core/tensor.js';
 import { apply, type Gradient } from './apply.js';
 import { castTo } from './convert.js';
 import { filled } from './creation.js';
@@ -179,6 +180,8 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tens
   if (typeof a === 'number' && typeof b === 'number') {
     throw new TypeError(`${op}: at least one operand must be a tensor`);
   }
+  checkOperand(op, 'input', a);
+  checkOperand(op, 'other', b);
   if (typeof b === 'number') return binaryScalar(op, a as Tensor, b, false);
   if (typeof a === 'number') return binaryScalar(op, b, a, true);
   a.assertAlive();
@@ -205,6 +208,13 @@ export function binary(op: BinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tens
     }; },
     gradient: rule && ((out) => binaryGradient(rule, a, b, ac, bc, out)),
   });
+}
+
+/** A binary operand from user code must be a tensor or a number (a string would fail deep inside). */
+function checkOperand(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' && !(v instanceof Tensor)) {
+    throw new TypeError(`${op}: ${name} must be a tensor or a number, got ${describeValue(v)}`);
+  }
 }
 
 /** a (op) scalar, or scalar (op) a when `reverse`. */
