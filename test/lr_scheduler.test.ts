@@ -101,7 +101,14 @@ describe('LR schedulers match torch 1.13', () => {
     const opt = new dl.optim.Adam([dl.zeros([1], { requiresGrad: true })]);
     assert.throws(() => new S.CyclicLR(opt, { baseLr: 0.1, maxLr: 1 }), /momentum/);
     assert.throws(() => new S.OneCycleLR(opt, { maxLr: 1 }), /totalSteps/);
-    assert.throws(() => new S.ReduceLROnPlateau(opt, { factor: 1 }), /Factor should be < 1.0/);
+    assert.throws(() => new S.ReduceLROnPlateau(opt, { factor: 1 }), /ReduceLROnPlateau: option 'factor' must be a number in \[0, 1\), got 1/);
+    // PyTorch's T_max in camelCase used to be accepted and left the period undefined (NaN rates)
+    assert.throws(() => new S.CosineAnnealingLR(opt, { tMax: 10 } as never), /CosineAnnealingLR: unknown option 'tMax' \(did you mean 'TMax'\?; known: TMax, etaMin, lastEpoch\)/);
+    assert.throws(() => new S.CosineAnnealingLR(opt, {} as never), /CosineAnnealingLR: option 'TMax' is required/);
+    assert.throws(() => new S.StepLR(opt, { stepSize: 0 }), /StepLR: option 'stepSize' must be an integer ≥ 1, got 0/);
+    assert.throws(() => new S.LinearLR(opt, { startFactor: 0 }), /LinearLR: option 'startFactor' must be a number in \(0, 1\]/);
+    assert.throws(() => new S.MultiStepLR(opt, { milestones: [1, -2] }), /MultiStepLR: option 'milestones' must be a list of non-negative integers/);
+    assert.throws(() => new S.CyclicLR(opt, { baseLr: 0.1, maxLr: 1, mode: 'triangle' as never }), /CyclicLR: option 'mode' must be one of 'triangular', 'triangular2', 'exp_range'/);
     const one = new S.OneCycleLR(opt, { maxLr: 1, totalSteps: 2 });
     one.step();
     one.step();

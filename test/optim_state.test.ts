@@ -63,8 +63,14 @@ describe('optimizer mechanics', () => {
     assert.throws(() => new dl.optim.SGD([w]), /required optimization parameter lr/);
     assert.throws(() => new dl.optim.SGD([], { lr: 1 }), /empty parameter list/);
     assert.throws(() => new dl.optim.SGD([w.mul(2)], { lr: 1 }), /non-leaf/);
-    assert.throws(() => new dl.optim.Adam([w], { betas: [1, 0.9] }), /beta parameter at index 0/);
+    assert.throws(() => new dl.optim.Adam([w], { betas: [1, 0.9] }), /Adam: option 'betas' must be a list of 2 numbers, each a number in \[0, 1\), got \[1, 0.9\]/);
     assert.throws(() => new dl.optim.SGD([w], { lr: 1, nesterov: true }), /Nesterov/);
+    // options are checked by their one declaration: unknown keys (did-you-mean), ranges, types
+    assert.throws(() => new dl.optim.Adam([w], { betas1: 0.9 } as never), /Adam: unknown option 'betas1' \(did you mean 'betas'\?; known: lr, betas, eps, weightDecay, amsgrad, maximize\)/);
+    assert.throws(() => new dl.optim.AdamW([w], { lr: -1 }), (e: Error) => e instanceof RangeError && e.message === "AdamW: option 'lr' must be a number ≥ 0, got -1");
+    assert.throws(() => new dl.optim.RMSprop([w], { centered: 'yes' as never }), (e: Error) => e instanceof TypeError && /RMSprop: option 'centered' must be a boolean, got the string "yes"/.test(e.message));
+    assert.throws(() => new dl.optim.Adadelta([w], { rho: 1.5 }), /Adadelta: option 'rho' must be a number in \[0, 1\], got 1.5/);
+    assert.throws(() => new dl.optim.SGD([w], 0.1 as never), /SGD: options must be an object, got a number/);
     const ld = new dl.optim.SGD([w], { lr: 1 });
     assert.throws(() => ld.loadStateDict({ state: {}, param_groups: [] }), /different number of parameter groups/);
   });

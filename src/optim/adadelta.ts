@@ -1,21 +1,24 @@
 /** Adadelta: step sizes from running averages of squared gradients and squared updates. */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { fusedOptimizerStep } from './fused_step.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { checkNonNegative } from './validate.js';
 
-export interface AdadeltaOptions {
+const ADADELTA_OPTIONS = defineOptions('Adadelta', {
   /** Coefficient γ scaling the update (default 1.0). */
-  lr: number;
+  lr: option.number({ default: 1.0, min: 0 }),
   /** Decay ρ of the running averages (default 0.9). */
-  rho: number;
+  rho: option.number({ default: 0.9, min: 0, max: 1 }),
   /** Term ε (default 1e-6). */
-  eps: number;
+  eps: option.number({ default: 1e-6, min: 0 }),
   /** L2 penalty λ (default 0). */
-  weightDecay: number;
+  weightDecay: option.number({ default: 0, min: 0 }),
   /** Maximize the objective (default false). */
-  maximize: boolean;
-}
+  maximize: option.boolean(false),
+});
+
+/** The options of Adadelta, every one set. */
+export type AdadeltaOptions = ResolvedOptions<typeof ADADELTA_OPTIONS>;
 
 type AdadeltaState = { step: number; square_avg: Tensor; acc_delta: Tensor };
 
@@ -35,13 +38,8 @@ type AdadeltaState = { step: number; square_avg: Tensor; acc_delta: Tensor };
  * const opt = new dl.optim.Adadelta(model.parameters(), { rho: 0.9 });
  */
 export class Adadelta extends Optimizer<AdadeltaOptions> {
-  constructor(params: ParamsInput<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
-    const defaults: AdadeltaOptions = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false, ...options };
-    checkNonNegative('Adadelta', 'learning rate', defaults.lr);
-    if (!(defaults.rho >= 0 && defaults.rho <= 1)) throw new RangeError(`Adadelta: Invalid rho value: ${defaults.rho}`);
-    checkNonNegative('Adadelta', 'epsilon value', defaults.eps);
-    checkNonNegative('Adadelta', 'weight_decay value', defaults.weightDecay);
-    super(params, defaults);
+  constructor(params: ParamsInput<AdadeltaOptions>, options: OptionsInput<typeof ADADELTA_OPTIONS> = {}) {
+    super(params, ADADELTA_OPTIONS.parse(options));
   }
 
   protected updateGroup(group: ParamGroup<AdadeltaOptions>): void {

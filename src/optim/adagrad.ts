@@ -1,23 +1,26 @@
 /** Adagrad: per-coordinate learning rates from the accumulated squared gradients. */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { fusedOptimizerStep } from './fused_step.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { checkNonNegative } from './validate.js';
 
-export interface AdagradOptions {
+const ADAGRAD_OPTIONS = defineOptions('Adagrad', {
   /** Learning rate γ (default 1e-2). */
-  lr: number;
+  lr: option.number({ default: 1e-2, min: 0 }),
   /** Learning-rate decay η (default 0). */
-  lrDecay: number;
+  lrDecay: option.number({ default: 0, min: 0 }),
   /** L2 penalty λ (default 0). */
-  weightDecay: number;
+  weightDecay: option.number({ default: 0, min: 0 }),
   /** Initial value of the accumulator (default 0). */
-  initialAccumulatorValue: number;
+  initialAccumulatorValue: option.number({ default: 0, min: 0 }),
   /** Term ε (default 1e-10). */
-  eps: number;
+  eps: option.number({ default: 1e-10, min: 0 }),
   /** Maximize the objective (default false). */
-  maximize: boolean;
-}
+  maximize: option.boolean(false),
+});
+
+/** The options of Adagrad, every one set. */
+export type AdagradOptions = ResolvedOptions<typeof ADAGRAD_OPTIONS>;
 
 type AdagradState = { step: number; sum: Tensor };
 
@@ -36,16 +39,8 @@ type AdagradState = { step: number; sum: Tensor };
  * const opt = new dl.optim.Adagrad(model.parameters(), { lr: 1e-2, lrDecay: 1e-4 });
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: ParamsInput<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    const defaults: AdagradOptions = {
-      lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options,
-    };
-    checkNonNegative('Adagrad', 'learning rate', defaults.lr);
-    checkNonNegative('Adagrad', 'lr_decay value', defaults.lrDecay);
-    checkNonNegative('Adagrad', 'weight_decay value', defaults.weightDecay);
-    checkNonNegative('Adagrad', 'initial_accumulator_value value', defaults.initialAccumulatorValue);
-    checkNonNegative('Adagrad', 'epsilon value', defaults.eps);
-    super(params, defaults);
+  constructor(params: ParamsInput<AdagradOptions>, options: OptionsInput<typeof ADAGRAD_OPTIONS> = {}) {
+    super(params, ADAGRAD_OPTIONS.parse(options));
   }
 
   override addParamGroup(group: Parameters<Optimizer<AdagradOptions>['addParamGroup']>[0]): void {

@@ -1,37 +1,34 @@
 /** Adam and AdamW: adaptive moment estimation, with coupled or decoupled weight decay. */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { fusedOptimizerStep } from './fused_step.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { checkBetas, checkNonNegative } from './validate.js';
 
-export interface AdamOptions {
+const ADAM_FIELDS = {
   /** Learning rate γ (default 1e-3). */
-  lr: number;
+  lr: option.number({ default: 1e-3, min: 0 }),
   /** Coefficients (β1, β2) of the running averages of the gradient and its square (default [0.9, 0.999]). */
-  betas: [number, number];
+  betas: option.numbers(2, { default: [0.9, 0.999], min: 0, max: 1, maxExclusive: true }),
   /** Term ε added to the denominator (default 1e-8). */
-  eps: number;
+  eps: option.number({ default: 1e-8, min: 0 }),
   /** Weight decay λ (Adam: L2 penalty, default 0; AdamW: decoupled, default 1e-2). */
-  weightDecay: number;
+  weightDecay: option.number({ default: 0, min: 0 }),
   /** Use the AMSGrad variant (default false). */
-  amsgrad: boolean;
+  amsgrad: option.boolean(false),
   /** Maximize the objective instead of minimizing (default false). */
-  maximize: boolean;
-}
+  maximize: option.boolean(false),
+};
+const ADAM_OPTIONS = defineOptions('Adam', ADAM_FIELDS);
+const ADAMW_OPTIONS = defineOptions('AdamW', { ...ADAM_FIELDS, weightDecay: option.number({ default: 1e-2, min: 0 }) });
+
+/** The options of Adam and AdamW, every one set. */
+export type AdamOptions = ResolvedOptions<typeof ADAM_OPTIONS>;
 
 type AdamState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_avg_sq?: Tensor };
 
 /** Shared update of Adam and AdamW; `decoupled` selects AdamW's weight decay. */
 abstract class AdamBase extends Optimizer<AdamOptions> {
   protected abstract readonly decoupled: boolean;
-
-  constructor(name: string, params: ParamsInput<AdamOptions>, defaults: AdamOptions) {
-    checkNonNegative(name, 'learning rate', defaults.lr);
-    checkNonNegative(name, 'epsilon value', defaults.eps);
-    checkBetas(name, defaults.betas);
-    checkNonNegative(name, 'weight_decay value', defaults.weightDecay);
-    super(params, defaults);
-  }
 
   protected updateGroup(group: ParamGroup<AdamOptions>): void {
     const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
@@ -78,8 +75,8 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
  */
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('Adam', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+  constructor(params: ParamsInput<AdamOptions>, options: OptionsInput<typeof ADAM_OPTIONS> = {}) {
+    super(params, ADAM_OPTIONS.parse(options));
   }
 }
 
@@ -93,7 +90,7 @@ export class Adam extends AdamBase {
  */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
-  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super('AdamW', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options });
+  constructor(params: ParamsInput<AdamOptions>, options: OptionsInput<typeof ADAMW_OPTIONS> = {}) {
+    super(params, ADAMW_OPTIONS.parse(options));
   }
 }

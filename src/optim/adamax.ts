@@ -1,21 +1,24 @@
 /** Adamax: Adam with the infinity norm in place of the second moment. */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { fusedOptimizerStep } from './fused_step.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { checkBetas, checkNonNegative } from './validate.js';
 
-export interface AdamaxOptions {
+const ADAMAX_OPTIONS = defineOptions('Adamax', {
   /** Learning rate γ (default 2e-3). */
-  lr: number;
+  lr: option.number({ default: 2e-3, min: 0 }),
   /** Coefficients (β1, β2) (default [0.9, 0.999]). */
-  betas: [number, number];
+  betas: option.numbers(2, { default: [0.9, 0.999], min: 0, max: 1, maxExclusive: true }),
   /** Term ε (default 1e-8). */
-  eps: number;
+  eps: option.number({ default: 1e-8, min: 0 }),
   /** L2 penalty λ (default 0). */
-  weightDecay: number;
+  weightDecay: option.number({ default: 0, min: 0 }),
   /** Maximize the objective (default false). */
-  maximize: boolean;
-}
+  maximize: option.boolean(false),
+});
+
+/** The options of Adamax, every one set. */
+export type AdamaxOptions = ResolvedOptions<typeof ADAMAX_OPTIONS>;
 
 type AdamaxState = { step: number; exp_avg: Tensor; exp_inf: Tensor };
 
@@ -34,13 +37,8 @@ type AdamaxState = { step: number; exp_avg: Tensor; exp_inf: Tensor };
  * const opt = new dl.optim.Adamax(model.parameters(), { lr: 2e-3 });
  */
 export class Adamax extends Optimizer<AdamaxOptions> {
-  constructor(params: ParamsInput<AdamaxOptions>, options: Partial<AdamaxOptions> = {}) {
-    const defaults: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, ...options };
-    checkNonNegative('Adamax', 'learning rate', defaults.lr);
-    checkNonNegative('Adamax', 'epsilon value', defaults.eps);
-    checkBetas('Adamax', defaults.betas);
-    checkNonNegative('Adamax', 'weight_decay value', defaults.weightDecay);
-    super(params, defaults);
+  constructor(params: ParamsInput<AdamaxOptions>, options: OptionsInput<typeof ADAMAX_OPTIONS> = {}) {
+    super(params, ADAMAX_OPTIONS.parse(options));
   }
 
   protected updateGroup(group: ParamGroup<AdamaxOptions>): void {

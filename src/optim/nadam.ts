@@ -1,21 +1,24 @@
 /** NAdam: Adam with Nesterov momentum and a momentum-decay schedule. */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { fusedOptimizerStep } from './fused_step.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { checkBetas, checkNonNegative } from './validate.js';
 
-export interface NAdamOptions {
+const NADAM_OPTIONS = defineOptions('NAdam', {
   /** Learning rate γ (default 2e-3). */
-  lr: number;
+  lr: option.number({ default: 2e-3, min: 0 }),
   /** Coefficients (β1, β2) (default [0.9, 0.999]). */
-  betas: [number, number];
+  betas: option.numbers(2, { default: [0.9, 0.999], min: 0, max: 1, maxExclusive: true }),
   /** Term ε (default 1e-8). */
-  eps: number;
+  eps: option.number({ default: 1e-8, min: 0 }),
   /** L2 penalty λ (default 0). */
-  weightDecay: number;
+  weightDecay: option.number({ default: 0, min: 0 }),
   /** Momentum decay ψ (default 4e-3). */
-  momentumDecay: number;
-}
+  momentumDecay: option.number({ default: 4e-3, min: 0 }),
+});
+
+/** The options of NAdam, every one set. */
+export type NAdamOptions = ResolvedOptions<typeof NADAM_OPTIONS>;
 
 type NAdamState = { step: number; mu_product: number; exp_avg: Tensor; exp_avg_sq: Tensor };
 
@@ -37,14 +40,8 @@ type NAdamState = { step: number; mu_product: number; exp_avg: Tensor; exp_avg_s
  * const opt = new dl.optim.NAdam(model.parameters(), { lr: 2e-3, momentumDecay: 4e-3 });
  */
 export class NAdam extends Optimizer<NAdamOptions> {
-  constructor(params: ParamsInput<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
-    const defaults: NAdamOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, ...options };
-    checkNonNegative('NAdam', 'learning rate', defaults.lr);
-    checkNonNegative('NAdam', 'epsilon value', defaults.eps);
-    checkBetas('NAdam', defaults.betas);
-    checkNonNegative('NAdam', 'weight_decay value', defaults.weightDecay);
-    checkNonNegative('NAdam', 'momentum_decay value', defaults.momentumDecay);
-    super(params, defaults);
+  constructor(params: ParamsInput<NAdamOptions>, options: OptionsInput<typeof NADAM_OPTIONS> = {}) {
+    super(params, NADAM_OPTIONS.parse(options));
   }
 
   protected updateGroup(group: ParamGroup<NAdamOptions>): void {

@@ -1,19 +1,22 @@
 /** RAdam: Adam with a rectified adaptive learning rate. */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { fusedOptimizerStep } from './fused_step.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { checkBetas, checkNonNegative } from './validate.js';
 
-export interface RAdamOptions {
+const RADAM_OPTIONS = defineOptions('RAdam', {
   /** Learning rate γ (default 1e-3). */
-  lr: number;
+  lr: option.number({ default: 1e-3, min: 0 }),
   /** Coefficients (β1, β2) (default [0.9, 0.999]). */
-  betas: [number, number];
+  betas: option.numbers(2, { default: [0.9, 0.999], min: 0, max: 1, maxExclusive: true }),
   /** Term ε (default 1e-8). */
-  eps: number;
+  eps: option.number({ default: 1e-8, min: 0 }),
   /** L2 penalty λ (default 0). */
-  weightDecay: number;
-}
+  weightDecay: option.number({ default: 0, min: 0 }),
+});
+
+/** The options of RAdam, every one set. */
+export type RAdamOptions = ResolvedOptions<typeof RADAM_OPTIONS>;
 
 type RAdamState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor };
 
@@ -33,13 +36,8 @@ type RAdamState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor };
  * const opt = new dl.optim.RAdam(model.parameters(), { lr: 1e-3 });
  */
 export class RAdam extends Optimizer<RAdamOptions> {
-  constructor(params: ParamsInput<RAdamOptions>, options: Partial<RAdamOptions> = {}) {
-    const defaults: RAdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...options };
-    checkNonNegative('RAdam', 'learning rate', defaults.lr);
-    checkNonNegative('RAdam', 'epsilon value', defaults.eps);
-    checkBetas('RAdam', defaults.betas);
-    checkNonNegative('RAdam', 'weight_decay value', defaults.weightDecay);
-    super(params, defaults);
+  constructor(params: ParamsInput<RAdamOptions>, options: OptionsInput<typeof RADAM_OPTIONS> = {}) {
+    super(params, RADAM_OPTIONS.parse(options));
   }
 
   protected updateGroup(group: ParamGroup<RAdamOptions>): void {

@@ -1,25 +1,28 @@
 /** RMSprop: gradients scaled by a running root mean square, with optional momentum and centering. */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { fusedOptimizerStep } from './fused_step.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { checkNonNegative } from './validate.js';
 
-export interface RMSpropOptions {
+const RMSPROP_OPTIONS = defineOptions('RMSprop', {
   /** Learning rate γ (default 1e-2). */
-  lr: number;
+  lr: option.number({ default: 1e-2, min: 0 }),
   /** Smoothing constant α (default 0.99). */
-  alpha: number;
+  alpha: option.number({ default: 0.99, min: 0 }),
   /** Term ε (default 1e-8). */
-  eps: number;
+  eps: option.number({ default: 1e-8, min: 0 }),
   /** L2 penalty λ (default 0). */
-  weightDecay: number;
+  weightDecay: option.number({ default: 0, min: 0 }),
   /** Momentum factor μ (default 0). */
-  momentum: number;
+  momentum: option.number({ default: 0, min: 0 }),
   /** Normalize by an estimate of the gradient's variance (default false). */
-  centered: boolean;
+  centered: option.boolean(false),
   /** Maximize the objective (default false). */
-  maximize: boolean;
-}
+  maximize: option.boolean(false),
+});
+
+/** The options of RMSprop, every one set. */
+export type RMSpropOptions = ResolvedOptions<typeof RMSPROP_OPTIONS>;
 
 type RMSpropState = { step: number; square_avg: Tensor; momentum_buffer?: Tensor; grad_avg?: Tensor };
 
@@ -39,16 +42,8 @@ type RMSpropState = { step: number; square_avg: Tensor; momentum_buffer?: Tensor
  * const opt = new dl.optim.RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9, centered: true });
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    const defaults: RMSpropOptions = {
-      lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options,
-    };
-    checkNonNegative('RMSprop', 'learning rate', defaults.lr);
-    checkNonNegative('RMSprop', 'epsilon value', defaults.eps);
-    checkNonNegative('RMSprop', 'momentum value', defaults.momentum);
-    checkNonNegative('RMSprop', 'weight_decay value', defaults.weightDecay);
-    checkNonNegative('RMSprop', 'alpha value', defaults.alpha);
-    super(params, defaults);
+  constructor(params: ParamsInput<RMSpropOptions>, options: OptionsInput<typeof RMSPROP_OPTIONS> = {}) {
+    super(params, RMSPROP_OPTIONS.parse(options));
   }
 
   protected updateGroup(group: ParamGroup<RMSpropOptions>): void {

@@ -1,23 +1,26 @@
 /** Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay. */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { fusedOptimizerStep } from './fused_step.js';
 import { Optimizer, REQUIRED, type ParamGroup, type ParamsInput } from './optimizer.js';
-import { checkNonNegative } from './validate.js';
 
-export interface SGDOptions {
+const SGD_OPTIONS = defineOptions('SGD', {
   /** Learning rate γ (required, in the options or in every group). */
-  lr: number;
+  lr: option.number({ default: REQUIRED, min: 0 }),
   /** Momentum factor μ (default 0). */
-  momentum: number;
+  momentum: option.number({ default: 0, min: 0 }),
   /** Dampening τ for momentum (default 0). */
-  dampening: number;
+  dampening: option.number({ default: 0, min: 0 }),
   /** L2 penalty λ (default 0). */
-  weightDecay: number;
+  weightDecay: option.number({ default: 0, min: 0 }),
   /** Use Nesterov momentum (default false). */
-  nesterov: boolean;
+  nesterov: option.boolean(false),
   /** Maximize the objective instead of minimizing (default false). */
-  maximize: boolean;
-}
+  maximize: option.boolean(false),
+});
+
+/** The options of SGD, every one set. */
+export type SGDOptions = ResolvedOptions<typeof SGD_OPTIONS>;
 
 /**
  * SGD, as `torch.optim.SGD`. For each parameter θ with gradient g at step t:
@@ -35,13 +38,8 @@ export interface SGDOptions {
  * opt.zeroGrad(); lossFn.forward(model.forward(x), y).backward(); opt.step();
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    const defaults: SGDOptions = {
-      lr: REQUIRED, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options,
-    };
-    if (!Number.isNaN(defaults.lr)) checkNonNegative('SGD', 'learning rate', defaults.lr);
-    checkNonNegative('SGD', 'momentum value', defaults.momentum);
-    checkNonNegative('SGD', 'weight_decay value', defaults.weightDecay);
+  constructor(params: ParamsInput<SGDOptions>, options: OptionsInput<typeof SGD_OPTIONS> = {}) {
+    const defaults = SGD_OPTIONS.parse(options);
     if (defaults.nesterov && (defaults.momentum <= 0 || defaults.dampening !== 0)) {
       throw new Error('SGD: Nesterov momentum requires a momentum and zero dampening');
     }

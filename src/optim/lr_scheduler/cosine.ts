@@ -1,5 +1,23 @@
 /** Cosine annealing, plain and with warm restarts (SGDR). */
-import { AnyOptimizer, LRScheduler } from './scheduler.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
+import { AnyOptimizer, LAST_EPOCH, LRScheduler } from './scheduler.js';
+
+const COSINE_OPTIONS = defineOptions('CosineAnnealingLR', {
+  /** Half-period of the cosine, in epochs (PyTorch's `T_max`). */
+  TMax: option.required(option.number({ min: 0, minExclusive: true })),
+  /** The rate at the bottom of the cosine (default 0). */
+  etaMin: option.number({ default: 0 }),
+  lastEpoch: LAST_EPOCH,
+});
+const WARM_RESTARTS_OPTIONS = defineOptions('CosineAnnealingWarmRestarts', {
+  /** Epochs until the first restart (PyTorch's `T_0`). */
+  T0: option.required(option.number({ min: 1, integer: true })),
+  /** Factor by which each period grows after a restart (default 1). */
+  TMult: option.number({ default: 1, min: 1, integer: true }),
+  /** The rate at the bottom of the cosine (default 0). */
+  etaMin: option.number({ default: 0 }),
+  lastEpoch: LAST_EPOCH,
+});
 
 /**
  * Anneal the rate from its initial value to `etaMin` along a cosine over `TMax` epochs (then
@@ -13,10 +31,11 @@ import { AnyOptimizer, LRScheduler } from './scheduler.js';
 export class CosineAnnealingLR extends LRScheduler {
   TMax: number;
   etaMin: number;
-  constructor(optimizer: AnyOptimizer, options: { TMax: number; etaMin?: number; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
-    this.TMax = options.TMax;
-    this.etaMin = options.etaMin ?? 0;
+  constructor(optimizer: AnyOptimizer, options: OptionsInput<typeof COSINE_OPTIONS>) {
+    const o = COSINE_OPTIONS.parse(options);
+    super(optimizer, o.lastEpoch);
+    this.TMax = o.TMax;
+    this.etaMin = o.etaMin;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -50,15 +69,13 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   TMult: number;
   etaMin: number;
   TCur: number;
-  constructor(optimizer: AnyOptimizer, options: { T0: number; TMult?: number; etaMin?: number; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
-    const { T0, TMult = 1 } = options;
-    if (!(Number.isInteger(T0) && T0 > 0)) throw new RangeError(`CosineAnnealingWarmRestarts: Expected positive integer T_0, but got ${T0}`);
-    if (!(Number.isInteger(TMult) && TMult >= 1)) throw new RangeError(`CosineAnnealingWarmRestarts: Expected integer T_mult >= 1, but got ${TMult}`);
-    this.T0 = T0;
-    this.Ti = T0;
-    this.TMult = TMult;
-    this.etaMin = options.etaMin ?? 0;
+  constructor(optimizer: AnyOptimizer, options: OptionsInput<typeof WARM_RESTARTS_OPTIONS>) {
+    const o = WARM_RESTARTS_OPTIONS.parse(options);
+    super(optimizer, o.lastEpoch);
+    this.T0 = o.T0;
+    this.Ti = o.T0;
+    this.TMult = o.TMult;
+    this.etaMin = o.etaMin;
     this.TCur = this.lastEpoch;
     this.initialStep();
   }

@@ -1,5 +1,10 @@
 /** Helpers shared by the cyclical schedulers (OneCycleLR, CyclicLR). */
+import { option } from '../../base/options.js';
 import type { AnyOptimizer } from './scheduler.js';
+
+/** A per-group setting: one number for every parameter group, or a list with one per group. */
+export const PER_GROUP = option.custom<number | readonly number[]>('a number or a list of numbers (one per parameter group)',
+  (v): v is number | readonly number[] => typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number')));
 
 /** One value per parameter group: a list of that length, or one value repeated. */
 export function perGroup(name: string, optimizer: AnyOptimizer, value: number | readonly number[]): number[] {

@@ -1,30 +1,34 @@
 /** Cyclical learning rates (Smith 2017): the rate oscillates between two bounds. */
-import { hasOption, perGroup } from './cycle_params.js';
-import { AnyOptimizer, LRScheduler } from './scheduler.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
+import { hasOption, PER_GROUP, perGroup } from './cycle_params.js';
+import { AnyOptimizer, LAST_EPOCH, LRScheduler } from './scheduler.js';
 
-export interface CyclicOptions {
+const CYCLIC_OPTIONS = defineOptions('CyclicLR', {
   /** Lower bound of the cycle, one value or one per group (also the initial rate). */
-  baseLr: number | readonly number[];
+  baseLr: option.required(PER_GROUP),
   /** Upper bound of the cycle. */
-  maxLr: number | readonly number[];
+  maxLr: option.required(PER_GROUP),
   /** Steps in the increasing half (default 2000). */
-  stepSizeUp?: number;
+  stepSizeUp: option.number({ min: 0, minExclusive: true }),
   /** Steps in the decreasing half (default: stepSizeUp). */
-  stepSizeDown?: number;
+  stepSizeDown: option.number({ min: 0, minExclusive: true }),
   /** 'triangular' (default), 'triangular2' (amplitude halves each cycle) or 'exp_range' (scaled by gamma^step). */
-  mode?: 'triangular' | 'triangular2' | 'exp_range';
+  mode: option.choice(['triangular', 'triangular2', 'exp_range']),
   /** Base of 'exp_range' (default 1). */
-  gamma?: number;
+  gamma: option.number({ min: 0 }),
   /** A custom amplitude scale; overrides `mode`. */
-  scaleFn?: (x: number) => number;
+  scaleFn: option.custom<(x: number) => number>('a function', (v): v is (x: number) => number => typeof v === 'function'),
   /** Whether `scaleFn` takes the cycle number ('cycle', default) or the step ('iterations'). */
-  scaleMode?: 'cycle' | 'iterations';
+  scaleMode: option.choice(['cycle', 'iterations']),
   /** Cycle the optimizer's `momentum` inversely to the rate (default true; needs an optimizer with momentum). */
-  cycleMomentum?: boolean;
-  baseMomentum?: number | readonly number[];
-  maxMomentum?: number | readonly number[];
-  lastEpoch?: number;
-}
+  cycleMomentum: option.boolean(),
+  baseMomentum: PER_GROUP,
+  maxMomentum: PER_GROUP,
+  lastEpoch: LAST_EPOCH,
+});
+
+/** The options of CyclicLR. */
+export type CyclicOptions = OptionsInput<typeof CYCLIC_OPTIONS>;
 
 /**
  * CyclicLR, as `torch.optim.lr_scheduler.CyclicLR`: step it after every batch.
@@ -46,7 +50,7 @@ export class CyclicLR extends LRScheduler {
   private readonly scaleFnCustom: ((x: number) => number) | undefined;
 
   constructor(optimizer: AnyOptimizer, options: CyclicOptions) {
-    const o = options;
+    const o = CYCLIC_OPTIONS.parse(options);
     const lastEpoch = o.lastEpoch ?? -1;
     const baseLrs = perGroup('base_lr', optimizer, o.baseLr);
     if (lastEpoch === -1) optimizer.paramGroups.forEach((g, i) => { g.lr = baseLrs[i]; });

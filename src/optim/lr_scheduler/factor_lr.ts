@@ -1,9 +1,40 @@
 /** Schedules that scale the initial rate by a factor: constant, linear, polynomial, or a function. */
-import { AnyOptimizer, LRScheduler } from './scheduler.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
+import { AnyOptimizer, LAST_EPOCH, LRScheduler } from './scheduler.js';
 
-function checkFactor(name: string, what: string, f: number): void {
-  if (!(f >= 0 && f <= 1)) throw new RangeError(`${name}: ${what} expected to be between 0 and 1, got ${f}`);
-}
+/** A multiplicative factor in [0, 1]. */
+const FACTOR = (def: number) => option.number({ default: def, min: 0, max: 1 });
+const TOTAL_ITERS = option.number({ default: 5, min: 0, integer: true });
+
+const CONSTANT_LR_OPTIONS = defineOptions('ConstantLR', {
+  /** The factor the rate is multiplied by until `totalIters` (default 1/3). */
+  factor: FACTOR(1 / 3),
+  /** Epochs the factor applies (default 5). */
+  totalIters: TOTAL_ITERS,
+  lastEpoch: LAST_EPOCH,
+});
+const LINEAR_LR_OPTIONS = defineOptions('LinearLR', {
+  /** Factor at the first epoch (default 1/3). */
+  startFactor: option.number({ default: 1 / 3, min: 0, max: 1, minExclusive: true }),
+  /** Factor at `totalIters` and after (default 1). */
+  endFactor: FACTOR(1),
+  /** Epochs of the linear ramp (default 5). */
+  totalIters: TOTAL_ITERS,
+  lastEpoch: LAST_EPOCH,
+});
+const POLYNOMIAL_LR_OPTIONS = defineOptions('PolynomialLR', {
+  /** Epochs until the rate reaches 0 (default 5). */
+  totalIters: TOTAL_ITERS,
+  /** Power of the polynomial (default 1). */
+  power: option.number({ default: 1 }),
+  lastEpoch: LAST_EPOCH,
+});
+const LAMBDA_LR_OPTIONS = defineOptions('LambdaLR', {
+  /** The factor of each epoch, one function or one per parameter group. */
+  lrLambda: option.required(option.custom<LrLambda | readonly LrLambda[]>('a function (epoch) => factor, or one per parameter group',
+    (v): v is LrLambda | readonly LrLambda[] => typeof v === 'function' || (Array.isArray(v) && v.every((f) => typeof f === 'function')))),
+  lastEpoch: LAST_EPOCH,
+});
 
 /**
  * Scale the rate by `factor` until epoch `totalIters`, then restore it.
@@ -14,11 +45,11 @@ function checkFactor(name: string, what: string, f: number): void {
 export class ConstantLR extends LRScheduler {
   factor: number;
   totalIters: number;
-  constructor(optimizer: AnyOptimizer, options: { factor?: number; totalIters?: number; lastEpoch?: number } = {}) {
-    super(optimizer, options.lastEpoch);
-    this.factor = options.factor ?? 1 / 3;
-    checkFactor('ConstantLR', 'Constant multiplicative factor', this.factor);
-    this.totalIters = options.totalIters ?? 5;
+  constructor(optimizer: AnyOptimizer, options: OptionsInput<typeof CONSTANT_LR_OPTIONS> = {}) {
+    const o = CONSTANT_LR_OPTIONS.parse(options);
+    super(optimizer, o.lastEpoch);
+    this.factor = o.factor;
+    this.totalIters = o.totalIters;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -41,13 +72,12 @@ export class LinearLR extends LRScheduler {
   startFactor: number;
   endFactor: number;
   totalIters: number;
-  constructor(optimizer: AnyOptimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {}) {
-    super(optimizer, options.lastEpoch);
-    this.startFactor = options.startFactor ?? 1 / 3;
-    this.endFactor = options.endFactor ?? 1;
-    checkFactor('LinearLR', 'Starting multiplicative factor', this.startFactor);
-    checkFactor('LinearLR', 'Ending multiplicative factor', this.endFactor);
-    this.totalIters = options.totalIters ?? 5;
+  constructor(optimizer: AnyOptimizer, options: OptionsInput<typeof LINEAR_LR_OPTIONS> = {}) {
+    const o = LINEAR_LR_OPTIONS.parse(options);
+    super(optimizer, o.lastEpoch);
+    this.startFactor = o.startFactor;
+    this.endFactor = o.endFactor;
+    this.totalIters = o.totalIters;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -71,10 +101,11 @@ export class LinearLR extends LRScheduler {
 export class PolynomialLR extends LRScheduler {
   totalIters: number;
   power: number;
-  constructor(optimizer: AnyOptimizer, options: { totalIters?: number; power?: number; lastEpoch?: number } = {}) {
-    super(optimizer, options.lastEpoch);
-    this.totalIters = options.totalIters ?? 5;
-    this.power = options.power ?? 1;
+  constructor(optimizer: AnyOptimizer, options: OptionsInput<typeof POLYNOMIAL_LR_OPTIONS> = {}) {
+    const o = POLYNOMIAL_LR_OPTIONS.parse(options);
+    super(optimizer, o.lastEpoch);
+    this.totalIters = o.totalIters;
+    this.power = o.power;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -98,14 +129,15 @@ export type LrLambda = (epoch: number) => number;
  */
 export class LambdaLR extends LRScheduler {
   lrLambdas: LrLambda[];
-  constructor(optimizer: AnyOptimizer, options: { lrLambda: LrLambda | readonly LrLambda[]; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
+  constructor(optimizer: AnyOptimizer, options: OptionsInput<typeof LAMBDA_LR_OPTIONS>) {
+    const o = LAMBDA_LR_OPTIONS.parse(options);
+    super(optimizer, o.lastEpoch);
     const n = optimizer.paramGroups.length;
-    if (typeof options.lrLambda === 'function') {
-      this.lrLambdas = Array<LrLambda>(n).fill(options.lrLambda);
+    if (typeof o.lrLambda === 'function') {
+      this.lrLambdas = Array<LrLambda>(n).fill(o.lrLambda);
     } else {
-      if (options.lrLambda.length !== n) throw new Error(`LambdaLR: expected ${n} lrLambdas, but got ${options.lrLambda.length}`);
-      this.lrLambdas = [...options.lrLambda];
+      if (o.lrLambda.length !== n) throw new Error(`LambdaLR: expected ${n} lrLambdas, but got ${o.lrLambda.length}`);
+      this.lrLambdas = [...o.lrLambda];
     }
     this.initialStep();
   }

@@ -1,30 +1,34 @@
 /** The 1cycle policy: warm up to a maximum rate, then anneal far below the start. */
-import { hasOption, perGroup } from './cycle_params.js';
-import { AnyOptimizer, LRScheduler } from './scheduler.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
+import { hasOption, PER_GROUP, perGroup } from './cycle_params.js';
+import { AnyOptimizer, LAST_EPOCH, LRScheduler } from './scheduler.js';
 
-export interface OneCycleOptions {
+const ONE_CYCLE_OPTIONS = defineOptions('OneCycleLR', {
   /** Peak rate, one for all groups or one per group. */
-  maxLr: number | readonly number[];
+  maxLr: option.required(PER_GROUP),
   /** Total number of steps; or give `epochs` and `stepsPerEpoch`. */
-  totalSteps?: number;
-  epochs?: number;
-  stepsPerEpoch?: number;
+  totalSteps: option.number({ min: 1, integer: true }),
+  epochs: option.number({ min: 1, integer: true }),
+  stepsPerEpoch: option.number({ min: 1, integer: true }),
   /** Fraction of the cycle spent increasing the rate (default 0.3). */
-  pctStart?: number;
+  pctStart: option.number({ min: 0, max: 1, minExclusive: true, maxExclusive: true }),
   /** 'cos' (default) or 'linear'. */
-  annealStrategy?: 'cos' | 'linear';
+  annealStrategy: option.choice(['cos', 'linear']),
   /** Cycle momentum (SGD's `momentum`, Adam's β1) inversely to the rate (default true). */
-  cycleMomentum?: boolean;
-  baseMomentum?: number | readonly number[];
-  maxMomentum?: number | readonly number[];
+  cycleMomentum: option.boolean(),
+  baseMomentum: PER_GROUP,
+  maxMomentum: PER_GROUP,
   /** Initial rate = maxLr / divFactor (default 25). */
-  divFactor?: number;
+  divFactor: option.number({ min: 0, minExclusive: true }),
   /** Final rate = initial rate / finalDivFactor (default 1e4). */
-  finalDivFactor?: number;
+  finalDivFactor: option.number({ min: 0, minExclusive: true }),
   /** Three phases (up, back down to the initial rate, then annihilation) instead of two. */
-  threePhase?: boolean;
-  lastEpoch?: number;
-}
+  threePhase: option.boolean(),
+  lastEpoch: LAST_EPOCH,
+});
+
+/** The options of OneCycleLR. */
+export type OneCycleOptions = OptionsInput<typeof ONE_CYCLE_OPTIONS>;
 
 interface Phase {
   endStep: number;
@@ -52,7 +56,7 @@ export class OneCycleLR extends LRScheduler {
   useBeta1: boolean;
 
   constructor(optimizer: AnyOptimizer, options: OneCycleOptions) {
-    const o = options;
+    const o = ONE_CYCLE_OPTIONS.parse(options);
     let total: number;
     if (o.totalSteps !== undefined) {
       if (!(Number.isInteger(o.totalSteps) && o.totalSteps > 0)) throw new RangeError(`OneCycleLR: Expected positive integer total_steps, but got ${o.totalSteps}`);

@@ -1,25 +1,30 @@
 /** Reduce the learning rate when a metric stops improving. */
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import type { AnyOptimizer, SchedulerStateDict } from './scheduler.js';
 import { fieldsToState, stateToFields } from './scheduler.js';
+import { PER_GROUP } from './cycle_params.js';
 
-export interface ReduceLROnPlateauOptions {
+const PLATEAU_OPTIONS = defineOptions('ReduceLROnPlateau', {
   /** 'min' (default): the metric should decrease; 'max': increase. */
-  mode?: 'min' | 'max';
+  mode: option.choice(['min', 'max']),
   /** Multiply the rate by this on a plateau (default 0.1, must be < 1). */
-  factor?: number;
+  factor: option.number({ min: 0, max: 1, maxExclusive: true }),
   /** Epochs without improvement tolerated before reducing (default 10). */
-  patience?: number;
+  patience: option.number({ min: 0, integer: true }),
   /** Smallest change that counts as an improvement (default 1e-4). */
-  threshold?: number;
+  threshold: option.number({ min: 0 }),
   /** 'rel' (default): relative to the best value; 'abs': absolute. */
-  thresholdMode?: 'rel' | 'abs';
+  thresholdMode: option.choice(['rel', 'abs']),
   /** Epochs to wait after a reduction before counting again (default 0). */
-  cooldown?: number;
+  cooldown: option.number({ min: 0, integer: true }),
   /** Lower bound on the rate, one value or one per group (default 0). */
-  minLr?: number | readonly number[];
+  minLr: PER_GROUP,
   /** Reductions smaller than this are skipped (default 1e-8). */
-  eps?: number;
-}
+  eps: option.number({ min: 0 }),
+});
+
+/** The options of ReduceLROnPlateau. */
+export type ReduceLROnPlateauOptions = OptionsInput<typeof PLATEAU_OPTIONS>;
 
 /**
  * ReduceLROnPlateau, as `torch.optim.lr_scheduler.ReduceLROnPlateau`.
@@ -44,9 +49,9 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   lastLr: number[];
 
-  constructor(readonly optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+  constructor(readonly optimizer: AnyOptimizer, input: ReduceLROnPlateauOptions = {}) {
+    const options = PLATEAU_OPTIONS.parse(input);
     this.factor = options.factor ?? 0.1;
-    if (this.factor >= 1) throw new RangeError('ReduceLROnPlateau: Factor should be < 1.0.');
     const n = optimizer.paramGroups.length;
     const minLr = options.minLr ?? 0;
     if (typeof minLr === 'number') {

@@ -3,6 +3,7 @@
  * each group's `initialLr` and takes the first step (epoch 0); every `step()` advances
  * `lastEpoch` and writes the new rates into the optimizer's groups.
  */
+import { option } from '../../base/options.js';
 import type { Optimizer, ParamGroup } from '../optimizer.js';
 
 /** Any optimizer (schedulers only touch `lr`, `initialLr`, `momentum` and `betas`). */
@@ -145,3 +146,6 @@ export abstract class LRScheduler {
     stateToFields(this, state, this.stateSkip);
   }
 }
+
+/** Every scheduler's `lastEpoch`: the index of the last epoch when resuming (default -1, a fresh start). */
+export const LAST_EPOCH = option.number({ default: -1, min: -1, integer: true });

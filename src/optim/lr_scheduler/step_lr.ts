@@ -1,5 +1,27 @@
 /** Schedules that multiply the rate by γ: every few epochs, at milestones, or every epoch. */
-import { AnyOptimizer, LRScheduler } from './scheduler.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
+import { AnyOptimizer, LAST_EPOCH, LRScheduler } from './scheduler.js';
+
+const STEP_LR_OPTIONS = defineOptions('StepLR', {
+  /** Period of the decay, in epochs. */
+  stepSize: option.required(option.number({ min: 1, integer: true })),
+  /** Multiplicative factor of the decay (default 0.1). */
+  gamma: option.number({ default: 0.1, min: 0 }),
+  lastEpoch: LAST_EPOCH,
+});
+const MULTI_STEP_LR_OPTIONS = defineOptions('MultiStepLR', {
+  /** Epochs at which the rate is multiplied by γ (a repeated epoch multiplies again). */
+  milestones: option.required(option.custom<readonly number[]>('a list of non-negative integers',
+    (v): v is readonly number[] => Array.isArray(v) && v.every((m) => Number.isInteger(m) && m >= 0))),
+  /** Multiplicative factor of the decay (default 0.1). */
+  gamma: option.number({ default: 0.1, min: 0 }),
+  lastEpoch: LAST_EPOCH,
+});
+const EXPONENTIAL_LR_OPTIONS = defineOptions('ExponentialLR', {
+  /** Multiplicative factor of the decay, every epoch. */
+  gamma: option.required(option.number({ min: 0 })),
+  lastEpoch: LAST_EPOCH,
+});
 
 /** The number of entries of sorted `xs` that are <= x (Python's `bisect_right`). */
 export function bisectRight(xs: readonly number[], x: number): number {
@@ -22,10 +44,11 @@ export function bisectRight(xs: readonly number[], x: number): number {
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
-  constructor(optimizer: AnyOptimizer, options: { stepSize: number; gamma?: number; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
-    this.stepSize = options.stepSize;
-    this.gamma = options.gamma ?? 0.1;
+  constructor(optimizer: AnyOptimizer, options: OptionsInput<typeof STEP_LR_OPTIONS>) {
+    const o = STEP_LR_OPTIONS.parse(options);
+    super(optimizer, o.lastEpoch);
+    this.stepSize = o.stepSize;
+    this.gamma = o.gamma;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -47,11 +70,12 @@ export class MultiStepLR extends LRScheduler {
   /** Milestone epoch → how many times it was listed. */
   milestones: Record<number, number>;
   gamma: number;
-  constructor(optimizer: AnyOptimizer, options: { milestones: readonly number[]; gamma?: number; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
+  constructor(optimizer: AnyOptimizer, options: OptionsInput<typeof MULTI_STEP_LR_OPTIONS>) {
+    const o = MULTI_STEP_LR_OPTIONS.parse(options);
+    super(optimizer, o.lastEpoch);
     this.milestones = {};
-    for (const m of options.milestones) this.milestones[m] = (this.milestones[m] ?? 0) + 1;
-    this.gamma = options.gamma ?? 0.1;
+    for (const m of o.milestones) this.milestones[m] = (this.milestones[m] ?? 0) + 1;
+    this.gamma = o.gamma;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -73,9 +97,10 @@ export class MultiStepLR extends LRScheduler {
  */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
-  constructor(optimizer: AnyOptimizer, options: { gamma: number; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
-    this.gamma = options.gamma;
+  constructor(optimizer: AnyOptimizer, options: OptionsInput<typeof EXPONENTIAL_LR_OPTIONS>) {
+    const o = EXPONENTIAL_LR_OPTIONS.parse(options);
+    super(optimizer, o.lastEpoch);
+    this.gamma = o.gamma;
     this.initialStep();
   }
   protected getLr(): number[] {
