@@ -82,7 +82,13 @@ describe('nn losses: errors and edge cases', () => {
   it('elementwise losses require equal shapes and float inputs', () => dl.tidy(() => {
     assert.throws(() => new nn.MSELoss().forward(dl.zeros([3]), dl.zeros([3, 1])), /MSELoss: target size \[3, 1\] must be the same as input size \[3\]/);
     assert.throws(() => new nn.BCELoss().forward(dl.zeros([2]), dl.tensor([0, 1])), /BCELoss: expected target of dtype float32, got int64/);
-    assert.throws(() => new nn.L1Loss({ reduction: 'avg' as 'mean' }).forward(dl.zeros([2]), dl.zeros([2])), /L1Loss: "avg" is not a valid value for reduction/);
+    assert.throws(() => new nn.L1Loss({ reduction: 'avg' as 'mean' }), /L1Loss: option 'reduction' must be one of 'none', 'mean', 'sum', got the string "avg"/);
+    assert.throws(() => nn.functional.l1Loss(dl.zeros([2]), dl.zeros([2]), { reduction: 'avg' as 'mean' }), /L1Loss: "avg" is not a valid value for reduction/);
+    // options are checked where they are given: a misspelt key is an error naming the loss
+    assert.throws(() => new nn.CrossEntropyLoss({ labelSmothing: 0.1 } as never), /CrossEntropyLoss: unknown option 'labelSmothing' \(did you mean 'labelSmoothing'\?/);
+    assert.throws(() => new nn.CrossEntropyLoss({ labelSmoothing: 1.5 }), /CrossEntropyLoss: option 'labelSmoothing' must be a number in \[0, 1\], got 1.5/);
+    assert.throws(() => new nn.BCEWithLogitsLoss({ posWeight: [2, 1] as never }), /BCEWithLogitsLoss: option 'posWeight' must be a Tensor or null, got \[2, 1\]/);
+    assert.throws(() => new nn.KLDivLoss({ reduction: 'batch' as never }), /KLDivLoss: option 'reduction' must be one of 'none', 'mean', 'sum', 'batchmean'/);
   }));
 
   it('cross-entropy is stable for huge logits and all-ignored batches give NaN like PyTorch', () => dl.tidy(() => {

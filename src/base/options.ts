@@ -168,10 +168,10 @@ export function defineOptions<const S extends Schema>(owner: string, fields: S):
           if (field.default !== undefined) out[key] = Array.isArray(field.default) ? [...field.default] : field.default;
           continue;
         }
-        // a number of the right kind out of its range is a RangeError, anything else a TypeError
+        // a number out of a numeric field's range is a RangeError, anything else a TypeError
         const numeric = typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
         if (!field.valid(v)) {
-          const Err = numeric ? RangeError : TypeError;
+          const Err = numeric && /^(a number|an integer|a list of \d+ numbers)/.test(field.expected) ? RangeError : TypeError;
           throw new Err(`${as}: option '${key}' must be ${field.expected}, got ${quote(v)}`);
         }
         out[key] = v;

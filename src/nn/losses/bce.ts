@@ -1,14 +1,22 @@
 /** Binary cross-entropy losses. */
+import { defineOptions, type OptionsInput } from '../../base/options.js';
 import type { Tensor } from '../../core/tensor.js';
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits } from '../functional/loss_binary.js';
-import type { Reduction } from '../functional/reduction.js';
-import { Loss } from './loss.js';
+import { Loss, REDUCTION, WEIGHT } from './loss.js';
 
-export interface BCELossOptions {
+const BCE_FIELDS = {
   /** Per-element rescaling weight (buffer `weight`). */
-  weight?: Tensor | null;
-  reduction?: Reduction;
-}
+  weight: WEIGHT,
+  reduction: REDUCTION,
+};
+const BCE_OPTIONS = defineOptions('BCELoss', BCE_FIELDS);
+const BCE_WITH_LOGITS_OPTIONS = defineOptions('BCEWithLogitsLoss', {
+  ...BCE_FIELDS,
+  /** A weight of the positive examples per class (buffer `pos_weight`). */
+  posWeight: WEIGHT,
+});
+
+export type BCELossOptions = OptionsInput<typeof BCE_OPTIONS>;
 
 /**
  * −w·(y·log x + (1−y)·log(1−x)) on probabilities (logs clamped at −100); see `F.binaryCrossEntropy`.
@@ -18,8 +26,9 @@ export interface BCELossOptions {
  */
 export class BCELoss extends Loss {
   constructor(options: BCELossOptions = {}) {
-    super(options.reduction ?? 'mean');
-    this.registerBuffer('weight', options.weight ?? null);
+    const o = BCE_OPTIONS.parse(options);
+    super(o.reduction);
+    this.registerBuffer('weight', o.weight ?? null);
   }
 
   get weight(): Tensor | null { return this.getBuffer('weight'); }
@@ -36,10 +45,11 @@ export class BCELoss extends Loss {
  * new nn.BCEWithLogitsLoss({ posWeight: dl.tensor([2, 1, 1]) }).forward(logits, targets);
  */
 export class BCEWithLogitsLoss extends Loss {
-  constructor(options: BCELossOptions & { posWeight?: Tensor | null } = {}) {
-    super(options.reduction ?? 'mean');
-    this.registerBuffer('weight', options.weight ?? null);
-    this.registerBuffer('pos_weight', options.posWeight ?? null);
+  constructor(options: OptionsInput<typeof BCE_WITH_LOGITS_OPTIONS> = {}) {
+    const o = BCE_WITH_LOGITS_OPTIONS.parse(options);
+    super(o.reduction);
+    this.registerBuffer('weight', o.weight ?? null);
+    this.registerBuffer('pos_weight', o.posWeight ?? null);
   }
 
   get weight(): Tensor | null { return this.getBuffer('weight'); }

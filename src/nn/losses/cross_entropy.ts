@@ -1,15 +1,24 @@
 /** Classification losses over classes: CrossEntropyLoss and NLLLoss. */
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import type { Tensor } from '../../core/tensor.js';
 import { crossEntropy, nllLoss } from '../functional/loss_nll.js';
-import type { Reduction } from '../functional/reduction.js';
-import { Loss } from './loss.js';
+import { Loss, REDUCTION, WEIGHT } from './loss.js';
 
-export interface NLLLossModuleOptions {
+const NLL_FIELDS = {
   /** Weight per class [C] (kept as buffer `weight`, like PyTorch). */
-  weight?: Tensor | null;
-  ignoreIndex?: number;
-  reduction?: Reduction;
-}
+  weight: WEIGHT,
+  /** A target value that is ignored and adds no gradient (default -100). */
+  ignoreIndex: option.number({ default: -100, integer: true }),
+  reduction: REDUCTION,
+};
+const NLL_OPTIONS = defineOptions('NLLLoss', NLL_FIELDS);
+const CROSS_ENTROPY_OPTIONS = defineOptions('CrossEntropyLoss', {
+  ...NLL_FIELDS,
+  /** Label smoothing ε in [0, 1]: targets mix (1 − ε)·one-hot with ε·uniform (default 0). */
+  labelSmoothing: option.number({ default: 0, min: 0, max: 1 }),
+});
+
+export type NLLLossModuleOptions = OptionsInput<typeof NLL_OPTIONS>;
 
 /**
  * −w[y]·input[y] on log-probabilities; see `F.nllLoss`.
@@ -21,9 +30,10 @@ export class NLLLoss extends Loss {
   readonly ignoreIndex: number;
 
   constructor(options: NLLLossModuleOptions = {}) {
-    super(options.reduction ?? 'mean');
-    this.ignoreIndex = options.ignoreIndex ?? -100;
-    this.registerBuffer('weight', options.weight ?? null);
+    const o = NLL_OPTIONS.parse(options);
+    super(o.reduction);
+    this.ignoreIndex = o.ignoreIndex;
+    this.registerBuffer('weight', o.weight ?? null);
   }
 
   get weight(): Tensor | null { return this.getBuffer('weight'); }
@@ -44,9 +54,10 @@ export class NLLLoss extends Loss {
 export class CrossEntropyLoss extends NLLLoss {
   readonly labelSmoothing: number;
 
-  constructor(options: NLLLossModuleOptions & { labelSmoothing?: number } = {}) {
-    super(options);
-    this.labelSmoothing = options.labelSmoothing ?? 0;
+  constructor(options: OptionsInput<typeof CROSS_ENTROPY_OPTIONS> = {}) {
+    const { labelSmoothing, ...nll } = CROSS_ENTROPY_OPTIONS.parse(options);
+    super(nll);
+    this.labelSmoothing = labelSmoothing;
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
