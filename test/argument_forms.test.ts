@@ -44,7 +44,7 @@ describe('reductions take keepdim positionally, as PyTorch does', () => {
 
   it('the options object still works and is checked', () => {
     assert.deepEqual(x().sum(1, { keepdim: true }).shape, [2, 1]);
-    assert.throws(() => x().sum(1, { keepdims: true } as never), /sum: unknown option 'keepdims' \(known: keepdim\)/);
+    assert.throws(() => x().sum(1, { keepdims: true } as never), /sum: unknown option 'keepdims' \(did you mean 'keepdim'\?; known: keepdim\)/);
     assert.throws(() => x().mean(1, 'yes' as never), (e: Error) => e instanceof TypeError && /mean: keepdim must be a boolean or \{ keepdim \}, got the string "yes"/.test(e.message));
     assert.throws(() => x().sum(1, { keepdim: 1 } as never), /sum: keepdim must be a boolean, got a number/);
     assert.throws(() => x().var(1, { correction: -1 }), /var: correction must be a non-negative integer/);
@@ -63,5 +63,17 @@ describe('wrong argument types are TypeErrors naming the op and the argument', (
     assert.throws(() => x().sum('1' as never), (e: Error) => e instanceof TypeError && /sum: dim must be an integer or a list of integers, got the string "1"/.test(e.message));
     assert.throws(() => x().argmax('0' as never), (e: Error) => e instanceof TypeError && /argmax: dim must be an integer, got the string "0"/.test(e.message));
     assert.throws(() => x().sum(5), RangeError);
+  });
+});
+
+describe('creation options are checked by their declaration', () => {
+  it('unknown keys (did-you-mean), wrong types, named by the function', () => {
+    assert.throws(() => dl.tensor([1, 2], { dtyp: 'int32' } as never), /tensor: unknown option 'dtyp' \(did you mean 'dtype'\?; known: dtype, requiresGrad, shape\)/);
+    assert.throws(() => dl.zeros([2], { dtype: 'float64' as never }), /zeros: option 'dtype' must be a dtype \(float32, int32, int64, bool\), got the string "float64"/);
+    assert.throws(() => dl.randn([2], { requiresGrad: 1 as never }), (e: Error) => e instanceof TypeError && /randn: option 'requiresGrad' must be a boolean, got 1$/.test(e.message));
+    assert.throws(() => dl.rand([2], { generator: {} as never }), /rand: option 'generator' must be a Generator, got an object/);
+    assert.throws(() => dl.arange(0, 3, 1, { requires_grad: true } as never), /arange: unknown option 'requires_grad' \(did you mean 'requiresGrad'\?/);
+    assert.equal(dl.ones([2], { requiresGrad: true }).requiresGrad, true);
+    assert.equal(dl.tensor([1, 2, 3, 4], { shape: [2, 2], dtype: 'int32' }).dtype, 'int32');
   });
 });

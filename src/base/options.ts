@@ -50,7 +50,10 @@ export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'Object'}`;
+  if (typeof v === 'object') {
+    const name = (v as object).constructor?.name;
+    return name === undefined || name === 'Object' ? 'an object' : `a ${name}`;
+  }
   return `a ${typeof v}`; // number, boolean, bigint, symbol, function
 }
 

@@ -3,20 +3,36 @@ import type { Backend } from '../backends/backend.js';
 import type { RandomDistribution } from '../backends/ops.js';
 import { getBackend } from '../backends/select.js';
 import { emptyTensor, viewOf } from '../core/dispatch.js';
-import { assertDType, newTypedArray, type AnyTypedArray, type DType } from '../base/dtype.js';
-import { defaultGenerator, type Generator } from '../core/generator.js';
+import { assertDType, DTYPES, newTypedArray, type AnyTypedArray, type DType } from '../base/dtype.js';
+import { defineOptions, option, type OptionsInput } from '../base/options.js';
+import { defaultGenerator, Generator } from '../core/generator.js';
 import { checkShape, formatShape, numel, type Shape } from '../base/shape.js';
 import type { NestedArray, Tensor } from '../core/tensor.js';
 import { apply } from './apply.js';
 
-export interface TensorOptions {
-  dtype?: DType;
-  requiresGrad?: boolean;
-}
+const TENSOR_FIELDS = {
+  /** The element type (default: float32, or what the data implies). */
+  dtype: option.custom<DType>(`a dtype (${DTYPES.join(', ')})`, (v): v is DType => (DTYPES as readonly unknown[]).includes(v)),
+  /** Record operations on the tensor for autograd (default false). */
+  requiresGrad: option.boolean(),
+};
+const TENSOR_OPTIONS = defineOptions('tensor', TENSOR_FIELDS);
+const DATA_OPTIONS = defineOptions('tensor', {
+  ...TENSOR_FIELDS,
+  /** The shape of flat data (default: the nesting of the data, or [length]). */
+  shape: option.custom<readonly number[]>('a list of non-negative integers',
+    (v): v is readonly number[] => Array.isArray(v) && v.every((d) => Number.isInteger(d) && d >= 0)),
+});
+const RANDOM_OPTIONS = defineOptions('rand', {
+  ...TENSOR_FIELDS,
+  /** The random stream to draw from (default: the global generator of `dl.manualSeed`). */
+  generator: option.custom<Generator>('a Generator', (v): v is Generator => v instanceof Generator),
+});
 
-export interface RandomOptions extends TensorOptions {
-  generator?: Generator;
-}
+/** Options of the creation functions (`zeros`, `full`, `arange`, ...). */
+export type TensorOptions = OptionsInput<typeof TENSOR_OPTIONS>;
+/** Options of the random creation functions (`rand`, `randn`, `randint`, `randperm`, ...). */
+export type RandomOptions = OptionsInput<typeof RANDOM_OPTIONS>;
 
 function finishOptions(t: Tensor, options: TensorOptions): Tensor {
   if (options.requiresGrad) t.requiresGrad_(true);
@@ -75,7 +91,8 @@ function flattenNested(data: NestedArray): { values: (number | boolean)[]; shape
  * dl.tensor([0.5, 1.5], { requiresGrad: true });
  * dl.tensor(new Float32Array(6), { shape: [2, 3] });
  */
-export function tensor(data: NestedArray | ArrayBufferView, options: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
+export function tensor(data: NestedArray | ArrayBufferView, options: OptionsInput<typeof DATA_OPTIONS> = {}): Tensor {
+  options = DATA_OPTIONS.parse(options);
   const requested = options.dtype === undefined ? undefined : assertDType(options.dtype, 'tensor');
   if (ArrayBuffer.isView(data)) {
     const inferred = dtypeOfTypedArray(data);
@@ -123,6 +140,7 @@ function convertArray(values: ArrayLike<number | bigint>, dtype: DType): AnyType
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
+  options = TENSOR_OPTIONS.parse(options, 'full');
   const dims = checkShape(shape, 'full');
   const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   return finishOptions(filled(dims, dtype, Number(value), getBackend()), options);
@@ -134,25 +152,31 @@ export function filled(shape: Shape, dtype: DType, value: number, backend: Backe
 }
 
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  options = TENSOR_OPTIONS.parse(options, 'zeros');
   return full(shape, 0, options);
 }
 
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  options = TENSOR_OPTIONS.parse(options, 'ones');
   return full(shape, 1, options);
 }
 
 /** A tensor with unspecified contents (fast; fill it before reading). */
 export function empty(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  options = TENSOR_OPTIONS.parse(options, 'empty');
   return finishOptions(emptyTensor(checkShape(shape, 'empty'), options.dtype ?? 'float32'), options);
 }
 
 export function zerosLike(x: Tensor, options: TensorOptions = {}): Tensor {
+  options = TENSOR_OPTIONS.parse(options, 'zerosLike');
   return full(x.shape, 0, { dtype: x.dtype, ...options });
 }
 export function onesLike(x: Tensor, options: TensorOptions = {}): Tensor {
+  options = TENSOR_OPTIONS.parse(options, 'onesLike');
   return full(x.shape, 1, { dtype: x.dtype, ...options });
 }
 export function fullLike(x: Tensor, value: number, options: TensorOptions = {}): Tensor {
+  options = TENSOR_OPTIONS.parse(options, 'fullLike');
   return full(x.shape, value, { dtype: x.dtype, ...options });
 }
 
@@ -161,6 +185,7 @@ export function fullLike(x: Tensor, value: number, options: TensorOptions = {}):
  * int64 when all arguments are integers, like PyTorch.
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  options = TENSOR_OPTIONS.parse(options, 'arange');
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
   if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be non-zero and finite, got ${step}`);
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`arange: bounds must be finite, got ${lo} and ${hi}`);
@@ -174,6 +199,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 
 /** `steps` evenly spaced values from start to end inclusive (float32). */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  options = TENSOR_OPTIONS.parse(options, 'linspace');
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: number of steps must be a non-negative integer, got ${steps}`);
   const values = new Float64Array(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -186,6 +212,7 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 
 /** Identity matrix n × m (m defaults to n). */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  options = TENSOR_OPTIONS.parse(options, 'eye');
   checkShape([n, m], 'eye');
   const dtype = options.dtype ?? 'float32';
   const values = new Float64Array(n * m);
@@ -207,6 +234,7 @@ export function randomTensor(shape: readonly number[], distribution: RandomDistr
 
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  options = RANDOM_OPTIONS.parse(options, 'rand');
   const dims = checkShape(shape, 'rand');
   checkFloat(options.dtype, 'rand');
   return finishOptions(randomTensor(dims, 'uniform', 0, 1, options.generator), options);
@@ -214,6 +242,7 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
 
 /** Standard normal samples. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  options = RANDOM_OPTIONS.parse(options, 'randn');
   const dims = checkShape(shape, 'randn');
   checkFloat(options.dtype, 'randn');
   return finishOptions(randomTensor(dims, 'normal', 0, 1, options.generator), options);
@@ -221,6 +250,7 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 
 /** Uniform integers in [low, high) (int64 by default). */
 export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  options = RANDOM_OPTIONS.parse(options, 'randint');
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new RangeError(`randint: expected integers low < high, got low=${low}, high=${high}`);
   }
@@ -235,6 +265,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 
 /** A random permutation of 0..n-1 (int64), by Fisher–Yates. */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  options = RANDOM_OPTIONS.parse(options, 'randperm');
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
   const gen = options.generator ?? defaultGenerator;
   const values = new Float64Array(n);
@@ -250,12 +281,15 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
 }
 
 export function randLike(x: Tensor, options: RandomOptions = {}): Tensor {
+  options = RANDOM_OPTIONS.parse(options, 'randLike');
   return rand(x.shape, options);
 }
 export function randnLike(x: Tensor, options: RandomOptions = {}): Tensor {
+  options = RANDOM_OPTIONS.parse(options, 'randnLike');
   return randn(x.shape, options);
 }
 export function randintLike(x: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor {
+  options = RANDOM_OPTIONS.parse(options, 'randintLike');
   return randint(low, high, x.shape, { dtype: x.dtype === 'float32' ? 'float32' : x.dtype, ...options });
 }
 
