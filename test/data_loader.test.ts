@@ -128,3 +128,12 @@ test('for await keeps exactly `prefetch` batches requested ahead', async () => {
     for await (const b of l) assert.equal(Math.max(...requested), Math.min(9, (b as number) + prefetch), `prefetch ${prefetch} at batch ${b}`);
   }
 });
+
+test('DataLoader options are checked: misspelt keys, sizes, types', () => {
+  const ds = new TensorDataset(dl.zeros([4, 2]));
+  assert.throws(() => new DataLoader(ds, { batchsize: 2 } as never), /DataLoader: unknown option 'batchsize' \(did you mean 'batchSize'\?/);
+  assert.throws(() => new DataLoader(ds, { batchSize: 0 }), /DataLoader: option 'batchSize' must be an integer ≥ 1, got 0/);
+  assert.throws(() => new DataLoader(ds, { shuffle: 'yes' as never }), /DataLoader: option 'shuffle' must be a boolean/);
+  assert.throws(() => new DataLoader(ds, { collate: 3 as never }), /DataLoader: option 'collate' must be a function/);
+  assert.equal(new DataLoader(ds, { batchSize: 3 }).length, 2);
+});

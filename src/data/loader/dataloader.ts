@@ -17,6 +17,7 @@
  *   {@link DataLoader.setState} the next epoch replays the same order and skips
  *   the served batches.
  */
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import { Generator, type GeneratorState } from '../../core/generator.js';
 import type { Tensor } from '../../core/tensor.js';
 import { tensor } from '../../ops/creation.js';
@@ -24,20 +25,25 @@ import { defaultCollate } from './collate.js';
 import { TensorDataset, type Dataset } from './dataset.js';
 import { permutation } from './shuffle.js';
 
-/** DataLoader settings. */
-export interface DataLoaderOptions<T, B> {
-  batchSize?: number;
-  shuffle?: boolean;
+const LOADER_OPTIONS = defineOptions('DataLoader', {
+  /** Items per batch (default 32). */
+  batchSize: option.number({ default: 32, min: 1, integer: true }),
+  /** Reshuffle the items every epoch (default false). */
+  shuffle: option.boolean(false),
   /** Generator to shuffle with (default: a new one seeded with `seed`). */
-  generator?: Generator;
+  generator: option.custom<Generator>('a Generator', (v): v is Generator => v instanceof Generator),
   /** Seed when no generator is given (default 0). */
-  seed?: number;
-  dropLast?: boolean;
+  seed: option.number({ default: 0, min: 0, integer: true }),
+  /** Drop the last, incomplete batch (default false). */
+  dropLast: option.boolean(false),
   /** Items → batch (default {@link defaultCollate}). */
-  collate?: (items: T[]) => B;
+  collate: option.custom<(items: never[]) => unknown>('a function (items) => batch', (v): v is (items: never[]) => unknown => typeof v === 'function'),
   /** Batches requested ahead by `for await` (default 1; 0 turns prefetching off). */
-  prefetch?: number;
-}
+  prefetch: option.number({ default: 1, min: 0, integer: true }),
+});
+
+/** DataLoader settings; `collate` is typed by the loader's item and batch types. */
+export type DataLoaderOptions<T, B> = Omit<OptionsInput<typeof LOADER_OPTIONS>, 'collate'> & { collate?: (items: T[]) => B };
 
 /** Saved position of a loader (JSON-serialisable). */
 export interface DataLoaderState {
@@ -63,15 +69,15 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B>, AsyncI
   private served = 0;
   private resumeSkip = 0;
 
-  constructor(dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+  constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+    const opts = LOADER_OPTIONS.parse(options);
     this.dataset = dataset;
-    this.batchSize = opts.batchSize ?? 32;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
-    this.shuffle = opts.shuffle ?? false;
-    this.dropLast = opts.dropLast ?? false;
-    this.generator = opts.generator ?? new Generator(opts.seed ?? 0);
-    this.prefetch = opts.prefetch ?? 1;
-    this.collateFn = opts.collate ?? null;
+    this.batchSize = opts.batchSize;
+    this.shuffle = opts.shuffle;
+    this.dropLast = opts.dropLast;
+    this.generator = opts.generator ?? new Generator(opts.seed);
+    this.prefetch = opts.prefetch;
+    this.collateFn = options.collate ?? null;
     this.epochStart = this.generator.getState();
   }
 
