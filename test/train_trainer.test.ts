@@ -142,6 +142,14 @@ describe('Trainer', () => {
     assert.deepEqual(counts.slice(2), new Array(counts.length - 2).fill(counts[1]), `tensors per epoch: ${counts.join(' ')}`);
   });
 
+  test('options are checked by their declaration: misspelt keys, ranges, types', () => {
+    assert.throws(() => new T.Trainer({ epochs: 2, gradclip: 1 } as never), /Trainer: unknown option 'gradclip' \(did you mean 'gradClip'\?/);
+    assert.throws(() => new T.Trainer({ epochs: 0 }), /Trainer: option 'epochs' must be an integer ≥ 1, got 0/);
+    assert.throws(() => new T.Trainer({} as never), /Trainer: option 'epochs' is required/);
+    assert.throws(() => new T.Trainer({ epochs: 1, task: 'classification' as never }), /Trainer: option 'task' must be one of 'binary', 'multiclass', 'regression'/);
+    assert.throws(() => new T.Trainer({ epochs: 1, loss: 'mse' as never }), /Trainer: option 'loss' must be a loss module or a function/);
+  });
+
   test('device: auto is the CPU and says so; cuda is refused', () => {
     assert.match(T.resolveDevice('auto').note, /auto -> cpu/);
     assert.throws(() => new T.Trainer({ epochs: 1, device: 'cuda:0' }), /no CUDA backend/);

@@ -18,7 +18,7 @@ import { NonFiniteLossError } from './errors.js';
 import { callLoss, evaluateModel, type EvaluationResult } from './evaluate.js';
 import { batchesOf, unpackBatch } from './loader_adapter.js';
 import { restoreSnapshot, takeSnapshot, type FitParts } from './snapshot.js';
-import type { FitOptions, TrainerOptions } from './trainer_options.js';
+import { parseTrainerOptions, type FitOptions, type TrainerOptions } from './trainer_options.js';
 import type { BatchInfo, BatchLoader, EpochLogs, FitContext, FitResult, FitState, LossFn, RunningValues, SchedulerLike } from './types.js';
 
 export type { FitOptions, TrainerOptions } from './trainer_options.js';
@@ -90,11 +90,8 @@ export class Trainer {
   private lastYield = 0;
 
   constructor(options: TrainerOptions) {
-    if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new RangeError(`Trainer: epochs must be an integer >= 1, got ${options.epochs}`);
-    const every = options.progressEvery;
-    if (every !== undefined && (!Number.isInteger(every) || every < 1)) throw new RangeError(`Trainer: progressEvery must be an integer >= 1, got ${every}`);
-    this.options = options;
-    this.deviceNote = resolveDevice(options.device ?? 'auto').note;
+    this.options = parseTrainerOptions(options);
+    this.deviceNote = resolveDevice(this.options.device ?? 'auto').note;
   }
 
   get loss(): LossFn {
