@@ -148,6 +148,9 @@ describe('Trainer', () => {
     assert.throws(() => new T.Trainer({} as never), /Trainer: option 'epochs' is required/);
     assert.throws(() => new T.Trainer({ epochs: 1, task: 'classification' as never }), /Trainer: option 'task' must be one of 'binary', 'multiclass', 'regression'/);
     assert.throws(() => new T.Trainer({ epochs: 1, loss: 'mse' as never }), /Trainer: option 'loss' must be a loss module or a function/);
+    assert.throws(() => new T.EarlyStopping({ patiense: 3 } as never), /EarlyStopping: unknown option 'patiense' \(did you mean 'patience'\?/);
+    assert.throws(() => new T.EarlyStopping({ patience: -1 }), /EarlyStopping: option 'patience' must be an integer ≥ 0, got -1/);
+    assert.throws(() => new T.ModelCheckpoint({} as never), /ModelCheckpoint: option 'dir' is required/);
   });
 
   test('device: auto is the CPU and says so; cuda is refused', () => {

@@ -1,21 +1,24 @@
 /** EarlyStopping: stop when a monitored value stops improving; optionally restore the best weights. */
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import { keep } from '../../core/scope.js';
 import { tidy, type Tensor } from '../../core/tensor.js';
 import type { Callback, CallbackState } from '../callback.js';
 import type { EpochLogs, FitContext } from '../types.js';
 
-export interface EarlyStoppingOptions {
+const EARLY_STOPPING_OPTIONS = defineOptions('EarlyStopping', {
   /** Log key to watch (default `val_loss`). */
-  monitor?: string;
+  monitor: option.string(),
   /** Epochs without improvement before stopping (default 5). */
-  patience?: number;
+  patience: option.number({ min: 0, integer: true }),
   /** Smallest change that counts as an improvement (default 0). */
-  minDelta?: number;
+  minDelta: option.number({ min: 0 }),
   /** `min` or `max`; default `min` for losses and errors, `max` otherwise. */
-  mode?: 'min' | 'max';
+  mode: option.choice(['min', 'max']),
   /** Put the best epoch's weights back into the model when training ends (default true). */
-  restoreBest?: boolean;
-}
+  restoreBest: option.boolean(),
+});
+
+export type EarlyStoppingOptions = OptionsInput<typeof EARLY_STOPPING_OPTIONS>;
 
 /**
  * @example
@@ -35,7 +38,8 @@ export class EarlyStopping implements Callback {
   wait = 0;
   private bestWeights: Record<string, Tensor> | null = null;
 
-  constructor(options: EarlyStoppingOptions = {}) {
+  constructor(input: EarlyStoppingOptions = {}) {
+    const options = EARLY_STOPPING_OPTIONS.parse(input);
     this.monitor = options.monitor ?? 'val_loss';
     this.patience = options.patience ?? 5;
     this.minDelta = options.minDelta ?? 0;

@@ -5,6 +5,7 @@
  * renamed over the old one, so a `kill -9` at any moment leaves the previous checkpoint whole.
  * On Ctrl-C the mid-epoch weights go to `<dir>/interrupted.safetensors` (last stays resumable).
  */
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tidy } from '../../core/tensor.js';
@@ -12,15 +13,17 @@ import type { Callback, CallbackState } from '../callback.js';
 import { writeCheckpoint, type SavedCheckpoint } from '../checkpoint.js';
 import type { EpochLogs, FitContext } from '../types.js';
 
-export interface ModelCheckpointOptions {
+const MODEL_CHECKPOINT_OPTIONS = defineOptions('ModelCheckpoint', {
   /** Folder of the checkpoint files. */
-  dir: string;
+  dir: option.required(option.string()),
   /** Log key deciding `best` (default `val_loss`). */
-  monitor?: string;
-  mode?: 'min' | 'max';
+  monitor: option.string(),
+  mode: option.choice(['min', 'max']),
   /** Also keep `best.safetensors` (default true). */
-  saveBest?: boolean;
-}
+  saveBest: option.boolean(),
+});
+
+export type ModelCheckpointOptions = OptionsInput<typeof MODEL_CHECKPOINT_OPTIONS>;
 
 /**
  * @example
@@ -39,7 +42,8 @@ export class ModelCheckpoint implements Callback {
   /** The last checkpoint written: path and epoch. */
   lastSaved: SavedCheckpoint | null = null;
 
-  constructor(options: ModelCheckpointOptions) {
+  constructor(input: ModelCheckpointOptions) {
+    const options = MODEL_CHECKPOINT_OPTIONS.parse(input);
     this.dir = options.dir;
     this.monitor = options.monitor ?? 'val_loss';
     this.mode = options.mode ?? (/loss|error/.test(this.monitor) ? 'min' : 'max');
