@@ -7,6 +7,7 @@ import { benchDispatch } from './dispatch.js';
 import { benchMatmul } from './matmul.js';
 import { benchMlp } from './mlp.js';
 import { benchPool } from './pool.js';
+import { benchRnn } from './rnn.js';
 import { benchWorkflow } from './workflow.js';
 import { benchTune } from './tune.js';
 import { spawnSync } from 'node:child_process';
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   mlp: () => benchMlp(),
   conv: benchConv,
   pool: benchPool,
+  rnn: () => benchRnn(),
   workflow: benchWorkflow,
   tune: benchTune,
   // its own process tree: it generates a 150 MB file and measures peak memory in a child

@@ -33,6 +33,8 @@ export { Upsample } from './layers/upsample.js';
 export type { BatchNormOptions } from './layers/batchnorm.js';
 export { LayerNorm } from './layers/layernorm.js';
 export { Embedding } from './layers/embedding.js';
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, RNNBase, RNNCellBase } from './layers/recurrent.js';
+export type { RecurrentLayerOptions, RNNOptions, RecurrentCellOptions, RNNCellOptions, SequenceLengths } from './layers/recurrent.js';
 export type { EmbeddingLayerOptions } from './layers/embedding.js';
 export {
   ReLU, ReLU6, LeakyReLU, PReLU, ELU, SELU, CELU, GELU, SiLU, Mish, Hardtanh, Hardswish,

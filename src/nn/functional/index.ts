@@ -20,6 +20,8 @@ export type { MaxPoolOptions, AvgPoolOptions, AdaptiveMaxPoolOptions, PoolSize, 
 export { interpolate } from './upsample.js';
 export type { InterpolateOptions, InterpolateMode } from './upsample.js';
 export { embedding } from './embedding.js';
+export { recurrent, recurrentCell, rnnTanhCell, rnnReluCell, lstmCell, gruCell } from './recurrent.js';
+export type { RecurrentMode, RecurrentWeights, RecurrentState, RecurrentOptions, RecurrentResult } from './recurrent.js';
 export type { EmbeddingOptions } from './embedding.js';
 export { crossEntropy, nllLoss } from './loss_nll.js';
 export type { CrossEntropyOptions, NLLLossOptions } from './loss_nll.js';

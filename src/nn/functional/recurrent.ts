@@ -1,0 +1,380 @@
+/**
+ * Recurrent networks with PyTorch's semantics (RNN with tanh or ReLU, LSTM, GRU), composed from
+ * engine ops so autograd gives backpropagation through time: per layer and direction the input
+ * projection of all time steps is ONE matmul (x·W_ihᵀ + b_ih over [T·N, in]), then each time
+ * step is one recurrent matmul (h·W_hhᵀ + b_hh) and a few elementwise ops (one step function per
+ * cell type below, the unit a fused native gate kernel can later replace). Saved tensors grow
+ * with the sequence length only.
+ */
+import { needsGrad, record } from '../../autograd/record.js';
+import type { Backend } from '../../backends/backend.js';
+import { checkOptionKeys, describeValue } from '../../base/options.js';
+import { formatShape } from '../../base/shape.js';
+import { defaultGenerator, type Generator } from '../../core/generator.js';
+import { keep } from '../../core/scope.js';
+import type { Tensor } from '../../core/tensor.js';
+import { filled, tensor } from '../../ops/creation.js';
+import { cat, stack } from '../../ops/join.js';
+import { dropout } from './dropout.js';
+import { linear } from './linear.js';
+
+/** The recurrence a layer runs (PyTorch's `mode`: RNN_TANH, RNN_RELU, LSTM, GRU). */
+export type RecurrentMode = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
+
+/**
+ * The parameters of one layer and direction in PyTorch's layout: W_ih [G·H, in], W_hh [G·H, H],
+ * b_ih and b_hh [G·H] (or null), with G gate blocks stacked in PyTorch's order (LSTM i, f, g, o;
+ * GRU r, z, n; RNN one block).
+ */
+export interface RecurrentWeights {
+  weightIh: Tensor;
+  weightHh: Tensor;
+  biasIh: Tensor | null;
+  biasHh: Tensor | null;
+}
+
+/** The state carried between steps: [h] for RNN and GRU, [h, c] for LSTM (each [N, H]). */
+export type RecurrentState = readonly Tensor[];
+
+interface CellRule {
+  /** Gate blocks stacked in the weights' rows. */
+  readonly gates: number;
+  /** The state holds LSTM's cell c after h. */
+  readonly cellState: boolean;
+  /** One step from xp = x·W_ihᵀ + b_ih [N, G·H] and the previous state. */
+  step(xp: Tensor, state: RecurrentState, w: RecurrentWeights): Tensor[];
+}
+
+/** h' = act(xp + h·W_hhᵀ + b_hh). */
+function rnnStep(act: 'tanh' | 'relu'): CellRule['step'] {
+  return (xp, [h], w) => {
+    const pre = linear(h, w.weightHh, w.biasHh).add(xp);
+    return [act === 'tanh' ? pre.tanh() : pre.relu()];
+  };
+}
+
+/** i, f, o = σ(·), g = tanh(·) from gates i|f|g|o; c' = f⊙c + i⊙g, h' = o⊙tanh(c'). */
+function lstmStep(xp: Tensor, [h, c]: RecurrentState, w: RecurrentWeights): Tensor[] {
+  const H = h.shape[1];
+  const [inputForget, cellGate, outputGate] = columnBlocks(linear(h, w.weightHh, w.biasHh).add(xp), [0, 2 * H, 3 * H, 4 * H]);
+  const [i, f] = columnBlocks(inputForget.sigmoid(), [0, H, 2 * H]); // i and f share one sigmoid
+  const cNext = f.mul(c).add(i.mul(cellGate.tanh()));
+  return [outputGate.sigmoid().mul(cNext.tanh()), cNext];
+}
+
+/** r, z = σ(x_rz + h_rz), n = tanh(x_n + r⊙(W_hn·h + b_hn)), h' = n + z⊙(h − n) = (1−z)⊙n + z⊙h. */
+function gruStep(xp: Tensor, [h]: RecurrentState, w: RecurrentWeights): Tensor[] {
+  const H = h.shape[1];
+  const blocks = [0, 2 * H, 3 * H];
+  const [xRZ, xN] = columnBlocks(xp, blocks);
+  const [hRZ, hN] = columnBlocks(linear(h, w.weightHh, w.biasHh), blocks);
+  const [r, z] = columnBlocks(xRZ.add(hRZ).sigmoid(), [0, H, 2 * H]);
+  const n = xN.add(r.mul(hN)).tanh();
+  return [n.add(z.mul(h.sub(n)))];
+}
+
+/** The column blocks [bounds[k], bounds[k+1]) of a matrix [N, ·], with one gathered gradient. */
+function columnBlocks(x: Tensor, bounds: readonly number[]): Tensor[] {
+  return disjointViews(x, bounds.length - 1, (t, k) => t.narrow(1, bounds[k], bounds[k + 1] - bounds[k]));
+}
+
+/**
+ * `count` disjoint views `view(x, k)` of x whose gradients are gathered into one tensor of x's
+ * shape, handed to x by one node. Plain views give each piece's gradient as a zero-filled
+ * tensor of x's full size, summed by the engine: over the T steps of an input projection that
+ * is O(T²) work in backward, and four full-size tensors per LSTM step for its gates. The
+ * engine's nodes have one output each, so the pieces' nodes copy their gradients into a buffer
+ * (the first one to run allocates it) and the gathering node, which runs after all of them,
+ * hands it on. The pieces must not overlap (each copies into its own region).
+ */
+function disjointViews(x: Tensor, count: number, view: (t: Tensor, k: number) => Tensor): Tensor[] {
+  if (!needsGrad([x])) return Array.from({ length: count }, (_, k) => view(x, k));
+  const backend = x.storage.backend;
+  let buffer: Tensor | null = null;
+  const gather = record(filled([], x.dtype, 0, backend), 'DisjointViewsGatherBackward', [x], [], () => {
+    const whole = buffer ?? filled(x.shape, x.dtype, 0, backend);
+    buffer = null; // a retained graph gathers afresh on the next backward
+    return [whole];
+  });
+  const base = x.detach();
+  return Array.from({ length: count }, (_, k) => record(view(base, k), 'DisjointViewBackward', [gather], [], (g) => {
+    const first = buffer === null;
+    if (first) buffer = keep(filled(x.shape, x.dtype, 0, backend));
+    view(buffer!, k).copy_(g);
+    // one gradient is enough to wake the gathering node once the last piece is done
+    return [first ? filled([], x.dtype, 0, backend) : null];
+  }, { view: true }));
+}
+
+/** Each mode's gate count, state and step (a typed table: a new mode does not compile without one). */
+const CELLS: { readonly [M in RecurrentMode]: CellRule } = {
+  rnnTanh: { gates: 1, cellState: false, step: rnnStep('tanh') },
+  rnnRelu: { gates: 1, cellState: false, step: rnnStep('relu') },
+  lstm: { gates: 4, cellState: true, step: lstmStep },
+  gru: { gates: 3, cellState: false, step: gruStep },
+};
+
+/** How many gate blocks a mode's weights stack (RNN 1, GRU 3, LSTM 4). */
+export function gateCount(mode: RecurrentMode): number {
+  return CELLS[mode].gates;
+}
+
+/**
+ * One step of any cell type on x [N, in] (or an unbatched [in]) from `state` (each [N, H], or
+ * [H] unbatched; null for zeros): the input projection, then the mode's step. What the cell
+ * layers run; `who` names the caller in errors.
+ *
+ * @example
+ * const cell = new nn.GRUCell(3, 4);
+ * F.recurrentCell('gru', dl.randn([2, 3]), null, cell.cellWeights())[0].shape; // [2, 4]
+ */
+export function recurrentCell(mode: RecurrentMode, x: Tensor, state: RecurrentState | null, w: RecurrentWeights, who: string = `${mode}Cell`): Tensor[] {
+  const [inputSize, hidden] = [w.weightIh.shape[1], w.weightHh.shape[1]];
+  if (!(x.ndim === 1 || x.ndim === 2) || x.shape[x.ndim - 1] !== inputSize) {
+    throw new Error(`${who} expected input [N, ${inputSize}] or an unbatched [${inputSize}], got ${formatShape(x.shape)}`);
+  }
+  if (x.dtype !== 'float32') throw new TypeError(`${who}: expected a float32 input, got ${x.dtype}`);
+  checkWeights(who, mode, w, inputSize);
+  const unbatched = x.ndim === 1;
+  const batch = unbatched ? 1 : x.shape[0];
+  const names = CELLS[mode].cellState ? ['h', 'c'] : ['h'];
+  if (state !== null && (!Array.isArray(state) || state.length !== names.length)) {
+    throw new Error(`${who}: the state must be ${names.length === 2 ? 'a pair [h, c]' : 'one tensor h'}`);
+  }
+  const expected = unbatched ? [hidden] : [batch, hidden];
+  const batched = (state ?? names.map(() => null)).map((s, i) => {
+    if (s === null) return filled([batch, hidden], 'float32', 0, x.storage.backend);
+    if (formatShape(s.shape) !== formatShape(expected)) throw new Error(`${who} expected ${names[i]} ${formatShape(expected)}, got ${formatShape(s.shape)}`);
+    return unbatched ? s.unsqueeze(0) : s;
+  });
+  const xs = unbatched ? x.unsqueeze(0) : x;
+  const next = CELLS[mode].step(linear(xs, w.weightIh, w.biasIh), batched, w);
+  return unbatched ? next.map((s) => s.squeeze(0)) : next;
+}
+
+/**
+ * One step of an Elman RNN cell with tanh: h' = tanh(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh), for
+ * x [N, in] and h [N, H] (torch's `rnn_tanh_cell`).
+ *
+ * @example
+ * const w = { weightIh: dl.randn([4, 3]), weightHh: dl.randn([4, 4]), biasIh: null, biasHh: null };
+ * F.rnnTanhCell(dl.randn([2, 3]), dl.zeros([2, 4]), w).shape; // [2, 4]
+ */
+export function rnnTanhCell(x: Tensor, h: Tensor, weights: RecurrentWeights): Tensor {
+  return recurrentCell('rnnTanh', x, [h], weights, 'rnnTanhCell')[0];
+}
+
+/**
+ * One step of an Elman RNN cell with ReLU (torch's `rnn_relu_cell`); see `rnnTanhCell`.
+ *
+ * @example
+ * F.rnnReluCell(dl.randn([2, 3]), dl.zeros([2, 4]), w).min().item() >= 0; // true
+ */
+export function rnnReluCell(x: Tensor, h: Tensor, weights: RecurrentWeights): Tensor {
+  return recurrentCell('rnnRelu', x, [h], weights, 'rnnReluCell')[0];
+}
+
+/**
+ * One LSTM step (torch's `lstm_cell`) for x [N, in] and state [h, c] (each [N, H]); the weights
+ * stack the gates i, f, g, o. Returns [h', c'].
+ *
+ * @example
+ * const w = { weightIh: dl.randn([16, 3]), weightHh: dl.randn([16, 4]), biasIh: null, biasHh: null };
+ * const [h, c] = F.lstmCell(dl.randn([2, 3]), [dl.zeros([2, 4]), dl.zeros([2, 4])], w);
+ */
+export function lstmCell(x: Tensor, state: readonly [Tensor, Tensor], weights: RecurrentWeights): [Tensor, Tensor] {
+  const [h, c] = recurrentCell('lstm', x, state, weights, 'lstmCell');
+  return [h, c];
+}
+
+/**
+ * One GRU step (torch's `gru_cell`) for x [N, in] and h [N, H]; the weights stack r, z, n and
+ * n = tanh(W_in·x + b_in + r⊙(W_hn·h + b_hn)).
+ *
+ * @example
+ * const w = { weightIh: dl.randn([12, 3]), weightHh: dl.randn([12, 4]), biasIh: null, biasHh: null };
+ * F.gruCell(dl.randn([2, 3]), dl.zeros([2, 4]), w).shape; // [2, 4]
+ */
+export function gruCell(x: Tensor, h: Tensor, weights: RecurrentWeights): Tensor {
+  return recurrentCell('gru', x, [h], weights, 'gruCell')[0];
+}
+
+export interface RecurrentOptions {
+  /** Input and output are [N, T, ·] instead of [T, N, ·] (default false). */
+  batchFirst?: boolean;
+  /** Dropout probability on each layer's output except the last, in training only (default 0). */
+  dropout?: number;
+  /** Training mode: dropout is active (default true). */
+  training?: boolean;
+  /**
+   * Each sequence's length (1 ≤ length ≤ T), for a padded batch: packed-sequence semantics, so
+   * outputs past a sequence's end are zero, hN is each sequence's state at its last step, and
+   * the reverse direction starts at that last step. The output keeps all T steps.
+   */
+  lengths?: readonly number[] | Tensor | null;
+  /** Generator of the dropout masks (default: the one `dl.manualSeed` seeds). */
+  generator?: Generator;
+  /** Who is asking, for error messages (a layer passes `LSTM(28, 128)`). */
+  who?: string;
+}
+
+const OPTION_KEYS: { readonly [K in keyof Required<RecurrentOptions>]: true } =
+  { batchFirst: true, dropout: true, training: true, lengths: true, generator: true, who: true };
+
+/** A recurrence's result: the last layer's output at every step and the final states. */
+export interface RecurrentResult {
+  /** [T, N, D·H] ([N, T, D·H] batchFirst, [T, D·H] unbatched), D = 2 if bidirectional. */
+  output: Tensor;
+  /** hN (and cN for LSTM), each [layers·D, N, H] ([layers·D, H] unbatched). */
+  state: Tensor[];
+}
+
+/**
+ * A multi-layer recurrent network over a sequence, as PyTorch's RNN/LSTM/GRU modules run it.
+ * `weights[layer][direction]` (1 or 2 directions); `hx` is [h0] or LSTM's [h0, c0], each
+ * [layers·D, N, H], or null for zeros. The input is [T, N, in] ([N, T, in] with batchFirst) or
+ * an unbatched [T, in].
+ *
+ * @example
+ * const lstm = new nn.LSTM(3, 4, { numLayers: 2 });
+ * F.recurrent('lstm', dl.randn([5, 2, 3]), null, lstm.layerWeights()).output.shape; // [5, 2, 4]
+ */
+export function recurrent(mode: RecurrentMode, input: Tensor, hx: RecurrentState | null,
+  weights: readonly (readonly RecurrentWeights[])[], options: RecurrentOptions = {}): RecurrentResult {
+  const who = options.who ?? mode;
+  checkOptionKeys(who, options, Object.keys(OPTION_KEYS));
+  const batchFirst = options.batchFirst ?? false;
+  const geometry = sequenceGeometry(who, mode, input, weights, batchFirst);
+  const unbatched = input.ndim === 2;
+  const states = initialStates(who, mode, hx, geometry, unbatched);
+  const lengths = checkLengths(who, options.lengths ?? null, geometry, unbatched);
+  // full-length batches need no masks
+  const masks = lengths === null || lengths.every((n) => n === geometry.steps) ? null : stepMasks(lengths, geometry.steps);
+  const p = options.dropout ?? 0;
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`${who}: dropout must be a probability in [0, 1], got ${p}`);
+  // time-major [T, N, in]: each step's projection is then a contiguous [N, G·H] slice
+  let x = unbatched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input;
+  const finals: Tensor[][] = CELLS[mode].cellState ? [[], []] : [[]];
+  weights.forEach((layer, l) => {
+    const last = l === weights.length - 1;
+    const outputs = layer.map((w, d) => {
+      const index = l * layer.length + d;
+      const run = runDirection(mode, x, states.map((rows) => rows[index]), w, d === 1, masks);
+      run.state.forEach((s, k) => finals[k].push(s));
+      return stack(run.outputs, last && batchFirst && !unbatched ? 1 : 0);
+    });
+    x = outputs.length === 1 ? outputs[0] : cat(outputs, 2);
+    if (!last && p > 0) x = dropout(x, p, options.training ?? true, options.generator ?? defaultGenerator);
+  });
+  const state = finals.map((s) => stack(s, 0));
+  return unbatched ? { output: x.squeeze(1), state: state.map((s) => s.squeeze(1)) } : { output: x, state };
+}
+
+/** One layer in one direction over time-major x: per-step outputs (in time order) and the final state. */
+function runDirection(mode: RecurrentMode, x: Tensor, initial: Tensor[], w: RecurrentWeights, reverse: boolean,
+  masks: Tensor | null): { outputs: Tensor[]; state: Tensor[] } {
+  const steps = x.shape[0];
+  const projected = disjointViews(linear(x, w.weightIh, w.biasIh), steps, (p, t) => p.select(0, t)); // one GEMM for all steps
+  const outputs = new Array<Tensor>(steps);
+  let state: Tensor[] = initial;
+  for (let k = 0; k < steps; k++) {
+    const t = reverse ? steps - 1 - k : k;
+    const next = CELLS[mode].step(projected[t], state, w);
+    if (masks === null) {
+      state = next;
+      outputs[t] = next[0];
+    } else {
+      // past a sequence's end its state stays (reverse: stays the initial one until its last step)
+      const live = masks.select(0, t);
+      state = next.map((s, i) => s.where(live, state[i]));
+      outputs[t] = next[0].where(live, 0);
+    }
+  }
+  return { outputs, state };
+}
+
+interface SequenceGeometry {
+  steps: number;
+  batch: number;
+  hidden: number;
+  /** Entries of hx and hN: layers × directions. */
+  stateRows: number;
+  backend: Backend;
+}
+
+/** Checks the input's rank, dtype and features and the weights' shapes; returns the sizes. */
+function sequenceGeometry(who: string, mode: RecurrentMode, input: Tensor, weights: readonly (readonly RecurrentWeights[])[],
+  batchFirst: boolean): SequenceGeometry {
+  if (weights.length === 0 || weights.some((layer) => layer.length !== weights[0].length) || !(weights[0].length === 1 || weights[0].length === 2)) {
+    throw new Error(`${who}: weights must list 1 or 2 directions for each of at least one layer`);
+  }
+  const directions = weights[0].length;
+  const inputSize = weights[0][0].weightIh.shape[1];
+  const hidden = weights[0][0].weightHh.shape[1];
+  const layout = batchFirst ? `[N, T, ${inputSize}] (batchFirst)` : `[T, N, ${inputSize}]`;
+  const features = input.shape[input.ndim - 1];
+  if (input.ndim === 3 && features !== inputSize) throw new Error(`${who} expected input ${layout}, got ${formatShape(input.shape)}`);
+  if (input.ndim === 2 && features !== inputSize) throw new Error(`${who} expected an unbatched input [T, ${inputSize}], got ${formatShape(input.shape)}`);
+  if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`${who} expected input ${layout} or an unbatched [T, ${inputSize}], got ${formatShape(input.shape)}`);
+  if (input.dtype !== 'float32') throw new TypeError(`${who}: expected a float32 input, got ${input.dtype}`);
+  const unbatched = input.ndim === 2;
+  const steps = input.shape[unbatched || !batchFirst ? 0 : 1];
+  const batch = unbatched ? 1 : input.shape[batchFirst ? 0 : 1];
+  if (steps === 0 || batch === 0) throw new Error(`${who}: the input ${formatShape(input.shape)} has no ${steps === 0 ? 'time steps' : 'sequences'}`);
+  weights.forEach((layer, l) => layer.forEach((w) => checkWeights(`${who} layer ${l}`, mode, w, l === 0 ? inputSize : directions * hidden, hidden)));
+  return { steps, batch, hidden, stateRows: weights.length * directions, backend: input.storage.backend };
+}
+
+/** W_ih [G·H, in], W_hh [G·H, H], biases [G·H]: named in the error, PyTorch's parameter layout. */
+function checkWeights(who: string, mode: RecurrentMode, w: RecurrentWeights, inputSize: number, hiddenSize = w.weightHh.shape[1]): void {
+  const rows = CELLS[mode].gates * hiddenSize;
+  const expect = (what: string, t: Tensor | null, shape: readonly number[]): void => {
+    if (t !== null && formatShape(t.shape) !== formatShape(shape)) {
+      throw new Error(`${who}: ${what} must be ${formatShape(shape)} (${CELLS[mode].gates} gate block${rows === hiddenSize ? '' : 's'} of ${hiddenSize}), got ${formatShape(t.shape)}`);
+    }
+  };
+  expect('weightIh', w.weightIh, [rows, inputSize]);
+  expect('weightHh', w.weightHh, [rows, hiddenSize]);
+  expect('biasIh', w.biasIh, [rows]);
+  expect('biasHh', w.biasHh, [rows]);
+}
+
+/** hx checked against [layers·D, N, H] (batched) or [layers·D, H], zeros when absent; per state, its [N, H] rows. */
+function initialStates(who: string, mode: RecurrentMode, hx: RecurrentState | null, g: SequenceGeometry, unbatched: boolean): Tensor[][] {
+  const names = CELLS[mode].cellState ? ['h0', 'c0'] : ['hx'];
+  const shape = unbatched ? [g.stateRows, g.hidden] : [g.stateRows, g.batch, g.hidden];
+  if (hx === null) return names.map(() => Array.from({ length: g.stateRows }, () => filled([g.batch, g.hidden], 'float32', 0, g.backend)));
+  if (!Array.isArray(hx) || hx.length !== names.length) {
+    throw new Error(`${who}: the initial state must be ${names.length === 2 ? 'a pair [h0, c0]' : 'one tensor hx'}, got ${Array.isArray(hx) ? `${hx.length} tensors` : describeValue(hx)}`);
+  }
+  return hx.map((s, i) => {
+    if (formatShape(s.shape) !== formatShape(shape)) {
+      const dims = unbatched ? '(numLayers·numDirections, hiddenSize) for an unbatched input' : '(numLayers·numDirections, N, hiddenSize)';
+      throw new Error(`${who} expected ${names[i]} ${formatShape(shape)} ${dims}, got ${formatShape(s.shape)}`);
+    }
+    // one view per layer and direction
+    return disjointViews(unbatched ? s.unsqueeze(1) : s, g.stateRows, (t, k) => t.select(0, k));
+  });
+}
+
+/** The lengths as numbers, each an integer in 1..T, one per sequence; null when absent. */
+function checkLengths(who: string, lengths: readonly number[] | Tensor | null, g: SequenceGeometry, unbatched: boolean): number[] | null {
+  if (lengths === null) return null;
+  if (unbatched) throw new Error(`${who}: lengths needs a batched input (an unbatched input is one sequence of its own length)`);
+  const values = Array.isArray(lengths) ? [...lengths] : Array.from((lengths as Tensor).dataSync() as ArrayLike<number | bigint>, Number);
+  if (!Array.isArray(lengths) && (lengths as Tensor).ndim !== 1) throw new Error(`${who}: lengths must be 1-D, got shape ${formatShape((lengths as Tensor).shape)}`);
+  if (values.length !== g.batch) throw new Error(`${who}: lengths has ${values.length} entries but the batch has ${g.batch} sequences`);
+  values.forEach((v, i) => {
+    if (!Number.isInteger(v) || v < 1 || v > g.steps) {
+      throw new RangeError(`${who}: lengths[${i}] = ${v} is out of range: each length must be an integer in 1..${g.steps} (the input's time steps)`);
+    }
+  });
+  return values;
+}
+
+/** [T, N, 1] booleans: step t is inside sequence n. */
+function stepMasks(lengths: readonly number[], steps: number): Tensor {
+  const live = new Uint8Array(steps * lengths.length);
+  for (let t = 0; t < steps; t++) lengths.forEach((len, n) => { live[t * lengths.length + n] = t < len ? 1 : 0; });
+  return tensor(live, { shape: [steps, lengths.length, 1], dtype: 'bool' });
+}
