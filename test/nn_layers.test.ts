@@ -140,6 +140,22 @@ describe('nn layer behaviour', () => {
     assert.throws(() => new nn.Dropout(1.5), /dropout probability has to be between 0 and 1/);
   }));
 
+  it('layer arguments are checked: sizes, PyTorch keywords as options, misspelt keys', () => {
+    // PyTorch's bias=False as an options object must not be silently truthy
+    assert.equal(new nn.Linear(3, 4, { bias: false }).bias, null);
+    assert.equal(new nn.Linear(3, 4, false).bias, null);
+    assert.throws(() => new nn.Linear(3, 4, { bais: false } as never), /Linear: unknown option 'bais' \(did you mean 'bias'\?/);
+    assert.throws(() => new nn.Linear(3.5, 4), /Linear: inFeatures must be a positive integer, got 3.5/);
+    assert.throws(() => new nn.Linear(3, '4' as never), (e: Error) => e instanceof TypeError && /Linear: outFeatures must be a positive integer, got the string "4"/.test(e.message));
+    assert.throws(() => new nn.Dropout2d(0.2, { inplase: true } as never), /Dropout2d: unknown option 'inplase' \(did you mean 'inplace'\?/);
+    assert.throws(() => new nn.Embedding(10, 3, { paddingIndex: 0 } as never), /Embedding: unknown option 'paddingIndex' \(did you mean 'paddingIdx'\?/);
+    const ln = new nn.LayerNorm(4, { eps: 1e-6, elementwiseAffine: false });
+    assert.equal(ln.eps, 1e-6);
+    assert.equal(ln.weight, null);
+    assert.throws(() => new nn.LayerNorm(4, { epsilon: 1e-6 } as never), /LayerNorm: unknown option 'epsilon'/);
+    assert.equal(String(new nn.Bilinear(2, 3, 4, { bias: false })).includes('bias=False'), true);
+  });
+
   it('Sequential: indexing, append, slice, named construction', () => {
     const seq = new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU());
     assert.equal(seq.length, 2);

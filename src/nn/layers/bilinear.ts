@@ -3,6 +3,7 @@ import type { Tensor } from '../../core/tensor.js';
 import { bilinear } from '../functional/linear.js';
 import { uniform_ } from '../init.js';
 import { Module } from '../module.js';
+import { biasOf, checkSize, type BiasArgument } from '../options.js';
 import { Parameter } from '../parameter.js';
 import { pyBool } from '../repr.js';
 
@@ -16,10 +17,11 @@ export class Bilinear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(readonly in1Features: number, readonly in2Features: number, readonly outFeatures: number, bias = true) {
+  constructor(readonly in1Features: number, readonly in2Features: number, readonly outFeatures: number, bias: BiasArgument = true) {
     super();
+    for (const [name, v] of [['in1Features', in1Features], ['in2Features', in2Features], ['outFeatures', outFeatures]] as const) checkSize('Bilinear', name, v);
     this.weight = Parameter.empty([outFeatures, in1Features, in2Features]);
-    this.bias = bias ? Parameter.empty([outFeatures]) : null;
+    this.bias = biasOf('Bilinear', bias) ? Parameter.empty([outFeatures]) : null;
     this.resetParameters();
   }
 

@@ -1,16 +1,19 @@
 /** Dropout layers (active in training mode only). */
-import type { Generator } from '../../core/generator.js';
+import { defineOptions, describeValue, option, type OptionsInput } from '../../base/options.js';
+import { Generator } from '../../core/generator.js';
 import type { Tensor } from '../../core/tensor.js';
 import { alphaDropout, dropout, dropout1d, dropout2d, dropout3d } from '../functional/dropout.js';
 import { Module } from '../module.js';
 import { pyBool, pyFloat } from '../repr.js';
 
-export interface DropoutOptions {
+const DROPOUT_OPTIONS = defineOptions('Dropout', {
   /** Accepted for PyTorch compatibility; dlflow always returns a new tensor. */
-  inplace?: boolean;
+  inplace: option.boolean(false),
   /** Generator for the masks; the default generator (seeded by `dl.manualSeed`) otherwise. */
-  generator?: Generator;
-}
+  generator: option.custom<Generator>('a Generator', (v): v is Generator => v instanceof Generator),
+});
+
+export type DropoutOptions = OptionsInput<typeof DROPOUT_OPTIONS>;
 
 /**
  * In training, zeroes each element with probability p and scales the rest by 1/(1−p);
@@ -26,9 +29,11 @@ export class Dropout extends Module {
 
   constructor(readonly p = 0.5, options: DropoutOptions = {}) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
-    this.inplace = options.inplace ?? false;
-    this.generator = options.generator;
+    const owner = this.constructor.name;
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${owner}: dropout probability has to be between 0 and 1, but got ${typeof p === 'number' ? p : describeValue(p)}`);
+    const o = DROPOUT_OPTIONS.parse(options, owner);
+    this.inplace = o.inplace;
+    this.generator = o.generator;
   }
 
   override forward(x: Tensor): Tensor {

@@ -1,19 +1,26 @@
 /** Lookup table of embeddings. */
 import { noGrad } from '../../autograd/grad_mode.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import type { Tensor } from '../../core/tensor.js';
 import { embedding } from '../functional/embedding.js';
 import { normal_ } from '../init.js';
 import { Module } from '../module.js';
+import { checkSize } from '../options.js';
 import { Parameter } from '../parameter.js';
 import { pyFloat } from '../repr.js';
 
-export interface EmbeddingLayerOptions {
+const nullOr = (inner: (v: unknown) => boolean) => (v: unknown): v is number | null => v === null || inner(v);
+
+const EMBEDDING_OPTIONS = defineOptions('Embedding', {
   /** Row that stays zero-initialised and gets no gradient (negative counts from the end). */
-  paddingIdx?: number | null;
+  paddingIdx: option.custom<number | null>('an integer or null', nullOr(Number.isInteger)),
   /** Renormalise looked-up rows to this maximum norm (in place, as PyTorch). */
-  maxNorm?: number | null;
-  normType?: number;
-}
+  maxNorm: option.custom<number | null>('a positive number or null', nullOr((v) => typeof v === 'number' && v > 0)),
+  /** The p of the p-norm for `maxNorm` (default 2). */
+  normType: option.number({ default: 2, min: 0, minExclusive: true }),
+});
+
+export type EmbeddingLayerOptions = OptionsInput<typeof EMBEDDING_OPTIONS>;
 
 /**
  * weight[indices] for integer indices of any shape; weight [numEmbeddings, embeddingDim]
@@ -29,8 +36,11 @@ export class Embedding extends Module {
   readonly maxNorm: number | null;
   readonly normType: number;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: EmbeddingLayerOptions = {}) {
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, input: EmbeddingLayerOptions = {}) {
     super();
+    checkSize('Embedding', 'numEmbeddings', numEmbeddings);
+    checkSize('Embedding', 'embeddingDim', embeddingDim);
+    const options = EMBEDDING_OPTIONS.parse(input);
     let pad = options.paddingIdx ?? null;
     if (pad !== null) {
       if (!Number.isInteger(pad) || pad >= numEmbeddings || pad < -numEmbeddings) {
@@ -40,7 +50,7 @@ export class Embedding extends Module {
     }
     this.paddingIdx = pad;
     this.maxNorm = options.maxNorm ?? null;
-    this.normType = options.normType ?? 2;
+    this.normType = options.normType;
     this.weight = Parameter.empty([numEmbeddings, embeddingDim]);
     this.resetParameters();
   }

@@ -5,6 +5,7 @@ import { linear } from '../functional/linear.js';
 import { resetWeightAndBias } from './default_init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { biasOf, checkSize, type BiasArgument } from '../options.js';
 import { pyBool } from '../repr.js';
 
 /**
@@ -19,10 +20,12 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, bias = true) {
+  constructor(readonly inFeatures: number, readonly outFeatures: number, bias: BiasArgument = true) {
     super();
+    checkSize('Linear', 'inFeatures', inFeatures);
+    checkSize('Linear', 'outFeatures', outFeatures);
     this.weight = Parameter.empty([outFeatures, inFeatures]);
-    this.bias = bias ? Parameter.empty([outFeatures]) : null;
+    this.bias = biasOf('Linear', bias) ? Parameter.empty([outFeatures]) : null;
     this.resetParameters();
   }
 
