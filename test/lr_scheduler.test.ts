@@ -104,6 +104,7 @@ describe('LR schedulers match torch 1.13', () => {
     assert.throws(() => new S.ReduceLROnPlateau(opt, { factor: 1 }), /ReduceLROnPlateau: option 'factor' must be a number in \[0, 1\), got 1/);
     // PyTorch's T_max in camelCase used to be accepted and left the period undefined (NaN rates)
     assert.throws(() => new S.CosineAnnealingLR(opt, { tMax: 10 } as never), /CosineAnnealingLR: unknown option 'tMax' \(did you mean 'TMax'\?; known: TMax, etaMin, lastEpoch\)/);
+    assert.equal(dl.optim.lr_scheduler.CosineAnnealingLR, S.CosineAnnealingLR, "PyTorch's spelling of the namespace");
     assert.throws(() => new S.CosineAnnealingLR(opt, {} as never), /CosineAnnealingLR: option 'TMax' is required/);
     assert.throws(() => new S.StepLR(opt, { stepSize: 0 }), /StepLR: option 'stepSize' must be an integer ≥ 1, got 0/);
     assert.throws(() => new S.LinearLR(opt, { startFactor: 0 }), /LinearLR: option 'startFactor' must be a number in \(0, 1\]/);

@@ -28,3 +28,5 @@ export { Adadelta } from './adadelta.js';
 export type { AdadeltaOptions } from './adadelta.js';
 export { clipGradNorm_, clipGradValue_ } from './clip_grad.js';
 export * as lrScheduler from './lr_scheduler/index.js';
+/** PyTorch's spelling of `lrScheduler` (`torch.optim.lr_scheduler`), the same namespace. */
+export * as lr_scheduler from './lr_scheduler/index.js';
