@@ -1,10 +1,12 @@
 /**
  * Convolution: each convolution of the issue's CNN forward, backward-data and backward-weight in
- * GFLOP/s next to the GEMM of the same product (the im2col scheme's ceiling), and the training
+ * GFLOP/s next to the GEMM of the same product (the im2col scheme's ceiling) and the GEMM's peak
+ * (the best square product, 512 to 2048, on the same threads), and the training
  * step of the whole CNN (Conv2d 1→32 and 32→64, 3×3, padding 1, ReLU, MaxPool2d(2) after each,
  * Linear(3136, 128), ReLU, Linear(128, 10); batch 128, Adam, cross entropy) against PyTorch
  * (Debian's python3-torch, the faster of 1 and 2 threads) in the same run, with the ratio. The
- * issue's goal: dlflow's step ≤ 0.5× PyTorch's.
+ * issue's goal: dlflow's step ≤ 0.5× PyTorch's. Run alone (`npx tsx bench/conv.ts`) or through
+ * `npm run bench -- conv`.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -34,8 +36,22 @@ function torchRun(threads: number, steps: number): TorchResult | string {
 
 const gflops = (flops: number, seconds: number): string => (flops / seconds / 1e9).toFixed(1);
 
-/** Per convolution: forward, backward data, backward weight and the GEMM of the same size. */
+/** The GEMM's peak on these threads: the best of the square products 512, 1024 and 2048. */
+function gemmPeakGflops(): number {
+  let best = 0;
+  for (const size of [512, 1024, 2048]) {
+    dl.tidy(() => {
+      const a = dl.randn([size, size]);
+      const b = dl.randn([size, size]);
+      best = Math.max(best, (2 * size ** 3) / bestSeconds(() => a.matmul(b).dispose(), 3) / 1e9);
+    });
+  }
+  return best;
+}
+
+/** Per convolution: forward, backward data, backward weight, the GEMM of the same size and the GEMM's peak. */
 function convTable(torch: TorchResult | null): void {
+  const peak = gemmPeakGflops();
   const rows: (string | number)[][] = [];
   for (const c of CONVS) {
     dl.tidy(() => {
@@ -53,11 +69,11 @@ function convTable(torch: TorchResult | null): void {
       const b = dl.randn([C * 9, N * H * W]);
       const gemm = bestSeconds(() => a.matmul(b).dispose(), 5);
       const t = torch?.convs[c.name];
-      rows.push([c.name, gflops(flops, fwd), gflops(flops, data), gflops(flops, weight), gflops(flops, gemm),
+      rows.push([c.name, gflops(flops, fwd), gflops(flops, data), gflops(flops, weight), gflops(flops, gemm), peak.toFixed(1),
         t ? gflops(flops, t.forward) : '-', t ? gflops(3 * flops, t.forward_backward) : '-']);
     });
   }
-  printTable(['GFLOP/s', 'forward', 'bwd data', 'bwd weight', 'GEMM same size', 'torch fwd', 'torch fwd+bwd'], rows);
+  printTable(['GFLOP/s', 'forward', 'bwd data', 'bwd weight', 'GEMM same size', 'GEMM peak', 'torch fwd', 'torch fwd+bwd'], rows);
 }
 
 /** The issue's CNN and one training step on a fixed batch (same as the Python reference). */
@@ -98,3 +114,5 @@ export function benchConv(): void {
   if (torchBest !== null) rows[0][3] = (ours / torchBest.step_seconds).toFixed(2);
   printTable(['step (best of 20)', 'threads', 'ms', 'ratio to PyTorch best (goal ≤ 0.5)'], rows);
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) benchConv();

@@ -1,9 +1,13 @@
 /**
  * Pooling, normalisation and resampling kernels vs PyTorch (Debian's python3-torch, same thread
- * count), on the shapes of the issue's CNN (batch 128, 28×28 and 14×14 maps): forward, and
- * forward + backward, best of several loops on each side. One line per kernel with the ratio.
+ * count, bench/reference/torch_pool.py), on the shapes of the issue's CNN (batch 128, 28×28 and
+ * 14×14 maps): forward, and forward + backward, best of several loops on each side. One line per
+ * kernel with the ratio; then the issue's CNN training step cut into its stages (conv + ReLU,
+ * pool, ..., linear), each timed alone on both sides, so the step's ratio in bench/conv.ts can be
+ * traced to its layers.
  */
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as dl from '../src/index.js';
 import { referenceEnv } from './openblas.js';
 import { bestSeconds, printTable } from './timing.js';
@@ -33,43 +37,30 @@ const CASES: Case[] = [
   { name: 'interpolate bilinear x2 [16,32,28,28]', shape: [16, 32, 28, 28], dlflow: (x) => F.interpolate(x, { scaleFactor: 2, mode: 'bilinear' }), torch: "lambda x: F.interpolate(x, scale_factor=2, mode='bilinear')" },
 ];
 
-const TORCH_SCRIPT = `
-import json, sys, time, torch
-import torch.nn.functional as F
-torch.set_num_threads(int(sys.argv[1]))
-cases = json.loads(sys.argv[2])
-def best(fn, rounds=7, min_s=0.1):
-    for _ in range(3): fn()
-    b = float('inf')
-    for _ in range(rounds):
-        n, t0 = 0, time.perf_counter()
-        while True:
-            fn(); n += 1
-            e = time.perf_counter() - t0
-            if e >= min_s and n >= 3: break
-        b = min(b, e / n)
-    return b
-out = []
-for c in cases:
-    op = eval(c['torch'])
-    x = torch.randn(c['shape'])
-    if c.get('channelsLast'): x = x.contiguous(memory_format=torch.channels_last if x.dim() == 4 else torch.channels_last_3d)
-    xg = x.clone().requires_grad_(True)
-    g = torch.randn(op(x).shape)
-    def fwd():
-        with torch.no_grad(): op(x)
-    def fwd_bwd():
-        xg.grad = None
-        op(xg).backward(g)
-    out.append([best(fwd), best(fwd_bwd)])
-print(json.dumps(out))
-`;
+/** The issue's CNN (bench/conv.ts) cut into the stages PyTorch's reference times alike. */
+function cnnStages(): { name: string; input: number[]; stage: dl.nn.Module }[] {
+  const { nn } = dl;
+  return [
+    { name: 'conv1 1→32 + relu', input: [128, 1, 28, 28], stage: new nn.Sequential(new nn.Conv2d(1, 32, 3, { padding: 1 }), new nn.ReLU()) },
+    { name: 'maxPool2d(2) 28→14', input: [128, 32, 28, 28], stage: new nn.MaxPool2d(2) },
+    { name: 'conv2 32→64 + relu', input: [128, 32, 14, 14], stage: new nn.Sequential(new nn.Conv2d(32, 64, 3, { padding: 1 }), new nn.ReLU()) },
+    { name: 'maxPool2d(2) 14→7', input: [128, 64, 14, 14], stage: new nn.MaxPool2d(2) },
+    { name: 'flatten + linear 3136→128 + relu', input: [128, 64, 7, 7], stage: new nn.Sequential(new nn.Flatten(), new nn.Linear(3136, 128), new nn.ReLU()) },
+    { name: 'linear 128→10', input: [128, 128], stage: new nn.Linear(128, 10) },
+  ];
+}
 
-function torchTimes(threads: number): number[][] | string {
-  const cases = CASES.map((c) => ({ torch: c.torch, shape: c.shape, channelsLast: c.channelsLast ?? false }));
-  const run = spawnSync('/usr/bin/python3', ['-c', TORCH_SCRIPT, String(threads), JSON.stringify(cases)], { env: referenceEnv(), encoding: 'utf8', maxBuffer: 1 << 24 });
+interface TorchTimes { kernels: number[][]; layers: number[][] }
+
+function torchTimes(threads: number): TorchTimes | string {
+  const script = fileURLToPath(new URL('./reference/torch_pool.py', import.meta.url));
+  const spec = {
+    kernels: CASES.map((c) => ({ torch: c.torch, shape: c.shape, channelsLast: c.channelsLast ?? false })),
+    layers: cnnStages().map((s) => s.input),
+  };
+  const run = spawnSync('/usr/bin/python3', [script, String(threads)], { input: JSON.stringify(spec), env: referenceEnv(), encoding: 'utf8', maxBuffer: 1 << 24 });
   if (run.status !== 0) return `PyTorch reference unavailable (${run.error?.message ?? run.stderr.trim().split('\n').pop()})`;
-  return JSON.parse(run.stdout.trim().split('\n').pop()!) as number[][];
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as TorchTimes;
 }
 
 function inputOf(c: Case): dl.Tensor {
@@ -81,29 +72,44 @@ function inputOf(c: Case): dl.Tensor {
   return x.permute(toLast).contiguous().permute(back);
 }
 
-function dlflowTimes(c: Case): [number, number] {
-  const x = dl.keep(inputOf(c));
-  const xg = dl.keep(x.detach().requiresGrad_(true));
-  const g = dl.keep(dl.noGrad(() => dl.randn([...c.dlflow(x).shape])));
-  const fwd = bestSeconds(() => dl.tidy(() => { dl.noGrad(() => c.dlflow(x)).dataSync(); }));
-  const fwdBwd = bestSeconds(() => dl.tidy(() => {
-    xg.grad = null;
-    c.dlflow(xg).backward(g);
-    xg.grad!.dataSync();
-  }));
-  return [fwd, fwdBwd];
+/** Best seconds of op(x) without grad, and of op(x).backward(g) with x requiring grad. */
+function dlflowTimes(op: (x: dl.Tensor) => dl.Tensor, input: dl.Tensor): [number, number] {
+  return dl.tidy(() => {
+    const x = input;
+    const xg = x.detach().requiresGrad_(true);
+    const g = dl.noGrad(() => dl.randn([...op(x).shape]));
+    const fwd = bestSeconds(() => dl.tidy(() => { dl.noGrad(() => op(x)).dataSync(); }));
+    const fwdBwd = bestSeconds(() => dl.tidy(() => {
+      xg.grad = null;
+      op(xg).backward(g);
+      xg.grad!.dataSync();
+    }));
+    return [fwd, fwdBwd];
+  });
 }
+
+const ms = (s: number): string => (s * 1e3).toFixed(3);
+
+/** dlflow's and PyTorch's forward and forward + backward side by side, with the ratios. */
+function row(name: string, ours: [number, number], torch: number[] | undefined): string[] {
+  const ratio = (a: number, b: number | undefined): string => (b === undefined ? '-' : (a / b).toFixed(2));
+  return [name, ms(ours[0]), torch ? ms(torch[0]) : '-', ratio(ours[0], torch?.[0]), ms(ours[1]), torch ? ms(torch[1]) : '-', ratio(ours[1], torch?.[1])];
+}
+
+const HEADER = ['fwd dlflow', 'fwd torch', 'ratio', 'fwd+bwd dlflow', 'fwd+bwd torch', 'ratio'];
 
 export function benchPool(): void {
   const threads = dl.getNumThreads();
   console.log(`\n== pooling / normalisation / resampling kernels vs PyTorch (${threads} threads; ms, best of 7 loops)`);
   const torch = torchTimes(threads);
   if (typeof torch === 'string') console.log(torch);
-  const ms = (s: number): string => (s * 1e3).toFixed(3);
-  const rows = CASES.map((c, i) => {
-    const [f, fb] = dlflowTimes(c);
-    const t = typeof torch === 'string' ? null : torch[i];
-    return [c.name, ms(f), t ? ms(t[0]) : '-', t ? (f / t[0]).toFixed(2) : '-', ms(fb), t ? ms(t[1]) : '-', t ? (fb / t[1]).toFixed(2) : '-'];
-  });
-  printTable(['kernel', 'fwd dlflow', 'fwd torch', 'ratio', 'fwd+bwd dlflow', 'fwd+bwd torch', 'ratio'], rows);
+  const times = typeof torch === 'string' ? null : torch;
+  printTable(['kernel', ...HEADER], CASES.map((c, i) => row(c.name, dlflowTimes(c.dlflow, inputOf(c)), times?.kernels[i])));
+  console.log('\n== the issue\'s CNN step by layer (batch 128; each stage alone on an input of its shape, backward with weight gradients)');
+  dl.manualSeed(0);
+  const stages = cnnStages();
+  const rows = stages.map((s, i) => row(s.name, dlflowTimes((x) => s.stage.forward(x) as dl.Tensor, dl.randn(s.input)), times?.layers[i]));
+  const total = (k: number, of: (string | number)[][]): string => ms(of.reduce((a, r) => a + Number(r[k]) / 1e3, 0));
+  if (times !== null) rows.push(['total', total(1, rows), total(2, rows), '', total(4, rows), total(5, rows), '']);
+  printTable(['stage', ...HEADER], rows);
 }

@@ -1,24 +1,21 @@
 #!/usr/bin/env node
-// dlflow command-line entry. Runs the TypeScript sources through tsx (a dependency, also used to
-// load model files written in TypeScript); falls back to the compiled dist/ when src/ is absent.
+// dlflow command-line entry: runs the compiled dist/ (built by `npm run build`, and by npm at
+// install and pack time). In a checkout, a dist/ older than src/ is named on stderr rather than
+// run silently.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const src = `${root}src/cli/main.ts`;
-const dist = `${root}dist/cli/main.js`;
+const entry = `${root}dist/cli/main.js`;
 
-let entry;
-try {
-  const { register } = await import('tsx/esm/api');
-  register();
-  entry = existsSync(src) ? src : dist;
-} catch {
-  entry = dist;
-}
 if (!existsSync(entry)) {
-  process.stderr.write(`dlflow: cannot start: ${entry} is missing (run npm install, which builds dist/)\n`);
+  process.stderr.write(`dlflow: cannot start: ${entry} is missing (run npm run build)\n`);
   process.exit(1);
+}
+if (existsSync(`${root}src/cli/main.ts`)) {
+  const { staleSource } = await import('./dist_fresh.js');
+  const stale = staleSource(root);
+  if (stale !== null) process.stderr.write(`dlflow: warning: dist/ is older than ${stale}; running the old build (npm run build updates it)\n`);
 }
 const { runCli } = await import(pathToFileURL(entry).href);
 await runCli();

@@ -150,6 +150,20 @@ def interpolate_cases():
          lambda x: F.interpolate(x, size=(1, 1), mode='bilinear', align_corners=True))
 
 
+def fast_path_cases():
+    """2×2 stride-2 windows (dlflow's vectorised row kernels): blocks of 16 windows and a tail,
+    odd sizes, ceil mode's partial last row and column, floor mode's dropped ones."""
+    x = torch.randn(1, 2, 5, 37)
+    case('maxPool2d k2 odd sizes ceil, indices', 'maxPool2d', x, [2, {'ceilMode': True, 'returnIndices': True}],
+         lambda x: F.max_pool2d(x, 2, ceil_mode=True, return_indices=True))
+    case('maxPool2d k2 odd sizes floor, indices', 'maxPool2d', x, [2, {'returnIndices': True}], lambda x: F.max_pool2d(x, 2, return_indices=True))
+    case('maxPool2d k2 ties', 'maxPool2d', ties((1, 2, 4, 40)), [2, {'returnIndices': True}], lambda x: F.max_pool2d(x, 2, return_indices=True))
+    case('avgPool2d k2 odd sizes ceil', 'avgPool2d', x, [2, {'ceilMode': True}], lambda x: F.avg_pool2d(x, 2, ceil_mode=True))
+    case('avgPool2d k2 ceil exclude pad', 'avgPool2d', x, [2, {'ceilMode': True, 'countIncludePad': False}],
+         lambda x: F.avg_pool2d(x, 2, ceil_mode=True, count_include_pad=False))
+    case('avgPool2d k2 divisor 3', 'avgPool2d', x, [2, {'divisorOverride': 3}], lambda x: F.avg_pool2d(x, 2, divisor_override=3))
+
+
 def randomize(module, seed):
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -231,8 +245,9 @@ def main():
     pooling_cases()
     norm_cases()
     interpolate_cases()
-    write('functional.json', {'torch': torch.__version__, 'cases': CASES})
     module_cases()
+    fast_path_cases()  # (last, so the cases before keep their random values)
+    write('functional.json', {'torch': torch.__version__, 'cases': CASES})
     write('modules.json', {'torch': torch.__version__, 'modules': MODULES, 'reprs': reprs()})
 
 

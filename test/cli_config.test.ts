@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseArgs } from '../src/cli/args.js';
-import { closest, levenshtein } from '../src/cli/config/levenshtein.js';
+import { closest, levenshtein } from '../src/base/suggest.js';
 import { resolveConfig } from '../src/cli/config/resolve.js';
 import { UsageError } from '../src/cli/errors.js';
 

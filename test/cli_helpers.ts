@@ -1,11 +1,14 @@
-/** Runs the dlflow CLI (bin/dlflow.js) in a scratch folder for the CLI tests. */
+/** Runs the dlflow CLI (bin/dlflow.js, the compiled dist/, rebuilt first when stale) in a scratch folder for the CLI tests. */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureFreshDist } from './fresh_dist.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'dlflow.js');
+
+ensureFreshDist(ROOT);
 
 export interface CliResult {
   code: number;

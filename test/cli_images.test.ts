@@ -1,6 +1,6 @@
 /** `dlflow train` on an image folder (one subfolder per class), then evaluate, predict and a bad folder. */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { PNG } from 'pngjs';
@@ -31,6 +31,7 @@ describe('dlflow on an image folder', () => {
     assert.match(train.stdout, /test \(\d+ rows\): accuracy/);
     const model = JSON.parse(readFileSync(join(dir, 'runs', 'img', 'model.json'), 'utf8')) as { preprocessing: { shape: number[]; target: { classes: string[] } } };
     assert.deepEqual(model.preprocessing.shape, [3, 8, 8]);
+    assert.match(train.stdout, /0 \(Conv2d\)\s+\[N, 32, 8, 8\]/, 'the auto model of an image folder is a CNN');
     assert.deepEqual(model.preprocessing.target.classes, ['dark', 'light']);
     const evaluation = dlflow(dir, 'evaluate', 'runs/img', '--data', 'images', '--json');
     assert.equal(evaluation.code, 0, evaluation.stderr);
@@ -42,6 +43,18 @@ describe('dlflow on an image folder', () => {
     const lines = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n');
     assert.equal(lines[0], 'row,prediction,prob_dark,prob_light,error');
     assert.equal(lines.length, 61);
+  });
+
+  test('a truncated PNG is a usage error naming its file, without a stack trace (train and predict)', () => {
+    const dir = scratch();
+    writeImages(join(dir, 'images'));
+    const bad = join(dir, 'images', 'dark', '3.png');
+    writeFileSync(bad, readFileSync(bad).subarray(0, 60));
+    const r = dlflow(dir, 'train', '--data', 'images', '--epochs', '1', '--name', 'bad');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /images\/dark\/3\.png: cannot decode PNG image/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.ok(!existsSync(join(dir, 'runs', 'bad')), 'no run directory left behind');
   });
 
   test('a folder with neither images nor IDX files is a usage error', () => {

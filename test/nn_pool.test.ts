@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as dl from '../src/index.js';
+import { runKernel, viewOf } from '../src/core/dispatch.js';
 import { assertClose, backends } from './helpers.js';
 
 const { nn } = dl;
@@ -171,6 +172,22 @@ describe('pooling layers', () => {
   it('Sequential CNN head: pool, adaptive pool, flatten', () => {
     const net = new nn.Sequential(new nn.MaxPool2d(2), new nn.AdaptiveAvgPool2d(1), new nn.Flatten());
     assert.deepEqual(net.forward(dl.randn([4, 5, 9, 9])).shape, [4, 5]);
+  });
+
+  it('max pooling\'s backward kernel scatters indices that lie outside their 2×2 windows', () => {
+    // the native 2×2 rows write each window's four gradients densely; an index elsewhere in the
+    // plane (not one the forward writes) must still reach its element, as in the scatter
+    const window = { type: 'sliding', kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], countIncludePad: false, divisorOverride: 0 } as const;
+    const idx = Array.from({ length: 2 * 3 * 19 }, (_, i) => ((i * 7919) % (6 * 39)));
+    const scatter = (): number[] => dl.tidy(() => {
+      const g = dl.tensor(Float32Array.from(idx, (_, i) => i + 1), { shape: [1, 2, 3, 19] });
+      const ix = dl.tensor(BigInt64Array.from(idx, BigInt), { shape: [1, 2, 3, 19] });
+      const dx = dl.zeros([1, 2, 6, 39]);
+      runKernel(dx.storage.backend, 'poolBackward', { op: 'max', grad: viewOf(g), window, out: viewOf(dx), indices: viewOf(ix) });
+      return Array.from(dx.dataSync() as Float32Array);
+    });
+    const expected = dl.withBackend('reference', scatter);
+    for (const backend of backends()) assertClose(dl.withBackend(backend, scatter), expected, 0, 0, backend);
   });
 
   it('Upsample forwards to interpolate', () => {

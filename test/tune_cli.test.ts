@@ -1,6 +1,6 @@
-/** `dlflow tune` end to end on the bundled penguins data: JSON output, study totals across reruns and workers, best.yaml, errors. */
+/** `dlflow tune` end to end on the bundled penguins data: JSON output, study totals across reruns and workers, k-fold trials and their retrain, best.yaml, errors. */
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { resolveConfig } from '../src/cli/config/resolve.js';
@@ -13,7 +13,10 @@ describe('dlflow tune', () => {
     const a = dlflow(dir, 'tune', '--trials', '3', '--epochs', '2', '--json', '--no-retrain');
     assert.equal(a.code, 0, a.stderr);
     const ra = JSON.parse(a.stdout);
-    assert.deepEqual(Object.keys(ra), ['study', 'storage', 'trials', 'complete', 'pruned', 'failed', 'best_value', 'best_params', 'best_config', 'best_run']);
+    assert.deepEqual(Object.keys(ra), ['study', 'storage', 'trials', 'complete', 'pruned', 'failed', 'best_value', 'best_params', 'best_config', 'best_run', 'validation']);
+    // 344 rows, 294 of them train + validation: a small table, so trials are judged by 5-fold cross-validation.
+    assert.deepEqual({ ...ra.validation, rule: undefined }, { method: 'kfold', folds: 5, rows: 294, rule: undefined });
+    assert.match(ra.validation.rule, /at most 2000 \(tune\.cv\.maxRows\)/);
     assert.equal(ra.study, 'tune-penguins');
     assert.match(ra.storage, /^sqlite:\/\/\/.*runs[\\/]tune\.db$/);
     assert.equal(ra.trials, 3);
@@ -31,11 +34,28 @@ describe('dlflow tune', () => {
     assert.equal(best.hyperparameters.optimizer, rb.best_params.optimizer);
   });
 
-  it('retrains the best config into a run directory unless --no-retrain', () => {
+  it('retrains the best config into a run directory unless --no-retrain: after k-fold, on every train + validation row', () => {
     const r = dlflow(dir, 'tune', '--study', 'retrain', '--trials', '2', '--epochs', '2', '--json');
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.ok(out.best_run !== null && existsSync(join(dir, out.best_run, 'model.safetensors')), r.stderr);
+    const best = resolveConfig({ file: join(dir, out.best_config) });
+    assert.deepEqual(best.data.split, { train: 0.85, val: 0, test: 0.15 });
+    assert.equal(best.hyperparameters.earlyStopping.patience, 0);
+    assert.ok(best.hyperparameters.epochs >= 1 && best.hyperparameters.epochs <= 2);
+    const evaluation = JSON.parse(readFileSync(join(dir, out.best_run, 'evaluation.json'), 'utf8'));
+    assert.equal(evaluation.rows, 50, 'the 50 test rows the search left alone');
+  });
+
+  it('tune.cv.maxRows below the rows judges trials on the validation split, and best.yaml keeps it', () => {
+    const r = dlflow(dir, 'tune', '--study', 'holdout', '--trials', '2', '--epochs', '2', '--tune.cv.maxRows', '100', '--json', '--no-retrain');
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.validation.method, 'holdout');
+    assert.equal(out.validation.rows, 52);
+    const best = resolveConfig({ file: join(dir, out.best_config) });
+    assert.deepEqual(best.data.split, { train: 0.7, val: 0.15, test: 0.15 });
+    assert.equal(best.hyperparameters.earlyStopping.patience, 10);
   });
 
   it('a typo in tune: gets a did-you-mean; a contradictory or empty space and an unreachable storage are clear errors', () => {

@@ -378,4 +378,39 @@ void apply_gemm_epilogue(GemmEpilogue epilogue, float* c, int64_t n) {
 
 const char* sgemm_kernel_name() { return kernels().name; }
 
+GemmPanelShape sgemm_panel_shape() {
+  const KernelSet& ks = kernels();
+  return {ks.mr, ks.nr, ks.kc};
+}
+
+void sgemm_pack_a_panel(int64_t m, int64_t k, const float* a, int64_t a_rs, int64_t a_cs, float* dst) {
+  kernels().pack_a(k, a, a_rs, a_cs, m, dst);
+}
+
+void sgemm_pack_b_panel(int64_t n, int64_t k, const float* b, int64_t b_rs, int64_t b_cs, float* dst) {
+  kernels().pack_b(k, b, b_cs, b_rs, n, dst);
+}
+
+void sgemm_panel_kernel(int m, int n, int64_t k, const float* a_panel, const float* b_panel,
+                        float* c, int64_t ldc, bool acc) {
+  kernels().kernel(m, n, k, a_panel, b_panel, c, ldc, acc);
+}
+
+void sgemm_panel_kernel_direct_a(int m, int n, int64_t k, const float* a, int64_t a_rs,
+                                 int64_t a_cs, const float* b_panel, float* c, int64_t ldc,
+                                 bool acc) {
+  const KernelSet& ks = kernels();
+  if (ks.kernel_direct != nullptr) {
+    ks.kernel_direct(m, n, k, a, a_rs, a_cs, true, b_panel, 0, false, c, ldc, acc);
+    return;
+  }
+  // No in-place kernel (portable set): pack the panel of A, kc deep at a time.
+  float* apanel = tl_pack_a.get(static_cast<size_t>(ks.mr * ks.kc));
+  for (int64_t p0 = 0; p0 < k; p0 += ks.kc) {
+    const int64_t kc = std::min(ks.kc, k - p0);
+    ks.pack_a(kc, a + p0 * a_cs, a_rs, a_cs, m, apanel);
+    ks.kernel(m, n, kc, apanel, b_panel + p0 * ks.nr, c, ldc, acc || p0 > 0);
+  }
+}
+
 }  // namespace dlflow

@@ -44,4 +44,35 @@ void sgemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K,
 // Name of the microkernel in use: "avx512", "avx2", or "portable".
 const char* sgemm_kernel_name();
 
+// ---- packed panels, for callers that build the GEMM's operands themselves -------------------
+// Convolution packs its B operand straight from the input (im2col into the panel layout) and
+// its weights once per call, then runs the microkernel on the panels: no unfolded buffer, no
+// second packing pass. Panel layouts (k-major):
+//   A panel: mr rows × k, element (i, p) at a[p * mr + i] (rows past the matrix are zero)
+//   B panel: k × nr columns, element (p, j) at b[p * nr + j]
+struct GemmPanelShape {
+  int mr, nr;   // register tile of the microkernel
+  int64_t kc;   // depth of one cache block (a B panel kc × nr stays in L1)
+};
+GemmPanelShape sgemm_panel_shape();
+
+// Packs rows [0, m) (m <= mr) of A, k deep, into one A panel: element (i, p) from
+// a[i * a_rs + p * a_cs]; rows m..mr-1 are zero.
+void sgemm_pack_a_panel(int64_t m, int64_t k, const float* a, int64_t a_rs, int64_t a_cs, float* dst);
+
+// Packs columns [0, n) (n <= nr) of B, k deep, into one B panel: element (p, j) from
+// b[p * b_rs + j * b_cs]; columns n..nr-1 are zero.
+void sgemm_pack_b_panel(int64_t n, int64_t k, const float* b, int64_t b_rs, int64_t b_cs, float* dst);
+
+// C[0:m, 0:n] (row-major, leading dimension ldc) = (acc ? C : 0) + A panel · B panel, with
+// 1 <= m <= mr and 1 <= n <= nr; runs on the calling thread.
+void sgemm_panel_kernel(int m, int n, int64_t k, const float* a_panel, const float* b_panel,
+                        float* c, int64_t ldc, bool acc);
+
+// Same with A read in place (element (i, p) at a[i * a_rs + p * a_cs]) and B a packed panel:
+// for an A used once per panel of B (convolution's weight gradient reads its unfolded tile so).
+void sgemm_panel_kernel_direct_a(int m, int n, int64_t k, const float* a, int64_t a_rs,
+                                 int64_t a_cs, const float* b_panel, float* c, int64_t ldc,
+                                 bool acc);
+
 }  // namespace dlflow

@@ -133,6 +133,14 @@ DLF_T256 void pack_avx2(int64_t k, const float* src, int64_t s_i, int64_t s_p, i
       const float* s = src + i * s_i;
       float* d = dst + i;
       int64_t p = 0;
+      if (valid <= 0) {
+        // lanes past the panel's columns: zeros, a vector per k step (not lane by lane)
+        for (; p < k; p++) {
+          if (lanes == 8) _mm256_storeu_ps(d + p * W, _mm256_setzero_ps());
+          else _mm256_maskstore_ps(d + p * W, smask, _mm256_setzero_ps());
+        }
+        continue;
+      }
       if (valid == 8) {
         for (; p + 8 <= k; p += 8) {
           __m256 r0 = _mm256_loadu_ps(s + 0 * s_i + p), r1 = _mm256_loadu_ps(s + 1 * s_i + p);

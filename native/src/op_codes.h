@@ -16,7 +16,7 @@ enum OpKind : int {
   kReduce = 7, kSoftmax = 8, kMatmul = 9, kGather = 10, kScatterAdd = 11, kIndexSelect = 12,
   kIndexAdd = 13, kSort = 14, kOptimizerStep = 15, kRandom = 16, kCrossEntropy = 17,
   kCrossEntropyBackward = 18, kConv = 19, kConvBackwardData = 20, kConvBackwardWeight = 21,
-  kPool = 22, kPoolBackward = 23, kNumOpKinds = 24
+  kPool = 22, kPoolBackward = 23, kBatchNorm = 24, kBatchNormBackward = 25, kNumOpKinds = 26
 };
 
 // UNARY_OPS
@@ -152,7 +152,9 @@ constexpr int kMaxOptimizerScalars = 9;
   X(kConvBackwardData, conv_backward_data) \
   X(kConvBackwardWeight, conv_backward_weight) \
   X(kPool, pool) \
-  X(kPoolBackward, pool_backward)
+  X(kPoolBackward, pool_backward) \
+  X(kBatchNorm, batch_norm) \
+  X(kBatchNormBackward, batch_norm_backward)
 
 class ArgReader;  // views.h
 
@@ -206,5 +208,9 @@ bool run_pool(ArgReader& r, int sub);
 bool supports_pool(int sub, int dtype);
 bool run_pool_backward(ArgReader& r, int sub);
 bool supports_pool_backward(int sub, int dtype);
+bool run_batch_norm(ArgReader& r, int sub);
+bool supports_batch_norm(int sub, int dtype);
+bool run_batch_norm_backward(ArgReader& r, int sub);
+bool supports_batch_norm_backward(int sub, int dtype);
 
 }  // namespace dlflow

@@ -283,6 +283,21 @@ export interface OpArgs {
    * average: spread over its window divided by the forward's divisor.
    */
   poolBackward: { op: PoolOp; grad: View; window: PoolWindow; out: View; indices?: View };
+  /**
+   * Batch normalisation of float32 x [N, C, ...S] (any strides) with the batch's statistics:
+   * per channel c, mean[c] and variance[c] (biased) over N and S, accumulated in double, are
+   * written to the contiguous [C] views, and out (contiguous, x's shape) = (x − mean[c]) ·
+   * invstd[c] · weight[c] + bias[c], invstd[c] = 1/√(variance[c] + eps) (weight 1 and bias 0
+   * when absent).
+   */
+  batchNorm: { x: View; weight?: View; bias?: View; eps: number; out: View; mean: View; variance: View };
+  /**
+   * The gradient of `batchNorm` from grad [N, C, ...S] and the forward's x, mean, variance, eps
+   * and weight: with x̂ = (x − mean[c])·invstd[c] and n = N·|S|, dbias[c] = Σ grad and
+   * dweight[c] = Σ grad·x̂ (contiguous [C], sums in double), and dx (contiguous, x's shape) =
+   * weight[c]·invstd[c]·(grad − dbias[c]/n − x̂·dweight[c]/n).
+   */
+  batchNormBackward: { grad: View; x: View; mean: View; variance: View; weight?: View; eps: number; dx: View; dweight: View; dbias: View };
 }
 
 export type OpKind = keyof OpArgs;
@@ -297,7 +312,7 @@ export const OP_KINDS = [
   'fill', 'copy', 'unary', 'binary', 'binaryScalar', 'clamp', 'where', 'reduce', 'softmax',
   'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'optimizerStep', 'random',
   'crossEntropy', 'crossEntropyBackward', 'conv', 'convBackwardData', 'convBackwardWeight',
-  'pool', 'poolBackward',
+  'pool', 'poolBackward', 'batchNorm', 'batchNormBackward',
 ] as const satisfies readonly OpKind[];
 /** Compile-time check that OP_KINDS lists every kind of `OpArgs`. */
 const _everyKindListed: [Exclude<OpKind, (typeof OP_KINDS)[number]>] extends [never] ? true : never = true;
@@ -366,6 +381,10 @@ export const OP_SIGNATURES: { readonly [K in OpKind]: OpSignature<K> } = {
   convBackwardWeight: { views: { x: 'in', grad: 'in', out: 'out' }, dtypeOf: (a) => a.x.dtype },
   pool: { views: { x: 'in', out: 'out', indices: 'out' }, dtypeOf: (a) => a.x.dtype, subOpOf: (a) => a.op, subOps: POOL_OPS },
   poolBackward: { views: { grad: 'in', indices: 'in', out: 'out' }, dtypeOf: (a) => a.grad.dtype, subOpOf: (a) => a.op, subOps: POOL_OPS },
+  batchNorm: { views: { x: 'in', weight: 'in', bias: 'in', out: 'out', mean: 'out', variance: 'out' }, dtypeOf: (a) => a.x.dtype },
+  batchNormBackward: {
+    views: { grad: 'in', x: 'in', mean: 'in', variance: 'in', weight: 'in', dx: 'out', dweight: 'out', dbias: 'out' }, dtypeOf: (a) => a.x.dtype,
+  },
 };
 
 /** The `supportsOp` question for one call. */

@@ -1,67 +1,75 @@
 /**
- * The `dlflow` command: dispatches to one file per command and turns errors into messages and
- * exit codes (2 for usage errors, 1 for failures).
+ * The `dlflow` command: parses the command line (args.ts), loads the one command asked for and
+ * turns errors into messages and exit codes (2 for usage errors, 1 for failures), never a stack
+ * trace for a user's mistake.
  *
  * @example
  * // shell: dlflow train --epochs 5
  * await main(['train', '--epochs', '5']);
  */
-import { didYouMean } from './config/levenshtein.js';
-import { CliError } from './errors.js';
+import { parseCommandLine } from './args.js';
+import { didYouMean } from '../base/suggest.js';
+import { CliError, UsageError } from './errors.js';
+import { COMMAND_NAMES, type CommandName } from './help_commands.js';
 import { dlflowVersion } from './version.js';
 
 type Command = (argv: readonly string[]) => Promise<number>;
 
-const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
-  init: { load: async () => (await import('./commands/init.js')).runInit, help: 'init [dir]                  write a commented config and a model file' },
-  train: { load: async () => (await import('./commands/train.js')).runTrain, help: 'train [config] [--key v]    train (default: datasets/penguins.csv, target species); --resume runs/<name> --epochs N' },
-  evaluate: { load: async () => (await import('./commands/evaluate.js')).runEvaluate, help: 'evaluate <run> [--data f]   metrics on the test split or a file; --json' },
-  predict: { load: async () => (await import('./commands/predict.js')).runPredict, help: 'predict <run> --data f      predictions to CSV (--out preds.csv)' },
-  summary: { load: async () => (await import('./commands/summary.js')).runSummary, help: 'summary <run|config>        layer table and architecture.svg, no training' },
-  tune: { load: async () => (await import('./commands/tune.js')).runTune, help: 'tune [config] --trials N     search layers, units and hyperparameters (--jobs J --storage url --json --no-retrain)' },
-  explore: { load: async () => (await import('./commands/explore.js')).runExplore, help: 'explore [data]              profile a data set' },
+/** Each declared command's code, imported only when it runs (so `--help` starts fast). */
+const LOADERS: { [K in CommandName]: () => Promise<Command> } = {
+  init: async () => (await import('./commands/init.js')).runInit,
+  explore: async () => (await import('./commands/explore.js')).runExplore,
+  train: async () => (await import('./commands/train.js')).runTrain,
+  evaluate: async () => (await import('./commands/evaluate.js')).runEvaluate,
+  predict: async () => (await import('./commands/predict.js')).runPredict,
+  summary: async () => (await import('./commands/summary.js')).runSummary,
+  tune: async () => (await import('./commands/tune.js')).runTune,
+  completion: async () => (await import('./completion.js')).runCompletion,
 };
 
-export function usage(): string {
-  return [
-    `dlflow ${dlflowVersion()} — deep-learning workflow`,
-    '',
-    'usage: dlflow <command> [options]',
-    '',
-    ...Object.values(COMMANDS).map((c) => `  ${c.help}`),
-    '',
-    'Config keys can be set as flags: --epochs 20 --lr 3e-4 --hidden 256,128 --device cpu --data.split.val 0.2',
-  ].join('\n');
+/** The word a user meant as a command, when it is not one (`trian`, `help trian`). */
+function unknownCommand(argv: readonly string[]): string | undefined {
+  const known: readonly string[] = COMMAND_NAMES;
+  const [first, second] = argv;
+  if (first === 'help') return second === undefined || known.includes(second) ? undefined : second;
+  return first.startsWith('-') || known.includes(first) ? undefined : first;
+}
+
+/** Writes an error the user can act on (named after the command unless it already is) and returns its exit code. */
+function report(e: CliError, command: string | undefined): number {
+  const text = e.message.startsWith('dlflow') ? e.message : `dlflow${command === undefined ? '' : ` ${command}`}: ${e.message}`;
+  process.stderr.write(`${text}\n`);
+  return e.exitCode;
 }
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${usage()}\n`);
-    return name === undefined ? 2 : 0;
-  }
-  if (name === '--version' || name === '-v') {
-    process.stdout.write(`${dlflowVersion()}\n`);
-    return 0;
-  }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    process.stderr.write(`dlflow: unknown command '${name}'${didYouMean(name, Object.keys(COMMANDS))}\n\n${usage()}\n`);
+  if (argv.length === 0) {
+    parseCommandLine(['--help'], dlflowVersion());
     return 2;
   }
+  const typo = unknownCommand(argv);
+  if (typo !== undefined) {
+    return report(new UsageError(`unknown command '${typo}'${didYouMean(typo, COMMAND_NAMES)} (see dlflow --help)`), undefined);
+  }
+  let command: CommandName | undefined;
   try {
-    return await (await command.load())(rest);
+    const invocation = parseCommandLine(argv, dlflowVersion());
+    if ('exitCode' in invocation) return invocation.exitCode;
+    command = invocation.command;
+    return await (await LOADERS[command]())(invocation.argv);
   } catch (e) {
-    if (e instanceof CliError) {
-      process.stderr.write(`dlflow ${name}: ${e.message}\n`);
-      return e.exitCode;
-    }
+    if (e instanceof CliError) return report(e, command);
     throw e;
   }
 }
 
 /** Entry point of bin/dlflow.js. */
 export async function runCli(): Promise<void> {
+  // `dlflow train --help | head`: the reader leaving early is not an error of dlflow.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -23,7 +23,7 @@ export { fft } from './audio/fft.js';
 export { logMelSpectrogram, melFilterBank, hzToMel, melToHz, type LogMel, type LogMelOptions, type MelScale } from './audio/mel.js';
 export { decodeImage, readImage, imageSize, type Image } from './image/decode.js';
 export { resizeBilinear, flipHorizontal, padCrop, rotate, toCHW } from './image/transform.js';
-export { augment, drawAugment, applyAugment, type AugmentOptions, type AugmentDraw } from './image/augment.js';
+export { augment, drawAugment, applyAugment, applyAugmentCHW, type AugmentOptions, type AugmentDraw } from './image/augment.js';
 export { ImageFolder, listImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions } from './image/folder.js';
 export { makeWindows, type WindowOptions, type Windows, type WindowSet, type WindowReport } from './series/windows.js';
 export * from './loader/index.js';

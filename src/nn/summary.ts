@@ -12,6 +12,11 @@ import type { Module } from './module.js';
 export interface SummaryOptions {
   /** dtype of the zero input (int64 for models that start with an Embedding). Default float32. */
   dtype?: DType;
+  /**
+   * Shows the first (batch) dimension of every shape in the table as this name, e.g. `'N'` for
+   * `[N, 32, 14, 14]` (default: the traced size). The rows keep the numbers.
+   */
+  batchName?: string;
 }
 
 /** One executed layer. */
@@ -94,16 +99,22 @@ export function summarize(model: Module, inputShape: readonly number[], options:
   const summary: ModelSummary = {
     rows, totalParams, trainableParams, nonTrainableParams: totalParams - trainableParams,
     paramBytes, bufferBytes, sizeBytes: paramBytes + bufferBytes,
-    toString: () => formatSummary(summary),
+    toString: () => formatSummary(summary, options.batchName),
   };
   return summary;
 }
 
-function formatSummary(s: ModelSummary): string {
+/** `[1, 32, 14, 14]`, or `[N, 32, 14, 14]` with a batch name; one shape per output of a layer with several. */
+function formatShape(shape: number[] | number[][], batchName: string | undefined): string {
+  const one = (s: number[]): string => `[${s.map((d, i) => (i === 0 && batchName !== undefined ? batchName : String(d))).join(', ')}]`;
+  return shape.length > 0 && Array.isArray(shape[0]) ? `[${(shape as number[][]).map(one).join(', ')}]` : one(shape as number[]);
+}
+
+function formatSummary(s: ModelSummary, batchName: string | undefined): string {
   const header = ['Layer (type)', 'Output Shape', 'Param #', 'Trainable'];
   const body = s.rows.map((r) => [
     `${r.name} (${r.type})`,
-    JSON.stringify(r.outputShape).replace(/,/g, ', '),
+    formatShape(r.outputShape, batchName),
     group(r.params),
     group(r.trainableParams),
   ]);

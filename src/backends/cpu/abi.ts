@@ -173,6 +173,14 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
   poolBackward: (w, { op, grad, window, out, indices }) => { w.view(grad); w.view(out); optionalView(w, indices); poolWindow(w, window); return POOL_CODES[op]; },
   convBackwardData: (w, { grad, weight, out, geometry }) => { w.view(grad); w.view(weight); w.view(out); convGeometry(w, geometry); return 0; },
   convBackwardWeight: (w, { x, grad, out, geometry }) => { w.view(x); w.view(grad); w.view(out); convGeometry(w, geometry); return 0; },
+  batchNorm: (w, { x, weight, bias, eps, out, mean, variance }) => {
+    w.view(x); optionalView(w, weight); optionalView(w, bias); w.num(eps); w.view(out); w.view(mean); w.view(variance);
+    return 0;
+  },
+  batchNormBackward: (w, { grad, x, mean, variance, weight, eps, dx, dweight, dbias }) => {
+    w.view(grad); w.view(x); w.view(mean); w.view(variance); optionalView(w, weight); w.num(eps); w.view(dx); w.view(dweight); w.view(dbias);
+    return 0;
+  },
 };
 
 /** A convolution's geometry: spatial rank, then stride, padding and dilation per dim, then groups. */

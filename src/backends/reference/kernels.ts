@@ -10,6 +10,7 @@ import { LOSS_KERNELS } from './cross_entropy.js';
 import { ELEMENTWISE_KERNELS } from './elementwise.js';
 import { INDEX_KERNELS } from './index.js';
 import { MATMUL_KERNELS } from './matmul.js';
+import { NORM_KERNELS } from './norm.js';
 import { optimizerStepKernel } from './optimizer_step.js';
 import { POOL_KERNELS } from './pool.js';
 import { RANDOM_KERNELS } from './random.js';
@@ -24,7 +25,7 @@ import type { ArrayOf, KernelTable } from './strided.js';
  */
 const KERNELS: KernelTable<OpKind> = {
   ...ELEMENTWISE_KERNELS, ...INDEX_KERNELS, ...LOSS_KERNELS, ...MATMUL_KERNELS, ...RANDOM_KERNELS,
-  ...REDUCE_KERNELS, ...SOFTMAX_KERNELS, ...SORT_KERNELS, ...CONV_KERNELS, ...POOL_KERNELS,
+  ...REDUCE_KERNELS, ...SOFTMAX_KERNELS, ...SORT_KERNELS, ...CONV_KERNELS, ...POOL_KERNELS, ...NORM_KERNELS,
   optimizerStep: optimizerStepKernel,
 };
 

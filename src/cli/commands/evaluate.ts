@@ -7,10 +7,9 @@ import * as fs from 'node:fs';
 import { evaluateModel } from '../../train/evaluate.js';
 import type { BatchLoader } from '../../train/types.js';
 import { parseArgs, rejectUnknown, takeFlag, takeSwitch } from '../args.js';
-import { prepareData } from '../data/prepare.js';
 import { UsageError } from '../errors.js';
 import { evaluationOf } from '../run/evaluation.js';
-import { readNewData } from '../run/new_data.js';
+import { prepareRunData, readRunData } from '../run/data.js';
 import { writeRunReport } from '../run/report.js';
 import { runFiles } from '../run/run_dir.js';
 import { loadRun, loaderOf } from '../run/setup.js';
@@ -27,17 +26,17 @@ export async function runEvaluate(argv: readonly string[]): Promise<number> {
   let split: string;
   let rows: number;
   if (dataFile === undefined) {
-    const data = await prepareData(run.config);
+    const data = await prepareRunData(run.config);
     if (data.test.rows === 0) throw new UsageError(`${run.dir} has an empty test split; pass --data <file>`);
-    loader = loaderOf(data.test, data.inputUnits, loss, 1024, false, 0);
+    loader = loaderOf(data.test, data.inputShape, loss, 1024, false, 0);
     split = 'test';
     rows = data.test.rows;
   } else {
-    const d = await readNewData(dataFile, info.preprocessing, true);
+    const d = await readRunData(dataFile, info.preprocessing, true);
     for (const p of d.problems.values()) process.stderr.write(`${dataFile}: line ${p.line}: ${p.reason} (row left out)\n`);
     for (const n of d.notes) process.stderr.write(`note: ${n}\n`);
     if (d.rows === 0) throw new UsageError(`${dataFile}: no row could be evaluated`);
-    loader = loaderOf({ x: d.x, y: d.y!, rows: d.rows }, d.units, loss, 1024, false, 0);
+    loader = loaderOf({ x: d.x, y: d.y!, rows: d.rows }, d.inputShape, loss, 1024, false, 0);
     split = dataFile;
     rows = d.rows;
   }

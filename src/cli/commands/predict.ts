@@ -7,12 +7,11 @@
 import { noGrad } from '../../autograd/grad_mode.js';
 import { tidy } from '../../core/tensor.js';
 import { writeFileAtomicSync } from '../../io/atomic_write.js';
-import { tensor } from '../../ops/creation.js';
 import { scoresOf } from '../../train/outputs.js';
 import { parseArgs, rejectUnknown, takeFlag } from '../args.js';
 import { UsageError } from '../errors.js';
-import { readNewData } from '../run/new_data.js';
-import { loadRun } from '../run/setup.js';
+import { readRunData } from '../run/data.js';
+import { inputTensor, loadRun } from '../run/setup.js';
 
 const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
@@ -23,13 +22,13 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
   rejectUnknown(args, ['data', 'out'], 'predict');
   if (args.positionals.length !== 1 || dataFile === undefined) throw new UsageError('usage: dlflow predict <run> --data file [--out preds.csv]');
   const { info, model } = await loadRun(args.positionals[0]);
-  const d = await readNewData(dataFile, info.preprocessing, false);
+  const d = await readRunData(dataFile, info.preprocessing, false);
   for (const n of d.notes) process.stderr.write(`note: ${n}\n`);
   const rows = d.rows;
   const outputRow = new Int32Array(d.totalRows).fill(-1);
   d.sourceRows.forEach((src, i) => { outputRow[src] = i; });
   const out = noGrad(() => tidy(() => {
-    const o = model.forward(tensor(d.x, { shape: [rows, d.units] }));
+    const o = model.forward(inputTensor(d.x, rows, d.inputShape));
     return Float32Array.from(o.contiguous().dataSync() as Float32Array);
   }));
   const cols = rows > 0 ? out.length / rows : 0;

@@ -12,13 +12,13 @@ import { parseArgs, takeFlag } from '../args.js';
 import { resolveConfig } from '../config/resolve.js';
 import { readConfigFile } from '../config/load.js';
 import type { DlflowConfig } from '../config/types.js';
-import { prepareData } from '../data/prepare.js';
+import { prepareRunData } from '../run/data.js';
 import { UsageError } from '../errors.js';
 import { buildModel, type Architecture } from '../model/build.js';
 import { chooseLoss } from '../model/loss.js';
 import { readModelInfo, writeModelInfo, type ModelInfo } from '../run/model_json.js';
 import { checkRunDir, createRunDir, runFiles, runName } from '../run/run_dir.js';
-import { layerInfos } from '../run/setup.js';
+import { architectureTitle, layerInfos } from '../run/setup.js';
 import { finishRun, fitRun, reportInterrupted, trainingSetup, type TrainRun } from '../run/training.js';
 import { dlflowVersion } from '../version.js';
 import { copyModelFile } from './train_files.js';
@@ -70,7 +70,7 @@ function sayData(run: TrainRun): void {
   const { data } = run;
   const classes = data.target.classes ? ` (${data.target.classes.length} classes)` : '';
   const s = data.summary;
-  run.say(`data: ${s.source} — ${s.rows} rows, task ${data.task}${classes}, ${data.inputUnits} input units; split ${s.splits.train}/${s.splits.val}/${s.splits.test}`);
+  run.say(`data: ${s.source} — ${s.rows} rows, task ${data.task}${classes}, input ${data.inputShape.join('×')} per example; split ${s.splits.train}/${s.splits.val}/${s.splits.test}`);
   for (const n of s.notes) run.say(`  note: ${n}`);
 }
 
@@ -86,8 +86,8 @@ function startRunDir(run: TrainRun, architecture: Architecture, arch: ReturnType
   createRunDir(dir);
   if (architecture.kind === 'file') info.architecture = { ...architecture, file: copyModelFile(architecture.file, dir) };
   writeModelInfo(dir, info);
-  const title = `Model (${arch.totalParams} parameters)`;
-  fs.writeFileSync(run.files.architecture, architectureSvgDocument(arch.layers, { title, inputShape: [-1, data.inputUnits] }));
+  const title = architectureTitle(architecture, arch.totalParams);
+  fs.writeFileSync(run.files.architecture, architectureSvgDocument(arch.layers, { title, inputShape: [-1, ...data.inputShape] }));
   return info;
 }
 
@@ -101,10 +101,10 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
   const { config, resume } = configFor(argv);
   const say = sayerFor(config.log);
   const deviceNote = deviceNoteOf(config.device);
-  const data = await prepareData(config);
+  const data = await prepareRunData(config);
   const loss = chooseLoss(config.loss, data.task, data.target.classes?.length ?? 0);
   manualSeed(config.seed);
-  const { model, architecture } = await buildModel(config, data.inputUnits, loss.outputs);
+  const { model, architecture } = await buildModel(config, data.inputShape, loss.outputs);
   const dir = resume ?? checkRunDir(config.runsDir, runName(config));
   const run: TrainRun = { config, resume, dir, files: runFiles(dir), data, loss, model, say };
 

@@ -1,11 +1,13 @@
 /**
  * `dlflow tune [config] --data f --target y --trials N --jobs J [--study name] [--storage url] [--json] [--no-retrain]`:
  * a dl.tune study whose trials run the train pipeline (same data preparation, model builder,
- * loaders, optimizers and Trainer as `dlflow train`) on the train/validation splits, pruned per
- * epoch on the validation metric; the test split is only used by the final retrain. `--trials`
- * is the study's total, so a rerun finishes what is left. Writes best.yaml and the study's
- * report.html into runs/<study>/ and, unless --no-retrain, trains best.yaml with `dlflow train`.
- * On a terminal the finished trials show as a live table.
+ * loaders, optimizers and Trainer as `dlflow train`; see tune_trial.ts). A small table (train +
+ * validation rows at most tune.cv.maxRows) is judged by k-fold cross-validation over those rows,
+ * other data by the validation split, pruned per fold or per epoch; the test split is only used
+ * by the final retrain. `--trials` is the study's total, so a rerun finishes what is left. Writes
+ * best.yaml and the study's report.html into runs/<study>/ and, unless --no-retrain, trains
+ * best.yaml with `dlflow train` (after k-fold: on all train + validation rows). On a terminal the
+ * finished trials show as a live table.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,24 +16,19 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { setNumThreads } from '../../backends/select.js';
 import { writeFileAtomicSync } from '../../io/atomic_write.js';
-import { manualSeed } from '../../core/generator.js';
-import { EarlyStopping } from '../../train/callbacks/early_stopping.js';
-import { Trainer } from '../../train/trainer.js';
-import type { Callback } from '../../train/callback.js';
 import * as tune from '../../tune/index.js';
 import { categoricalDistribution, floatDistribution, intDistribution, type Distribution } from '../../tune/distributions.js';
 import { parseArgs, takeFlag, takeSwitch } from '../args.js';
 import { resolveConfig } from '../config/resolve.js';
 import { TUNABLE, type TunableName, type TuneParamConfig } from '../config/tune.js';
 import type { DlflowConfig } from '../config/types.js';
-import { prepareData, type PreparedData } from '../data/prepare.js';
+import type { PreparedData } from '../../data/prepare/types.js';
+import { prepareRunData as prepareData } from '../run/data.js';
 import { CliError, UsageError } from '../errors.js';
-import { buildModel } from '../model/build.js';
-import { chooseLoss, type LossChoice } from '../model/loss.js';
-import { optimizerFactory, schedulerFactory } from '../model/optimizer.js';
-import { loaderOf } from '../run/setup.js';
+import { chooseLoss } from '../model/loss.js';
 import { runTrain } from './train.js';
 import { TrialTable } from './tune_table.js';
+import { RETRAIN_EPOCHS_ATTR, runTrial, validationOf, type Judge, type Validation } from './tune_trial.js';
 
 /** Flags of this command, as config keys (the rest are config overrides as for train). */
 const FLAG_KEYS = { trials: 'tune.trials', jobs: 'tune.jobs', study: 'tune.study', storage: 'tune.storage' } as const;
@@ -120,48 +117,10 @@ function trialConfig(base: DlflowConfig, space: Space, trial: tune.Trial): Dlflo
   return c;
 }
 
-interface Judge { metric: string; direction: tune.StudyDirection }
-
 function judgeOf(config: DlflowConfig, data: PreparedData): Judge {
   const metric = config.tune.metric !== 'auto' ? config.tune.metric : data.task === 'regression' ? 'val_loss' : 'val_accuracy';
   const direction = config.tune.direction !== 'auto' ? config.tune.direction : /loss|error|mse|mae/.test(metric) ? 'minimize' : 'maximize';
   return { metric, direction };
-}
-
-/** One trial: train on the train split, judge on the validation split, report each epoch for pruning. */
-async function runTrial(trial: tune.Trial, c: DlflowConfig, data: PreparedData, loss: LossChoice, judge: Judge): Promise<number> {
-  manualSeed(c.seed);
-  const { model } = await buildModel(c, data.inputUnits, loss.outputs);
-  const h = c.hyperparameters;
-  const trainLoader = loaderOf(data.train, data.inputUnits, loss, h.batchSize, true, c.seed);
-  const valLoader = loaderOf(data.val, data.inputUnits, loss, Math.max(256, h.batchSize), false, 0);
-  let pruned = false;
-  let best: number | null = null;
-  const reporter: Callback = {
-    name: 'tune',
-    onEpochEnd: (ctx, logs) => {
-      const value = logs[judge.metric];
-      if (typeof value !== 'number') throw new UsageError(`tune.metric: '${judge.metric}' is not logged by training (logged: ${Object.keys(logs).join(', ')})`);
-      if (best === null || (judge.direction === 'minimize' ? value < best : value > best)) best = value;
-      trial.report(value, logs.epoch);
-      if (trial.shouldPrune()) {
-        pruned = true;
-        ctx.stop('pruned');
-      }
-    },
-  };
-  const es = h.earlyStopping;
-  const callbacks: Callback[] = [reporter, ...(es.patience > 0 ? [new EarlyStopping({ monitor: es.monitor, patience: es.patience, minDelta: es.minDelta, restoreBest: es.restoreBest })] : [])];
-  const sched = schedulerFactory(h, trainLoader.length);
-  const trainer = new Trainer({
-    epochs: h.epochs, device: c.device, optimizer: optimizerFactory(h), scheduler: sched.make, schedulerInterval: sched.interval,
-    loss: loss.fn, gradClip: h.gradClip, callbacks, task: data.task, metrics: c.metrics === 'auto' ? undefined : c.metrics,
-  });
-  const result = await trainer.fit(model, trainLoader, valLoader);
-  trial.setUserAttr('epochs', result.epochs);
-  if (pruned) throw new tune.TrialPruned();
-  if (best === null) throw new Error('no epoch finished');
-  return best;
 }
 
 function studyNameOf(config: DlflowConfig): string {
@@ -181,13 +140,29 @@ function startWorkers(cli: Cli, n: number): Promise<number[]> {
   })));
 }
 
-function bestConfigOf(base: DlflowConfig, space: Space, best: tune.FrozenTrial): DlflowConfig {
+/**
+ * The complete `dlflow train` config of the best trial. After k-fold trials it trains on every
+ * train + validation row (no validation split) for the folds' mean restored epoch count, with the
+ * test rows the search left alone.
+ */
+function bestConfigOf(base: DlflowConfig, space: Space, best: tune.FrozenTrial, validation: Validation): DlflowConfig {
   // Replay the best trial's values through the same mapping the trials used.
   const replay = { suggestInt: (n: string) => best.params[n], suggestFloat: (n: string) => best.params[n], suggestCategorical: (n: string) => best.params[n] } as unknown as tune.Trial;
   const c = trialConfig(base, space, replay);
+  if (validation.method === 'kfold') {
+    const { train, val, test } = c.data.split;
+    c.data.split = { train: train + val, val: 0, test };
+    c.hyperparameters.epochs = best.userAttrs[RETRAIN_EPOCHS_ATTR] as number;
+    c.hyperparameters.earlyStopping = { ...c.hyperparameters.earlyStopping, patience: 0 };
+  }
   const { tune: _t, name: _n, ...rest } = c;
   const out = { ...rest, data: { ...rest.data, path: path.resolve(rest.data.path), test: rest.data.test === null ? null : path.resolve(rest.data.test) } };
   return out as DlflowConfig;
+}
+
+/** What --json says about the validation of trials. */
+function validationJson(v: Validation): Record<string, unknown> {
+  return v.method === 'kfold' ? { method: 'kfold', folds: v.folds, rows: v.rows, rule: v.rule } : { method: 'holdout', rows: v.rows, rule: v.rule };
 }
 
 /** Runs `dlflow train` on best.yaml; in --json mode its lines go to stderr so stdout holds one JSON object. */
@@ -215,6 +190,7 @@ export async function runTune(argv: readonly string[]): Promise<number> {
   const data = await prepareData(config);
   const loss = chooseLoss(config.loss, data.task, data.target.classes?.length ?? 0);
   const judge = judgeOf(config, data);
+  const validation = validationOf(config, data);
   const studyName = studyNameOf(config);
   const storage = storageOf(config);
   const say = (line: string): void => { if (!cli.json && !cli.worker) process.stdout.write(`${line}\n`); };
@@ -229,12 +205,12 @@ export async function runTune(argv: readonly string[]): Promise<number> {
     if (e instanceof tune.TuneError) throw new UsageError(e.message);
     throw e;
   }
-  say(`study '${studyName}' in ${study.storage.description}: ${study.trials.length} of ${config.tune.trials} trials held; ${judge.direction} ${judge.metric} on the validation split`);
+  say(`study '${studyName}' in ${study.storage.description}: ${study.trials.length} of ${config.tune.trials} trials held; ${judge.direction} ${judge.metric} ${validation.method === 'kfold' ? `by ${validation.folds}-fold cross-validation over the ${validation.rows} train + validation rows` : 'on the validation split'}`);
   const workers = jobs > 1 ? startWorkers(cli, jobs - 1) : Promise.resolve([]);
   const live = process.stdout.isTTY === true && !cli.json && !cli.worker;
   const table = new TrialTable(judge.metric, Object.keys(space).filter((k) => k !== 'layers' && k !== 'units'), space.layers !== undefined || space.units !== undefined);
   if (live) say(table.header());
-  await study.optimize((trial) => runTrial(trial, trialConfig(config, space, trial), data, loss, judge), {
+  await study.optimize((trial) => runTrial(trial, trialConfig(config, space, trial), data, loss, judge, validation), {
     totalTrials: config.tune.trials,
     onTrialFinished: (t, s) => {
       if (live) {
@@ -255,7 +231,7 @@ export async function runTune(argv: readonly string[]): Promise<number> {
   const count = (s: tune.TrialState): number => trials.filter((t) => t.state === s).length;
   if (count('complete') === 0) throw new CliError(`study '${studyName}' has no complete trial (${count('failed')} failed, ${count('pruned')} pruned)`);
   const best = study.bestTrial;
-  const bestConfig = bestConfigOf(config, space, best);
+  const bestConfig = bestConfigOf(config, space, best, validation);
   const outDir = path.join(config.runsDir, studyName);
   fs.mkdirSync(outDir, { recursive: true });
   const bestFile = path.join(outDir, 'best.yaml');
@@ -279,7 +255,7 @@ export async function runTune(argv: readonly string[]): Promise<number> {
   if (cli.json) {
     process.stdout.write(`${JSON.stringify({
       study: studyName, storage: study.storage.description, trials: trials.length, complete: count('complete'), pruned: count('pruned'), failed: count('failed'),
-      best_value: best.value, best_params: best.params, best_config: bestFile, best_run: bestRun,
+      best_value: best.value, best_params: best.params, best_config: bestFile, best_run: bestRun, validation: validationJson(validation),
     })}\n`);
   }
   return 0;

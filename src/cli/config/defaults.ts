@@ -20,15 +20,19 @@ export function defaultConfig(): DlflowConfig {
     device: 'auto',
     data: {
       path: DEFAULT_DATA.path,
-      target: DEFAULT_DATA.target,
+      target: null, // the bundled data's target is filled in by resolve.ts; other files' is guessed
       features: null,
       drop: [],
       test: null,
       split: { train: 0.7, val: 0.15, test: 0.15 },
       stratify: true,
       preprocessing: {},
+      augment: { crop: null, flip: 'none' },
     },
-    model: { arch: 'auto', hidden: null, activation: 'relu', batchNorm: false, layers: null },
+    model: {
+      arch: 'auto', hidden: null, activation: 'relu', batchNorm: false, layers: null,
+      cnn: { channels: null, kernelSize: 3, blocks: null, pool: 'max', grid: null, hidden: 128, dropout: null },
+    },
     hyperparameters: {
       epochs: 50,
       batchSize: 64,

@@ -1,7 +1,7 @@
 /**
  * Shorthands accepted in a config, expanded to the full form before merging and validation:
  * `model: auto` / `model: ./net.ts` / `model: [layers]`, `scheduler: cosine`,
- * `earlyStopping: 5`, `metrics: accuracy,f1_macro`.
+ * `earlyStopping: 5`, `metrics: accuracy,f1_macro`, `augment: { crop: 4, flip: false }`.
  */
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -20,7 +20,20 @@ export function normalizeShorthands(raw: Obj): Obj {
     if (h.earlyStopping === false || h.earlyStopping === null) h.earlyStopping = { patience: 0 };
     out.hyperparameters = h;
   }
+  if (isObj(out.data) && out.data.augment !== undefined) out.data = { ...out.data, augment: augmentShorthands(out.data.augment) };
   if (typeof out.metrics === 'string' && out.metrics !== 'auto') out.metrics = out.metrics.split(',').map((s) => s.trim()).filter(Boolean);
+  return out;
+}
+
+/** `augment: false` (all off), `crop: 4` (padding 4), `crop: false`, `flip: false` (none). */
+function augmentShorthands(a: unknown): unknown {
+  if (a === false || a === null) return { crop: null, flip: 'none' };
+  if (!isObj(a)) return a;
+  const out: Obj = { ...a };
+  if (typeof out.crop === 'number') out.crop = { padding: out.crop };
+  if (out.crop === false) out.crop = null;
+  if (out.flip === false || out.flip === 'false') out.flip = 'none';
+  if (out.flip === true) out.flip = 'horizontal';
   return out;
 }
 

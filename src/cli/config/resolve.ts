@@ -2,9 +2,10 @@
  * Builds the final config: defaults, then the config file, then command-line flags; shorthands
  * expanded, the whole validated, and cross-key rules checked (split fractions sum to 1, ...).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '../errors.js';
-import { defaultConfig } from './defaults.js';
+import { DEFAULT_DATA, defaultConfig } from './defaults.js';
 import { readConfigFile } from './load.js';
 import { deepMerge, normalizeShorthands } from './normalize.js';
 import { flagsToOverrides } from './overrides.js';
@@ -35,6 +36,10 @@ export function checkConfig(merged: Record<string, unknown>, source: string): Dl
     if (config.model.arch === 'layers' && (config.model.layers === null || config.model.layers.length === 0)) {
       issues.push({ path: 'model.layers', message: "model.arch is 'layers' but no layers are listed" });
     }
+    const cnn = config.model.cnn;
+    if (cnn.channels !== null && cnn.blocks !== null && cnn.channels.length !== cnn.blocks) {
+      issues.push({ path: 'model.cnn.blocks', message: `${cnn.blocks} blocks but ${cnn.channels.length} channel counts in model.cnn.channels` });
+    }
   }
   if (issues.length > 0) {
     const lines = issues.map((i) => `  ${i.path}: ${i.message}`);
@@ -56,6 +61,21 @@ function relativeToFile(raw: Record<string, unknown>, file: string): Record<stri
   return out;
 }
 
+const isBundledData = (file: string): boolean => {
+  try {
+    return fs.realpathSync(file) === fs.realpathSync(DEFAULT_DATA.path);
+  } catch {
+    return false;
+  }
+};
+
+/** Only the bundled data implies its target (species); any other file's target is given or found in the data. */
+function withBundledTarget(merged: Record<string, unknown>): Record<string, unknown> {
+  const data = merged.data;
+  if (!isObj(data) || data.target !== null || typeof data.path !== 'string' || !isBundledData(data.path)) return merged;
+  return { ...merged, data: { ...data, target: DEFAULT_DATA.target } };
+}
+
 /**
  * The resolved config.
  *
@@ -75,5 +95,5 @@ export function resolveConfig(input: ResolveInput = {}): DlflowConfig {
     merged = deepMerge(merged, normalizeShorthands(flagsToOverrides(input.flags)));
     sources.push('command line');
   }
-  return checkConfig(merged, sources.length > 0 ? sources.join(' + ') : 'defaults');
+  return checkConfig(withBundledTarget(merged), sources.length > 0 ? sources.join(' + ') : 'defaults');
 }

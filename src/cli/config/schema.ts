@@ -24,13 +24,26 @@ export const CONFIG_SPEC: Spec = S.obj({
     split: S.obj({ train: fraction, val: fraction, test: fraction }),
     stratify: S.bool(),
     preprocessing: S.map(S.oneOf(TREATMENTS)),
+    augment: S.obj({
+      crop: S.opt(S.obj({ padding: S.int(1) })),
+      flip: S.oneOf(['horizontal', 'none']),
+    }),
   }),
   model: S.obj({
-    arch: S.str({ describe: "'auto', 'layers' or a path to a .ts/.js Module file" }),
+    arch: S.str({ describe: "'auto', 'mlp', 'cnn', 'layers' or a path to a .ts/.js Module file" }),
     hidden: S.opt(S.list(S.num({ int: true, positive: true }))),
     activation: S.oneOf(ACTIVATIONS),
     batchNorm: S.bool(),
     layers: S.opt(S.list(S.any())),
+    cnn: S.obj({
+      channels: S.opt(S.list(S.num({ int: true, positive: true }), 1)),
+      kernelSize: S.num({ int: true, positive: true }),
+      blocks: S.opt(S.num({ int: true, positive: true })),
+      pool: S.oneOf(['max', 'avg']),
+      grid: S.opt(S.num({ int: true, positive: true })),
+      hidden: S.num({ int: true, positive: true }),
+      dropout: S.opt(S.num({ min: 0, max: 0.99 })),
+    }),
   }),
   hyperparameters: S.obj({
     epochs: S.int(1),

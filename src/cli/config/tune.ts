@@ -1,7 +1,8 @@
 /**
  * The `tune:` section of the config: the study (trials, jobs, storage, name, direction and the
- * validation metric), the sampler and pruner, and the search space. A space entry set to null
- * leaves that setting as the rest of the config says.
+ * validation metric), how trials are validated (k-fold cross-validation on small tables, the
+ * validation split otherwise), the sampler and pruner, and the search space. A space entry set to
+ * null leaves that setting as the rest of the config says.
  */
 import { S, type Spec } from './spec.js';
 
@@ -16,6 +17,16 @@ export interface TuneParamConfig {
   log: boolean;
   step: number | null;
   choices: (string | number | boolean)[] | null;
+}
+
+/**
+ * k-fold cross-validation of trials: a table whose train + validation rows are at most `maxRows`
+ * is judged by `folds`-fold cross-validation over those rows (a small validation split makes trial
+ * scores noise); larger data, and `maxRows: 0`, by the validation split.
+ */
+export interface TuneCvConfig {
+  folds: number;
+  maxRows: number;
 }
 
 export interface TuneConfig {
@@ -34,6 +45,7 @@ export interface TuneConfig {
   pruner: 'median' | 'successive_halving' | 'hyperband' | 'none';
   /** Train the best config into a run directory at the end. */
   retrain: boolean;
+  cv: TuneCvConfig;
   space: { [K in TunableName]: TuneParamConfig | null };
 }
 
@@ -56,6 +68,10 @@ export const TUNE_SPEC: Spec = S.obj({
   sampler: S.oneOf(['tpe', 'random']),
   pruner: S.oneOf(['median', 'successive_halving', 'hyperband', 'none']),
   retrain: S.bool(),
+  cv: S.obj({
+    folds: S.int(2, 'folds of the cross-validation that judges trials on small tables'),
+    maxRows: S.int(0, 'tables with at most this many train + validation rows are judged by k-fold cross-validation (0: never)'),
+  }),
   space: S.obj(Object.fromEntries(TUNABLE.map((k) => [k, S.opt(param)]))),
 });
 
@@ -65,6 +81,7 @@ const cat = (choices: (string | number)[]): TuneParamConfig => ({ type: 'categor
 export function defaultTuneConfig(): TuneConfig {
   return {
     trials: 20, jobs: 1, study: null, storage: null, metric: 'auto', direction: 'auto', sampler: 'tpe', pruner: 'median', retrain: true,
+    cv: { folds: 5, maxRows: 2000 },
     space: {
       layers: num('int', 1, 4),
       units: num('int', 16, 512, true),

@@ -1,27 +1,9 @@
 /** The typed shape of a dlflow config after defaults, shorthands and validation. */
+import type { DataOptions } from '../../data/prepare/options.js';
 import type { TuneConfig } from './tune.js';
 
-/** Per-column preprocessing override. */
-export type ColumnTreatment = 'standardize' | 'minmax' | 'one_hot' | 'binary' | 'passthrough' | 'drop';
-
-export interface DataConfig {
-  /** A table file (CSV/TSV), or a folder of IDX files (train/test recognised by name). */
-  path: string;
-  /** Target column (tables). */
-  target: string | null;
-  /** Columns to use as features (default: all but the target). */
-  features: string[] | null;
-  /** Columns to leave out. */
-  drop: string[];
-  /** A separate test file; when set, `split.test` is ignored. */
-  test: string | null;
-  /** Fractions of the rows for train / validation / test (they must sum to 1). */
-  split: { train: number; val: number; test: number };
-  /** Keep class proportions in each split (classification). */
-  stratify: boolean;
-  /** Per-column preprocessing, overriding the automatic plan. */
-  preprocessing: Record<string, ColumnTreatment>;
-}
+/** The `data:` section: the data step's options (src/data/prepare/options.ts). */
+export type { AugmentConfig, ColumnTreatment, DataOptions as DataConfig } from '../../data/prepare/options.js';
 
 /** One layer of a `model.layers` list. */
 export interface LayerConfig {
@@ -31,13 +13,29 @@ export interface LayerConfig {
   [option: string]: unknown;
 }
 
+/** `model.cnn`: the CNN's sizes (null: chosen from the data); see src/cli/model/architectures.ts. */
+export interface CnnConfig {
+  channels: number[] | null;
+  kernelSize: number;
+  blocks: number | null;
+  pool: 'max' | 'avg';
+  grid: number | null;
+  hidden: number;
+  /** Dropout of the head (null: hyperparameters.dropout). */
+  dropout: number | null;
+}
+
 export interface ModelConfig {
-  /** `auto` (an MLP sized from the data), `layers` (the list below) or a path to a TypeScript Module file. */
+  /**
+   * `auto` (a CNN for images, an MLP otherwise), `mlp`, `cnn`, `layers` (the list below) or a
+   * path to a TypeScript Module file.
+   */
   arch: string;
   hidden: number[] | null;
   activation: string;
   batchNorm: boolean;
   layers: LayerConfig[] | null;
+  cnn: CnnConfig;
 }
 
 export interface SchedulerConfig {
@@ -70,7 +68,7 @@ export interface DlflowConfig {
   seed: number;
   /** `auto | cpu | cuda | cuda:N`. */
   device: string;
-  data: DataConfig;
+  data: DataOptions;
   model: ModelConfig;
   hyperparameters: HyperparametersConfig;
   /** `auto` (from the task) or a loss name. */

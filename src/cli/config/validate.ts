@@ -2,7 +2,7 @@
  * Validates a plain value against a {@link Spec}: every problem is reported with its key path,
  * what was expected and what was found, and an unknown key gets the closest known key.
  */
-import { didYouMean } from './levenshtein.js';
+import { didYouMean } from '../../base/suggest.js';
 import { describeSpec, type Spec } from './spec.js';
 
 /** One problem found in a config. */

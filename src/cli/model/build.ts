@@ -1,21 +1,26 @@
 /**
- * Building the model of a config: the `auto` MLP sized from the data, a `layers` list, or a
- * TypeScript/JavaScript Module file (loaded with a dynamic import; tsx compiles .ts files).
+ * Building the model of a config: `auto` (the CNN for images `[C, H, W]`, the MLP otherwise),
+ * `mlp`, `cnn`, a `layers` list, or a TypeScript/JavaScript Module file (loaded with a dynamic
+ * import; tsx compiles .ts files).
  * The architecture is returned as JSON for model.json so evaluate/predict rebuild the same model.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import * as dl from '../../index.js';
 import { Module } from '../../nn/module.js';
 import type { DlflowConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { buildSequential, mlpLayers, resolveLayerList, type LayerSpec } from './layers.js';
+import { cnnLayers, mlpLayers } from './architectures.js';
+import { resolveLayerList } from './layer_list.js';
+import { buildSequential, type LayerSpec } from './layers.js';
 
 /** What a model file receives. */
 export interface ModelSpec {
+  /** Values per example (the product of `inputShape`). */
   inputs: number;
+  /** Shape of one example: `[C, H, W]` for images, `[features]` for tables. */
+  inputShape: number[];
   outputs: number;
   hidden: number[];
   dropout: number;
@@ -49,7 +54,7 @@ export async function loadModelFile(file: string, spec: ModelSpec): Promise<Modu
     const url = pathToFileURL(abs).href;
     // tsx compiles TypeScript files whatever the package type around them (a .ts file outside an
     // ESM package is compiled as CommonJS: its exports then sit under `default`).
-    mod = (/\.[cm]?ts$/.test(abs) ? await tsImport(url, import.meta.url) : await import(url)) as Record<string, unknown>;
+    mod = (/\.[cm]?ts$/.test(abs) ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url)) as Record<string, unknown>;
     const inner = mod.default as Record<string, unknown> | undefined;
     if (inner !== null && typeof inner === 'object' && 'default' in inner) mod = inner;
   } catch (e) {
@@ -72,27 +77,42 @@ export async function modelFromArchitecture(arch: Architecture, dir = '.'): Prom
   return loadModelFile(path.resolve(dir, arch.file), arch.spec);
 }
 
+/** The layer list of a built-in architecture (`auto`, `mlp`, `cnn`, `layers`), or null for a model file. */
+function builtInLayers(config: DlflowConfig, inputShape: readonly number[], outputs: number): LayerSpec[] | null {
+  const m = config.model;
+  const dropout = config.hyperparameters.dropout;
+  const image = inputShape.length === 3;
+  const mlp = (): LayerSpec[] => mlpLayers(inputShape, m.hidden ?? defaultHidden(inputShape.reduce((a, b) => a * b, 1)), outputs, m.activation, dropout, m.batchNorm);
+  const cnn = (): LayerSpec[] => cnnLayers(inputShape, outputs, { ...m.cnn, dropout: m.cnn.dropout ?? dropout });
+  switch (m.arch) {
+    case 'auto': return image ? cnn() : mlp();
+    case 'mlp': return mlp();
+    case 'cnn':
+      if (!image) throw new UsageError(`model.arch 'cnn' needs images [C, H, W], but each example of this data is [${inputShape.join(', ')}]; use 'auto' or 'mlp'`);
+      return cnn();
+    case 'layers': return resolveLayerList(m.layers ?? [], inputShape, outputs);
+    default: return null;
+  }
+}
+
 /**
- * The model of a config for `inputs` features and `outputs` units.
+ * The model of a config for examples of `inputShape` and `outputs` units.
  *
  * @example
- * const { model, architecture } = await buildModel(config, 7, 3);
+ * const { model, architecture } = await buildModel(config, [7], 3); // penguins: an MLP
+ * await buildModel(config, [1, 28, 28], 10); // Fashion-MNIST: a CNN
  */
-export async function buildModel(config: DlflowConfig, inputs: number, outputs: number): Promise<{ model: Module; architecture: Architecture }> {
+export async function buildModel(config: DlflowConfig, inputShape: readonly number[], outputs: number): Promise<{ model: Module; architecture: Architecture }> {
+  const layers = builtInLayers(config, inputShape, outputs);
+  if (layers !== null) return { model: buildSequential(layers), architecture: { kind: 'sequential', layers } };
   const m = config.model;
-  const hidden = m.hidden ?? defaultHidden(inputs);
-  const dropout = config.hyperparameters.dropout;
-  if (m.arch === 'auto') {
-    const layers = mlpLayers(inputs, hidden, outputs, m.activation, dropout, m.batchNorm);
-    return { model: buildSequential(layers), architecture: { kind: 'sequential', layers } };
-  }
-  if (m.arch === 'layers') {
-    const layers = resolveLayerList(m.layers ?? [], inputs, outputs);
-    return { model: buildSequential(layers), architecture: { kind: 'sequential', layers } };
-  }
   if (!/\.(m?[jt]s)$/.test(m.arch)) {
-    throw new UsageError(`invalid config: model.arch: expected 'auto', 'layers' or a path to a .ts/.js Module file, found ${JSON.stringify(m.arch)}`);
+    throw new UsageError(`invalid config: model.arch: expected 'auto', 'mlp', 'cnn', 'layers' or a path to a .ts/.js Module file, found ${JSON.stringify(m.arch)}`);
   }
-  const spec: ModelSpec = { inputs, outputs, hidden, dropout, activation: m.activation, batchNorm: m.batchNorm };
+  const inputs = inputShape.reduce((a, b) => a * b, 1);
+  const spec: ModelSpec = {
+    inputs, inputShape: [...inputShape], outputs, hidden: m.hidden ?? defaultHidden(inputs), dropout: config.hyperparameters.dropout,
+    activation: m.activation, batchNorm: m.batchNorm,
+  };
   return { model: await loadModelFile(m.arch, spec), architecture: { kind: 'file', file: m.arch, spec } };
 }

@@ -1,94 +1,88 @@
 /**
- * Architectures as data: a resolved list of layers (`linear` with in/out units, activations,
- * `dropout`, `batchnorm`) that model.json stores and that rebuilds the same `nn.Sequential`.
+ * Architectures as data: a resolved list of layers (linear and conv layers with their sizes,
+ * pooling, normalisation, activations, dropout, flatten) that model.json stores and that rebuilds
+ * the same `nn.Sequential`. Shapes are per example (no batch dimension): `[C, H, W]` or `[features]`.
  */
 import * as nn from '../../nn/index.js';
-import { didYouMean } from '../config/levenshtein.js';
-import { UsageError } from '../errors.js';
 
 /** One resolved layer. */
 export type LayerSpec =
   | { type: 'linear'; in: number; out: number }
   | { type: 'dropout'; p: number }
+  | { type: 'dropout2d'; p: number }
   | { type: 'batchnorm'; features: number }
-  | { type: 'activation'; name: string };
+  | { type: 'batchnorm2d'; features: number }
+  | { type: 'activation'; name: string }
+  | { type: 'conv2d'; in: number; out: number; kernelSize: number; stride: number; padding: number }
+  | { type: 'maxpool2d'; kernelSize: number; stride: number }
+  | { type: 'avgpool2d'; kernelSize: number; stride: number }
+  | { type: 'adaptiveavgpool2d'; outputSize: [number, number] }
+  | { type: 'flatten' };
 
-const ACTIVATIONS: Record<string, () => nn.Module> = {
+export const ACTIVATIONS: Record<string, () => nn.Module> = {
   relu: () => new nn.ReLU(), gelu: () => new nn.GELU(), silu: () => new nn.SiLU(), tanh: () => new nn.Tanh(),
   sigmoid: () => new nn.Sigmoid(), leaky_relu: () => new nn.LeakyReLU(), elu: () => new nn.ELU(), selu: () => new nn.SELU(),
   mish: () => new nn.Mish(),
 };
 
-/** Builds the Sequential of a layer list. */
-export function buildSequential(layers: readonly LayerSpec[]): nn.Sequential {
-  return new nn.Sequential(...layers.map((l): nn.Module => {
-    switch (l.type) {
-      case 'linear': return new nn.Linear(l.in, l.out);
-      case 'dropout': return new nn.Dropout(l.p);
-      case 'batchnorm': return new nn.BatchNorm1d(l.features);
-      case 'activation': return ACTIVATIONS[l.name]();
-    }
-  }));
-}
-
-/** The `auto` MLP: [linear, (batchnorm), activation, (dropout)] per hidden size, then the output layer. */
-export function mlpLayers(inputs: number, hidden: readonly number[], outputs: number, activation: string, dropout: number, batchNorm: boolean): LayerSpec[] {
-  const out: LayerSpec[] = [];
-  let width = inputs;
-  for (const h of hidden) {
-    out.push({ type: 'linear', in: width, out: h });
-    if (batchNorm) out.push({ type: 'batchnorm', features: h });
-    out.push({ type: 'activation', name: activation });
-    if (dropout > 0) out.push({ type: 'dropout', p: dropout });
-    width = h;
+/** The module of one resolved layer. */
+function moduleOf(l: LayerSpec): nn.Module {
+  switch (l.type) {
+    case 'linear': return new nn.Linear(l.in, l.out);
+    case 'dropout': return new nn.Dropout(l.p);
+    case 'dropout2d': return new nn.Dropout2d(l.p);
+    case 'batchnorm': return new nn.BatchNorm1d(l.features);
+    case 'batchnorm2d': return new nn.BatchNorm2d(l.features);
+    case 'activation': return ACTIVATIONS[l.name]();
+    case 'conv2d': return new nn.Conv2d(l.in, l.out, l.kernelSize, { stride: l.stride, padding: l.padding });
+    case 'maxpool2d': return new nn.MaxPool2d(l.kernelSize, { stride: l.stride });
+    case 'avgpool2d': return new nn.AvgPool2d(l.kernelSize, { stride: l.stride });
+    case 'adaptiveavgpool2d': return new nn.AdaptiveAvgPool2d(l.outputSize);
+    case 'flatten': return new nn.Flatten();
   }
-  out.push({ type: 'linear', in: width, out: outputs });
-  return out;
 }
-
-const LAYER_TYPES = ['linear', 'dense', 'dropout', 'batchnorm', ...Object.keys(ACTIVATIONS)];
 
 /**
- * Resolves a config `model.layers` list: `linear`/`dense` take `units` (the last one defaults to
- * the output units), input sizes are chained, activations are named by type.
+ * Builds the Sequential of a layer list.
  *
  * @example
- * resolveLayerList([{ type: 'linear', units: 32 }, 'relu', { type: 'dropout', p: 0.1 }, { type: 'linear' }], 7, 3);
+ * buildSequential([{ type: 'flatten' }, { type: 'linear', in: 784, out: 10 }]);
  */
-export function resolveLayerList(list: readonly unknown[], inputs: number, outputs: number): LayerSpec[] {
-  const out: LayerSpec[] = [];
-  let width = inputs;
-  let lastLinear = -1;
-  list.forEach((raw, i) => {
-    const item = (typeof raw === 'string' ? { type: raw } : raw) as Record<string, unknown> | null;
-    const where = `model.layers[${i}]`;
-    if (item === null || typeof item !== 'object' || typeof item.type !== 'string') {
-      throw new UsageError(`invalid config: ${where}: expected a layer name or a mapping with 'type', found ${JSON.stringify(raw)}`);
+export function buildSequential(layers: readonly LayerSpec[]): nn.Sequential {
+  return new nn.Sequential(...layers.map(moduleOf));
+}
+
+/** One spatial size after a window of `k` with `stride` and `padding` (PyTorch's floor rule). */
+const slide = (size: number, k: number, stride: number, padding: number): number => Math.floor((size + 2 * padding - k) / stride) + 1;
+
+/**
+ * The per-example output shape of a layer, or a message saying why the input does not fit.
+ *
+ * @example
+ * outputShape({ type: 'maxpool2d', kernelSize: 2, stride: 2 }, [32, 28, 28]); // [32, 14, 14]
+ */
+export function outputShape(l: LayerSpec, shape: readonly number[]): number[] | string {
+  const image = (): string | null => (shape.length === 3 ? null : `needs image input [C, H, W], got [${shape.join(', ')}]`);
+  const flat = (): string | null => (shape.length === 1 ? null : `needs flat input [features], got [${shape.join(', ')}]; add 'flatten' before it`);
+  const windowed = (k: number, stride: number, padding: number): number[] | string => {
+    const [c, h, w] = shape;
+    const out = [c, slide(h, k, stride, padding), slide(w, k, stride, padding)];
+    return out[1] >= 1 && out[2] >= 1 ? out : `a ${k}×${k} window does not fit the ${h}×${w} input (padding ${padding})`;
+  };
+  switch (l.type) {
+    case 'linear': return flat() ?? [l.out];
+    case 'batchnorm': return flat() ?? [...shape];
+    case 'conv2d': {
+      const out = image() ?? windowed(l.kernelSize, l.stride, l.padding);
+      return typeof out === 'string' ? out : [l.out, out[1], out[2]];
     }
-    const type = item.type.toLowerCase();
-    if (!LAYER_TYPES.includes(type)) throw new UsageError(`invalid config: ${where}.type: unknown layer '${item.type}'${didYouMean(type, LAYER_TYPES)}; known: ${LAYER_TYPES.join(', ')}`);
-    if (type === 'linear' || type === 'dense') {
-      const units = item.units ?? item.out;
-      if (units !== undefined && units !== 'auto' && !(Number.isInteger(units) && (units as number) > 0)) {
-        throw new UsageError(`invalid config: ${where}.units: expected an integer > 0 or 'auto', found ${JSON.stringify(units)}`);
-      }
-      out.push({ type: 'linear', in: width, out: typeof units === 'number' ? units : -1 });
-      lastLinear = out.length - 1;
-      width = typeof units === 'number' ? units : outputs;
-    } else if (type === 'dropout') {
-      const p = item.p ?? 0.5;
-      if (typeof p !== 'number' || p < 0 || p >= 1) throw new UsageError(`invalid config: ${where}.p: expected a number in [0, 1), found ${JSON.stringify(p)}`);
-      out.push({ type: 'dropout', p });
-    } else if (type === 'batchnorm') {
-      out.push({ type: 'batchnorm', features: width });
-    } else {
-      out.push({ type: 'activation', name: type });
-    }
-  });
-  if (lastLinear < 0) throw new UsageError('invalid config: model.layers needs at least one linear layer');
-  const last = out[lastLinear] as Extract<LayerSpec, { type: 'linear' }>;
-  if (last.out === -1) last.out = outputs;
-  out.forEach((l, i) => { if (l.type === 'linear' && l.out === -1) throw new UsageError(`invalid config: model.layers[${i}].units is required (only the last linear layer defaults to the output units)`); });
-  if (last.out !== outputs) throw new UsageError(`invalid config: the last linear layer has ${last.out} units but the task needs ${outputs} outputs`);
-  return out;
+    case 'maxpool2d':
+    case 'avgpool2d': return image() ?? windowed(l.kernelSize, l.stride, 0);
+    case 'adaptiveavgpool2d': return image() ?? [shape[0], ...l.outputSize];
+    case 'batchnorm2d':
+    case 'dropout2d': return image() ?? [...shape];
+    case 'flatten': return [shape.reduce((a, b) => a * b, 1)];
+    case 'dropout':
+    case 'activation': return [...shape];
+  }
 }

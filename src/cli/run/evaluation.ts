@@ -7,7 +7,7 @@ import * as m from '../../metrics/index.js';
 import { metricsFor } from '../../train/evaluate.js';
 import { argmaxRows, scoresOf, type Outputs } from '../../train/outputs.js';
 import type { TrainTask } from '../../train/types.js';
-import type { TargetEncoding } from '../data/target.js';
+import type { TargetEncoding } from '../../data/prepare/target.js';
 
 export interface EvaluationJSON {
   split: string;

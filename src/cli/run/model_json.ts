@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { writeFileAtomicSync } from '../../io/atomic_write.js';
 import type { LayerInfo } from '../../report/architecture_svg.js';
 import type { TrainTask } from '../../train/types.js';
-import type { DataSummary } from '../data/prepare.js';
-import type { Preprocessing } from '../data/preprocessing.js';
+import type { Preprocessing } from '../../data/prepare/preprocessing.js';
+import type { DataSummary } from '../../data/prepare/types.js';
 import { UsageError } from '../errors.js';
 import type { Architecture } from '../model/build.js';
 
@@ -18,6 +18,7 @@ export interface ModelInfo {
   task: TrainTask;
   loss: string;
   architecture: Architecture;
+  /** Shape of one example (`[C, H, W]` for images, `[features]` for tables): evaluate and predict feed `[N, ...inputShape]`. */
   inputShape: number[];
   totalParams: number;
   /** Summary rows: layer name, type, output shape, parameters. */

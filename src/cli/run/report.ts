@@ -13,6 +13,7 @@ import type { DlflowConfig } from '../config/types.js';
 import type { EvaluationJSON } from './evaluation.js';
 import { readModelInfo, type ModelInfo } from './model_json.js';
 import { runFiles } from './run_dir.js';
+import { architectureTitle } from './setup.js';
 
 const grid = (figs: string[]): string => `<div class="dl-grid">${figs.join('')}</div>`;
 
@@ -27,13 +28,20 @@ function dataSection(info: ModelInfo): string {
   return kv + bars + notes;
 }
 
+/** `crop 4, flip` / `off`: the augmentation of the run (older runs' configs have none). */
+function augmentText(a: DlflowConfig['data']['augment'] | undefined): string {
+  const parts = [a?.crop ? `crop ${a.crop.padding}` : '', a?.flip === 'horizontal' ? 'horizontal flip' : ''].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'off';
+}
+
 function hyperSection(config: DlflowConfig, info: ModelInfo): string {
   const h = config.hyperparameters;
   return r.keyValueTable({
     epochs: h.epochs, 'epochs completed': info.epochsCompleted, 'batch size': h.batchSize, 'learning rate': h.lr,
     optimizer: h.optimizer, 'weight decay': h.weightDecay, dropout: h.dropout, scheduler: h.scheduler.type,
     'early stopping patience': h.earlyStopping.patience, 'gradient clipping': h.gradClip || 'off', loss: info.loss,
-    seed: config.seed, device: config.device, hidden: config.model.hidden ?? '(auto)', activation: config.model.activation,
+    seed: config.seed, device: config.device, model: config.model.arch, hidden: config.model.hidden ?? '(auto)', activation: config.model.activation,
+    augment: augmentText(config.data.augment),
   }, 'Hyperparameters');
 }
 
@@ -88,7 +96,7 @@ export function writeRunReport(dir: string): string {
   const config = parse(fs.readFileSync(f.config, 'utf8')) as DlflowConfig;
   const history = readHistory(dir);
   const evaluation = fs.existsSync(f.evaluation) ? JSON.parse(fs.readFileSync(f.evaluation, 'utf8')) as EvaluationJSON : null;
-  const arch = r.architectureSvg(info.layers, { title: `${info.architecture.kind === 'file' ? info.architecture.file : 'MLP'} (${r.formatCount(info.totalParams)} parameters)`, inputShape: [-1, ...info.inputShape.slice(1)] });
+  const arch = r.architectureSvg(info.layers, { title: architectureTitle(info.architecture, info.totalParams), inputShape: [-1, ...info.inputShape] });
   const sections = [
     { id: 'data', title: 'Data', html: dataSection(info) },
     { id: 'architecture', title: 'Architecture', html: r.figure(arch, 'Layers, output shapes and parameter counts') },

@@ -1,6 +1,7 @@
 /**
- * Shared by train, evaluate, predict and summary: the data arrays as tensors and loaders, and a
- * run's model rebuilt from model.json with its trained weights.
+ * Shared by train, evaluate, predict and summary: the data arrays as model input (one path for
+ * training and inference: flat storage viewed as `[N, ...inputShape]`), loaders, and a run's
+ * model rebuilt from model.json with its trained weights.
  */
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
@@ -8,32 +9,74 @@ import type { Tensor } from '../../core/tensor.js';
 import { load } from '../../io/safetensors.js';
 import type { Module } from '../../nn/module.js';
 import { tensor } from '../../ops/creation.js';
-import type { LayerInfo } from '../../report/architecture_svg.js';
+import { formatCount, type LayerInfo } from '../../report/architecture_svg.js';
 import { readCheckpoint, withPrefix } from '../../train/checkpoint.js';
 import { DataLoader } from '../../data/loader/dataloader.js';
-import { TensorDataset } from '../../data/loader/dataset.js';
+import { TensorDataset, type ArrayItem } from '../../data/loader/dataset.js';
+import { defaultCollate } from '../../data/loader/collate.js';
+import { AugmentedImages, trainingAugment } from '../../data/prepare/augmented.js';
+import type { AugmentConfig } from '../../data/prepare/options.js';
+import type { PreparedData } from '../../data/prepare/types.js';
 import type { DlflowConfig } from '../config/types.js';
-import type { Arrays } from '../data/prepare.js';
+import type { Arrays } from '../../data/prepare/types.js';
 import { UsageError } from '../errors.js';
-import { modelFromArchitecture } from '../model/build.js';
+import { modelFromArchitecture, type Architecture } from '../model/build.js';
 import { chooseLoss, type LossChoice } from '../model/loss.js';
 import { readModelInfo, type ModelInfo } from './model_json.js';
 import { runFiles } from './run_dir.js';
 
-/** A dl.data DataLoader over prepared arrays (its shuffling state goes into checkpoints). */
-export function loaderOf(a: Arrays, units: number, loss: LossChoice, batchSize: number, shuffle: boolean, seed: number): DataLoader<Tensor[]> {
-  const x = tensor(a.x, { shape: [a.rows, units] });
-  return new DataLoader(new TensorDataset(x, loss.targets(a.y)), { batchSize, shuffle, seed, prefetch: 0 });
+/**
+ * Flat examples as the model's input `[rows, ...inputShape]` (`[N, C, H, W]` for images): the
+ * storage is used as is, without a copy.
+ *
+ * @example
+ * inputTensor(data.test.x, data.test.rows, [1, 28, 28]).shape; // [10000, 1, 28, 28]
+ */
+export function inputTensor(x: Float32Array, rows: number, inputShape: readonly number[]): Tensor {
+  return tensor(x, { shape: [rows, ...inputShape] });
 }
 
-/** Summary rows as the architecture diagram's layer boxes. */
+/** A dl.data DataLoader over prepared arrays, batches `[B, ...inputShape]` (its shuffling state goes into checkpoints). */
+export function loaderOf(a: Arrays, inputShape: readonly number[], loss: LossChoice, batchSize: number, shuffle: boolean, seed: number): DataLoader<Tensor[]> {
+  return new DataLoader(new TensorDataset(inputTensor(a.x, a.rows, inputShape), loss.targets(a.y)), { batchSize, shuffle, seed, prefetch: 0 });
+}
+
+/**
+ * The training split's loader: examples cropped and flipped afresh each epoch when `augment` is
+ * on (image data; seeded by `seed`, the epoch and the example), else the arrays as they are.
+ *
+ * @example
+ * const loader = trainLoaderOf(data, config.data.augment, loss, 64, config.seed);
+ */
+export function trainLoaderOf(data: PreparedData, augment: AugmentConfig, loss: LossChoice, batchSize: number, seed: number): DataLoader<unknown, Tensor[]> {
+  const aug = trainingAugment(augment, data.preprocessing);
+  if (aug === null) return loaderOf(data.train, data.inputShape, loss, batchSize, true, seed) as DataLoader<unknown, Tensor[]>;
+  const collate = (items: [ArrayItem, number][]): Tensor[] => [defaultCollate(items.map((it) => it[0])) as Tensor, loss.targets(Float64Array.from(items, (it) => it[1]))];
+  // The dataset reads the epoch from its loader: the variants of epoch e are the same on resume.
+  const dataset: AugmentedImages = new AugmentedImages(data.train, { shape: data.inputShape, augment: aug.options, seed, fill: aug.fill, epoch: () => loader.getState().epoch });
+  const loader: DataLoader<[ArrayItem, number], Tensor[]> = new DataLoader(dataset, { batchSize, shuffle: true, seed, prefetch: 0, collate });
+  return loader as DataLoader<unknown, Tensor[]>;
+}
+
+/** The summary of a model for examples of `inputShape` (traced on one example), rows as the architecture diagram's layer boxes. */
 export function layerInfos(model: Module, inputShape: readonly number[]): { layers: LayerInfo[]; totalParams: number; table: string } {
-  const s = model.summary(inputShape);
+  const s = model.summary([1, ...inputShape], { batchName: 'N' });
   const layers = s.rows.map((row) => ({
     name: row.name, type: row.type, params: row.params,
     outputShape: (Array.isArray(row.outputShape[0]) ? row.outputShape[0] : row.outputShape) as number[],
   })).map((l) => ({ ...l, outputShape: [-1, ...l.outputShape.slice(1)] }));
   return { layers, totalParams: s.totalParams, table: s.toString() };
+}
+
+/**
+ * The diagram's title: what the model is (CNN, MLP, layer list or model file) and its size.
+ *
+ * @example
+ * architectureTitle({ kind: 'sequential', layers }, 421834); // 'CNN (421,834 parameters)'
+ */
+export function architectureTitle(arch: Architecture, totalParams: number): string {
+  const kind = arch.kind === 'file' ? arch.file : arch.layers.some((l) => l.type === 'conv2d') ? 'CNN' : 'MLP';
+  return `${kind} (${formatCount(totalParams)} parameters)`;
 }
 
 export interface LoadedRun {

@@ -19,14 +19,14 @@ import { evaluateModel } from '../../train/evaluate.js';
 import { Trainer } from '../../train/trainer.js';
 import type { FitResult } from '../../train/types.js';
 import type { DlflowConfig } from '../config/types.js';
-import type { PreparedData } from '../data/prepare.js';
+import type { PreparedData } from '../../data/prepare/types.js';
 import type { LossChoice } from '../model/loss.js';
 import { optimizerFactory, schedulerFactory } from '../model/optimizer.js';
 import { evaluationOf } from './evaluation.js';
 import { writeModelInfo, type ModelInfo } from './model_json.js';
 import { writeRunReport } from './report.js';
 import { removeIfEmptyRun, runFiles } from './run_dir.js';
-import { loaderOf } from './setup.js';
+import { loaderOf, trainLoaderOf } from './setup.js';
 
 /** What the steps of one `dlflow train` share. */
 export interface TrainRun {
@@ -45,7 +45,7 @@ export interface TrainRun {
 /** The Trainer of a run, its loaders and its early-stopping callback (null when off). */
 export interface TrainingSetup {
   trainer: Trainer;
-  trainLoader: DataLoader<Tensor[]>;
+  trainLoader: DataLoader<unknown, Tensor[]>;
   valLoader: DataLoader<Tensor[]>;
   early: EarlyStopping | null;
 }
@@ -73,8 +73,8 @@ function callbacksOf(run: TrainRun): { callbacks: Callback[]; early: EarlyStoppi
 export function trainingSetup(run: TrainRun): TrainingSetup {
   const { config, data, loss } = run;
   const h = config.hyperparameters;
-  const trainLoader = loaderOf(data.train, data.inputUnits, loss, h.batchSize, true, config.seed);
-  const valLoader = loaderOf(data.val, data.inputUnits, loss, Math.max(256, h.batchSize), false, 0);
+  const trainLoader = trainLoaderOf(data, config.data.augment, loss, h.batchSize, config.seed);
+  const valLoader = loaderOf(data.val, data.inputShape, loss, Math.max(256, h.batchSize), false, 0);
   const { callbacks, early } = callbacksOf(run);
   const sched = schedulerFactory(h, trainLoader.length);
   const trainer = new Trainer({
@@ -128,7 +128,7 @@ export function finishRun(run: TrainRun, info: ModelInfo, result: FitResult, ear
   const { config, data, loss, files: f } = run;
   const metricNames = config.metrics === 'auto' ? undefined : config.metrics;
   save(run.model.stateDict(), f.weights, { format: 'pt' });
-  const test = evaluateModel(run.model, loaderOf(data.test, data.inputUnits, loss, 1024, false, 0), loss.fn, data.task);
+  const test = evaluateModel(run.model, loaderOf(data.test, data.inputShape, loss, 1024, false, 0), loss.fn, data.task);
   const evaluation = evaluationOf('test', data.task, test.outputs, test.targets, data.target, metricNames);
   fs.writeFileSync(f.evaluation, `${JSON.stringify(evaluation)}\n`);
   writeModelInfo(run.dir, {

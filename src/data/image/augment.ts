@@ -48,3 +48,32 @@ export function applyAugment(img: Image, a: AugmentDraw): Image {
 export function augment(img: Image, opts: AugmentOptions, gen: Generator): Image {
   return applyAugment(img, drawAugment(opts, gen));
 }
+
+/**
+ * Apply drawn crop and flip to float32 values in [C, H, W] layout (the model-ready form), in the
+ * same order and with the same geometry as {@link applyAugment} on bytes; pixels brought in by the
+ * crop take `fill` (e.g. `-mean / std`, a black pixel after normalisation). Rotation is not
+ * supported here.
+ *
+ * @example
+ * const out = applyAugmentCHW(x, [1, 28, 28], drawAugment({ cropPadding: 4, flipProbability: 0.5 }, gen), -mean / std);
+ */
+export function applyAugmentCHW(data: Float32Array, shape: readonly number[], a: AugmentDraw, fill = 0): Float32Array {
+  if (a.degrees !== 0) throw new RangeError('applyAugmentCHW: rotation applies to uint8 images (applyAugment)');
+  const [c, h, w] = shape;
+  const out = new Float32Array(c * h * w);
+  const dy = a.crop === undefined ? 0 : a.crop.top - a.crop.pad;
+  const dx = a.crop === undefined ? 0 : a.crop.left - a.crop.pad;
+  for (let k = 0; k < c; k++) {
+    const plane = k * h * w;
+    for (let y = 0; y < h; y++) {
+      const sy = y + dy;
+      for (let x = 0; x < w; x++) {
+        // crop first (x → x + dx), then the flip mirrors the cropped row
+        const sx = (a.flip ? w - 1 - x : x) + dx;
+        out[plane + y * w + x] = sy < 0 || sy >= h || sx < 0 || sx >= w ? fill : data[plane + sy * w + sx];
+      }
+    }
+  }
+  return out;
+}

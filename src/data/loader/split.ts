@@ -105,3 +105,25 @@ export function kFold(n: number, k: number, opts: KFoldOptions = {}): Fold[] {
     return { train: Int32Array.from(train), val: Int32Array.from(val) };
   });
 }
+
+/** Row indices of a train/validation/test split, each in ascending order. */
+export interface SplitRows {
+  train: Int32Array;
+  val: Int32Array;
+  test: Int32Array;
+}
+
+/**
+ * Splits rows 0..n-1 into train/validation/test by fractions with a generator seeded by `seed`:
+ * {@link stratifiedSplit} over `strata` (a class per row) when given, else
+ * {@link randomSplitIndices}. Each part comes back sorted, so examples keep their source order.
+ *
+ * @example
+ * splitRows(100, { train: 0.7, val: 0.15, test: 0.15 }, 0); // { train: 70 rows, val: 15, test: 15 }
+ */
+export function splitRows(n: number, fractions: { train: number; val: number; test: number }, seed: number, strata?: ArrayLike<number>): SplitRows {
+  const parts = [fractions.train, fractions.val, fractions.test];
+  const gen = new Generator(seed);
+  const [train, val, test] = (strata === undefined ? randomSplitIndices(n, parts, gen) : stratifiedSplit(strata, parts, gen)).map((p) => p.sort());
+  return { train, val, test };
+}

@@ -2,6 +2,7 @@
 import { noGrad } from '../../autograd/grad_mode.js';
 import { formatShape } from '../../base/shape.js';
 import { tidy, type Tensor } from '../../core/tensor.js';
+import { batchNormTraining } from '../../ops/norm.js';
 import { checkOptionKeys } from '../options.js';
 
 export interface BatchNormOptions {
@@ -37,14 +38,19 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   }
   const n = x.numel() / C;
   if (training && n <= 1) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input size ${formatShape(x.shape)}`);
-  const { y, mean, variance } = standardize(x, x.shape.map((_, i) => i).filter((i) => i !== 1), eps);
+  if (n === 0) throw new Error(`batchNorm: expected an input with values in each channel, got input size ${formatShape(x.shape)}`);
+  for (const [name, t] of [['input', x], ['weight', weight], ['bias', bias]] as const) {
+    if (t !== null && t.dtype !== 'float32') throw new TypeError(`batchNorm: expected a float32 ${name}, got ${t.dtype}`);
+  }
+  // one kernel forward and one backward (the composed chain made about nine passes over x)
+  const { y, mean, variance } = batchNormTraining(x, weight, bias, eps);
   if (training) {
     noGrad(() => tidy(() => {
       if (runningMean !== null) runningMean.copy_(runningMean.mul(1 - momentum).add(mean.reshape([C]).mul(momentum)));
       if (runningVar !== null) runningVar.copy_(runningVar.mul(1 - momentum).add(variance.reshape([C]).mul(momentum * n / (n - 1))));
     }));
   }
-  return channelAffine(y, weight, bias);
+  return y;
 }
 
 const BATCH_NORM_KEYS = ['weight', 'bias', 'training', 'momentum', 'eps'] as const satisfies readonly (keyof BatchNormOptions)[];
@@ -58,12 +64,15 @@ function channelAffine(y: Tensor, weight: Tensor | null, bias: Tensor | null): T
   return out;
 }
 
-/** (x − μ)/√(σ² + eps) over `dims` (μ, σ² biased, kept as size-1 dims), with the statistics. */
-function standardize(x: Tensor, dims: readonly number[], eps: number): { y: Tensor; mean: Tensor; variance: Tensor } {
-  const mean = x.mean(dims, { keepdim: true });
-  const centered = x.sub(mean);
-  const variance = centered.square().mean(dims, { keepdim: true });
-  return { y: centered.mul(variance.add(eps).rsqrt()), mean, variance };
+/**
+ * x's elements split into `rows` equal runs in row-major order (groups, instances), each
+ * standardised by its own mean and biased variance: the batch-norm kernel over x viewed as
+ * [1, rows, rest]. Returns y in x's shape and the [rows] statistics.
+ */
+function standardizeRows(owner: string, x: Tensor, rows: number, eps: number): { y: Tensor; mean: Tensor; variance: Tensor } {
+  if (x.dtype !== 'float32') throw new TypeError(`${owner}: expected a float32 input, got ${x.dtype}`);
+  const { y, mean, variance } = batchNormTraining(x.reshape([1, rows, x.numel() / rows]), null, null, eps);
+  return { y: y.reshape(x.shape), mean, variance };
 }
 
 /** Checks that each given per-channel tensor has C elements. */
@@ -89,8 +98,8 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   }
   checkPerChannel('groupNorm', x, C, [['weight', weight], ['bias', bias]]);
   if (x.numel() === 0) return x.clone();
-  const { y } = standardize(x.reshape([N, numGroups, -1]), [2], eps);
-  return channelAffine(y.reshape(x.shape), weight, bias);
+  const { y } = standardizeRows('groupNorm', x, N * numGroups, eps);
+  return channelAffine(y, weight, bias);
 }
 
 export interface InstanceNormOptions {
@@ -123,14 +132,13 @@ export function instanceNorm(x: Tensor, options: InstanceNormOptions = {}): Tens
   if (x.ndim < 3) throw new Error(`instanceNorm: expected input of at least 3 dims [N, C, ...], got ${formatShape(x.shape)}`);
   const C = x.shape[1];
   checkPerChannel('instanceNorm', x, C, [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]]);
-  const dims = x.shape.map((_, i) => i).slice(2);
   if (!useInputStats) {
     if (runningMean === null || runningVar === null) throw new Error('instanceNorm: useInputStats: false needs runningMean and runningVar');
     return batchNorm(x, runningMean, runningVar, { weight, bias, training: false, eps });
   }
   const n = x.numel() / (x.shape[0] * C);
   if (n <= 1) throw new Error(`instanceNorm: expected more than 1 spatial element when training, got input size ${formatShape(x.shape)}`);
-  const { y, mean, variance } = standardize(x, dims, eps);
+  const { y, mean, variance } = standardizeRows('instanceNorm', x, x.shape[0] * C, eps);
   noGrad(() => tidy(() => {
     const batchAverage = (t: Tensor) => t.reshape([x.shape[0], C]).mean(0);
     if (runningMean !== null) runningMean.copy_(runningMean.mul(1 - momentum).add(batchAverage(mean).mul(momentum)));
@@ -151,9 +159,9 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight:
   if (k === 0 || x.ndim < k || x.shape.slice(x.ndim - k).join() !== normalizedShape.join()) {
     throw new Error(`layerNorm: given normalized_shape=${formatShape(normalizedShape)}, expected input with shape [*, ${normalizedShape.join(', ')}], but got input of size ${formatShape(x.shape)}`);
   }
-  const dims = normalizedShape.map((_, i) => x.ndim - k + i);
-  const centered = x.sub(x.mean(dims, { keepdim: true }));
-  let y = centered.mul(centered.square().mean(dims, { keepdim: true }).add(eps).rsqrt());
+  const size = normalizedShape.reduce((a, b) => a * b, 1);
+  if (x.numel() === 0) return x.clone();
+  let { y } = standardizeRows('layerNorm', x, x.numel() / size, eps);
   if (weight !== null) y = y.mul(weight);
   if (bias !== null) y = y.add(bias);
   return y;

@@ -7,9 +7,21 @@
 import type { Callback } from '../callback.js';
 import type { BatchInfo, EpochLogs, FitContext } from '../types.js';
 
+/**
+ * What the bar writes to: process.stdout, a file stream, or any object with `write`. Structural
+ * (not Node's stream type), so the public types check in projects without @types/node.
+ */
+export interface TextSink {
+  write(text: string): unknown;
+  /** A terminal gets the live bar in `auto` mode. */
+  isTTY?: boolean;
+  /** Terminal width; lines are clipped to it (default 120). */
+  columns?: number;
+}
+
 export interface ProgressBarOptions {
   /** Where to write (default process.stdout). */
-  stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stream?: TextSink;
   /** `auto` (bar on a TTY, plain otherwise), `bar`, `plain` or `jsonl`. */
   mode?: 'auto' | 'bar' | 'plain' | 'jsonl';
 }
@@ -45,7 +57,7 @@ export function epochLine(logs: EpochLogs, total: number, keys: readonly string[
  * new dl.Trainer({ epochs: 10, callbacks: [new dl.train.ProgressBar()] });
  */
 export class ProgressBar implements Callback {
-  private readonly stream: NonNullable<ProgressBarOptions['stream']>;
+  private readonly stream: TextSink;
   readonly mode: 'bar' | 'plain' | 'jsonl';
   private started = 0;
   private seen = 0;

@@ -50,6 +50,9 @@ export interface TPESamplerOptions {
 
 const TPE_KEYS: readonly (keyof TPESamplerOptions)[] = ['seed', 'considerPrior', 'priorWeight', 'considerMagicClip', 'considerEndpoints', 'nStartupTrials', 'nEiCandidates', 'gamma', 'weights', 'multivariate', 'group'];
 
+/** The estimators of the best trials, l(x), and of the rest, g(x). */
+export interface Estimators<E> { below: E; above: E }
+
 /** A trial's rank key: [stage, signed value], compared lexicographically (smaller is better). */
 type Score = [number, number];
 
@@ -125,39 +128,52 @@ export class TPESampler implements Sampler {
     return out;
   }
 
-  /** One joint draw for `space` (Optuna's `_sample_relative`): trials lacking its first parameter are left out. */
+  /** One joint draw for `space` (Optuna's `_sample_relative`). */
   private sampleJointly(ctx: SamplerContext, space: SearchSpace): Record<string, number> {
+    const e = this.jointEstimators(ctx, space);
+    if (e === null) return {};
+    const candidates = e.below.sample(this.generator, this.nEiCandidates);
+    const best = argmaxDifference(e.below.logPdf(candidates), e.above.logPdf(candidates));
+    return Object.fromEntries(Object.keys(space).map((name) => [name, candidates[name][best]]));
+  }
+
+  /**
+   * The joint l(x) and g(x) of `space`, or null with an empty space or during the startup trials;
+   * trials lacking its first parameter are left out (its group's parameters appear together).
+   */
+  jointEstimators(ctx: SamplerContext, space: SearchSpace): Estimators<MultivariateParzenEstimator> | null {
     const names = Object.keys(space);
-    if (names.length === 0) return {};
-    const s = this.split(ctx);
-    if (s === null) return {};
+    const s = names.length === 0 ? null : this.split(ctx);
+    if (s === null) return null;
     const has = (i: number): boolean => names[0] in s.finished[i].params;
     const valuesOf = (idx: number[]): Record<string, number[]> => Object.fromEntries(names.map((name) => [name,
       idx.filter(has).map((i) => toInternal(s.finished[i].distributions[name], s.finished[i].params[name]))]));
-    const l = new MultivariateParzenEstimator(valuesOf(s.below), space, this.parzen);
-    const g = new MultivariateParzenEstimator(valuesOf(s.above), space, this.parzen);
-    const candidates = l.sample(this.generator, this.nEiCandidates);
-    const best = argmaxDifference(l.logPdf(candidates), g.logPdf(candidates));
-    return Object.fromEntries(names.map((name) => [name, candidates[name][best]]));
+    return { below: new MultivariateParzenEstimator(valuesOf(s.below), space, this.parzen), above: new MultivariateParzenEstimator(valuesOf(s.above), space, this.parzen) };
   }
 
   sampleIndependent(ctx: SamplerContext, _trial: FrozenTrial, name: string, dist: Distribution): number {
+    const e = this.independentEstimators(ctx, name, dist);
+    if (e === null) return sampleUniform(this.randomGenerator, dist);
+    const candidates = e.below.sample(this.generator, this.nEiCandidates);
+    return candidates[argmaxDifference(e.below.logPdf(candidates), e.above.logPdf(candidates))];
+  }
+
+  /**
+   * The l(x) and g(x) of one parameter from the finished trials that have it (with a compatible
+   * distribution), or null during the startup trials.
+   *
+   * @example
+   * const e = new TPESampler({ seed: 0 }).independentEstimators(ctx, 'lr', floatDistribution('lr', 1e-4, 1e-1, { log: true }));
+   */
+  independentEstimators(ctx: SamplerContext, name: string, dist: Distribution): Estimators<ParzenEstimator> | null {
     const s = this.split(ctx);
-    if (s === null) return sampleUniform(this.randomGenerator, dist);
+    if (s === null) return null;
     const valuesOf = (idx: number[]): number[] => idx.flatMap((i) => {
       const t = s.finished[i];
       const d = t.distributions[name];
       return d !== undefined && name in t.params && compatibleDistributions(d, dist) ? [toInternal(d, t.params[name])] : [];
     });
-    return this.chooseCandidate(valuesOf(s.below), valuesOf(s.above), dist);
-  }
-
-  /** The candidate drawn from l(x) that maximises log l(x) − log g(x) (first of ties). */
-  chooseCandidate(below: readonly number[], above: readonly number[], dist: Distribution): number {
-    const l = new ParzenEstimator(below, dist, this.parzen);
-    const g = new ParzenEstimator(above, dist, this.parzen);
-    const candidates = l.sample(this.generator, this.nEiCandidates);
-    return candidates[argmaxDifference(l.logPdf(candidates), g.logPdf(candidates))];
+    return { below: new ParzenEstimator(valuesOf(s.below), dist, this.parzen), above: new ParzenEstimator(valuesOf(s.above), dist, this.parzen) };
   }
 }
 

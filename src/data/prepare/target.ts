@@ -1,14 +1,14 @@
 /**
- * The target as the CLI uses it after fitting: class names in output order, or the scaling of a
+ * The target as training uses it after fitting: class names in output order, or the scaling of a
  * numeric target (value = output * scale + center). Derived from dl.data's Preprocessor target.
  */
-import type { TargetTransform } from '../../data/preprocess/spec.js';
-import type { Table } from '../../data/table/table.js';
-import type { TrainTask } from '../../train/types.js';
+import type { TaskType } from '../explore/target.js';
+import type { TargetTransform } from '../preprocess/spec.js';
+import type { Table } from '../table/table.js';
 
 export interface TargetEncoding {
   column: string;
-  task: TrainTask;
+  task: TaskType;
   /** Class names in index order (classification). */
   classes: string[] | null;
   center: number;
@@ -16,7 +16,7 @@ export interface TargetEncoding {
 }
 
 /** The encoding of a fitted Preprocessor target. */
-export function targetEncoding(t: TargetTransform, task: TrainTask): TargetEncoding {
+export function targetEncoding(t: TargetTransform, task: TaskType): TargetEncoding {
   if (t.kind === 'classes') return { column: t.column, task, classes: [...t.classes], center: 0, scale: 1 };
   return { column: t.column, task, classes: null, center: t.scaler.center, scale: t.scaler.scale };
 }

@@ -4,19 +4,20 @@
  * Preprocessor on the training split and transform each split. Notes for the user collect in
  * order: rows left out, profile warnings, columns not used, rows that could not be transformed.
  */
-import { profileTable, type Profile } from '../../data/explore/profile.js';
-import type { ColumnOptions } from '../../data/preprocess/options.js';
-import { Preprocessor } from '../../data/preprocess/preprocessor.js';
-import type { Table } from '../../data/table/table.js';
-import type { TrainTask } from '../../train/types.js';
-import type { ColumnTreatment, DlflowConfig } from '../config/types.js';
-import { UsageError } from '../errors.js';
+import { profileTable, type Profile } from '../explore/profile.js';
+import type { TaskType } from '../explore/target.js';
+import { evidentTarget } from '../explore/target_guess.js';
+import { splitRows } from '../loader/split.js';
+import type { ColumnOptions } from '../preprocess/options.js';
+import { Preprocessor } from '../preprocess/preprocessor.js';
+import type { Table } from '../table/table.js';
+import { DataRequestError } from './errors.js';
 import { loadTable, requireColumn } from './load_table.js';
-import type { Arrays, PreparedData } from './prepare.js';
-import { splitIndices } from './split.js';
+import type { ColumnTreatment, DataOptions, PrepareOptions } from './options.js';
 import { classStrata, targetEncoding } from './target.js';
+import type { Arrays, PreparedData } from './types.js';
 
-type DataConfig = DlflowConfig['data'];
+type DataConfig = DataOptions;
 
 /** The config's per-column treatments as Preprocessor column options. */
 const TREATMENTS: Record<ColumnTreatment, ColumnOptions> = {
@@ -43,15 +44,16 @@ function rowsWhere(n: number, ok: (i: number) => boolean): Int32Array {
   return Int32Array.from(out);
 }
 
-/** The data file with the configured columns and only the rows that have a target value. */
-async function readTable(cfg: DataConfig, target: string, notes: string[]): Promise<Table> {
+/** The data file with the configured columns and only the rows that have a target value; the target is the configured one or an evident one. */
+async function readTable(cfg: DataConfig, notes: string[]): Promise<{ table: Table; target: string }> {
   const loaded = await loadTable(cfg.path);
+  const target = cfg.target ?? evidentTarget(loaded, cfg.path, notes);
   requireColumn(loaded, target, 'target', cfg.path);
   const table = selectColumns(loaded, cfg, target);
   const known = rowsWhere(table.rowCount, (i) => table.get(i, target) !== null);
-  if (known.length === table.rowCount) return table;
+  if (known.length === table.rowCount) return { table, target };
   notes.push(`${table.rowCount - known.length} row(s) without a target value left out of training`);
-  return table.take(known);
+  return { table: table.take(known), target };
 }
 
 /** The table's profile for its target (task, classes, recommendations); a classifier needs two classes. */
@@ -59,7 +61,7 @@ function profileFor(table: Table, target: string, notes: string[]): Profile {
   const profile = profileTable(table, { target });
   const tp = profile.target!;
   if (tp.task !== 'regression' && (tp.classes?.length ?? 0) < 2) {
-    throw new UsageError(`target '${target}' has a single class (${JSON.stringify(tp.classes?.[0]?.label ?? null)}); a classifier needs at least two`);
+    throw new DataRequestError(`target '${target}' has a single class (${JSON.stringify(tp.classes?.[0]?.label ?? null)}); a classifier needs at least two`);
   }
   for (const w of profile.warnings) notes.push(w.message);
   return profile;
@@ -73,16 +75,16 @@ async function readTestTable(file: string, target: string): Promise<Table> {
 }
 
 /** A seeded (stratified) split of the data; with a test file, the data splits into train and validation only. */
-async function splitTables(config: DlflowConfig, table: Table, target: string, task: TrainTask): Promise<SplitTables> {
+async function splitTables(config: PrepareOptions, table: Table, target: string, task: TaskType): Promise<SplitTables> {
   const cfg = config.data;
   const test = cfg.test === null ? null : await readTestTable(cfg.test, target);
   const strata = task === 'regression' || !cfg.stratify ? undefined : classStrata(table, target);
   if (test === null) {
-    const s = splitIndices(table.rowCount, cfg.split, config.seed, strata);
+    const s = splitRows(table.rowCount, cfg.split, config.seed, strata);
     return { train: table.take(s.train), val: table.take(s.val), test: table.take(s.test) };
   }
   const f = cfg.split.val / (cfg.split.train + cfg.split.val);
-  const s = splitIndices(table.rowCount, { train: 1 - f, val: f, test: 0 }, config.seed, strata);
+  const s = splitRows(table.rowCount, { train: 1 - f, val: f, test: 0 }, config.seed, strata);
   return { train: table.take(s.train), val: table.take(s.val), test };
 }
 
@@ -104,12 +106,12 @@ function columnOptions(cfg: DataConfig, table: Table, profile: Profile, notes: s
 }
 
 /** The Preprocessor fitted on the training split; at least one feature column must remain. */
-function fitPreprocessor(cfg: DataConfig, table: Table, train: Table, profile: Profile, task: TrainTask, notes: string[]): Preprocessor {
+function fitPreprocessor(cfg: DataConfig, target: string, table: Table, train: Table, profile: Profile, task: TaskType, notes: string[]): Preprocessor {
   const { columns, recommendedDrops } = columnOptions(cfg, table, profile, notes);
   const pre = Preprocessor.fit(train, {
-    target: cfg.target!, columns, targetType: task === 'regression' ? 'numeric' : 'classes', targetScaling: task === 'regression' ? 'standard' : 'none',
+    target, columns, targetType: task === 'regression' ? 'numeric' : 'classes', targetScaling: task === 'regression' ? 'standard' : 'none',
   });
-  if (pre.numFeatures === 0) throw new UsageError(`no usable feature columns (${pre.droppedColumns.map((d) => `${d.column}: ${d.reason}`).join('; ')})`);
+  if (pre.numFeatures === 0) throw new DataRequestError(`no usable feature columns (${pre.droppedColumns.map((d) => `${d.column}: ${d.reason}`).join('; ')})`);
   for (const d of pre.droppedColumns) if (!recommendedDrops.has(d.column)) notes.push(`column ${d.column} not used: ${d.reason}`);
   return pre;
 }
@@ -128,18 +130,16 @@ function arraysOf(pre: Preprocessor, table: Table, name: string, notes: string[]
  * Prepares a table file (CSV/TSV/JSONL/Parquet) named by the config.
  *
  * @example
- * const data = await prepareTable(resolveConfig({ flags: [['data', 'datasets/penguins.csv'], ['target', 'species']] }));
+ * const data = await prepareTable({ data: { ...dataOptions, path: 'datasets/penguins.csv', target: 'species' }, seed: 0 });
  */
-export async function prepareTable(config: DlflowConfig): Promise<PreparedData> {
+export async function prepareTable(config: PrepareOptions): Promise<PreparedData> {
   const cfg = config.data;
-  if (cfg.target === null) throw new UsageError(`no target column: pass --target <column> or set data.target in the config`);
-  const targetColumn = cfg.target;
   const notes: string[] = [];
-  const table = await readTable(cfg, targetColumn, notes);
+  const { table, target: targetColumn } = await readTable(cfg, notes);
   const profile = profileFor(table, targetColumn, notes);
-  const task: TrainTask = profile.target!.task;
+  const task: TaskType = profile.target!.task;
   const splits = await splitTables(config, table, targetColumn, task);
-  const pre = fitPreprocessor(cfg, table, splits.train, profile, task, notes);
+  const pre = fitPreprocessor(cfg, targetColumn, table, splits.train, profile, task, notes);
   const target = targetEncoding(pre.target!, task);
   const train = arraysOf(pre, splits.train, 'training', notes);
   const val = arraysOf(pre, splits.val, 'validation', notes);
@@ -148,7 +148,7 @@ export async function prepareTable(config: DlflowConfig): Promise<PreparedData> 
     task, target,
     preprocessing: { type: 'table', preprocessor: pre.toJSON(), target },
     inputUnits: pre.numFeatures,
-    inputShape: [1, pre.numFeatures],
+    inputShape: [pre.numFeatures],
     train, val, test,
     summary: {
       source: cfg.path, kind: 'table', rows: table.rowCount, columns: table.columns.length, task, target: targetColumn,

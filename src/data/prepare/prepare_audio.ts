@@ -4,17 +4,15 @@
  * FFT, hop 256), cropped or padded with its quietest value to the longest training clip's frame
  * count (at most 256 frames), flattened and standardised with the training mean and std.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { logMelSpectrogram } from '../../data/audio/mel.js';
-import { resample } from '../../data/audio/resample.js';
-import { readWav, toMono } from '../../data/sources/wav.js';
-import type { DlflowConfig } from '../config/types.js';
-import { UsageError } from '../errors.js';
-import type { PreparedData } from './prepare.js';
-import { classificationData } from './prepared_classes.js';
-import { takeExamples } from './prepare_idx.js';
-import { splitIndices } from './split.js';
+import { listAudioFolder } from '../audio/folder.js';
+import { logMelSpectrogram } from '../audio/mel.js';
+import { resample } from '../audio/resample.js';
+import { splitRows } from '../loader/split.js';
+import { readWav, toMono } from '../sources/wav.js';
+import { DataRequestError } from './errors.js';
+import type { PrepareOptions } from './options.js';
+import { classificationData, takeExamples, trainedLabels } from './prepared_classes.js';
+import type { PreparedData } from './types.js';
 
 /** How clips become features; saved in model.json so evaluate and predict repeat it. */
 export interface AudioPreprocessingJSON {
@@ -33,28 +31,10 @@ const HOP = 256;
 const N_MELS = 40;
 const MAX_FRAMES = 256;
 
-interface AudioListing { classes: string[]; files: string[]; labels: Int32Array }
-
-/** Class subfolders holding .wav files, sorted by name. */
-function listAudioFolder(dir: string): AudioListing {
-  const classes = readdirSync(dir).sort().filter((d) => !d.startsWith('.') && statSync(join(dir, d)).isDirectory());
-  const files: string[] = [];
-  const labels: number[] = [];
-  classes.forEach((c, k) => {
-    for (const f of readdirSync(join(dir, c)).sort()) {
-      if (extname(f).toLowerCase() === '.wav') {
-        files.push(join(dir, c, f));
-        labels.push(k);
-      }
-    }
-  });
-  return { classes, files, labels: Int32Array.from(labels) };
-}
-
 /** True when `dir` has class subfolders holding WAV files. */
 export function isAudioFolder(dir: string): boolean {
   try {
-    return statSync(dir).isDirectory() && listAudioFolder(dir).files.length > 0;
+    return listAudioFolder(dir).files.length > 0;
   } catch {
     return false;
   }
@@ -65,7 +45,7 @@ function clipSpectrogram(file: string, sampleRate: number): { data: Float32Array
   const wav = readWav(file);
   const mono = toMono(wav.channels);
   const signal = wav.sampleRate === sampleRate ? mono : resample(mono, wav.sampleRate, sampleRate);
-  if (signal.length <= N_FFT / 2) throw new UsageError(`${file}: clip of ${signal.length} samples is too short for a ${N_FFT}-point spectrogram`);
+  if (signal.length <= N_FFT / 2) throw new DataRequestError(`${file}: clip of ${signal.length} samples is too short for a ${N_FFT}-point spectrogram`);
   const mel = logMelSpectrogram(signal, { sampleRate, nFft: N_FFT, hop: HOP, nMels: N_MELS });
   return { data: mel.data, frames: mel.frames };
 }
@@ -93,14 +73,20 @@ function standardise(x: Float32Array, mean: number, std: number): Float32Array {
   return x;
 }
 
-export async function prepareAudioFolder(config: DlflowConfig): Promise<PreparedData> {
-  const dir = config.data.path;
+/**
+ * Prepares an audio folder: each clip as a row of standardised log-mel features.
+ *
+ * @example
+ * const data = await prepareAudioFolder({ data: { ...dataOptions, path: 'clips' }, seed: 0 });
+ */
+export async function prepareAudioFolder(options: PrepareOptions): Promise<PreparedData> {
+  const dir = options.data.path;
   const listing = listAudioFolder(dir);
   const { x, frames, sampleRate } = featureRows(listing.files, null);
   const units = N_MELS * frames;
   const n = listing.files.length;
   const y = Float64Array.from(listing.labels);
-  const s = splitIndices(n, config.data.split, config.seed, config.data.stratify ? y : undefined);
+  const s = splitRows(n, options.data.split, options.seed, options.data.stratify ? y : undefined);
   let sum = 0;
   let sq = 0;
   for (const r of s.train) for (let i = r * units; i < (r + 1) * units; i++) { sum += x[i]; sq += x[i] * x[i]; }
@@ -114,19 +100,15 @@ export async function prepareAudioFolder(config: DlflowConfig): Promise<Prepared
   const test = takeExamples(x, y, units, s.test);
   return classificationData({
     source: dir, kind: 'audio', column: 'class', classes: listing.classes, labels: listing.labels, features: audio,
-    units, train, val, test, rows: n, notes: [`log-mel features: ${N_MELS} mels × ${frames} frames at ${sampleRate} Hz`],
+    shape: [units], train, val, test, rows: n, notes: [`log-mel features: ${N_MELS} mels × ${frames} frames at ${sampleRate} Hz`],
   });
 }
 
-/** An audio folder for a model trained on one: the saved feature recipe and scaling, labels by class name. */
+/** An audio folder for a model trained on one (evaluate, predict): the saved feature recipe and scaling, labels by class name. */
 export function readAudioFolder(dir: string, spec: AudioPreprocessingJSON, classes: readonly string[]): { x: Float32Array; y: Float64Array; rows: number; units: number } {
-  if (!isAudioFolder(dir)) throw new UsageError(`${dir}: expected a folder with one subfolder of WAV files per class (the model was trained on an audio folder)`);
+  if (!isAudioFolder(dir)) throw new DataRequestError(`${dir}: expected a folder with one subfolder of WAV files per class (the model was trained on an audio folder)`);
   const listing = listAudioFolder(dir);
   const { x } = featureRows(listing.files, spec);
-  const y = Float64Array.from(listing.labels, (k) => {
-    const index = classes.indexOf(listing.classes[k]);
-    if (index < 0) throw new UsageError(`${dir}: class folder '${listing.classes[k]}' is not one of the trained classes (${classes.join(', ')})`);
-    return index;
-  });
+  const y = trainedLabels(dir, listing.labels, listing.classes, classes);
   return { x: standardise(x, spec.mean, spec.std), y, rows: listing.files.length, units: spec.nMels * spec.frames };
 }

@@ -1,25 +1,37 @@
 /**
  * The data step for an image folder (one subfolder per class holding PNG/JPEG files): every image
- * decoded as RGB, resized to the first image's size, flattened channel-first and standardised with
- * the training pixels' mean and std; the rows split into train/validation/test like a table.
+ * decoded as RGB, resized to the first image's size, kept channel-first [3, H, W] and standardised
+ * with the training pixels' mean and std; the examples split into train/validation/test like a table.
  */
-import { listImageFolder } from '../../data/image/folder.js';
-import { readImage } from '../../data/image/decode.js';
-import { resizeBilinear } from '../../data/image/transform.js';
-import type { DlflowConfig } from '../config/types.js';
-import { pixelStats, takeExamples } from './prepare_idx.js';
-import type { PreparedData } from './prepare.js';
-import { classificationData } from './prepared_classes.js';
-import { scaleImages, type ImagePreprocessingJSON } from './preprocessing.js';
-import { splitIndices } from './split.js';
+import { readImage } from '../image/decode.js';
+import { listImageFolder } from '../image/folder.js';
+import { resizeBilinear } from '../image/transform.js';
+import { splitRows } from '../loader/split.js';
+import type { PrepareOptions } from './options.js';
+import { classificationData, takeExamples } from './prepared_classes.js';
+import { pixelStats, scaleImages, type ImagePreprocessingJSON } from './preprocessing.js';
+import type { PreparedData } from './types.js';
 
 const CHANNELS = 3;
+
+/** An image folder's pixels, channel-first, with its classes. */
+export interface FolderBytes {
+  /** [count, 3, height, width] bytes. */
+  bytes: Uint8Array;
+  height: number;
+  width: number;
+  labels: Int32Array;
+  classes: string[];
+  /** Images whose size differed and were resized. */
+  resized: number;
+}
 
 /**
  * The folder's images as channel-first bytes [count, 3, height, width] and their class labels;
  * every image is resized to `size` ([height, width]), by default the first image's size.
+ * @throws DataError naming a file that cannot be decoded.
  */
-export function loadImageBytes(dir: string, size?: readonly [number, number]): { bytes: Uint8Array; height: number; width: number; labels: Int32Array; classes: string[]; resized: number } {
+export function loadImageBytes(dir: string, size?: readonly [number, number]): FolderBytes {
   const listing = listImageFolder(dir);
   const first = readImage(listing.files[0], CHANNELS);
   const [height, width] = size ?? [first.height, first.width];
@@ -50,23 +62,31 @@ export function isImageFolder(dir: string): boolean {
   }
 }
 
-export async function prepareImageFolder(config: DlflowConfig): Promise<PreparedData> {
-  const dir = config.data.path;
-  const { bytes, height, width, labels, classes, resized } = loadImageBytes(dir);
+/**
+ * Prepares an image folder: examples [3, H, W] at the first image's size.
+ *
+ * @example
+ * const data = await prepareImageFolder({ data: { ...dataOptions, path: 'photos' }, seed: 0 });
+ * data.inputShape; // [3, 32, 32]
+ */
+export async function prepareImageFolder(options: PrepareOptions): Promise<PreparedData> {
+  const cfg = options.data;
+  const { bytes, height, width, labels, classes, resized } = loadImageBytes(cfg.path);
+  const shape = [CHANNELS, height, width];
   const units = CHANNELS * height * width;
   const n = labels.length;
   const y = Float64Array.from(labels);
-  const s = splitIndices(n, config.data.split, config.seed, config.data.stratify ? y : undefined);
+  const s = splitRows(n, cfg.split, options.seed, cfg.stratify ? y : undefined);
   const trainBytes = new Uint8Array(s.train.length * units);
   s.train.forEach((r, i) => trainBytes.set(bytes.subarray(r * units, (r + 1) * units), i * units));
   const stats = pixelStats(trainBytes);
-  const image: ImagePreprocessingJSON = { type: 'image', shape: [CHANNELS, height, width], mean: stats.mean, std: stats.std };
+  const image: ImagePreprocessingJSON = { type: 'image', source: 'folder', shape, mean: stats.mean, std: stats.std };
   const x = scaleImages(image, bytes);
   const train = takeExamples(x, y, units, s.train);
   const val = takeExamples(x, y, units, s.val);
   const test = takeExamples(x, y, units, s.test);
   const notes = resized > 0 ? [`${resized} image(s) resized to ${width}×${height}, the size of the first`] : [];
   return classificationData({
-    source: dir, kind: 'images', column: 'class', classes, labels, features: image, units, train, val, test, rows: n, notes,
+    source: cfg.path, kind: 'images', column: 'class', classes, labels, features: image, shape, train, val, test, rows: n, notes,
   });
 }

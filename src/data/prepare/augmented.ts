@@ -1,0 +1,71 @@
+/**
+ * The training split of image data with augmentation (`data.augment`): each read of example `i`
+ * in epoch `e` crops and flips it with parameters drawn from a generator seeded by (seed, e, i)
+ * alone, so the variants depend neither on batch order nor on prefetching, and a run resumed at
+ * epoch e sees exactly the variants of an uninterrupted one.
+ */
+import { Generator } from '../../core/generator.js';
+import { applyAugmentCHW, drawAugment, type AugmentOptions } from '../image/augment.js';
+import type { ArrayItem, Dataset } from '../loader/dataset.js';
+import { DataRequestError } from './errors.js';
+import type { AugmentConfig } from './options.js';
+import type { Preprocessing } from './preprocessing.js';
+import type { Arrays } from './types.js';
+
+/** The augmentation of a config as image/augment.ts options, or null when every part is off. */
+export function augmentOptions(a: AugmentConfig): AugmentOptions | null {
+  if (a.crop === null && a.flip === 'none') return null;
+  return { cropPadding: a.crop?.padding ?? 0, flipProbability: a.flip === 'horizontal' ? 0.5 : 0 };
+}
+
+/** A 32-bit seed from (seed, epoch, index) (MurmurHash3's finaliser over the three words). */
+function mixSeed(seed: number, epoch: number, index: number): number {
+  let h = (seed >>> 0) ^ Math.imul(epoch + 1, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Settings of {@link AugmentedImages}. */
+export interface AugmentedImagesOptions {
+  /** Shape of one example, [C, H, W]. */
+  shape: readonly number[];
+  augment: AugmentOptions;
+  seed: number;
+  /** The value of a black pixel after scaling (what the crop pads with). */
+  fill: number;
+  /** The epoch in progress (the DataLoader's count of epochs started). */
+  epoch: () => number;
+}
+
+/** Augmented examples of a split: items `[x as ArrayItem [C, H, W], label]`. */
+export class AugmentedImages implements Dataset<[ArrayItem, number]> {
+  private readonly units: number;
+
+  constructor(private readonly arrays: Arrays, private readonly opts: AugmentedImagesOptions) {
+    this.units = opts.shape.reduce((a, b) => a * b, 1);
+  }
+
+  get length(): number { return this.arrays.rows; }
+
+  getItem(i: number): [ArrayItem, number] {
+    const gen = new Generator(mixSeed(this.opts.seed, this.opts.epoch(), i));
+    const x = this.arrays.x.subarray(i * this.units, (i + 1) * this.units);
+    const data = applyAugmentCHW(x, this.opts.shape, drawAugment(this.opts.augment, gen), this.opts.fill);
+    return [{ data, shape: [...this.opts.shape] }, this.arrays.y[i]];
+  }
+}
+
+/**
+ * The augmentation of a data set's training split, or null when off; augmenting anything but
+ * image data is a request error.
+ *
+ * @example
+ * const aug = trainingAugment({ crop: { padding: 4 }, flip: 'none' }, data.preprocessing); // { options, fill }
+ */
+export function trainingAugment(a: AugmentConfig, pre: Preprocessing): { options: AugmentOptions; fill: number } | null {
+  const options = augmentOptions(a);
+  if (options === null) return null;
+  if (pre.type !== 'image') throw new DataRequestError(`data.augment applies to images (IDX or image folders), but this data is ${pre.type === 'table' ? 'a table' : 'an audio folder'}`);
+  return { options, fill: -pre.mean / pre.std };
+}

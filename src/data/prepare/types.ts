@@ -1,0 +1,39 @@
+/** What the data step produces: model-ready arrays per split, the saved preprocessing and a summary. */
+import type { TaskType } from '../explore/target.js';
+import type { Preprocessing } from './preprocessing.js';
+import type { TargetEncoding } from './target.js';
+
+/** Model-ready examples: inputs stored flat (`rows × prod(inputShape)` values) and encoded targets. */
+export interface Arrays {
+  x: Float32Array;
+  y: Float64Array;
+  rows: number;
+}
+
+/** What the report and summary say about the data. */
+export interface DataSummary {
+  source: string;
+  kind: 'table' | 'idx' | 'images' | 'audio';
+  rows: number;
+  columns: number;
+  task: TaskType;
+  target: string;
+  classCounts: { label: string; count: number }[] | null;
+  splits: { train: number; val: number; test: number };
+  inputUnits: number;
+  notes: string[];
+}
+
+export interface PreparedData {
+  task: TaskType;
+  target: TargetEncoding;
+  preprocessing: Preprocessing;
+  /** Values per example: the product of `inputShape`. */
+  inputUnits: number;
+  /** Shape of one example: `[C, H, W]` for images (`[1, 28, 28]` for IDX digits), `[features]` for tables and audio features. */
+  inputShape: number[];
+  train: Arrays;
+  val: Arrays;
+  test: Arrays;
+  summary: DataSummary;
+}
