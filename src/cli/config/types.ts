@@ -1,5 +1,6 @@
 /** The typed shape of a dlflow config after defaults, shorthands and validation. */
 import type { DataOptions } from '../../data/prepare/options.js';
+import type { CnnOptions } from '../model/architectures.js';
 import type { TuneConfig } from './tune.js';
 
 /** The `data:` section: the data step's options (src/data/prepare/options.ts). */
@@ -13,17 +14,11 @@ export interface LayerConfig {
   [option: string]: unknown;
 }
 
-/** `model.cnn`: the CNN's sizes (null: chosen from the data); see src/cli/model/architectures.ts. */
-export interface CnnConfig {
-  channels: number[] | null;
-  kernelSize: number;
-  blocks: number | null;
-  pool: 'max' | 'avg';
-  grid: number | null;
-  hidden: number;
+/** `model.cnn`: the CNN's sizes (null: chosen from the data), as src/cli/model/architectures.ts takes them. */
+export type CnnConfig = Omit<CnnOptions, 'dropout'> & {
   /** Dropout of the head (null: hyperparameters.dropout). */
   dropout: number | null;
-}
+};
 
 export interface ModelConfig {
   /**
