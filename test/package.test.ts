@@ -19,9 +19,15 @@ const project = join(work, 'user-project');
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const MINUTES = 60_000;
 
-function run(command: string, args: string[], options: SpawnSyncOptions & { cwd: string }): { code: number; out: string } {
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 20 * MINUTES, ...options });
-  return { code: r.status ?? -1, out: `${String(r.stdout)}${String(r.stderr)}` };
+/**
+ * The user's shell has none of the npm_config_* variables `npm test` exports from this checkout's
+ * .npmrc (npm warns about the ones it does not know, such as onnxruntime-node-install).
+ */
+const userEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+
+function run(command: string, args: string[], options: SpawnSyncOptions & { cwd: string }): { code: number; out: string; stdout: string } {
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 20 * MINUTES, env: userEnv, ...options });
+  return { code: r.status ?? -1, out: `${String(r.stdout)}${String(r.stderr)}`, stdout: String(r.stdout) };
 }
 
 /** A small table with an evident target name, so `train` needs no --target. */
@@ -77,7 +83,8 @@ describe('the npm package (slow: packs, installs, compiles the addon)', () => {
     assert.ok(existsSync(join(project, 'node_modules', 'dlflow', 'build', 'Release', 'dlflow_native.node')), 'the addon was built');
 
     const v = run('npx', ['dlflow', '--version'], { cwd: project });
-    assert.equal(v.out.trim(), version);
+    assert.equal(v.code, 0, v.out);
+    assert.equal(v.stdout.trim(), version);
     writeFileSync(join(project, 'tiny.csv'), tinyTable());
     const train = run('npx', ['dlflow', 'train', '--data', 'tiny.csv', '--epochs', '2', '--log', 'plain', '--name', 'tiny'], { cwd: project });
     assert.equal(train.code, 0, train.out);
