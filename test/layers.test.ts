@@ -14,7 +14,7 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 /** Rank of each top-level folder of src/, bottom up. */
 const RANK: Readonly<Record<string, number>> = {
   base: 0, backends: 1, core: 2, autograd: 3, ops: 4,
-  nn: 5, optim: 5, io: 5, metrics: 5, report: 5,
+  nn: 5, optim: 5, io: 5, metrics: 5, report: 5, distributed: 5,
   data: 6, train: 7, onnx: 7, tune: 8, serve: 9,
   cli: 10, 'index.ts': 10,
 };

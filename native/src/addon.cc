@@ -14,6 +14,7 @@
 #include "gemm.h"
 #include "kernels.h"
 #include "kernels_f32.h"
+#include "mpi.h"
 #include "op_codes.h"
 #include "thread_pool.h"
 
@@ -200,6 +201,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo, "cpuInfo"));
+  register_mpi(env, exports);  // collectives over Open MPI, loaded at run time (mpi.cc)
   return exports;
 }
 
