@@ -87,6 +87,8 @@ export class Tensor {
   private requiresGradFlag = false;
   private gradTensor: Tensor | null = null;
   private node: GradNode | null = null;
+  /** Post-accumulate-grad hooks of a leaf; null (the common case) costs the engine one field read. */
+  private gradHooks: ((t: Tensor) => void)[] | null = null;
   /** isContiguous(), computed on first use (shape and strides never change): -1 unknown, 0, 1. */
   private contiguity = -1;
 
@@ -169,6 +171,37 @@ export class Tensor {
   addInPlaceUnchecked(g: Tensor): void {
     inplace.accumulate(this, g);
   }
+
+  /**
+   * Calls `hook(this)` after each backward pass has accumulated this leaf's `.grad` (once per
+   * pass, when every gradient of the pass has been summed in; not in a pass that gives it no
+   * gradient). PyTorch 2.1's `register_post_accumulate_grad_hook`; DistributedDataParallel
+   * uses it to all-reduce gradients as soon as they are final.
+   *
+   * @example
+   * const w = dl.ones([2], { requiresGrad: true });
+   * const handle = w.registerPostAccumulateGradHook((p) => console.log(p.grad!.toArray()));
+   * w.mul(3).sum().backward(); // logs [3, 3]
+   * handle.remove();
+   */
+  registerPostAccumulateGradHook(hook: (t: Tensor) => void): { remove(): void } {
+    if (typeof hook !== 'function') throw new TypeError(`registerPostAccumulateGradHook: expected a function, got ${describeValue(hook)}`);
+    if (!this.requiresGradFlag) throw new Error("registerPostAccumulateGradHook: cannot register a hook on a tensor that doesn't require gradient");
+    if (this.node !== null) throw new Error('registerPostAccumulateGradHook: post accumulate grad hooks cannot be registered on non-leaf tensors');
+    const entry = (t: Tensor): void => hook(t); // its own identity: the same function registered twice is removed once
+    (this.gradHooks ??= []).push(entry);
+    return {
+      remove: () => {
+        const hooks = this.gradHooks;
+        const at = hooks === null ? -1 : hooks.indexOf(entry);
+        if (at < 0) return;
+        hooks!.splice(at, 1);
+        if (hooks!.length === 0) this.gradHooks = null;
+      },
+    };
+  }
+  /** @internal The leaf's post-accumulate-grad hooks, or null when it has none. */
+  get postAccumulateGradHooks(): readonly ((t: Tensor) => void)[] | null { return this.gradHooks; }
 
   /**
    * Backpropagate from this tensor. A scalar needs no gradient; any other shape needs one.

@@ -46,6 +46,8 @@ export { BCELoss, BCEWithLogitsLoss } from './losses/bce.js';
 export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss } from './losses/regression.js';
 export { KLDivLoss } from './losses/kl_div.js';
 export { CosineEmbeddingLoss, MarginRankingLoss } from './losses/ranking.js';
+export * as parallel from './parallel/index.js';
+export { SyncBatchNorm, type SyncBatchNormOptions } from './parallel/sync_batchnorm.js';
 export * as init from './init.js';
 export * as functional from './functional/index.js';
 export * as F from './functional/index.js';

@@ -4,9 +4,9 @@
  * scheduler state, generator states, epoch, history, callback counters) as JSON metadata.
  * Written with write-temp-then-rename, so a `kill -9` leaves the previous file whole.
  */
-import * as fs from 'node:fs';
 import type { Tensor } from '../core/tensor.js';
 import { writeFileAtomicSync } from '../io/atomic_write.js';
+import { FileFormatError, readFileBytes } from '../io/errors.js';
 import { parseSafetensors, serializeSafetensors } from '../io/safetensors.js';
 
 /** The JSON half of a checkpoint. */
@@ -23,6 +23,8 @@ export interface CheckpointMeta {
   callbacks: Record<string, unknown>;
   /** Free-form data of the caller (the CLI stores the run name and config here). */
   extra: Record<string, unknown>;
+  /** Processes of a data-parallel fit (absent: 1); resuming needs the same number. */
+  worldSize?: number;
 }
 
 /** A checkpoint file written during a fit, and the epochs it holds. */
@@ -51,20 +53,66 @@ export function writeCheckpoint(file: string, data: CheckpointData): void {
   writeFileAtomicSync(file, bytes);
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** What each key of the metadata must be, so a damaged checkpoint is named before any state is restored from it. */
+const META_FIELDS: { readonly [K in Exclude<keyof CheckpointMeta, 'worldSize'>]: [string, (v: unknown) => boolean] } = {
+  format: ["'dlflow-checkpoint'", (v) => v === 'dlflow-checkpoint'],
+  version: ['1', (v) => v === 1],
+  epoch: ['an integer >= 0', isCount],
+  globalStep: ['an integer >= 0', isCount],
+  history: ['a list', Array.isArray],
+  optimizer: ['an object with paramGroups (a list) and scalars (an object of objects)',
+    (v) => isObject(v) && Array.isArray(v.paramGroups) && v.paramGroups.every(isObject) && isObject(v.scalars) && Object.values(v.scalars).every(isObject)],
+  scheduler: ['an object or null', (v) => v === null || isObject(v)],
+  generators: ['an object with default and loader', (v) => isObject(v) && 'default' in v && 'loader' in v],
+  callbacks: ['an object', isObject],
+  extra: ['an object', isObject],
+};
+
+/**
+ * A checkpoint from the bytes of its file, validated: a well-formed safetensors file whose
+ * metadata holds the checkpoint's JSON with every key of the right kind. `file` names it in errors.
+ *
+ * @throws FileFormatError naming the file and the key or byte offset at fault.
+ * @example
+ * const ckpt = parseCheckpoint(fs.readFileSync('runs/a/checkpoints/last.safetensors'), 'last.safetensors');
+ */
+export function parseCheckpoint(bytes: Uint8Array, file: string): CheckpointData {
+  const parsed = parseSafetensors(bytes, file);
+  const fail = (detail: string, key?: string): never => {
+    for (const t of Object.values(parsed.tensors)) t.dispose();
+    throw new FileFormatError(file, detail, { key });
+  };
+  const raw = parsed.metadata[META_KEY];
+  if (raw === undefined) fail(`not a dlflow checkpoint (no '${META_KEY}' metadata)`, META_KEY);
+  let meta: unknown;
+  try {
+    meta = JSON.parse(raw);
+  } catch (e) {
+    fail(`checkpoint metadata '${META_KEY}' is not valid JSON: ${(e as Error).message}`, META_KEY);
+  }
+  if (!isObject(meta)) return fail(`checkpoint metadata '${META_KEY}' must be a JSON object`, META_KEY);
+  if (meta.format !== 'dlflow-checkpoint') fail(`unknown checkpoint format ${JSON.stringify(meta.format)?.slice(0, 40)} (expected 'dlflow-checkpoint')`, 'format');
+  for (const [key, [expected, valid]] of Object.entries(META_FIELDS)) {
+    if (!(key in meta)) fail(`checkpoint metadata misses '${key}' (${expected})`, key);
+    if (!valid(meta[key])) fail(`checkpoint metadata '${key}' must be ${expected}, found ${JSON.stringify(meta[key])?.slice(0, 40)}`, key);
+  }
+  if ('worldSize' in meta && !(isCount(meta.worldSize) && (meta.worldSize as number) >= 1)) fail(`checkpoint metadata 'worldSize' must be an integer >= 1, found ${JSON.stringify(meta.worldSize)?.slice(0, 40)}`, 'worldSize');
+  return { tensors: parsed.tensors, meta: meta as unknown as CheckpointMeta };
+}
+
 /**
  * Reads a checkpoint written by {@link writeCheckpoint}.
  *
+ * @throws FileFormatError for a file that is missing, damaged or not a dlflow checkpoint.
  * @example
  * const ckpt = readCheckpoint('runs/a/checkpoints/last.safetensors');
  * ckpt.meta.epoch; // epochs completed
  */
 export function readCheckpoint(file: string): CheckpointData {
-  const parsed = parseSafetensors(fs.readFileSync(file), file);
-  const raw = parsed.metadata[META_KEY];
-  if (raw === undefined) throw new Error(`${file}: not a dlflow checkpoint (no '${META_KEY}' metadata)`);
-  const meta = JSON.parse(raw) as CheckpointMeta;
-  if (meta.format !== 'dlflow-checkpoint') throw new Error(`${file}: unknown checkpoint format`);
-  return { tensors: parsed.tensors, meta };
+  return parseCheckpoint(readFileBytes(file), file);
 }
 
 /** The tensors under `prefix.` with the prefix removed. */

@@ -76,6 +76,11 @@ export class EpochRecord {
     };
   }
 
+  /** The sums behind the running values, as of the last read: Σ loss·rows, correct predictions, rows. */
+  totals(): { lossSum: number; correct: number; rows: number } {
+    return { lossSum: this.lossSum, correct: this.correct, rows: this.rows };
+  }
+
   /** Frees the tensors not yet read (a step failed mid-epoch). */
   dispose(): void {
     for (const t of this.pendingLosses) t.dispose();

@@ -16,3 +16,12 @@ export class NonFiniteLossError extends Error {
     this.name = 'NonFiniteLossError';
   }
 }
+
+/** Resuming a data-parallel checkpoint with a different number of processes (the data order and the batch per step would differ). */
+export class WorldSizeMismatchError extends Error {
+  constructor(readonly saved: number, readonly current: number) {
+    super(`the checkpoint was written by a run on ${saved} process(es) but this run has ${current}: resume with the same number (` +
+      `${saved === 1 ? 'without --nproc' : `--nproc ${saved}`}), since the data each process reads and the batch per step depend on it`);
+    this.name = 'WorldSizeMismatchError';
+  }
+}

@@ -28,6 +28,12 @@ export function batchesOf(loader: BatchLoader): number | undefined {
   return undefined;
 }
 
+/** Tells the loader's sampler (a DistributedSampler) which epoch begins, 0-based, as PyTorch's `sampler.set_epoch`. */
+export function setSamplerEpoch(loader: BatchLoader, epoch: number): void {
+  const sampler = (loader as unknown as { sampler?: { setEpoch?: (e: number) => void } | null }).sampler;
+  if (typeof sampler?.setEpoch === 'function') sampler.setEpoch(epoch);
+}
+
 /** The loader's random state, or null when it has none. */
 export function loaderState(loader: BatchLoader): unknown {
   const l = loader as unknown as { stateDict?: () => unknown; generator?: unknown };

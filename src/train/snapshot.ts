@@ -9,6 +9,7 @@ import type { Module } from '../nn/module.js';
 import type { Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import type { Callback } from './callback.js';
 import { withPrefix, type CheckpointData } from './checkpoint.js';
+import { WorldSizeMismatchError } from './errors.js';
 import { loaderState, setLoaderState } from './loader_adapter.js';
 import type { BatchLoader, EpochLogs, FitState, SchedulerLike } from './types.js';
 
@@ -20,6 +21,8 @@ export interface FitParts {
   callbacks: readonly Callback[];
   generator?: Generator;
   extra?: Record<string, unknown>;
+  /** Processes of a data-parallel fit (recorded when given; a resume must match it). */
+  worldSize?: number;
 }
 
 const callbackKey = (cb: Callback, i: number): string => cb.name ?? `${cb.constructor?.name ?? 'callback'}${i}`;
@@ -54,6 +57,7 @@ export function takeSnapshot(parts: FitParts, state: FitState): CheckpointData {
       generators: { default: (parts.generator ?? defaultGenerator).getState(), loader: loaderState(parts.trainLoader) },
       callbacks,
       extra: parts.extra ?? {},
+      ...(parts.worldSize !== undefined ? { worldSize: parts.worldSize } : {}),
     },
   };
 }
@@ -61,6 +65,8 @@ export function takeSnapshot(parts: FitParts, state: FitState): CheckpointData {
 /** Restores a snapshot into the parts and returns the fit state to continue from. */
 export function restoreSnapshot(parts: FitParts, data: CheckpointData): FitState {
   const { meta, tensors } = data;
+  const saved = meta.worldSize ?? 1, now = parts.worldSize ?? 1;
+  if (saved !== now) throw new WorldSizeMismatchError(saved, now);
   parts.model.loadStateDict(withPrefix(tensors, 'model'));
   const state: Record<number, ParamState> = {};
   for (const [id, s] of Object.entries(meta.optimizer.scalars)) state[Number(id)] = { ...s };

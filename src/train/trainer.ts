@@ -8,6 +8,8 @@ import { tidy, type Tensor } from '../core/tensor.js';
 import { CrossEntropyLoss } from '../nn/losses/cross_entropy.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
+import type { ProcessGroup } from '../distributed/process_group.js';
+import { DistributedDataParallel } from '../nn/parallel/distributed.js';
 import { clipGradNorm_ } from '../optim/clip_grad.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Callback } from './callback.js';
@@ -16,7 +18,7 @@ import { resolveDevice } from './device.js';
 import { EpochRecord } from './epoch_record.js';
 import { NonFiniteLossError } from './errors.js';
 import { callLoss, evaluateModel, type EvaluationResult } from './evaluate.js';
-import { batchesOf, unpackBatch } from './loader_adapter.js';
+import { batchesOf, setSamplerEpoch, unpackBatch } from './loader_adapter.js';
 import { restoreSnapshot, takeSnapshot, type FitParts } from './snapshot.js';
 import { parseTrainerOptions, type FitOptions, type TrainerOptions } from './trainer_options.js';
 import type { BatchInfo, BatchLoader, EpochLogs, FitContext, FitResult, FitState, LossFn, RunningValues, SchedulerLike } from './types.js';
@@ -43,6 +45,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 /** What one fit works with. */
 interface FitRun {
   ctx: FitContext;
+  /** What the training steps run: the model, or its DistributedDataParallel wrapper. */
+  net: Module;
   params: Tensor[];
   callbacks: readonly Callback[];
   lossFn: LossFn;
@@ -138,7 +142,10 @@ export class Trainer {
     this.optimizer = optimizer;
     this.scheduler = scheduler;
     const callbacks = o.callbacks ?? [];
-    const parts: FitParts = { model, optimizer, scheduler, trainLoader, callbacks, generator: o.generator ?? defaultGenerator, extra: o.checkpointExtra };
+    const group = o.processGroup;
+    const parts: FitParts = {
+      model, optimizer, scheduler, trainLoader, callbacks, generator: o.generator ?? defaultGenerator, extra: o.checkpointExtra, worldSize: group?.size,
+    };
     let state: FitState = { epoch: 0, globalStep: 0, history: [], stopReason: null };
     if (fitOptions.resume !== undefined) {
       const data = typeof fitOptions.resume === 'string' ? readCheckpoint(fitOptions.resume) : fitOptions.resume;
@@ -149,7 +156,9 @@ export class Trainer {
       stop: (reason) => { state.stopReason = reason; },
       snapshot: () => takeSnapshot(parts, state),
     };
-    return { ctx, params, callbacks, lossFn, trainLoader, valLoader };
+    // wrapped after a resume has loaded rank 0's weights everywhere (the wrapper broadcasts rank 0's)
+    const net = group === undefined ? model : new DistributedDataParallel(model, { processGroup: group });
+    return { ctx, net, params, callbacks, lossFn, trainLoader, valLoader };
   }
 
   /** Ctrl-C sets a flag checked after each batch; a second Ctrl-C exits at once. Returns the remover. */
@@ -208,7 +217,8 @@ export class Trainer {
     const batches = batchesOf(run.trainLoader);
     const every = this.options.progressEvery ?? DEFAULT_PROGRESS_EVERY;
     const record = new EpochRecord(this.classifies);
-    ctx.model.train();
+    run.net.train();
+    setSamplerEpoch(run.trainLoader, epoch - 1);
     const it = run.trainLoader[Symbol.iterator]();
     try {
       for (let batch = 1; ; batch++) {
@@ -230,7 +240,7 @@ export class Trainer {
       // The epoch's one host read (besides those callbacks asked for), and the NaN/Inf check.
       const values = record.read();
       if (record.nonFinite !== null) await this.stopNonFinite(run, record, epoch);
-      return values;
+      return this.options.processGroup === undefined ? values : overRanks(this.options.processGroup, record, values);
     } finally {
       record.dispose();
     }
@@ -238,14 +248,14 @@ export class Trainer {
 
   /** One step in `tidy`: zero grads, forward, loss, backward, clip, optimizer step; null when the loader is done. */
   private trainStep(run: FitRun, it: Iterator<unknown>): StepOutput | null {
-    const { model, optimizer } = run.ctx;
+    const { optimizer } = run.ctx;
     const o = this.options;
     return tidy(() => {
       const next = it.next();
       if (next.done) return null;
       const [x, y] = unpackBatch(next.value);
       optimizer.zeroGrad();
-      const out = model.forward(x) as Tensor;
+      const out = run.net.forward(x) as Tensor;
       const loss = callLoss(run.lossFn, out, y);
       const rows = x.shape[0];
       if (o.checkEveryStep === true && !Number.isFinite(loss.item())) return { loss: loss.detach(), correct: null, rows, applied: false };
@@ -277,6 +287,22 @@ export class Trainer {
   evaluate(model: Module, loader: BatchLoader): EvaluationResult {
     return evaluateModel(model, loader, this.loss, this.options.task ?? null, this.options.metrics);
   }
+}
+
+/**
+ * The epoch's values over all ranks' rows: every rank's Σ loss·rows, correct and rows, gathered
+ * and summed in doubles. Each double travels as two float32 (its float32 rounding and the rest),
+ * about 48 bits, and the sum is taken on the host in rank order, the same on every rank.
+ */
+function overRanks(group: ProcessGroup, record: EpochRecord, local: RunningValues): RunningValues {
+  const t = record.totals();
+  const mine = new Float32Array(6);
+  [t.lossSum, t.correct, t.rows].forEach((v, i) => { mine[2 * i] = Math.fround(v); mine[2 * i + 1] = v - Math.fround(v); });
+  const all = Array.from({ length: group.size }, () => new Float32Array(6));
+  group.allGather(all, mine);
+  const total = (i: number): number => all.reduce((acc, r) => acc + r[2 * i] + r[2 * i + 1], 0);
+  const [lossSum, correct, rows] = [total(0), total(1), Math.round(total(2))];
+  return { loss: rows === 0 ? Number.NaN : lossSum / rows, accuracy: local.accuracy === undefined ? undefined : correct / rows, rows };
 }
 
 /** The per-epoch scheduler step: a metric scheduler gets the validation loss (the training loss without validation). */

@@ -2,6 +2,7 @@
 import { defineOptions, option, type OptionsInput } from '../base/options.js';
 import { Generator } from '../core/generator.js';
 import type { Tensor } from '../core/tensor.js';
+import type { ProcessGroup } from '../distributed/process_group.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Callback } from './callback.js';
 import type { CheckpointData } from './checkpoint.js';
@@ -53,6 +54,14 @@ const TRAINER_OPTIONS = defineOptions('Trainer', {
    * until then are applied; the last good checkpoint on disk is unaffected either way.
    */
   checkEveryStep: option.boolean(),
+  /**
+   * Train data-parallel over this group (`dl.distributed.initProcessGroup`): the model is
+   * wrapped in DistributedDataParallel for the training steps, and the epoch's loss and accuracy
+   * are those of all ranks' rows. The training loader must give each rank its share (a
+   * DistributedSampler, whose epoch the Trainer sets); validation runs whole on every rank.
+   * Checkpoints record the group's size, and resuming needs the same size.
+   */
+  processGroup: option.custom<ProcessGroup>('a ProcessGroup', (v): v is ProcessGroup => hasMethod(v, 'allReduceAsync')),
 });
 
 /** The Trainer's options (one declaration: the type and the constructor's check). */

@@ -23,6 +23,7 @@ import type { Tensor } from '../../core/tensor.js';
 import { tensor } from '../../ops/creation.js';
 import { defaultCollate } from './collate.js';
 import { TensorDataset, type Dataset } from './dataset.js';
+import type { Sampler } from './distributed_sampler.js';
 import { permutation } from './shuffle.js';
 
 const LOADER_OPTIONS = defineOptions('DataLoader', {
@@ -40,6 +41,8 @@ const LOADER_OPTIONS = defineOptions('DataLoader', {
   collate: option.custom<(items: never[]) => unknown>('a function (items) => batch', (v): v is (items: never[]) => unknown => typeof v === 'function'),
   /** Batches requested ahead by `for await` (default 1; 0 turns prefetching off). */
   prefetch: option.number({ default: 1, min: 0, integer: true }),
+  /** The indices of each epoch (e.g. a DistributedSampler); excludes `shuffle`. */
+  sampler: option.custom<Sampler>('a sampler (length and indices())', (v): v is Sampler => typeof v === 'object' && v !== null && typeof (v as Sampler).indices === 'function'),
 });
 
 /** DataLoader settings; `collate` is typed by the loader's item and batch types. */
@@ -63,6 +66,7 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B>, AsyncI
   readonly dropLast: boolean;
   readonly generator: Generator;
   readonly prefetch: number;
+  readonly sampler: Sampler | null;
   private readonly collateFn: ((items: T[]) => B) | null;
   private epochStart: GeneratorState;
   private epoch = 0;
@@ -77,14 +81,21 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B>, AsyncI
     this.dropLast = opts.dropLast;
     this.generator = opts.generator ?? new Generator(opts.seed);
     this.prefetch = opts.prefetch;
+    this.sampler = opts.sampler ?? null;
+    if (this.sampler !== null && this.shuffle) throw new RangeError('DataLoader: the sampler option is mutually exclusive with shuffle (the sampler decides the order)');
     this.collateFn = options.collate ?? null;
     this.epochStart = this.generator.getState();
   }
 
   /** Batches per epoch. */
   get length(): number {
-    const n = this.dataset.length;
+    const n = this.itemCount;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** Items per epoch: the sampler's or the dataset's. */
+  private get itemCount(): number {
+    return this.sampler?.length ?? this.dataset.length;
   }
 
   /** The loader's position, for checkpoints. */
@@ -114,11 +125,12 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B>, AsyncI
     const first = this.resumeSkip;
     this.resumeSkip = 0;
     this.served = first;
-    return { order: this.shuffle ? permutation(this.dataset.length, this.generator) : null, first };
+    const order = this.sampler !== null ? this.sampler.indices() : this.shuffle ? permutation(this.dataset.length, this.generator) : null;
+    return { order, first };
   }
 
   private indicesOf(order: Int32Array | null, b: number): Int32Array {
-    const start = b * this.batchSize, end = Math.min(this.dataset.length, start + this.batchSize);
+    const start = b * this.batchSize, end = Math.min(this.itemCount, start + this.batchSize);
     if (order !== null) return order.subarray(start, end);
     const idx = new Int32Array(end - start);
     for (let i = 0; i < idx.length; i++) idx[i] = start + i;
