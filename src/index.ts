@@ -44,3 +44,5 @@ export * as data from './data/index.js';
 export { Trainer } from './train/index.js';
 export * as train from './train/index.js';
 export * as tune from './tune/index.js';
+export * as onnx from './onnx/index.js';
+export * as distributed from './distributed/index.js';

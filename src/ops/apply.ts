@@ -72,11 +72,33 @@ export interface MultiOpCall<K extends OpKind> extends CallBase<K> {
   readonly gradient?: ((outs: readonly Tensor[]) => Gradient) | null;
 }
 
+/**
+ * @internal What an exporter sees of each op while it traces a model (src/onnx/trace.ts): every
+ * kernel launch with its arguments, every view. Null, and so one comparison per op, otherwise.
+ */
+export interface OpObserver {
+  /** A kernel ran, writing `outs`; `into`: into an existing tensor rather than a fresh output. */
+  kernel<K extends OpKind>(name: string, kind: K, args: OpArgs[K], inputs: readonly (Tensor | null)[], outs: readonly Tensor[], into: boolean): void;
+  /** `out` is a view of `x` made by the view op `name`. */
+  view(name: string, x: Tensor, out: Tensor): void;
+}
+
+let observer: OpObserver | null = null;
+
+/** @internal Installs (or, with null, removes) the op observer; returns the previous one. */
+export function setOpObserver(next: OpObserver | null): OpObserver | null {
+  const previous = observer;
+  observer = next;
+  return previous;
+}
+
 /** Runs one kernel on a fresh (or given) output and records its gradient. */
 export function apply<K extends OpKind>(call: OpCall<K>): Tensor {
   const backend = backendOf(call);
   const out = 'into' in call.out ? call.out.into : emptyTensor(call.out.shape, call.out.dtype, backend);
-  runKernel(backend, call.kind, call.args(out));
+  const args = call.args(out);
+  runKernel(backend, call.kind, args);
+  if (observer !== null) observer.kernel(call.name, call.kind, args, call.inputs, [out], 'into' in call.out);
   if (call.gradient && needsGrad(call.inputs)) attach(out, call.name, call.inputs, call.gradient(out));
   return out;
 }
@@ -85,7 +107,9 @@ export function apply<K extends OpKind>(call: OpCall<K>): Tensor {
 export function applyMulti<K extends OpKind>(call: MultiOpCall<K>): Tensor[] {
   const backend = backendOf(call);
   const outs = call.outs.map((o) => emptyTensor(o.shape, o.dtype, backend));
-  runKernel(backend, call.kind, call.args(outs));
+  const args = call.args(outs);
+  runKernel(backend, call.kind, args);
+  if (observer !== null) observer.kernel(call.name, call.kind, args, call.inputs, outs, false);
   if (call.gradient && needsGrad(call.inputs)) attach(outs[0], call.name, call.inputs, call.gradient(outs));
   return outs;
 }
@@ -104,6 +128,7 @@ export interface Geometry {
 export function applyView(x: Tensor, name: string, geo: Geometry, backward: (g: Tensor) => Tensor): Tensor {
   x.assertAlive();
   const out = new Tensor(x.storage, geo.shape, geo.strides, geo.offset, x.dtype);
+  if (observer !== null) observer.view(name, x, out);
   if (needsGrad([x])) record(out, `${name}Backward`, [x], [], (g) => [backward(g)], { view: true });
   return out;
 }
