@@ -2,6 +2,10 @@
  * Errors the CLI reports without a stack trace. `UsageError` exits with code 2 (bad arguments,
  * config or data naming); `CliError` with code 1 (a failure while running).
  */
+import { DataError } from '../data/errors.js';
+import { DataRequestError } from '../data/prepare/errors.js';
+import { FileFormatError } from '../io/errors.js';
+
 export class CliError extends Error {
   readonly exitCode: number = 1;
   constructor(message: string) {
@@ -17,4 +21,19 @@ export class UsageError extends CliError {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/**
+ * The CLI error of a problem in the user's files: a data error (a bad line, an undecodable image,
+ * a truncated WAV), a data request the files cannot satisfy, or a damaged run file (safetensors,
+ * checkpoint) becomes a {@link UsageError} with the same message, which names the file; a
+ * CliError is itself; anything else (a bug) is null.
+ *
+ * @example
+ * userErrorOf(new FileFormatError('runs/a/model.safetensors', 'truncated')); // UsageError, exit code 2
+ */
+export function userErrorOf(e: unknown): CliError | null {
+  if (e instanceof CliError) return e;
+  if (e instanceof DataError || e instanceof DataRequestError || e instanceof FileFormatError) return new UsageError(e.message);
+  return null;
 }

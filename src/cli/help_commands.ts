@@ -4,7 +4,7 @@
  * the config flags of config/overrides.ts, so no second list can drift from what is parsed.
  */
 
-export const COMMAND_NAMES = ['init', 'explore', 'train', 'evaluate', 'predict', 'summary', 'tune', 'completion'] as const;
+export const COMMAND_NAMES = ['init', 'explore', 'train', 'evaluate', 'predict', 'export', 'serve', 'summary', 'tune', 'completion'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** A command's own option (config keys as flags come from config/overrides.ts). */
@@ -97,6 +97,38 @@ export const COMMANDS: readonly CommandDecl[] = [
       { name: 'out', value: 'file', help: 'write the CSV here', default: 'standard output' },
     ],
     examples: ['dlflow predict runs/<name> --data new.csv --out preds.csv'],
+  },
+  {
+    name: 'export', summary: 'write a run as an ONNX model (preprocessing inside)', configFlags: false,
+    description: "Write a trained run as an ONNX file (opset 17): raw feature columns (or pixels) in, label and probabilities (or prediction) out, the run's preprocessing inside the graph. Prints the inputs and outputs.",
+    args: [run],
+    options: [
+      { name: 'out', value: 'file', help: 'the .onnx file to write (required)' },
+      { name: 'no-preprocessing', help: 'export the network alone: scaled features in, logits out' },
+    ],
+    examples: ['dlflow export runs/<name> --out model.onnx', 'dlflow export runs/<name> --out net.onnx --no-preprocessing'],
+  },
+  {
+    name: 'serve', summary: 'serve runs over HTTP (KServe V1, Open Inference Protocol)', configFlags: false,
+    description: "Serve trained runs over HTTP: POST /v1/models/<name>:predict with raw records, POST /v2/models/<name>/infer with typed tensors (Open Inference Protocol), dynamic batching, Prometheus /metrics, JSON logs. Predictions are those of dlflow predict. Stops on SIGTERM/SIGINT after answering the requests in flight.",
+    args: [{ name: 'run...', required: true, help: 'run directories written by dlflow train (several are served side by side, each under its folder name)' }],
+    options: [
+      { name: 'name', value: 'name', help: 'the name of the first run in the URLs', default: 'its folder name' },
+      { name: 'port', value: 'n', help: 'TCP port (0: any free one)', default: '8080' },
+      { name: 'host', value: 'address', help: 'address to listen on (0.0.0.0: every interface)', default: '127.0.0.1' },
+      { name: 'api-key-file', value: 'file', help: 'require Authorization: Bearer <the key in this file> (health checks excepted)' },
+      { name: 'max-batch-size', value: 'n', help: 'most rows in one forward pass (concurrent requests are batched)', default: '64' },
+      { name: 'max-wait-ms', value: 'ms', help: 'longest a request waits for others to share its forward pass', default: '0 (batch what is queued)' },
+      { name: 'max-queue', value: 'n', help: 'most requests waiting per model; more are answered 503 with Retry-After', default: '256' },
+      { name: 'max-rows', value: 'n', help: 'most rows in one request', default: '1024' },
+      { name: 'body-limit', value: 'MiB', help: 'largest request body; larger ones are answered 413', default: '4' },
+      { name: 'log-level', value: 'level', help: 'fatal, error, warn, info (one JSON line per request), debug, trace or silent', default: 'info' },
+    ],
+    examples: [
+      'dlflow serve runs/<name> --port 8080',
+      'dlflow serve runs/wines runs/penguins --name wines --api-key-file key.txt',
+      'curl -s localhost:8080/v2/models/<name>     # the columns it reads and its outputs',
+    ],
   },
   {
     name: 'summary', summary: 'layer table and architecture.svg, without training', configFlags: true,

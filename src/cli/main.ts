@@ -9,7 +9,7 @@
  */
 import { parseCommandLine } from './args.js';
 import { didYouMean } from '../base/suggest.js';
-import { CliError, UsageError } from './errors.js';
+import { CliError, UsageError, userErrorOf } from './errors.js';
 import { COMMAND_NAMES, type CommandName } from './help_commands.js';
 import { dlflowVersion } from './version.js';
 
@@ -22,6 +22,8 @@ const LOADERS: { [K in CommandName]: () => Promise<Command> } = {
   train: async () => (await import('./commands/train.js')).runTrain,
   evaluate: async () => (await import('./commands/evaluate.js')).runEvaluate,
   predict: async () => (await import('./commands/predict.js')).runPredict,
+  export: async () => (await import('./commands/export.js')).runExport,
+  serve: async () => (await import('./commands/serve.js')).runServe,
   summary: async () => (await import('./commands/summary.js')).runSummary,
   tune: async () => (await import('./commands/tune.js')).runTune,
   completion: async () => (await import('./completion.js')).runCompletion,
@@ -59,7 +61,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     command = invocation.command;
     return await (await LOADERS[command]())(invocation.argv);
   } catch (e) {
-    if (e instanceof CliError) return report(e, command);
+    const user = userErrorOf(e);
+    if (user !== null) return report(user, command);
     throw e;
   }
 }

@@ -4,12 +4,12 @@
  * with spaces to 8-byte alignment, then the raw little-endian data of each tensor, contiguous.
  * Files interoperate with PyTorch's `safetensors.torch.save_file`/`load_file`.
  */
-import * as fs from 'node:fs';
 import { writeFileAtomicSync } from './atomic_write.js';
 import { emptyTensor } from '../core/dispatch.js';
 import type { AnyTypedArray, DType } from '../base/dtype.js';
 import { isTensor, type Tensor } from '../core/tensor.js';
-import { parseSafetensorsHeader, type TensorEntry } from './safetensors_header.js';
+import { FileFormatError, readFileBytes } from './errors.js';
+import { define, parseSafetensorsHeader, type TensorEntry } from './safetensors_header.js';
 
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
   throw new Error('dlflow safetensors: big-endian hosts are not supported');
@@ -114,6 +114,7 @@ function halfToFloat(h: number): number {
  * Tensors and metadata from the bytes of a safetensors file, after validating the header
  * (see `safetensors_header.ts`). F32/I32/I64/BOOL load as-is; F64/F16/BF16 widen to float32 and
  * U8/I8/I16/U16 to int32; other dtypes are rejected. `source` names the file in errors.
+ * @throws FileFormatError for a corrupt, truncated or unsupported file, naming `source`.
  *
  * @example
  * const { tensors, metadata } = dl.parseSafetensors(bytes);
@@ -125,7 +126,7 @@ export function parseSafetensors(bytes: Uint8Array, source = '<buffer>'): Safete
   try {
     for (const e of header.entries) {
       const raw = bytes.subarray(header.dataStart + e.begin, header.dataStart + e.end);
-      let dtype = CODE_TO_DTYPE[e.dtype] as DType | undefined;
+      let dtype = Object.hasOwn(CODE_TO_DTYPE, e.dtype) ? CODE_TO_DTYPE[e.dtype] : undefined;
       let data: AnyTypedArray;
       if (dtype !== undefined) {
         const copy = new Uint8Array(raw); // a copy (Buffer#slice would share the pool)
@@ -133,13 +134,13 @@ export function parseSafetensors(bytes: Uint8Array, source = '<buffer>'): Safete
           : dtype === 'int64' ? new BigInt64Array(copy.buffer) : copy;
       } else {
         const w = widen(e, raw);
-        if (w === null) throw new Error(`safetensors ${source}: tensor ${JSON.stringify(e.name)} has dtype ${e.dtype}, which dlflow cannot load`);
+        if (w === null) throw new FileFormatError(source, `tensor ${JSON.stringify(e.name)} has dtype ${e.dtype}, which dlflow cannot load`, { key: e.name });
         ({ dtype, data } = w);
       }
       const t = emptyTensor(e.shape, dtype);
       created.push(t);
       if (data.length > 0) t.storage.backend.write(t.storage.handle, data, 0);
-      tensors[e.name] = t;
+      define(tensors, e.name, t);
     }
   } catch (err) {
     for (const t of created) t.dispose();
@@ -167,10 +168,10 @@ export function save(tensors: TensorDict, file: string, metadata?: Record<string
  * model.loadStateDict(dl.load('model.safetensors'));
  */
 export function load(file: string): Record<string, Tensor> {
-  return parseSafetensors(fs.readFileSync(file), file).tensors;
+  return parseSafetensors(readFileBytes(file), file).tensors;
 }
 
 /** The `__metadata__` of a safetensors file (the tensors are validated but not created). */
 export function loadMetadata(file: string): Record<string, string> {
-  return parseSafetensorsHeader(fs.readFileSync(file), file).metadata;
+  return parseSafetensorsHeader(readFileBytes(file), file).metadata;
 }

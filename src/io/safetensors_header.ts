@@ -4,6 +4,7 @@
  * tile the data section exactly (in order, no gaps or overlaps), byte counts equal to
  * elements × dtype size, no duplicate names, and string-to-string `__metadata__`.
  */
+import { FileFormatError } from './errors.js';
 import { findDuplicateKey } from './json_keys.js';
 
 /** Largest header accepted (the reference implementation's bound). */
@@ -32,62 +33,70 @@ export interface SafetensorsHeader {
   dataStart: number;
 }
 
+/** Sets `obj[key]` as an own property, even for `__proto__` (a legal tensor or metadata name). */
+export function define<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /**
  * Parse and validate the header of a safetensors file held in `bytes`; `source` names the file
- * in errors.
+ * in errors. Nothing is allocated from what the header claims before it is checked against the
+ * real size of `bytes`.
+ * @throws FileFormatError naming the file, and the tensor and byte offset where there is one.
  *
  * @example
  * const { entries } = parseSafetensorsHeader(fs.readFileSync('model.safetensors'), 'model.safetensors');
  */
 export function parseSafetensorsHeader(bytes: Uint8Array, source: string): SafetensorsHeader {
-  const fail = (msg: string): never => { throw new Error(`safetensors ${source}: ${msg}`); };
-  if (bytes.length < 8) fail(`file is ${bytes.length} bytes, too short for the 8-byte header length (truncated?)`);
+  const fail = (msg: string, where: { offset?: number; key?: string } = {}): never => { throw new FileFormatError(source, msg, where); };
+  if (bytes.length < 8) fail(`file is ${bytes.length} bytes, too short for the 8-byte header length of a safetensors file (truncated?)`, { offset: 0 });
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) fail(`header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit (corrupt file?)`);
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) fail(`safetensors header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit (corrupt file?)`, { offset: 0 });
   const n = Number(headerLength);
-  if (8 + n > bytes.length) fail(`header length ${n} runs past the end of the ${bytes.length}-byte file (truncated?)`);
+  if (8 + n > bytes.length) fail(`safetensors header length ${n} runs past the end of the ${bytes.length}-byte file (truncated?)`, { offset: 0 });
   let text = '';
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
   } catch {
-    fail('header is not valid UTF-8');
+    fail('safetensors header is not valid UTF-8', { offset: 8 });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    fail(`header is not valid JSON: ${(e as Error).message}`);
+    fail(`safetensors header is not valid JSON: ${(e as Error).message}`, { offset: 8 });
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) fail('header must be a JSON object');
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) fail('safetensors header must be a JSON object', { offset: 8 });
   const dup = findDuplicateKey(text);
-  if (dup !== null) fail(dup.path === '' ? `duplicate tensor name ${JSON.stringify(dup.key)} in the header` : `duplicate key ${JSON.stringify(dup.key)} in ${JSON.stringify(dup.path)}`);
+  if (dup !== null) fail(dup.path === '' ? `duplicate tensor name ${JSON.stringify(dup.key)} in the header` : `duplicate key ${JSON.stringify(dup.key)} in ${JSON.stringify(dup.path)}`, { key: dup.key });
 
   const metadata: Record<string, string> = {};
   const entries: TensorEntry[] = [];
   for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('__metadata__ must be an object of strings');
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('__metadata__ must be an object of strings', { key: name });
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(`__metadata__ value of ${JSON.stringify(k)} must be a string, got ${JSON.stringify(v)}`);
-        metadata[k] = v as string;
+        if (typeof v !== 'string') fail(`__metadata__ value of ${JSON.stringify(k)} must be a string, got ${JSON.stringify(v)?.slice(0, 40)}`, { key: `__metadata__.${k}` });
+        define(metadata, k, v as string);
       }
       continue;
     }
     const what = `tensor ${JSON.stringify(name)}`;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`${what}: entry must be an object with dtype, shape and data_offsets`);
+    const at = { key: name };
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(`${what}: entry must be an object with dtype, shape and data_offsets`, at);
     const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
-    if (typeof dtype !== 'string' || !(dtype in SAFETENSORS_DTYPE_BYTES)) fail(`${what}: unknown dtype ${JSON.stringify(dtype)}`);
-    if (!Array.isArray(shape) || !shape.every(isCount)) fail(`${what}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    if (typeof dtype !== 'string' || !Object.hasOwn(SAFETENSORS_DTYPE_BYTES, dtype)) fail(`${what}: unknown dtype ${JSON.stringify(dtype)?.slice(0, 40)}`, at);
+    if (!Array.isArray(shape) || !shape.every(isCount)) fail(`${what}: shape must be a list of non-negative integers, got ${JSON.stringify(shape)?.slice(0, 80)}`, at);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-      fail(`${what}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`);
+      fail(`${what}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)?.slice(0, 80)}`, at);
     }
     const [begin, end] = offsets as number[];
     const elements = (shape as number[]).reduce((a, b) => a * b, 1);
     const expected = elements * SAFETENSORS_DTYPE_BYTES[dtype as string];
     if (end - begin !== expected) {
-      fail(`${what}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes but shape [${(shape as number[]).join(', ')}] of ${dtype} needs ${expected}`);
+      fail(`${what}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes but shape [${(shape as number[]).join(', ')}] of ${dtype} needs ${expected}`, at);
     }
     entries.push({ name, dtype: dtype as string, shape: shape as number[], begin, end });
   }
@@ -98,14 +107,14 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source: string): Safet
     if (e.begin !== at) {
       fail(e.begin > at
         ? `tensor ${JSON.stringify(e.name)}: data_offsets start at ${e.begin}, leaving a gap after byte ${at}`
-        : `tensor ${JSON.stringify(e.name)}: data_offsets [${e.begin}, ${e.end}] overlap the previous tensor (which ends at ${at})`);
+        : `tensor ${JSON.stringify(e.name)}: data_offsets [${e.begin}, ${e.end}] overlap the previous tensor (which ends at ${at})`, { key: e.name, offset: 8 + n + Math.min(e.begin, at) });
     }
     at = e.end;
   }
   if (at !== dataSize) {
     fail(at > dataSize
       ? `tensor ${JSON.stringify(sorted[sorted.length - 1].name)}: data ends at byte ${at} but the data section has ${dataSize} bytes (truncated file?)`
-      : `data section has ${dataSize} bytes but the tensors cover only ${at} (trailing bytes)`);
+      : `data section has ${dataSize} bytes but the tensors cover only ${at} (trailing bytes)`, { offset: 8 + n + Math.min(at, dataSize) });
   }
   return { entries, metadata, dataStart: 8 + n };
 }

@@ -2,6 +2,7 @@
  * `dlflow evaluate <run> [--data file] [--json]`: metrics of a trained run on its test split
  * (recreated from the run's config and seed) or on a new file; a classification report in the
  * terminal or one JSON object with scikit-learn metric names; the report gains the evaluation.
+ * A forecasting run is scored next to the naive and seasonal-naive forecasts (run/forecast.ts).
  */
 import * as fs from 'node:fs';
 import { evaluateModel } from '../../train/evaluate.js';
@@ -9,10 +10,34 @@ import type { BatchLoader } from '../../train/types.js';
 import { parseArgs, rejectUnknown, takeFlag, takeSwitch } from '../args.js';
 import { UsageError } from '../errors.js';
 import { evaluationOf } from '../run/evaluation.js';
+import { evaluateForecastFile, forecastTable, modelOutputs, seriesTestEvaluation, type ForecastEvaluationJSON } from '../run/forecast.js';
 import { prepareRunData, readRunData } from '../run/data.js';
 import { writeRunReport } from '../run/report.js';
 import { runFiles } from '../run/run_dir.js';
-import { loadRun, loaderOf } from '../run/setup.js';
+import { loadRun, loaderOf, type LoadedRun } from '../run/setup.js';
+
+/**
+ * A forecasting run: its test span (rebuilt from the config) or every window of `dataFile`, the
+ * model next to the naive and seasonal-naive forecasts of the same rows.
+ */
+async function evaluateSeries(run: LoadedRun, dataFile: string | undefined, json: boolean): Promise<number> {
+  let evaluation: ForecastEvaluationJSON;
+  if (dataFile === undefined) {
+    const data = await prepareRunData(run.config);
+    evaluation = seriesTestEvaluation(data, modelOutputs(run.model, data.series!.test, run.info.inputShape))!;
+  } else {
+    const r = await evaluateForecastFile(run, dataFile);
+    for (const n of r.notes) process.stderr.write(`note: ${n}\n`);
+    evaluation = r.evaluation;
+  }
+  if (evaluation.rows === 0) throw new UsageError(`${evaluation.split}: no window could be evaluated`);
+  const { baselines: { naive, seasonal_naive }, excluded } = evaluation.forecast;
+  if (json) process.stdout.write(`${JSON.stringify({ run: run.dir, split: evaluation.split, rows: evaluation.rows, ...evaluation.metrics, naive, seasonal_naive, excluded })}\n`);
+  else process.stdout.write(`evaluation of ${run.dir}\n\n${forecastTable(evaluation)}\n`);
+  fs.writeFileSync(runFiles(run.dir).evaluation, `${JSON.stringify(evaluation)}\n`);
+  writeRunReport(run.dir);
+  return 0;
+}
 
 export async function runEvaluate(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, new Set(['json']));
@@ -21,6 +46,7 @@ export async function runEvaluate(argv: readonly string[]): Promise<number> {
   rejectUnknown(args, ['data', 'json'], 'evaluate');
   if (args.positionals.length !== 1) throw new UsageError('usage: dlflow evaluate <run> [--data file] [--json]');
   const run = await loadRun(args.positionals[0]);
+  if (run.info.preprocessing.type === 'series') return evaluateSeries(run, dataFile, json);
   const { info, model, loss } = run;
   let loader: BatchLoader;
   let split: string;

@@ -2,16 +2,14 @@
  * `dlflow predict <run> --data file [--out preds.csv]`: applies the run's saved preprocessing and
  * writes one output row per input row: the predicted class and each class's probability, or the
  * predicted value. Rows that cannot be transformed are listed by line on stderr and get an
- * `error` cell instead of a prediction — never dropped silently.
+ * `error` cell instead of a prediction — never dropped silently. The model runs through the
+ * inference path `dlflow serve` uses (run/inference.ts).
  */
-import { noGrad } from '../../autograd/grad_mode.js';
-import { tidy } from '../../core/tensor.js';
 import { writeFileAtomicSync } from '../../io/atomic_write.js';
-import { scoresOf } from '../../train/outputs.js';
 import { parseArgs, rejectUnknown, takeFlag } from '../args.js';
 import { UsageError } from '../errors.js';
-import { readRunData } from '../run/data.js';
-import { inputTensor, loadRun } from '../run/setup.js';
+import { forecastCsv } from '../run/forecast.js';
+import { RunPredictor } from '../run/inference.js';
 
 const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
@@ -21,27 +19,32 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
   const outFile = takeFlag(args, 'out');
   rejectUnknown(args, ['data', 'out'], 'predict');
   if (args.positionals.length !== 1 || dataFile === undefined) throw new UsageError('usage: dlflow predict <run> --data file [--out preds.csv]');
-  const { info, model } = await loadRun(args.positionals[0]);
-  const d = await readRunData(dataFile, info.preprocessing, false);
+  const predictor = await RunPredictor.load(args.positionals[0]);
+  if (predictor.info.preprocessing.type === 'series') {
+    // A forecaster predicts the next `horizon` steps after the file's last timestamp.
+    const { csv, notes } = await forecastCsv(predictor.run, dataFile);
+    for (const n of notes) process.stderr.write(`note: ${n}\n`);
+    if (outFile === undefined) process.stdout.write(csv);
+    else {
+      writeFileAtomicSync(outFile, csv);
+      process.stderr.write(`wrote ${csv.trim().split('\n').length - 1} forecast step(s) to ${outFile}\n`);
+    }
+    return 0;
+  }
+  const d = await predictor.readFile(dataFile);
   for (const n of d.notes) process.stderr.write(`note: ${n}\n`);
-  const rows = d.rows;
   const outputRow = new Int32Array(d.totalRows).fill(-1);
   d.sourceRows.forEach((src, i) => { outputRow[src] = i; });
-  const out = noGrad(() => tidy(() => {
-    const o = model.forward(inputTensor(d.x, rows, d.inputShape));
-    return Float32Array.from(o.contiguous().dataSync() as Float32Array);
-  }));
-  const cols = rows > 0 ? out.length / rows : 0;
-  const labels = info.labels;
+  const p = predictor.predict(d.x, d.rows);
   const lines: string[] = [];
-  const t = info.preprocessing.target;
-  if (labels !== null) {
-    const scores = scoresOf({ data: out, rows, cols });
-    const k = scores.length / Math.max(1, rows);
+  const noPrediction = (r: number): string => csvCell(d.problems.get(r)?.reason ?? 'not transformed');
+  if ('probabilities' in p) {
+    const labels = predictor.labels ?? [];
+    const { probabilities: scores, k } = p;
     lines.push(['row', 'prediction', ...labels.map((l) => `prob_${l}`), 'error'].map(csvCell).join(','));
     for (let r = 0; r < d.totalRows; r++) {
       const i = outputRow[r];
-      if (i < 0) { lines.push([String(r + 1), '', ...labels.map(() => ''), csvCell(d.problems.get(r)?.reason ?? 'not transformed')].join(',')); continue; }
+      if (i < 0) { lines.push([String(r + 1), '', ...labels.map(() => ''), noPrediction(r)].join(',')); continue; }
       let best = 0;
       for (let j = 1; j < k; j++) if (scores[i * k + j] > scores[i * k + best]) best = j;
       lines.push([String(r + 1), csvCell(labels[best]), ...Array.from({ length: k }, (_, j) => scores[i * k + j].toPrecision(6)), ''].join(','));
@@ -50,10 +53,10 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
     lines.push(['row', 'prediction', 'error'].join(','));
     for (let r = 0; r < d.totalRows; r++) {
       const i = outputRow[r];
-      lines.push(i < 0 ? [String(r + 1), '', csvCell(d.problems.get(r)?.reason ?? 'not transformed')].join(',') : [String(r + 1), (out[i * cols] * t.scale + t.center).toPrecision(8), ''].join(','));
+      lines.push(i < 0 ? [String(r + 1), '', noPrediction(r)].join(',') : [String(r + 1), p.values[i].toPrecision(8), ''].join(','));
     }
   }
-  for (const p of d.problems.values()) process.stderr.write(`${dataFile}: line ${p.line}: ${p.reason} (no prediction)\n`);
+  for (const prob of d.problems.values()) process.stderr.write(`${dataFile}: line ${prob.line}: ${prob.reason} (no prediction)\n`);
   const text = `${lines.join('\n')}\n`;
   if (outFile === undefined) process.stdout.write(text);
   else {

@@ -12,7 +12,7 @@ import { resolveConfig } from '../config/resolve.js';
 import { prepareRunData } from '../run/data.js';
 import { UsageError } from '../errors.js';
 import { buildModel, type Architecture } from '../model/build.js';
-import { chooseLoss } from '../model/loss.js';
+import { chooseLoss, regressionOutputs } from '../model/loss.js';
 import { runFiles } from '../run/run_dir.js';
 import { architectureTitle, layerInfos, loadRun } from '../run/setup.js';
 
@@ -32,7 +32,7 @@ export async function runSummary(argv: readonly string[]): Promise<number> {
   } else {
     const config = resolveConfig({ file: target, flags: args.flags });
     const data = await prepareRunData(config);
-    const loss = chooseLoss(config.loss, data.task, data.target.classes?.length ?? 0);
+    const loss = chooseLoss(config.loss, data.task, data.target.classes?.length ?? 0, regressionOutputs(data.preprocessing));
     manualSeed(config.seed);
     ({ model, architecture } = await buildModel(config, data.inputShape, loss.outputs));
     inputShape = data.inputShape;

@@ -15,7 +15,7 @@ import type { DlflowConfig } from '../config/types.js';
 import { prepareRunData } from '../run/data.js';
 import { UsageError } from '../errors.js';
 import { buildModel, type Architecture } from '../model/build.js';
-import { chooseLoss } from '../model/loss.js';
+import { chooseLoss, regressionOutputs } from '../model/loss.js';
 import { readModelInfo, writeModelInfo, type ModelInfo } from '../run/model_json.js';
 import { checkRunDir, createRunDir, runFiles, runName } from '../run/run_dir.js';
 import { architectureTitle, layerInfos } from '../run/setup.js';
@@ -102,7 +102,7 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
   const say = sayerFor(config.log);
   const deviceNote = deviceNoteOf(config.device);
   const data = await prepareRunData(config);
-  const loss = chooseLoss(config.loss, data.task, data.target.classes?.length ?? 0);
+  const loss = chooseLoss(config.loss, data.task, data.target.classes?.length ?? 0, regressionOutputs(data.preprocessing));
   manualSeed(config.seed);
   const { model, architecture } = await buildModel(config, data.inputShape, loss.outputs);
   const dir = resume ?? checkRunDir(config.runsDir, runName(config));

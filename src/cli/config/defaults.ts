@@ -28,10 +28,12 @@ export function defaultConfig(): DlflowConfig {
       stratify: true,
       preprocessing: {},
       augment: { crop: null, flip: 'none' },
+      series: { time: null, lookback: null, horizon: 1, stride: 1, covariates: null },
     },
     model: {
       arch: 'auto', hidden: null, activation: 'relu', batchNorm: false, layers: null,
       cnn: { channels: null, kernelSize: 3, blocks: null, pool: 'max', grid: null, hidden: 128, dropout: null },
+      gru: { hidden: 32, layers: 1 },
     },
     hyperparameters: {
       epochs: 50,

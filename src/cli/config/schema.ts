@@ -28,9 +28,16 @@ export const CONFIG_SPEC: Spec = S.obj({
       crop: S.opt(S.obj({ padding: S.int(1) })),
       flip: S.oneOf(['horizontal', 'none']),
     }),
+    series: S.opt(S.obj({
+      time: S.opt(S.str()),
+      lookback: S.opt(S.num({ int: true, positive: true })),
+      horizon: S.num({ int: true, positive: true }),
+      stride: S.num({ int: true, positive: true }),
+      covariates: S.opt(S.list(S.str())),
+    })),
   }),
   model: S.obj({
-    arch: S.str({ describe: "'auto', 'mlp', 'cnn', 'layers' or a path to a .ts/.js Module file" }),
+    arch: S.str({ describe: "'auto', 'mlp', 'cnn', 'gru', 'layers' or a path to a .ts/.js Module file" }),
     hidden: S.opt(S.list(S.num({ int: true, positive: true }))),
     activation: S.oneOf(ACTIVATIONS),
     batchNorm: S.bool(),
@@ -43,6 +50,10 @@ export const CONFIG_SPEC: Spec = S.obj({
       grid: S.opt(S.num({ int: true, positive: true })),
       hidden: S.num({ int: true, positive: true }),
       dropout: S.opt(S.num({ min: 0, max: 0.99 })),
+    }),
+    gru: S.obj({
+      hidden: S.num({ int: true, positive: true }),
+      layers: S.num({ int: true, positive: true }),
     }),
   }),
   hyperparameters: S.obj({

@@ -4,7 +4,7 @@ import type { CnnOptions } from '../model/architectures.js';
 import type { TuneConfig } from './tune.js';
 
 /** The `data:` section: the data step's options (src/data/prepare/options.ts). */
-export type { AugmentConfig, ColumnTreatment, DataOptions as DataConfig } from '../../data/prepare/options.js';
+export type { AugmentConfig, ColumnTreatment, DataOptions as DataConfig, SeriesOptions as SeriesConfig } from '../../data/prepare/options.js';
 
 /** One layer of a `model.layers` list. */
 export interface LayerConfig {
@@ -20,10 +20,16 @@ export type CnnConfig = Omit<CnnOptions, 'dropout'> & {
   dropout: number | null;
 };
 
+/** `model.gru`: the GRU forecaster of time series (the last step's state into a linear layer). */
+export interface GruConfig {
+  hidden: number;
+  layers: number;
+}
+
 export interface ModelConfig {
   /**
-   * `auto` (a CNN for images, an MLP otherwise), `mlp`, `cnn`, `layers` (the list below) or a
-   * path to a TypeScript Module file.
+   * `auto` (a GRU for time series, a CNN for images, an MLP otherwise), `mlp`, `cnn`, `gru`,
+   * `layers` (the list below) or a path to a TypeScript Module file.
    */
   arch: string;
   hidden: number[] | null;
@@ -31,6 +37,7 @@ export interface ModelConfig {
   batchNorm: boolean;
   layers: LayerConfig[] | null;
   cnn: CnnConfig;
+  gru: GruConfig;
 }
 
 export interface SchedulerConfig {

@@ -1,6 +1,6 @@
 /**
- * The built-in architectures as layer lists: the MLP (tables; any data after a flatten) and the
- * CNN (images `[C, H, W]`): conv–BN–ReLU blocks, each followed by a 2×2 pool, then a head that keeps
+ * The built-in architectures as layer lists: the MLP (tables; any data after a flatten), the GRU
+ * forecaster (series windows `[steps, inputs]`) and the CNN (images `[C, H, W]`): conv–BN–ReLU blocks, each followed by a 2×2 pool, then a head that keeps
  * the spatial layout (adaptive average pooling to a small grid, flatten, linear, ReLU, dropout,
  * linear). In PyTorch trials on small images, spectrograms and volumes that head beat global
  * average pooling by 0.08 to 0.17 accuracy (issue 10).
@@ -45,6 +45,19 @@ export function mlpLayers(inputShape: readonly number[], hidden: readonly number
   }
   out.push({ type: 'linear', in: width, out: outputs });
   return out;
+}
+
+/**
+ * The GRU forecaster for windows `[steps, inputs]`: a GRU whose last state feeds a linear layer of
+ * `outputs` (the horizon). Chosen over a 1-D CNN by measurement on CO₂ (see the README's
+ * forecasting section).
+ *
+ * @example
+ * gruLayers([52, 1], 1, { hidden: 32, layers: 1 });
+ * // [{ type: 'gru', in: 1, hidden: 32, layers: 1 }, { type: 'linear', in: 32, out: 1 }]
+ */
+export function gruLayers(inputShape: readonly number[], outputs: number, o: { hidden: number; layers: number }): LayerSpec[] {
+  return [{ type: 'gru', in: inputShape[1], hidden: o.hidden, layers: o.layers }, { type: 'linear', in: o.hidden, out: outputs }];
 }
 
 /** Channels of each block: the configured list, or 32 doubling per block up to 256. */

@@ -1,6 +1,6 @@
 /**
- * Building the model of a config: `auto` (the CNN for images `[C, H, W]`, the MLP otherwise),
- * `mlp`, `cnn`, a `layers` list, or a TypeScript/JavaScript Module file (loaded with a dynamic
+ * Building the model of a config: `auto` (the CNN for images `[C, H, W]`, the GRU forecaster for
+ * series windows `[steps, inputs]`, the MLP otherwise), `mlp`, `cnn`, `gru`, a `layers` list, or a TypeScript/JavaScript Module file (loaded with a dynamic
  * import; tsx compiles .ts files).
  * The architecture is returned as JSON for model.json so evaluate/predict rebuild the same model.
  */
@@ -11,7 +11,7 @@ import * as dl from '../../index.js';
 import { Module } from '../../nn/module.js';
 import type { DlflowConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { cnnLayers, mlpLayers } from './architectures.js';
+import { cnnLayers, gruLayers, mlpLayers } from './architectures.js';
 import { resolveLayerList } from './layer_list.js';
 import { buildSequential, type LayerSpec } from './layers.js';
 
@@ -82,11 +82,16 @@ function builtInLayers(config: DlflowConfig, inputShape: readonly number[], outp
   const m = config.model;
   const dropout = config.hyperparameters.dropout;
   const image = inputShape.length === 3;
+  const windows = inputShape.length === 2;
   const mlp = (): LayerSpec[] => mlpLayers(inputShape, m.hidden ?? defaultHidden(inputShape.reduce((a, b) => a * b, 1)), outputs, m.activation, dropout, m.batchNorm);
   const cnn = (): LayerSpec[] => cnnLayers(inputShape, outputs, { ...m.cnn, dropout: m.cnn.dropout ?? dropout });
+  const gru = (): LayerSpec[] => gruLayers(inputShape, outputs, m.gru ?? { hidden: 32, layers: 1 });
   switch (m.arch) {
-    case 'auto': return image ? cnn() : mlp();
+    case 'auto': return image ? cnn() : windows ? gru() : mlp();
     case 'mlp': return mlp();
+    case 'gru':
+      if (!windows) throw new UsageError(`model.arch 'gru' needs time-series windows [steps, inputs], but each example of this data is [${inputShape.join(', ')}]; use 'auto' or 'mlp'`);
+      return gru();
     case 'cnn':
       if (!image) throw new UsageError(`model.arch 'cnn' needs images [C, H, W], but each example of this data is [${inputShape.join(', ')}]; use 'auto' or 'mlp'`);
       return cnn();
@@ -107,7 +112,7 @@ export async function buildModel(config: DlflowConfig, inputShape: readonly numb
   if (layers !== null) return { model: buildSequential(layers), architecture: { kind: 'sequential', layers } };
   const m = config.model;
   if (!/\.(m?[jt]s)$/.test(m.arch)) {
-    throw new UsageError(`invalid config: model.arch: expected 'auto', 'mlp', 'cnn', 'layers' or a path to a .ts/.js Module file, found ${JSON.stringify(m.arch)}`);
+    throw new UsageError(`invalid config: model.arch: expected 'auto', 'mlp', 'cnn', 'gru', 'layers' or a path to a .ts/.js Module file, found ${JSON.stringify(m.arch)}`);
   }
   const inputs = inputShape.reduce((a, b) => a * b, 1);
   const spec: ModelSpec = {

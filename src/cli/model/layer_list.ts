@@ -21,6 +21,7 @@ const LAYER_OPTIONS: Record<string, Record<string, Spec>> = {
   conv2d: { channels: size, out: size, kernelSize: size, stride: size, padding: S.num({ int: true, min: 0 }) },
   maxpool2d: { kernelSize: size, stride: size }, avgpool2d: { kernelSize: size, stride: size },
   adaptiveavgpool2d: { outputSize: size },
+  gru: { hidden: size, layers: size },
   ...Object.fromEntries(Object.keys(ACTIVATIONS).map((a) => [a, {}])),
 };
 const LAYER_TYPES = Object.keys(LAYER_OPTIONS);
@@ -55,6 +56,7 @@ function layerOf(item: Item, shape: readonly number[]): LayerSpec {
     }
     case 'maxpool2d': case 'avgpool2d': return { type: item.type, kernelSize: n('kernelSize', 2), stride: n('stride', n('kernelSize', 2)) };
     case 'adaptiveavgpool2d': return { type: 'adaptiveavgpool2d', outputSize: [n('outputSize', 1), n('outputSize', 1)] };
+    case 'gru': return { type: 'gru', in: shape[1] ?? shape[0], hidden: n('hidden', 32), layers: n('layers', 1) };
     default: return { type: 'activation', name: item.type };
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Architectures as data: a resolved list of layers (linear and conv layers with their sizes,
- * pooling, normalisation, activations, dropout, flatten) that model.json stores and that rebuilds
- * the same `nn.Sequential`. Shapes are per example (no batch dimension): `[C, H, W]` or `[features]`.
+ * Architectures as data: a resolved list of layers (linear, conv and recurrent layers with their
+ * sizes, pooling, normalisation, activations, dropout, flatten) that model.json stores and that
+ * rebuilds the same `nn.Sequential`. Shapes are per example (no batch dimension): `[C, H, W]`,
+ * `[steps, features]` or `[features]`.
  */
+import type { Tensor } from '../../core/tensor.js';
 import * as nn from '../../nn/index.js';
 
 /** One resolved layer. */
@@ -17,7 +19,31 @@ export type LayerSpec =
   | { type: 'maxpool2d'; kernelSize: number; stride: number }
   | { type: 'avgpool2d'; kernelSize: number; stride: number }
   | { type: 'adaptiveavgpool2d'; outputSize: [number, number] }
-  | { type: 'flatten' };
+  | { type: 'flatten' }
+  /** A GRU over `[steps, in]` (batch first) whose output is the last step's state `[hidden]`. */
+  | { type: 'gru'; in: number; hidden: number; layers: number };
+
+/**
+ * A GRU that reads `[N, steps, features]` and returns the last step's output `[N, hidden]`: the
+ * summary of a window a forecaster's linear head reads. Parameters are `gru.weight_ih_l0`, ...
+ * (PyTorch's nn.GRU names under `gru`).
+ *
+ * @example
+ * new GRULastStep(1, 32, 1).forward(dl.randn([8, 52, 1])).shape; // [8, 32]
+ */
+export class GRULastStep extends nn.Module {
+  gru: nn.GRU;
+
+  constructor(inputSize: number, hiddenSize: number, numLayers: number) {
+    super();
+    this.gru = new nn.GRU(inputSize, hiddenSize, { numLayers, batchFirst: true });
+  }
+
+  override forward(x: Tensor): Tensor {
+    const [output] = this.gru.forward(x);
+    return output.select(1, output.shape[1] - 1);
+  }
+}
 
 export const ACTIVATIONS: Record<string, () => nn.Module> = {
   relu: () => new nn.ReLU(), gelu: () => new nn.GELU(), silu: () => new nn.SiLU(), tanh: () => new nn.Tanh(),
@@ -39,6 +65,7 @@ function moduleOf(l: LayerSpec): nn.Module {
     case 'avgpool2d': return new nn.AvgPool2d(l.kernelSize, { stride: l.stride });
     case 'adaptiveavgpool2d': return new nn.AdaptiveAvgPool2d(l.outputSize);
     case 'flatten': return new nn.Flatten();
+    case 'gru': return new GRULastStep(l.in, l.hidden, l.layers);
   }
 }
 
@@ -82,6 +109,7 @@ export function outputShape(l: LayerSpec, shape: readonly number[]): number[] | 
     case 'batchnorm2d':
     case 'dropout2d': return image() ?? [...shape];
     case 'flatten': return [shape.reduce((a, b) => a * b, 1)];
+    case 'gru': return shape.length === 2 && shape[1] === l.in ? [l.hidden] : `needs windows [steps, ${l.in}], got [${shape.join(', ')}]`;
     case 'dropout':
     case 'activation': return [...shape];
   }

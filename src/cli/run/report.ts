@@ -1,7 +1,8 @@
 /**
  * report.html of a run, rebuilt from the run's files (model.json, config, metrics.jsonl,
  * evaluation.json): data summary, architecture, hyperparameters, loss and metric curves, and the
- * evaluation (confusion matrix, per-class table, ROC curves, or predicted-vs-actual and residuals).
+ * evaluation (confusion matrix, per-class table, ROC curves, or predicted-vs-actual and residuals;
+ * for a forecaster, its metrics next to the naive baselines and the forecast plot).
  * Self-contained and offline.
  */
 import * as fs from 'node:fs';
@@ -11,6 +12,7 @@ import * as r from '../../report/index.js';
 import type { EpochLogs } from '../../train/types.js';
 import type { DlflowConfig } from '../config/types.js';
 import type { EvaluationJSON } from './evaluation.js';
+import { FORECAST_METRICS, isForecastEvaluation, type ForecastEvaluationJSON } from './forecast.js';
 import { readModelInfo, type ModelInfo } from './model_json.js';
 import { runFiles } from './run_dir.js';
 import { architectureTitle } from './setup.js';
@@ -59,7 +61,30 @@ function trainingSection(history: EpochLogs[]): string {
   return grid(figs);
 }
 
+/** Epoch ms as a decimal year (the forecast plot's x axis). */
+const year = (ms: number): number => 1970 + ms / (365.2425 * 86_400_000);
+
+/** A forecaster: its metrics beside the baselines', the series with the forecast, and the span close up. */
+function forecastSection(e: ForecastEvaluationJSON): string {
+  const f = e.forecast;
+  const rows = FORECAST_METRICS.map((m) => [m, e.metrics[m] ?? null, f.baselines.naive[m] ?? null, f.baselines.seasonal_naive[m] ?? null]);
+  const caption = `${f.target}, ${f.horizon} step(s) ahead, on the ${e.split} span (${f.windows} windows${f.span ? `, ${f.span[0]} to ${f.span[1]}` : ''}); ` +
+    `mase scales by the seasonal-naive MAE of the training span (season ${f.season})`;
+  const table = r.htmlTable(['metric', 'model', 'naive (last value)', 'seasonal naive'], rows, { caption, digits: 4 });
+  const p = f.plot;
+  const start = p.times[0] ?? Number.POSITIVE_INFINITY;
+  const before = p.historyTimes.map((t, i) => [t, p.history[i]]).filter(([t]) => t < start);
+  const history = { name: 'history', x: before.map(([t]) => year(t)), y: before.map(([, v]) => v), color: '#888888' };
+  const truth = { name: 'truth', x: p.times.map(year), y: p.truth };
+  const forecast = { name: 'forecast (1 step ahead)', x: p.times.map(year), y: p.predicted, dashed: true };
+  return table + grid([
+    r.figure(r.lineChart([history, truth, forecast], { title: `${f.target}: history, truth and forecast`, xLabel: 'year', yLabel: f.target, markers: false }), 'The series and the forecast of the evaluated span'),
+    r.figure(r.lineChart([truth, forecast], { title: `The ${e.split} span`, xLabel: 'year', yLabel: f.target, markers: false }), 'Truth and forecast, close up'),
+  ]);
+}
+
 function evaluationSection(e: EvaluationJSON): string {
+  if (isForecastEvaluation(e)) return forecastSection(e);
   const metrics = r.keyValueTable(e.metrics, `Metrics on the ${e.split} split (${e.rows} rows)`);
   if (e.task === 'regression') {
     const a = e.actual ?? [], p = e.predicted ?? [];

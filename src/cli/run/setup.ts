@@ -4,7 +4,6 @@
  * model rebuilt from model.json with its trained weights.
  */
 import * as fs from 'node:fs';
-import { parse } from 'yaml';
 import type { Tensor } from '../../core/tensor.js';
 import { load } from '../../io/safetensors.js';
 import type { Module } from '../../nn/module.js';
@@ -21,8 +20,8 @@ import type { DlflowConfig } from '../config/types.js';
 import type { Arrays } from '../../data/prepare/types.js';
 import { UsageError } from '../errors.js';
 import { modelFromArchitecture, type Architecture } from '../model/build.js';
-import { chooseLoss, type LossChoice } from '../model/loss.js';
-import { readModelInfo, type ModelInfo } from './model_json.js';
+import { chooseLoss, regressionOutputs, type LossChoice } from '../model/loss.js';
+import { loadRunWeights, readModelInfo, readRunConfig, type ModelInfo } from './model_json.js';
 import { runFiles } from './run_dir.js';
 
 /**
@@ -75,7 +74,7 @@ export function layerInfos(model: Module, inputShape: readonly number[]): { laye
  * architectureTitle({ kind: 'sequential', layers }, 421834); // 'CNN (421,834 parameters)'
  */
 export function architectureTitle(arch: Architecture, totalParams: number): string {
-  const kind = arch.kind === 'file' ? arch.file : arch.layers.some((l) => l.type === 'conv2d') ? 'CNN' : 'MLP';
+  const kind = arch.kind === 'file' ? arch.file : arch.layers.some((l) => l.type === 'conv2d') ? 'CNN' : arch.layers.some((l) => l.type === 'gru') ? 'GRU' : 'MLP';
   return `${kind} (${formatCount(totalParams)} parameters)`;
 }
 
@@ -91,15 +90,15 @@ export interface LoadedRun {
 export async function loadRun(dir: string): Promise<LoadedRun> {
   const f = runFiles(dir);
   const info = readModelInfo(dir);
-  const config = parse(fs.readFileSync(f.config, 'utf8')) as DlflowConfig;
+  const config = readRunConfig(dir);
   const model = await modelFromArchitecture(info.architecture, dir);
   let weights: Record<string, Tensor>;
   if (fs.existsSync(f.weights)) weights = load(f.weights);
   else if (fs.existsSync(f.lastCheckpoint)) {
     weights = withPrefix(readCheckpoint(f.lastCheckpoint).tensors, 'model');
   } else throw new UsageError(`${dir}: no trained weights yet (no model.safetensors or checkpoint)`);
-  model.loadStateDict(weights);
+  loadRunWeights(model, weights, fs.existsSync(f.weights) ? f.weights : f.lastCheckpoint);
   model.eval();
   const classes = info.labels?.length ?? 0;
-  return { dir, info, config, model, loss: chooseLoss(info.loss, info.task, classes) };
+  return { dir, info, config, model, loss: chooseLoss(info.loss, info.task, classes, regressionOutputs(info.preprocessing)) };
 }

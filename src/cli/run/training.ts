@@ -23,6 +23,7 @@ import type { PreparedData } from '../../data/prepare/types.js';
 import type { LossChoice } from '../model/loss.js';
 import { optimizerFactory, schedulerFactory } from '../model/optimizer.js';
 import { evaluationOf } from './evaluation.js';
+import { forecastTable, isForecastEvaluation, seriesTestEvaluation } from './forecast.js';
 import { writeModelInfo, type ModelInfo } from './model_json.js';
 import { writeRunReport } from './report.js';
 import { removeIfEmptyRun, runFiles } from './run_dir.js';
@@ -129,7 +130,7 @@ export function finishRun(run: TrainRun, info: ModelInfo, result: FitResult, ear
   const metricNames = config.metrics === 'auto' ? undefined : config.metrics;
   save(run.model.stateDict(), f.weights, { format: 'pt' });
   const test = evaluateModel(run.model, loaderOf(data.test, data.inputShape, loss, 1024, false, 0), loss.fn, data.task);
-  const evaluation = evaluationOf('test', data.task, test.outputs, test.targets, data.target, metricNames);
+  const evaluation = seriesTestEvaluation(data, test.outputs.data) ?? evaluationOf('test', data.task, test.outputs, test.targets, data.target, metricNames);
   fs.writeFileSync(f.evaluation, `${JSON.stringify(evaluation)}\n`);
   writeModelInfo(run.dir, {
     ...info, status: result.status === 'early_stopped' ? 'early_stopped' : 'complete', message: result.message,
@@ -138,6 +139,6 @@ export function finishRun(run: TrainRun, info: ModelInfo, result: FitResult, ear
   writeRunReport(run.dir);
   run.say(result.message);
   const shown = Object.entries(evaluation.metrics).slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
-  run.say(`test (${evaluation.rows} rows): ${shown}`);
+  run.say(isForecastEvaluation(evaluation) ? forecastTable(evaluation) : `test (${evaluation.rows} rows): ${shown}`);
   run.say(`saved ${run.dir}/ (model.safetensors, model.json, report.html, metrics.jsonl, history.csv, architecture.svg, checkpoints/)`);
 }

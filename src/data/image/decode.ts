@@ -10,6 +10,13 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DataError } from '../errors.js';
 
+/**
+ * Most pixels an image may declare: Pillow's limit (twice its `MAX_IMAGE_PIXELS` warning level,
+ * where it raises `DecompressionBombError`). Checked from the header before any pixel buffer is
+ * allocated, so a small file claiming 60000 × 60000 pixels is an error, not gigabytes of memory.
+ */
+export const MAX_IMAGE_PIXELS = 2 * 89_478_485;
+
 /** Decoded pixels, row-major height × width × channels. */
 export interface Image {
   width: number;
@@ -36,17 +43,22 @@ function fromRgba(rgba: Uint8Array, width: number, height: number, channels: 1 |
 
 /**
  * Decode PNG or JPEG bytes to `channels` (default 3). `file` names the source in errors.
- * @throws DataError for unknown formats and undecodable data.
+ * @throws DataError for unknown formats, undecodable data and headers declaring more than
+ * {@link MAX_IMAGE_PIXELS} pixels.
  */
 export function decodeImage(bytes: Uint8Array, file = '<input>', channels: 1 | 3 = 3): Image {
   const format = imageFormat(bytes);
   if (format === null) throw new DataError(file, undefined, undefined, 'cannot decode image: not a PNG or JPEG file (unrecognised magic bytes)');
+  const declared = imageSize(bytes);
+  if (declared !== null && declared.width * declared.height > MAX_IMAGE_PIXELS) {
+    throw new DataError(file, undefined, undefined, `${format.toUpperCase()} header declares ${declared.width} × ${declared.height} pixels, over the limit of ${MAX_IMAGE_PIXELS} (a damaged file, or a decompression bomb)`);
+  }
   try {
     if (format === 'png') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return fromRgba(png.data, png.width, png.height, channels);
     }
-    const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 512 });
+    const j = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6 });
     return fromRgba(j.data, j.width, j.height, channels);
   } catch (e) {
     throw new DataError(file, undefined, undefined, `cannot decode ${format.toUpperCase()} image: ${(e as Error).message}`);

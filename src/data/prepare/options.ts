@@ -14,6 +14,23 @@ export interface AugmentConfig {
   flip: 'horizontal' | 'none';
 }
 
+/**
+ * Forecasting a regular time series (`data.series`): windows of `lookback` steps predict the
+ * next `horizon` values of the target. null values are chosen from the data.
+ */
+export interface SeriesOptions {
+  /** Time column (default: the one explore detects). */
+  time: string | null;
+  /** Steps each window reads (default: from the season, 52 for weekly data). */
+  lookback: number | null;
+  /** Steps predicted (default 1). */
+  horizon: number;
+  /** Steps between training windows' starts (default 1). */
+  stride: number;
+  /** Other numeric columns read as inputs (default: every other numeric column; [] for none). */
+  covariates: string[] | null;
+}
+
 export interface DataOptions {
   /** A table file (CSV/TSV/JSONL/Parquet), or an IDX, image or audio folder. */
   path: string;
@@ -33,6 +50,8 @@ export interface DataOptions {
   preprocessing: Record<string, ColumnTreatment>;
   /** Image augmentation of the training split (image and IDX folders). */
   augment: AugmentConfig;
+  /** Forecasting when the table is a regular time series (absent: automatic); null: rows are independent examples. */
+  series?: SeriesOptions | null;
 }
 
 /** The inputs of {@link prepareData}: a dlflow config satisfies it. */

@@ -9,6 +9,7 @@ import type { TransformResult } from '../preprocess/transform.js';
 import type { Table } from '../table/table.js';
 import { DataRequestError } from './errors.js';
 import type { AudioPreprocessingJSON } from './prepare_audio.js';
+import type { SeriesPreprocessingJSON } from './prepare_series.js';
 import type { TargetEncoding } from './target.js';
 
 export interface TablePreprocessingJSON {
@@ -27,10 +28,11 @@ export interface ImagePreprocessingJSON {
   std: number;
 }
 
-export type Preprocessing = (TablePreprocessingJSON | ImagePreprocessingJSON | AudioPreprocessingJSON) & { target: TargetEncoding };
+export type Preprocessing = (TablePreprocessingJSON | ImagePreprocessingJSON | AudioPreprocessingJSON | SeriesPreprocessingJSON) & { target: TargetEncoding };
 
 /** Applies saved table preprocessing to a new table (rows that cannot be transformed are listed in `problems`). */
 export function transformTable(pre: Preprocessing, table: Table, withTarget: boolean): TransformResult {
+  if (pre.type === 'series') throw new DataRequestError(`this model forecasts the time series '${pre.target.column}' over '${pre.time}'; its rows are read as windows, not one by one`);
   if (pre.type !== 'table') throw new DataRequestError(`this model was trained on ${pre.type === 'audio' ? 'an audio folder; give a folder of WAV files per class' : 'images; give an image folder or IDX files'}`);
   return Preprocessor.fromJSON(pre.preprocessor).transform(table, { ignoreTarget: !withTarget });
 }

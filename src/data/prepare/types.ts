@@ -1,5 +1,6 @@
 /** What the data step produces: model-ready arrays per split, the saved preprocessing and a summary. */
 import type { TaskType } from '../explore/target.js';
+import type { SeriesSplits } from './prepare_series.js';
 import type { Preprocessing } from './preprocessing.js';
 import type { TargetEncoding } from './target.js';
 
@@ -13,7 +14,7 @@ export interface Arrays {
 /** What the report and summary say about the data. */
 export interface DataSummary {
   source: string;
-  kind: 'table' | 'idx' | 'images' | 'audio';
+  kind: 'table' | 'idx' | 'images' | 'audio' | 'series';
   rows: number;
   columns: number;
   task: TaskType;
@@ -30,10 +31,12 @@ export interface PreparedData {
   preprocessing: Preprocessing;
   /** Values per example: the product of `inputShape`. */
   inputUnits: number;
-  /** Shape of one example: `[C, H, W]` for images (`[1, 28, 28]` for IDX digits), `[features]` for tables and audio features. */
+  /** Shape of one example: `[C, H, W]` for images (`[1, 28, 28]` for IDX digits), `[lookback, inputs]` for series, `[features]` for tables and audio features. */
   inputShape: number[];
   train: Arrays;
   val: Arrays;
   test: Arrays;
   summary: DataSummary;
+  /** Time series: each span's windows with their truths and baseline forecasts (prepare_series.ts). */
+  series?: SeriesSplits;
 }

@@ -7,8 +7,11 @@
  * and test ranges by the split fractions; windows are made inside each range
  * only, so no window mixes rows of two splits and later data never reaches an
  * earlier split (windows that would straddle a boundary are not made, and are
- * counted). Windows whose inputs or targets hold a missing value are skipped
- * and counted. Nothing is shuffled here; shuffling the training windows among
+ * counted). With `fill`, missing input values in runs of at most `fill` rows
+ * between two known values are interpolated linearly in time first (targets are
+ * never filled: a window predicts only values that were observed). Windows whose
+ * inputs or targets still hold a missing value are skipped and counted. Nothing
+ * is shuffled here; shuffling the training windows among
  * themselves (a DataLoader with shuffle) does not cross the split.
  *
  * A window starting at row s uses rows [s, s+lookback) as input
@@ -36,6 +39,8 @@ export interface WindowOptions {
   task?: 'forecast' | 'classification';
   /** Train/validation/test fractions of the ordered rows (default [0.7, 0.15, 0.15]). */
   split?: [number, number, number];
+  /** Interpolate missing inputs in runs of at most this many rows (default 0: none). */
+  fill?: number;
 }
 
 /** Windows of one split. */
@@ -49,6 +54,8 @@ export interface WindowSet extends Dataset<[ArrayItem, ArrayItem | number]> {
   targetTimes: Float64Array;
   /** First and last time of the rows this split covers. */
   range: [number, number] | null;
+  /** Each window's first row, as a position in the time-ordered rows. */
+  starts: Int32Array;
 }
 
 /** What windowing found. */
@@ -62,6 +69,8 @@ export interface WindowReport {
   skippedMissing: number;
   /** Windows not made because they would cross a split boundary. */
   droppedAtBoundaries: number;
+  /** Missing input values interpolated (see `fill`). */
+  filledInputs: number;
   features: string[];
   classes?: string[];
 }
@@ -75,6 +84,8 @@ export interface Windows {
   horizon: number;
   features: string[];
   report: WindowReport;
+  /** The rows in time order: their times, and (forecasting) the target as the inputs see it (filled). */
+  ordered: { times: Float64Array; target: Float64Array | null };
 }
 
 function numericValues(table: Table, name: string, what: string): Float64Array {
@@ -92,13 +103,15 @@ export function makeWindows(table: Table, o: WindowOptions): Windows {
   const timeCol = table.column(o.time).storage;
   if (timeCol.type === 'dict') throw new DataError('<table>', undefined, undefined, `time column ${JSON.stringify(o.time)} holds text; it must read as dates or numbers`);
   const features = o.features ?? table.columns.filter((c) => c.name !== o.time && c.storage.type === 'float64' && !(task === 'classification' && c.name === o.target)).map((c) => c.name);
-  const fv = features.map((f) => numericValues(table, f, 'feature'));
+  const raw = features.map((f) => numericValues(table, f, 'feature'));
   const order: number[] = [];
   for (let i = 0; i < table.rowCount; i++) if (timeCol.values[i] === timeCol.values[i]) order.push(i);
   const rowsWithoutTime = table.rowCount - order.length;
   let sorted = true;
   for (let k = 1; k < order.length; k++) if (timeCol.values[order[k]] < timeCol.values[order[k - 1]]) { sorted = false; break; }
   if (!sorted) order.sort((a, b) => timeCol.values[a] - timeCol.values[b] || a - b);
+  const filled = { count: 0 };
+  const fv = (o.fill ?? 0) > 0 ? raw.map((v) => fillRuns(v, order, timeCol.values, o.fill!, filled)) : raw;
   let duplicateTimes = 0;
   for (let k = 1; k < order.length; k++) if (timeCol.values[order[k]] === timeCol.values[order[k - 1]]) duplicateTimes++;
   // target: numbers, or class codes
@@ -114,7 +127,7 @@ export function makeWindows(table: Table, o: WindowOptions): Windows {
   const fr = o.split ?? [0.7, 0.15, 0.15];
   const n = order.length;
   const b1 = Math.floor(n * fr[0]), b2 = Math.floor(n * (fr[0] + fr[1]));
-  const report: WindowReport = { rows: table.rowCount, rowsWithoutTime, sorted, duplicateTimes, skippedMissing: 0, droppedAtBoundaries: 0, features, classes };
+  const report: WindowReport = { rows: table.rowCount, rowsWithoutTime, sorted, duplicateTimes, skippedMissing: 0, droppedAtBoundaries: 0, filledInputs: filled.count, features, classes };
   const span = lookback + (task === 'forecast' ? horizon : Math.max(horizon, 0));
   const labelAt = (s: number): number => s + lookback + horizon - 1;
   const make = (lo: number, hi: number): WindowSet => {
@@ -131,7 +144,43 @@ export function makeWindows(table: Table, o: WindowOptions): Windows {
   const total = n < span ? 0 : Math.floor((n - Math.max(span, lookback)) / stride) + 1;
   const w = { train: make(0, b1), val: make(b1, b2), test: make(b2, n) };
   report.droppedAtBoundaries = Math.max(0, total - w.train.count - w.val.count - w.test.count - report.skippedMissing);
-  return { ...w, lookback, horizon, features, report };
+  const targetAsInput = features.indexOf(o.target);
+  const orderedTarget = yNum === null ? null : Float64Array.from(order, (r) => (targetAsInput >= 0 ? fv[targetAsInput] : yNum!)[r]);
+  return { ...w, lookback, horizon, features, report, ordered: { times: Float64Array.from(order, (r) => timeCol.values[r]), target: orderedTarget } };
+}
+
+/**
+ * Values in time order with each run of at most `limit` missing values between two known ones
+ * interpolated linearly in time (runs at either end stay missing).
+ *
+ * @example
+ * fillShortRuns(Float64Array.of(1, NaN, 3, NaN, NaN, NaN, 7), Float64Array.of(0, 1, 2, 3, 4, 5, 6), 2);
+ * // { values: [1, 2, 3, NaN, NaN, NaN, 7], filled: 1 }
+ */
+export function fillShortRuns(values: Float64Array, times: Float64Array, limit: number): { values: Float64Array; filled: number } {
+  const filled = { count: 0 };
+  const order = Array.from({ length: values.length }, (_, i) => i);
+  return { values: fillRuns(values, order, times, limit, filled), filled: filled.count };
+}
+
+/**
+ * `v` with each run of at most `limit` missing values (in `order`) between two known ones
+ * interpolated linearly in time; `filled.count` counts the values filled.
+ */
+function fillRuns(v: Float64Array, order: readonly number[], times: Float64Array, limit: number, filled: { count: number }): Float64Array {
+  const out = Float64Array.from(v);
+  let last = -1; // position in `order` of the last known value
+  for (let k = 0; k < order.length; k++) {
+    if (v[order[k]] !== v[order[k]]) continue;
+    const gap = k - last - 1;
+    if (last >= 0 && gap > 0 && gap <= limit) {
+      const [ta, tb, a, b] = [times[order[last]], times[order[k]], v[order[last]], v[order[k]]];
+      for (let j = last + 1; j < k; j++) out[order[j]] = a + (b - a) * (times[order[j]] - ta) / (tb - ta);
+      filled.count += gap;
+    }
+    last = k;
+  }
+  return out;
 }
 
 function windowSet(starts: number[], order: number[], fv: Float64Array[], lookback: number, horizon: number,
@@ -145,7 +194,7 @@ function windowSet(starts: number[], order: number[], fv: Float64Array[], lookba
     if (yNum !== null) { for (let h = 0; h < horizon; h++) y[w * horizon + h] = yNum[order[s + lookback + h]]; targetTimes[w] = times[order[s + lookback]]; } else { y[w] = yCode![order[labelAt(s)]]; targetTimes[w] = times[order[labelAt(s)]]; }
   });
   return {
-    x, y, count, targetTimes, range, length: count,
+    x, y, count, targetTimes, range, length: count, starts: Int32Array.from(starts),
     getItem(i: number): [ArrayItem, ArrayItem | number] {
       const xi = { data: x.slice(i * lookback * F, (i + 1) * lookback * F), shape: [lookback, F] };
       return yNum !== null ? [xi, { data: (y as Float32Array).slice(i * horizon, (i + 1) * horizon), shape: [horizon] }] : [xi, y[i]];

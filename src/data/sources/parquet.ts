@@ -80,12 +80,18 @@ export async function readParquet(path: string, opts: InferOptions = {}): Promis
     await parquetRead({
       file, metadata: meta,
       onChunk(chunk) {
+        // Grown from the decoded chunks, never pre-sized from num_rows: the footer's row count is
+        // a claim that a damaged file can make 2^40.
         let arr = columns.get(chunk.columnName);
-        if (arr === undefined) { arr = new Array(rows).fill(null); columns.set(chunk.columnName, arr); }
+        if (arr === undefined) { arr = []; columns.set(chunk.columnName, arr); }
         const data = chunk.columnData as ArrayLike<unknown>;
+        while (arr.length < chunk.rowStart) arr.push(null);
         for (let i = 0; i < data.length; i++) arr[chunk.rowStart + i] = data[i];
       },
     });
+    for (const [name, arr] of columns) {
+      if (arr.length !== rows) throw new DataError(path, undefined, undefined, `column '${name}' holds ${arr.length} values but the footer says ${rows} rows`);
+    }
     const order = topLevelNames(meta.schema).filter((n) => columns.has(n));
     const table = Table.fromStorage(order.map((name) => ({ name, storage: toStorage(columns.get(name)!) })), opts);
     const missing: Record<string, number> = {};

@@ -113,9 +113,10 @@ export function readWav(path: string): Wav {
   return parseWav(bytes, path);
 }
 
-/** Header facts of a WAV file (rate, channels, duration) without decoding samples. */
+/** Header facts of a WAV file (rate, channels, duration) without decoding samples. @throws DataError naming the file. */
 export function wavInfo(path: string): WavInfo {
-  const bytes = readFileSync(path);
+  let bytes: Uint8Array;
+  try { bytes = readFileSync(path); } catch (e) { throw new DataError(path, undefined, undefined, `cannot read: ${(e as Error).message}`); }
   const { fmt, dataBytes } = chunks(bytes, path);
   const encoding = checkFormat(fmt, path);
   const length = Math.floor(dataBytes / fmt.blockAlign);

@@ -1,0 +1,128 @@
+/**
+ * The HTTP server: Fastify with validated JSON bodies, the KServe/TF-Serving V1 and Open
+ * Inference Protocol (KServe V2, Triton) endpoints over {@link ServedModel}s, one dynamic
+ * batcher per model, Prometheus metrics, pino's structured logs, an optional bearer key, and a
+ * graceful close (stop accepting, answer what is in flight). Fastify and prom-client are loaded
+ * when a server is created, so importing dlflow stays light.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { bearerCheck } from './auth.js';
+import { Batcher, type BatcherOptions } from './batcher.js';
+import { MODEL_NAME, type RouteConfig, type ServerContext } from './context.js';
+import { RequestError } from './errors.js';
+import { serverMetrics } from './metrics.js';
+import { schemaMessage, type SchemaError } from './schemas.js';
+import type { ServedModel } from './types.js';
+import { v1Routes } from './v1.js';
+import { v2Routes } from './v2.js';
+
+export interface ServerOptions extends Partial<BatcherOptions> {
+  /** The models, by their names (distinct). */
+  models: readonly ServedModel[];
+  /** Most rows in one request (default 1024); more is a 400. */
+  maxRows?: number;
+  /** Largest request body in bytes (default 4 MiB); more is a 413. */
+  bodyLimit?: number;
+  /** When set, every endpoint but the health checks needs `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Fastify's logger option: false (default) or pino options such as `{ level: 'info' }`. */
+  logger?: FastifyServerOptions['logger'];
+  /** Server name and version in `GET /v2` (default 'dlflow', 'unknown'). */
+  serverName?: string;
+  serverVersion?: string;
+}
+
+/** The model of a request's `:name`, for the metrics' label ('' when it names none, so names sent by clients add no series). */
+function modelLabel(ctx: ServerContext, req: FastifyRequest): string {
+  const name = (req.params as { name?: string } | undefined)?.name;
+  return name !== undefined && ctx.models.has(name) ? name : '';
+}
+
+/** The message and status of a Fastify error a client caused (bad JSON, body too large, schema), or null. */
+function clientError(e: FastifyError, bodyLimit: number): { status: number; message: string } | null {
+  if (e.validation !== undefined) return { status: 400, message: schemaMessage(e.validation as SchemaError[], e.validationContext ?? 'body') };
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, message: `request body over the server's limit of ${bodyLimit} bytes` };
+  if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e instanceof SyntaxError) return { status: 400, message: `malformed JSON body: ${e.message}` };
+  const status = e.statusCode ?? 500;
+  return status >= 400 && status < 500 ? { status, message: e.message } : null;
+}
+
+/**
+ * A Fastify server for `models`; call `listen` on it (and `close` to stop: requests in flight
+ * are answered first).
+ *
+ * @example
+ * const app = await createServer({ models: [served], maxBatchSize: 64, maxWaitMs: 2 });
+ * await app.listen({ port: 8080, host: '127.0.0.1' });
+ * // POST /v1/models/<name>:predict, POST /v2/models/<name>/infer, GET /metrics
+ * await app.close();
+ */
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const o = {
+    maxBatchSize: 64, maxWaitMs: 0, maxQueue: 256, maxRows: 1024, bodyLimit: 4 * 1024 * 1024,
+    serverName: 'dlflow', serverVersion: 'unknown', ...options,
+  };
+  for (const [k, v] of Object.entries({ maxBatchSize: o.maxBatchSize, maxQueue: o.maxQueue, maxRows: o.maxRows, bodyLimit: o.bodyLimit })) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`createServer: ${k} must be an integer >= 1, got ${v}`);
+  }
+  if (!(o.maxWaitMs >= 0)) throw new RangeError(`createServer: maxWaitMs must be >= 0, got ${o.maxWaitMs}`);
+  const names = o.models.map((m) => m.name);
+  for (const n of names) if (!MODEL_NAME.test(n)) throw new Error(`createServer: model name '${n}' may hold only letters, digits, '_', '-' and '.'`);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new Error(`createServer: two models are named '${dup}'`);
+  const check = o.apiKey === undefined ? null : bearerCheck(o.apiKey);
+
+  const [{ default: fastify }, prom] = await Promise.all([import('fastify'), import('prom-client')]);
+  const metrics = serverMetrics(prom, names);
+  const models = new Map(o.models.map((model) => {
+    const label = { model: model.name };
+    const batcher = new Batcher(model, o, {
+      batch: (rows, seconds) => { metrics.batchSize.observe(label, rows); metrics.inference.observe(label, seconds); },
+      queue: (depth) => metrics.queueDepth.set(label, depth),
+    });
+    return [model.name, { model, batcher }];
+  }));
+  const ctx: ServerContext = { models, maxRows: o.maxRows, metrics, serverName: o.serverName, serverVersion: o.serverVersion };
+
+  const app = fastify({
+    logger: o.logger ?? false,
+    bodyLimit: o.bodyLimit,
+    // No coercion and no silent removal: a wrong type or an unknown key is the client's to fix.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allowUnionTypes: true } },
+    forceCloseConnections: 'idle',
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const config = req.routeOptions.config as Partial<RouteConfig>;
+    if (check === null || config.public === true) return;
+    if (!check(req.headers.authorization)) {
+      const message = req.headers.authorization === undefined ? 'this server needs an API key: Authorization: Bearer <key>' : 'wrong API key';
+      throw new RequestError(401, message, { 'www-authenticate': 'Bearer' });
+    }
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const endpoint = (req.routeOptions.config as Partial<RouteConfig>).endpoint ?? 'unmatched';
+    const labels = { model: modelLabel(ctx, req), endpoint, status: String(reply.statusCode) };
+    metrics.requests.inc(labels);
+    metrics.latency.observe(labels, reply.elapsedTime / 1000);
+  });
+  // Shutdown: answer the requests waiting for a batch now instead of after their wait.
+  app.addHook('preClose', async () => { for (const e of models.values()) e.batcher.flush(); });
+
+  app.setErrorHandler((e: FastifyError | RequestError, req: FastifyRequest, reply: FastifyReply) => {
+    if (e instanceof RequestError) return reply.code(e.statusCode).headers(e.headers).send({ error: e.message });
+    const c = clientError(e, o.bodyLimit);
+    if (c !== null) return reply.code(c.status).send({ error: c.message });
+    req.log.error(e);
+    return reply.code(500).send({ error: 'internal error (see the server log)' });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no endpoint ${req.method} ${req.url.split('?')[0]}` }));
+
+  app.get('/metrics', { config: { endpoint: 'metrics' } }, async (_req, reply) => {
+    void reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  v1Routes(app, ctx);
+  v2Routes(app, ctx);
+  return app;
+}
