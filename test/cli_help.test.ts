@@ -147,7 +147,7 @@ describe('shell completion', () => {
   test('bash: commands, flags per command, choices from the schema, files', () => {
     assert.equal(bash.code, 0, bash.stderr);
     assert.deepEqual(complete('dlflow', 'tr'), ['train']);
-    assert.deepEqual(complete('dlflow', 'e'), ['explore', 'evaluate']);
+    assert.deepEqual(complete('dlflow', 'e'), ['explore', 'evaluate', 'export']);
     assert.deepEqual(complete('dlflow', 'train', '--batch').sort(), ['--batch-norm', '--batch-size', '--batchNorm', '--batchSize']);
     assert.ok(complete('dlflow', 'train', '--hyperparameters.sch').includes('--hyperparameters.scheduler.type'));
     assert.deepEqual(complete('dlflow', 'train', '--optimizer', 'ada').sort(), ['adadelta', 'adagrad', 'adam', 'adamax', 'adamw']);
