@@ -13,7 +13,7 @@ import type { PreparedData } from '../../data/prepare/types.js';
 import { UsageError } from '../errors.js';
 
 /** Runs `fn`, rethrowing data errors as usage errors. */
-async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
+export async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {

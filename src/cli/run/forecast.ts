@@ -6,8 +6,6 @@
  */
 import { noGrad } from '../../autograd/grad_mode.js';
 import { tidy } from '../../core/tensor.js';
-import { DataError } from '../../data/errors.js';
-import { DataRequestError } from '../../data/prepare/errors.js';
 import { readLastWindow, readSeriesFile, type SeriesPreprocessingJSON, type SeriesSplits } from '../../data/prepare/prepare_series.js';
 import type { Preprocessing } from '../../data/prepare/preprocessing.js';
 import type { PreparedData } from '../../data/prepare/types.js';
@@ -16,6 +14,7 @@ import { formatTime } from '../../data/series/regular.js';
 import { forecastMetrics } from '../../metrics/forecast.js';
 import type { Module } from '../../nn/module.js';
 import { UsageError } from '../errors.js';
+import { asUsage } from './data.js';
 import type { EvaluationJSON } from './evaluation.js';
 import { inputTensor, type LoadedRun } from './setup.js';
 
@@ -41,16 +40,6 @@ export interface ForecastEvaluationJSON extends EvaluationJSON {
 
 /** The metrics rows of the terminal table and the report, in order. */
 export const FORECAST_METRICS = ['mean_absolute_error', 'root_mean_squared_error', 'mean_absolute_percentage_error', 'smape', 'mase'] as const;
-
-/** Runs `fn`, rethrowing data errors as usage errors (printed without a stack trace). */
-async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof DataError || e instanceof DataRequestError) throw new UsageError(e.message);
-    throw e;
-  }
-}
 
 /**
  * The model's outputs `[count, horizon]` over encoded windows, in batches of 1024, without gradients.
