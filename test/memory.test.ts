@@ -100,8 +100,14 @@ describe('garbage collection safety net', () => {
       for (let i = 0; i < 200; i++) dl.ones([256]).mul(2).add(1); // never disposed
     })();
     assert.ok(dl.memory().numBuffers >= before.numBuffers + 200, 'the forgotten tensors are live before collection');
-    await collect();
-    const after = dl.memory();
+    // A collection may leave the newest object for a later cycle (it can still sit in a register or a
+    // handle scope), and finalizers run as separate tasks: collect until the counts settle, within a bound.
+    let after = dl.memory();
+    for (let round = 0; round < 40 && after.numBuffers !== before.numBuffers; round++) {
+      await collect();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      after = dl.memory();
+    }
     assert.equal(after.numBuffers, before.numBuffers, 'buffers reclaimed by the finalizer');
     assert.equal(after.numBytes, before.numBytes);
     assert.equal(after.numTensors, before.numTensors);
