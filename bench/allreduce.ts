@@ -4,8 +4,7 @@
  * (bench/reference/allreduce.c) compiled with mpicc in this run and timed the same way (a
  * barrier, then the best of 5 loops). Prints milliseconds per call, algorithm bandwidth
  * (bytes / time; with 2 ranks the bus bandwidth is the same), the ratio and the CPU.
- * Run: `npx tsx bench/allreduce.ts` (not yet listed in bench/run.ts; needs openmpi-bin and
- * libopenmpi-dev for mpicc).
+ * Run: `npm run bench -- allreduce` (needs openmpi-bin and libopenmpi-dev for mpicc).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

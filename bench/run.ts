@@ -23,12 +23,19 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   rnn: () => benchRnn(),
   workflow: benchWorkflow,
   tune: benchTune,
-  // its own process tree: it generates a 150 MB file and measures peak memory in a child
+  // Each in its own process tree: explore generates a 150 MB file and measures peak memory in a
+  // child; serve starts server processes; allreduce launches mpirun.
   explore: () => {
     console.log('\n== explore a 1,000,000-row CSV vs pandas read_csv + describe');
-    spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./explore.ts', import.meta.url))], { stdio: 'inherit' });
+    inChild('explore.ts');
   },
+  serve: () => inChild('serve.ts'),
+  allreduce: () => inChild('allreduce.ts'),
 };
+
+function inChild(file: string): void {
+  spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(`./${file}`, import.meta.url))], { stdio: 'inherit' });
+}
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(name in BENCHES));

@@ -138,18 +138,8 @@ async function benchServe(argv: string[]): Promise<void> {
   let inputs: { name: string; dtype: string }[] = [];
   if (onnx === undefined) {
     const { exportRun } = await import('../src/onnx/index.js');
-    const ort = await import('onnxruntime-node');
     onnx = join(work, 'model.onnx');
     ({ inputs } = await exportRun(loaded, onnx, { preprocessing: true }));
-    try {
-      await ort.InferenceSession.create(onnx);
-    } catch (e) {
-      // onnxruntime refuses the graph with preprocessing: compare against the network alone.
-      console.log(`note: onnxruntime cannot load the export with preprocessing (${(e as Error).message.split('\n')[0]}); the ORT route runs the network-only export with the run's preprocessing in JavaScript`);
-      mode = 'network';
-      onnx = join(work, 'network.onnx');
-      ({ inputs } = await exportRun(loaded, onnx, { preprocessing: false }));
-    }
   } else if (mode === 'run') {
     inputs = (loaded.info.preprocessing.type === 'table' ? loaded.info.preprocessing.preprocessor.features : []).map((f) => ({ name: f.column, dtype: f.kind === 'categorical' ? 'string' : 'float32' }));
   }

@@ -46,3 +46,4 @@ export * as train from './train/index.js';
 export * as tune from './tune/index.js';
 export * as onnx from './onnx/index.js';
 export * as distributed from './distributed/index.js';
+export * as serve from './serve/index.js';

@@ -35,18 +35,24 @@ const TRUE_WORDS = ['true', 'yes', 't', 'y', '1'];
 const FALSE_WORDS = ['false', 'no', 'f', 'n', '0'];
 
 const f32 = (shape: readonly Dim[]): { dtype: 'float32'; shape: readonly Dim[] } => ({ dtype: 'float32', shape });
+const f64 = (shape: readonly Dim[]): { dtype: 'float64'; shape: readonly Dim[] } => ({ dtype: 'float64', shape });
 const bool = (shape: readonly Dim[]): { dtype: 'bool'; shape: readonly Dim[] } => ({ dtype: 'bool', shape });
 
 function scaled(g: GraphBuilder, v: Value, s: Scaler): Value {
-  const centred = g.op('Sub', [v, g.scalar('float32', s.center)], f32(v.shape));
-  return g.op('Div', [centred, g.scalar('float32', s.scale)], f32(v.shape));
+  const centred = g.op('Sub', [v, g.scalar('float64', s.center)], f64(v.shape));
+  return g.op('Div', [centred, g.scalar('float64', s.scale)], f64(v.shape));
 }
 
-/** Missing (NaN) numbers filled (or left NaN for impute: drop), scaled, with the indicator unit after. */
+/**
+ * Missing (NaN) numbers filled (or left NaN for impute: drop), scaled, with the indicator unit
+ * after. In float64, as transform.ts computes before rounding: in float32 a year standardized
+ * around 2008 loses four digits to the rounded centre.
+ */
 function numeric(g: GraphBuilder, f: NumericTransform, raw: Value): Value[] {
   const missing = g.op('IsNaN', [raw], bool(raw.shape));
-  const filled = f.impute === 'drop' ? raw : g.op('Where', [missing, g.scalar('float32', f.fill), raw], f32(raw.shape));
-  const units = [scaled(g, filled, f.scaler)];
+  const wide = g.op('Cast', [raw], f64(raw.shape), { to: int(11) });
+  const filled = f.impute === 'drop' ? wide : g.op('Where', [missing, g.scalar('float64', f.fill), wide], f64(raw.shape));
+  const units = [g.op('Cast', [scaled(g, filled, f.scaler)], f32(raw.shape), { to: int(1) })];
   if (f.indicator) units.push(g.op('Cast', [missing], f32(raw.shape), { to: int(1) }));
   return units;
 }
@@ -54,7 +60,7 @@ function numeric(g: GraphBuilder, f: NumericTransform, raw: Value): Value[] {
 /** Boolean words → 1/0 (NaN for missing or unreadable), then as a numeric column. */
 function booleanWords(g: GraphBuilder, f: NumericTransform, raw: Value): Value[] {
   const lower = g.op('StringNormalizer', [g.op('Reshape', [raw, g.constant('int64', [1], [-1], 'shape')], { dtype: 'string', shape: [BATCH] })],
-    { dtype: 'string', shape: [BATCH] }, { case_change_action: { s: 'LOWER' } });
+    { dtype: 'string', shape: [BATCH] }, { case_change_action: { s: 'LOWER' }, locale: { s: 'C' } });
   const values = g.op('LabelEncoder', [lower], f32([BATCH]), {
     keys_strings: strs([...TRUE_WORDS, ...FALSE_WORDS]), values_floats: { floats: [...TRUE_WORDS.map(() => 1), ...FALSE_WORDS.map(() => 0)] }, default_float: float(NaN),
   }, ML);
@@ -64,7 +70,9 @@ function booleanWords(g: GraphBuilder, f: NumericTransform, raw: Value): Value[]
 /** Category → code (LabelEncoder; unknown −1, missing '' the fill's code), then one-hot or ordinal. */
 function categorical(g: GraphBuilder, f: CategoricalTransform, raw: Value): Value[] {
   const k = f.categories.length;
-  const missing = g.op('Equal', [raw, g.constant('string', [], [''], 'empty')], bool(col(1)));
+  // Equal has no string type before opset 19: '' → 1 through a LabelEncoder instead.
+  const emptyFlag = g.op('LabelEncoder', [raw], { dtype: 'int64', shape: col(1) }, { keys_strings: strs(['']), values_int64s: ints([1]), default_int64: int(0) }, ML);
+  const missing = g.op('Cast', [emptyFlag], bool(col(1)), { to: int(9) });
   const fillCode = f.fill === null ? -1 : f.categories.indexOf(f.fill);
   const keys = [...f.categories];
   const codes = f.categories.map((_, i) => i);

@@ -2,7 +2,8 @@
  * Exporting a trained run (what `dlflow export` writes): the network with its preprocessing in
  * front (preprocessing.ts) and the outputs a user wants — `label` and `probabilities` for
  * classification (softmax over the logits, or a sigmoid for one logit, as train/outputs.ts
- * scores them), `prediction` for regression (in target units: the target scaling undone) — or,
+ * scores them), `prediction` for regression (in target units: the target scaling undone), and the
+ * network's `logits` — or,
  * with `preprocessing: false`, the network alone (`input` → `output`, the logits). Metadata:
  * dlflow's version, task, target, classes, and the inputs with their column kinds.
  */
@@ -50,6 +51,9 @@ export interface ExportedRun {
 }
 
 const KEYS = ['preprocessing'];
+
+/** A value's shape as RunOutput writes it: the batch dim first, by name. */
+const batchShape = (v: Value): RunOutput['shape'] => ['batch', ...v.shape.slice(1).map((d) => (typeof d === 'number' ? d : 'batch' as const))];
 
 function heads(g: GraphBuilder, logits: Value, run: RunForExport): RunOutput[] {
   const info = run.info;
@@ -101,11 +105,12 @@ export function exportRunBytes(run: RunForExport, options: RunExportOptions = {}
     const { features, inputs: declared } = preprocessingGraph(g, info.preprocessing, info.inputShape);
     const { outputs: [logits] } = traceToGraph(run.model, [example], g, { dynamicBatch: true, inputValues: [features], outputNames: ['logits'] });
     inputs = declared;
-    outputs = heads(g, logits, run);
+    // The network's raw scores stay an output too (what --no-preprocessing calls `output`).
+    outputs = [...heads(g, logits, run), { name: 'logits', dtype: 'float32', shape: batchShape(logits) }];
   } else {
     const { outputs: [out] } = traceToGraph(run.model, [example], g, { dynamicBatch: true, inputNames: ['input'], outputNames: ['output'] });
     inputs = [{ name: 'input', dtype: 'float32', shape: ['batch', ...info.inputShape], kind: 'features' }];
-    outputs = [{ name: 'output', dtype: 'float32', shape: ['batch', ...out.shape.slice(1).map((d) => (typeof d === 'number' ? d : 'batch' as const))] }];
+    outputs = [{ name: 'output', dtype: 'float32', shape: batchShape(out) }];
   }
   example.dispose();
   const metadata: Record<string, string> = {
