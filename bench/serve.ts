@@ -134,7 +134,7 @@ async function benchServe(argv: string[]): Promise<void> {
   const { loadRun } = await import('../src/cli/run/setup.js');
   const loaded = await loadRun(run);
   let onnx = flag('onnx');
-  let mode: BenchMeta['mode'] = flag('mode') === 'network' ? 'network' : 'run';
+  const mode: BenchMeta['mode'] = flag('mode') === 'network' ? 'network' : 'run';
   let inputs: { name: string; dtype: string }[] = [];
   if (onnx === undefined) {
     const { exportRun } = await import('../src/onnx/index.js');
