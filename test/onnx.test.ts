@@ -45,6 +45,48 @@ class Conv1dNet extends nn.Module {
   }
 }
 
+/** Vision layers beyond the plain CNN: grouped, depthwise, reflect-padded and transposed convolutions, norms, upsampling, pools. */
+class VisionExtras extends nn.Module {
+  grouped = new nn.Conv2d(4, 8, 3, { padding: 1, groups: 2 });
+  gn = new nn.GroupNorm(4, 8);
+  depthwise = new nn.Conv2d(8, 8, 3, { padding: 'same', groups: 8, paddingMode: 'reflect', bias: false });
+  inorm = new nn.InstanceNorm2d(8, { affine: true });
+  up = new nn.Upsample({ scaleFactor: 2, mode: 'nearest' });
+  down = new nn.Conv2d(8, 6, 3, { stride: 2, padding: 1, dilation: 1, paddingMode: 'replicate' });
+  deconv = new nn.ConvTranspose2d(6, 4, 3, { stride: 2, padding: 1, outputPadding: 1 });
+  maxpool = new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true });
+  avgpool = new nn.AvgPool2d(2, { ceilMode: true, countIncludePad: false });
+  amax = new nn.AdaptiveMaxPool2d([2, 3]);
+  fc = new nn.Linear(4 * 6 + 4, 3);
+  override forward(x: dl.Tensor): dl.Tensor {
+    let h = this.gn.forward(this.grouped.forward(x));
+    h = new nn.LeakyReLU(0.1).forward(h);
+    h = this.inorm.forward(this.depthwise.forward(h)).add(h);
+    h = nn.functional.elu(this.down.forward(this.up.forward(h)));
+    h = nn.functional.hardswish(this.deconv.forward(h));
+    const pooled = this.avgpool.forward(this.maxpool.forward(h));
+    const bil = nn.functional.interpolate(pooled, { size: [5, 5], mode: 'bilinear', alignCorners: false });
+    const corners = nn.functional.interpolate(pooled, { size: [3, 3], mode: 'bilinear', alignCorners: true });
+    const tail = bil.mean([2, 3]).add(corners.amax([2, 3]));
+    return this.fc.forward(dl.cat([this.amax.forward(h).flatten(1), nn.functional.softplus(tail)], 1));
+  }
+}
+
+/** Volumes: Conv3d, BatchNorm3d, MaxPool3d, ConvTranspose1d and more activations. */
+class VolumeNet extends nn.Module {
+  c = new nn.Conv3d(1, 4, 3, { padding: 1 });
+  bn = new nn.BatchNorm3d(4);
+  pool = new nn.MaxPool3d(2);
+  gap = new nn.AdaptiveAvgPool3d(1);
+  t1 = new nn.ConvTranspose1d(4, 2, 3, { stride: 2 });
+  fc = new nn.Linear(2 * 3, 2);
+  override forward(x: dl.Tensor): dl.Tensor {
+    const h = nn.functional.selu(this.pool.forward(this.bn.forward(this.c.forward(x))));
+    const v = this.gap.forward(new nn.Mish().forward(h)).flatten(2);
+    return this.fc.forward(new nn.ReLU6().forward(this.t1.forward(v)).flatten(1));
+  }
+}
+
 /** Gives BatchNorm layers non-trivial running statistics (a few training steps' worth). */
 function warmBatchNorm(m: Net, x: dl.Tensor): void {
   m.train();
@@ -59,6 +101,8 @@ const CASES: { name: string; make: () => Net; input: (batch: number) => dl.Tenso
     make: () => new nn.Sequential(new nn.Conv2d(2, 6, 3, { padding: 1 }), new nn.BatchNorm2d(6), new nn.ReLU(), new nn.MaxPool2d(2),
       new nn.Conv2d(6, 8, 3), new nn.ReLU(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(8, 3)),
   },
+  { name: 'vision', warm: true, make: () => new VisionExtras(), input: (n) => dl.randn([n, 4, 9, 11]) },
+  { name: 'volume', warm: true, make: () => new VolumeNet(), input: (n) => dl.randn([n, 1, 6, 6, 6]) },
   { name: 'cnn1d', warm: true, make: () => new Conv1dNet(), input: (n) => dl.randn([n, 3, 20]) },
   { name: 'lstm', make: () => new nn.LSTM(5, 7, { numLayers: 2, bidirectional: true, batchFirst: true }), input: (n) => dl.randn([n, 9, 5]) },
   { name: 'gru', make: () => new nn.GRU(4, 6, { numLayers: 2, batchFirst: true }), input: (n) => dl.randn([n, 8, 4]) },

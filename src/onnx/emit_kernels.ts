@@ -135,6 +135,28 @@ function endPads(inSpatial: readonly Dim[], outSpatial: readonly Dim[], kernel: 
   });
 }
 
+/**
+ * Adaptive pooling whose windows differ in size (an input size not a multiple of the output
+ * size): PyTorch's window i of a dim of size s pooled to o is [⌊i·s/o⌋, ⌈(i+1)·s/o⌉). A box's
+ * max or mean is the max or mean over one dim after the other, so each dim becomes o slices
+ * reduced and concatenated.
+ */
+function adaptiveWindows(g: GraphBuilder, x: Value, outSpatial: readonly number[], reduce: 'ReduceMax' | 'ReduceMean'): Value {
+  let h = x;
+  outSpatial.forEach((o, d) => {
+    const axis = d + 2;
+    const s = h.shape[axis] as number;
+    const cells = Array.from({ length: o }, (_, i) => {
+      const start = Math.floor((i * s) / o), end = Math.ceil(((i + 1) * s) / o);
+      const shape = h.shape.map((n, a) => (a === axis ? end - start : n));
+      const window = g.op('Slice', [h, g.constant('int64', [1], [start], 'starts'), g.constant('int64', [1], [end], 'ends'), g.constant('int64', [1], [axis], 'axes')], like(h, shape));
+      return g.op(reduce, [window], like(h, shape.map((n, a) => (a === axis ? 1 : n))), { axes: ints([axis]), keepdims: int(1) });
+    });
+    h = o === 1 ? cells[0] : g.op('Concat', cells, like(h, h.shape.map((n, a) => (a === axis ? o : n))), { axis: int(axis) });
+  });
+  return h;
+}
+
 function pool(c: KernelContext<'pool'>): Outs<'pool'> {
   const { g, args } = c;
   const x = c.value('x');
@@ -146,14 +168,13 @@ function pool(c: KernelContext<'pool'>): Outs<'pool'> {
   const node = args.op === 'max' ? 'MaxPool' : 'AveragePool';
   if (w.type === 'adaptive') {
     if (outSpatial.every((o) => o === 1)) return { out: g.op(args.op === 'max' ? 'GlobalMaxPool' : 'GlobalAveragePool', [x], spec) };
-    const kernel = inSpatial.map((s, d) => {
-      const o = outSpatial[d];
-      if (typeof s !== 'number' || typeof o !== 'number' || s % o !== 0) {
-        c.fail(`adaptive pooling from [${inSpatial.join(', ')}] to [${outSpatial.join(', ')}]: ONNX pools with fixed windows, so each input size must be a multiple of the output size`);
-      }
-      return s / o;
-    });
-    return { out: g.op(node, [x], spec, { kernel_shape: ints(kernel), strides: ints(kernel) }) };
+    if (inSpatial.some((s, d) => typeof s !== 'number' || typeof outSpatial[d] !== 'number')) c.fail('adaptive pooling over a symbolic spatial size');
+    const ins = inSpatial as number[], outs = outSpatial as number[];
+    if (ins.every((s, d) => s % outs[d] === 0)) {
+      const kernel = ins.map((s, d) => s / outs[d]);
+      return { out: g.op(node, [x], spec, { kernel_shape: ints(kernel), strides: ints(kernel) }) };
+    }
+    return { out: adaptiveWindows(g, x, outs, args.op === 'max' ? 'ReduceMax' : 'ReduceMean') };
   }
   if (args.op === 'avg' && w.divisorOverride > 0) c.fail('average pooling with divisorOverride has no ONNX equivalent');
   if (args.op === 'avg' && w.dilation.some((d) => d !== 1)) c.fail('dilated average pooling needs opset 19');
