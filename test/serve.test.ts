@@ -7,16 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import { PNG } from 'pngjs';
 import { servedRun } from '../src/cli/commands/serve.js';
 import { main } from '../src/cli/main.js';
 import { RunPredictor } from '../src/cli/run/inference.js';
-import { createServer, type ServedModel, type ServerOptions } from '../src/serve/index.js';
+import { createServer, type InferenceServer, type ServedModel, type ServerOptions } from '../src/serve/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const cwd = mkdtempSync(join(tmpdir(), 'dlflow-serve-'));
@@ -44,14 +42,14 @@ function recordsOf(csv: { header: string[]; rows: string[][] }, skip: string, as
   }).filter(([h]) => h !== skip)));
 }
 
-interface Running { url: string; app: FastifyInstance }
-const servers: FastifyInstance[] = [];
+interface Running { url: string; app: InferenceServer }
+const servers: InferenceServer[] = [];
 
 async function start(models: ServedModel[], options: Partial<ServerOptions> = {}): Promise<Running> {
   const app = await createServer({ models, ...options });
   servers.push(app);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, app };
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, app };
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {

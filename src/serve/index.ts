@@ -5,11 +5,11 @@
  * serve runs/<name>` serves trained runs through it.
  *
  * @example
- * const app = await dl.serve.createServer({ models: [served], maxBatchSize: 64 });
- * await app.listen({ port: 8080, host: '127.0.0.1' });
+ * const server = await dl.serve.createServer({ models: [served], maxBatchSize: 64 });
+ * const url = await server.listen({ port: 8080, host: '127.0.0.1' });
  */
-export { createServer } from './server.js';
-export type { ServerOptions } from './server.js';
+export { createServer, LOG_LEVELS } from './server.js';
+export type { InferenceServer, LogLevel, ServerOptions } from './server.js';
 export type { BatcherOptions } from './batcher.js';
 export { Batcher } from './batcher.js';
 export { RequestError } from './errors.js';

@@ -5,7 +5,7 @@
  * graceful close (stop accepting, answer what is in flight). Fastify and prom-client are loaded
  * when a server is created, so importing dlflow stays light.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerCheck } from './auth.js';
 import { Batcher, type BatcherOptions } from './batcher.js';
 import { MODEL_NAME, type RouteConfig, type ServerContext } from './context.js';
@@ -16,6 +16,25 @@ import type { ServedModel } from './types.js';
 import { v1Routes } from './v1.js';
 import { v2Routes } from './v2.js';
 
+/** pino's levels, most severe first; 'silent' logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * A running (or ready) inference server. Its declarations need no Node or Fastify types, so a
+ * user's code that imports dlflow type-checks without `@types/node`.
+ */
+export interface InferenceServer {
+  /** Starts accepting connections (port 0: any free port); resolves to the URL, e.g. `http://127.0.0.1:8080`. */
+  listen(options: { port: number; host?: string }): Promise<string>;
+  /** The URL it listens on, or null before `listen`. */
+  readonly url: string | null;
+  /** Stops accepting connections and resolves once the requests in flight are answered. */
+  close(): Promise<void>;
+  /** Writes one structured line to the server's log (nothing when the logger is off). */
+  log(level: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>): void;
+}
+
 export interface ServerOptions extends Partial<BatcherOptions> {
   /** The models, by their names (distinct). */
   models: readonly ServedModel[];
@@ -25,8 +44,8 @@ export interface ServerOptions extends Partial<BatcherOptions> {
   bodyLimit?: number;
   /** When set, every endpoint but the health checks needs `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
-  /** Fastify's logger option: false (default) or pino options such as `{ level: 'info' }`. */
-  logger?: FastifyServerOptions['logger'];
+  /** Structured request logs (pino, on stdout): false (default), true, or `{ level }`. */
+  logger?: boolean | { level: LogLevel };
   /** Server name and version in `GET /v2` (default 'dlflow', 'unknown'). */
   serverName?: string;
   serverVersion?: string;
@@ -48,16 +67,34 @@ function clientError(e: FastifyError, bodyLimit: number): { status: number; mess
 }
 
 /**
- * A Fastify server for `models`; call `listen` on it (and `close` to stop: requests in flight
+ * An inference server for `models`; call `listen` on it (and `close` to stop: requests in flight
  * are answered first).
  *
  * @example
- * const app = await createServer({ models: [served], maxBatchSize: 64, maxWaitMs: 2 });
- * await app.listen({ port: 8080, host: '127.0.0.1' });
+ * const server = await createServer({ models: [served], maxBatchSize: 64, maxWaitMs: 2 });
+ * const url = await server.listen({ port: 8080, host: '127.0.0.1' });
  * // POST /v1/models/<name>:predict, POST /v2/models/<name>/infer, GET /metrics
- * await app.close();
+ * await server.close();
  */
-export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+export async function createServer(options: ServerOptions): Promise<InferenceServer> {
+  const app = await fastifyServer(options);
+  let url: string | null = null;
+  return {
+    async listen({ port, host = '127.0.0.1' }) {
+      await app.listen({ port, host });
+      const a = app.server.address();
+      const where = a !== null && typeof a === 'object' ? a : { address: host, port, family: 'IPv4' };
+      url = `http://${where.family === 'IPv6' ? `[${where.address}]` : where.address}:${where.port}`;
+      return url;
+    },
+    get url() { return url; },
+    close: () => app.close(),
+    log: (level, message, fields = {}) => app.log[level](fields, message),
+  };
+}
+
+/** The Fastify app behind {@link createServer}. */
+async function fastifyServer(options: ServerOptions): Promise<FastifyInstance> {
   const o = {
     maxBatchSize: 64, maxWaitMs: 0, maxQueue: 256, maxRows: 1024, bodyLimit: 4 * 1024 * 1024,
     serverName: 'dlflow', serverVersion: 'unknown', ...options,

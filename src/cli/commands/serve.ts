@@ -7,9 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { MODEL_NAME } from '../../serve/context.js';
-import { createServer } from '../../serve/server.js';
+import { createServer, LOG_LEVELS, type InferenceServer, type LogLevel } from '../../serve/server.js';
 import type { ServedModel } from '../../serve/types.js';
 import { parseArgs, rejectUnknown, takeFlag } from '../args.js';
 import { CliError, UsageError } from '../errors.js';
@@ -17,7 +16,6 @@ import { RunPredictor } from '../run/inference.js';
 import { dlflowVersion } from '../version.js';
 
 const FLAGS = ['name', 'port', 'host', 'api-key-file', 'max-batch-size', 'max-wait-ms', 'max-queue', 'max-rows', 'body-limit', 'log-level'] as const;
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** A served model over a run's inference path. */
 export function servedRun(name: string, p: RunPredictor): ServedModel {
@@ -65,13 +63,13 @@ function modelNames(runs: readonly string[], first: string | undefined): string[
 }
 
 /** Resolves when SIGTERM or SIGINT has closed `app` (requests in flight answered). */
-function closeOnSignal(app: FastifyInstance): Promise<void> {
+function closeOnSignal(app: InferenceServer): Promise<void> {
   return new Promise((resolve, reject) => {
     const stop = (signal: NodeJS.Signals): void => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      app.log.info({ signal }, 'closing: no new connections; answering the requests in flight');
-      app.close().then(() => { app.log.info('closed'); resolve(); }, reject);
+      app.log('info', 'closing: no new connections; answering the requests in flight', { signal });
+      app.close().then(() => { app.log('info', 'closed'); resolve(); }, reject);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
@@ -84,7 +82,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   rejectUnknown(args, FLAGS, 'serve');
   const runs = args.positionals;
   if (runs.length === 0) throw new UsageError('usage: dlflow serve <run> [<run> ...] [--name name] [--port 8080] [--host 127.0.0.1]');
-  const logLevel = flag['log-level'] ?? 'info';
+  const logLevel = (flag['log-level'] ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level takes one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`);
   const port = numberFlag(flag.port, 'port', 8080, 0, 65535);
   const options = {
@@ -108,7 +106,7 @@ export async function runServe(argv: readonly string[]): Promise<number> {
     throw e;
   }
   const closed = closeOnSignal(app);
-  app.log.info({ models: names, auth: apiKey !== undefined, ...options }, `serving ${names.join(', ')}: POST /v1/models/<name>:predict, POST /v2/models/<name>/infer, GET /metrics`);
+  app.log('info', `serving ${names.join(', ')}: POST /v1/models/<name>:predict, POST /v2/models/<name>/infer, GET /metrics`, { models: names, auth: apiKey !== undefined, ...options });
   await closed;
   return 0;
 }
