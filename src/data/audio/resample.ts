@@ -20,6 +20,9 @@ export interface ResampleOptions {
   beta?: number;
 }
 
+/** The largest ratio between the two rates {@link resample} accepts: 1536 kHz to 100 Hz fits (see wav.ts). */
+export const MAX_RESAMPLE_RATIO = 16384;
+
 /** Modified Bessel function of the first kind, order 0 (power series). */
 function besselI0(x: number): number {
   let sum = 1, term = 1;
@@ -49,6 +52,11 @@ function kernel(d: number, cutoff: number, half: number, beta: number, i0beta: n
 export function resample(x: Float32Array, inRate: number, outRate: number, opts: ResampleOptions = {}): Float32Array {
   if (!Number.isInteger(inRate) || !Number.isInteger(outRate) || inRate <= 0 || outRate <= 0) throw new RangeError(`resample: rates must be positive integers, got ${inRate} → ${outRate}`);
   if (inRate === outRate) return x.slice();
+  // the output grows with the ratio when upsampling and the filter when downsampling (16 zero
+  // crossings at the lower rate); beyond any two rates a WAV may declare, it is a wrong rate
+  if (Math.max(inRate / outRate, outRate / inRate) > MAX_RESAMPLE_RATIO) {
+    throw new RangeError(`resample: ${inRate} Hz → ${outRate} Hz is a ratio beyond ${MAX_RESAMPLE_RATIO}`);
+  }
   const g = gcd(inRate, outRate);
   const up = outRate / g, down = inRate / g;
   const cutoff = (opts.rolloff ?? 0.945) * Math.min(1, up / down);

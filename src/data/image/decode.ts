@@ -53,6 +53,7 @@ export function decodeImage(bytes: Uint8Array, file = '<input>', channels: 1 | 3
   if (declared !== null && declared.width * declared.height > MAX_IMAGE_PIXELS) {
     throw new DataError(file, undefined, undefined, `${format.toUpperCase()} header declares ${declared.width} × ${declared.height} pixels, over the limit of ${MAX_IMAGE_PIXELS} (a damaged file, or a decompression bomb)`);
   }
+  if (format === 'png' && declared !== null) checkPngRatio(bytes, declared, file);
   try {
     if (format === 'png') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -70,6 +71,28 @@ export function readImage(path: string, channels: 1 | 3 = 3): Image {
   let bytes: Uint8Array;
   try { bytes = readFileSync(path); } catch (e) { throw new DataError(path, undefined, undefined, `cannot read: ${(e as Error).message}`); }
   return decodeImage(bytes, path, channels);
+}
+
+/** zlib's largest expansion (a deflate stream of runs of length 258 in two bits each): about 1032 to 1. */
+const DEFLATE_MAX_RATIO = 1032;
+
+/**
+ * A PNG whose declared pixels need more bytes than its compressed image data can inflate to is
+ * damaged or a decompression bomb: refused before pngjs allocates width × height × 4 bytes.
+ */
+function checkPngRatio(bytes: Uint8Array, size: { width: number; height: number; channels: number }, file: string): void {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let idat = 0;
+  for (let o = 8; o + 8 <= bytes.length;) {
+    const len = v.getUint32(o);
+    if (bytes[o + 4] === 0x49 && bytes[o + 5] === 0x44 && bytes[o + 6] === 0x41 && bytes[o + 7] === 0x54) idat += Math.min(len, bytes.length - o - 8);
+    o += 12 + len; // length, type, data, CRC: always forward
+  }
+  // one filter byte a row, at least one bit a pixel
+  const raw = size.height * (1 + Math.ceil(size.width / 8));
+  if (raw > DEFLATE_MAX_RATIO * idat + 1024) {
+    throw new DataError(file, undefined, undefined, `PNG header declares ${size.width} × ${size.height} pixels but holds ${idat} bytes of image data, which cannot inflate to them`);
+  }
 }
 
 /** Width and height from a PNG or JPEG header without decoding pixels; null when not found. */

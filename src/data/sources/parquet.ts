@@ -9,6 +9,7 @@
 import { stat } from 'node:fs/promises';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { DataError } from '../errors.js';
+import { checkParquet } from './parquet_check.js';
 import type { InferOptions } from '../table/infer.js';
 import type { ColumnStorage } from '../table/storage.js';
 import { Table } from '../table/table.js';
@@ -66,7 +67,8 @@ function topLevelNames(schema: readonly { name: string; num_children?: number }[
 
 /**
  * Read a Parquet file into a {@link Table}.
- * @throws DataError naming the file when it is empty or not valid Parquet.
+ * @throws DataError naming the file when it is empty or not valid Parquet, or when its
+ * headers claim more than the file holds (see parquet_check.ts).
  */
 export async function readParquet(path: string, opts: InferOptions = {}): Promise<{ table: Table; report: ParquetReport }> {
   const t0 = performance.now();
@@ -75,6 +77,8 @@ export async function readParquet(path: string, opts: InferOptions = {}): Promis
   try {
     const file = await asyncBufferFromFile(path);
     const meta = await parquetMetadataAsync(file);
+    // hyparquet trusts the page headers; a damaged one can stall it, so they are checked first
+    await checkParquet(path, bytes, meta, (start, end) => file.slice(start, end));
     const rows = Number(meta.num_rows);
     const columns = new Map<string, unknown[]>();
     await parquetRead({

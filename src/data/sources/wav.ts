@@ -34,6 +34,14 @@ const FORMAT_NAMES: Record<number, string> = {
   0x0002: 'Microsoft ADPCM', 0x0006: 'A-law', 0x0007: 'µ-law', 0x0011: 'IMA ADPCM', 0x0031: 'GSM 6.10', 0x0055: 'MPEG Layer 3', 0x0050: 'MPEG',
 };
 
+/**
+ * The sample rates dlflow reads. A damaged header's rate (1 Hz, 4 GHz) would make resampling to
+ * 16 kHz build a filter of millions of taps per output sample; real recordings lie between
+ * telephone-band sensors (a few hundred Hz) and 768 kHz studio audio.
+ */
+export const MIN_WAV_RATE = 100;
+export const MAX_WAV_RATE = 1_536_000;
+
 interface Fmt { code: number; channels: number; rate: number; bits: number; blockAlign: number; extensible: boolean }
 
 function chunks(bytes: Uint8Array, file: string): { fmt: Fmt; dataStart: number; dataBytes: number } {
@@ -75,7 +83,9 @@ function checkFormat(f: Fmt, file: string): 'pcm' | 'float' {
   if (f.code === 1 && ![8, 16, 24, 32].includes(f.bits)) fail(`unsupported PCM sample size: ${f.bits} bits (format code ${hex}); supported: 8, 16, 24, 32`);
   if (f.code === 3 && f.bits !== 32 && f.bits !== 64) fail(`unsupported float sample size: ${f.bits} bits (format code ${hex}); supported: 32, 64`);
   if (f.channels < 1) fail('fmt chunk declares 0 channels');
-  if (f.rate < 1) fail('fmt chunk declares a sample rate of 0');
+  if (f.rate < MIN_WAV_RATE || f.rate > MAX_WAV_RATE) {
+    fail(`fmt chunk declares a sample rate of ${f.rate} Hz, outside the ${MIN_WAV_RATE} Hz to ${MAX_WAV_RATE / 1000} kHz dlflow reads`);
+  }
   if (f.blockAlign !== f.channels * (f.bits / 8)) fail(`block align ${f.blockAlign} does not match ${f.channels} channels × ${f.bits / 8} bytes`);
   return f.code === 1 ? 'pcm' : 'float';
 }
