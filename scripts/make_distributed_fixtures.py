@@ -24,7 +24,8 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fi
 def sampler_cases():
     cases = []
     for n, replicas, drop_last in [(10, 2, False), (11, 2, False), (11, 2, True), (10, 3, False), (10, 3, True),
-                                   (2, 4, False), (1, 3, False), (7, 4, True), (13, 5, False), (100, 8, False)]:
+                                   (2, 4, False), (1, 3, False), (7, 4, True), (13, 5, False), (100, 8, False),
+                                   (3, 4, True), (0, 2, False), (9, 3, True), (5, 8, False)]:
         ranks = [list(DistributedSampler(range(n), num_replicas=replicas, rank=r, shuffle=False, drop_last=drop_last))
                  for r in range(replicas)]
         length = len(DistributedSampler(range(n), num_replicas=replicas, rank=0, shuffle=False, drop_last=drop_last))

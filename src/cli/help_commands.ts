@@ -70,12 +70,16 @@ export const COMMANDS: readonly CommandDecl[] = [
     name: 'train', summary: 'train a model and write runs/<name>/', configFlags: true,
     description: 'Data → preprocessing → model → training with checkpoints → test evaluation → a run directory. With no arguments it trains on the bundled penguins data.',
     args: [config],
-    options: [{ name: 'resume', value: 'run', help: 'continue a run exactly (only --epochs and --log may change)' }],
+    options: [
+      { name: 'resume', value: 'run', help: 'continue a run exactly (only --epochs and --log may change)' },
+      { name: 'nproc', value: 'N', help: 'train data-parallel on N local processes (re-runs itself under mpirun -np N; batchSize is per process)' },
+    ],
     examples: [
       'dlflow train',
       'dlflow train --data datasets/penguins.csv --target species --epochs 20 --hidden 128,64',
       'dlflow train dlflow.yaml --lr 3e-4 --batchSize 128 --device cpu',
       'dlflow train --resume runs/<name> --epochs 30',
+      'dlflow train dlflow.yaml --nproc 2',
     ],
   },
   {

@@ -22,7 +22,7 @@ export type { ProgressBarOptions } from './callbacks/progress_bar.js';
 export { CSVLogger, JSONLLogger, historyToCsv, historyToJsonl } from './callbacks/loggers.js';
 export { writeCheckpoint, readCheckpoint } from './checkpoint.js';
 export type { CheckpointData, CheckpointMeta, SavedCheckpoint } from './checkpoint.js';
-export { NonFiniteLossError } from './errors.js';
+export { NonFiniteLossError, WorldSizeMismatchError } from './errors.js';
 export { resolveDevice, DeviceError } from './device.js';
 export { evaluateModel, metricsFor } from './evaluate.js';
 export type { EvaluationResult } from './evaluate.js';

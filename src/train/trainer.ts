@@ -125,6 +125,8 @@ export class Trainer {
       for (const cb of callbacks) await cb.onFitEnd?.(ctx);
     } finally {
       stopListening();
+      // the DDP wrapper's gradient hooks go with the fit (the model itself stays usable)
+      if (run.net !== model) run.net.dispose();
     }
     return finishedResult(ctx.state);
   }

@@ -1,11 +1,17 @@
 /**
- * `dlflow train [config] [--data path --target col] [--resume runs/<name> --epochs N] [--key value ...]`:
+ * `dlflow train [config] [--data path --target col] [--resume runs/<name> --epochs N] [--nproc N] [--key value ...]`:
  * data → preprocessing → model → training with checkpoints → test evaluation → run directory.
+ *
+ * Data-parallel: under an MPI launcher (`mpirun -np N dlflow train …`) every process joins the
+ * world group and trains its share; `--nproc N` without a launcher re-runs the same command
+ * under `mpirun -np N --oversubscribe` on this machine.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { manualSeed } from '../../core/generator.js';
+import { DistributedError, initProcessGroup, readLaunchEnvironment, type LaunchEnvironment, type ProcessGroup } from '../../distributed/index.js';
 import { architectureSvgDocument } from '../../report/architecture_svg.js';
 import { DeviceError, resolveDevice } from '../../train/device.js';
 import { parseArgs, takeFlag } from '../args.js';
@@ -13,7 +19,7 @@ import { resolveConfig } from '../config/resolve.js';
 import { readConfigFile } from '../config/load.js';
 import type { DlflowConfig } from '../config/types.js';
 import { prepareRunData } from '../run/data.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { buildModel, type Architecture } from '../model/build.js';
 import { chooseLoss, regressionOutputs } from '../model/loss.js';
 import { readModelInfo, writeModelInfo, type ModelInfo } from '../run/model_json.js';
@@ -96,30 +102,122 @@ function writeResolvedConfig(run: TrainRun): void {
   fs.writeFileSync(run.files.config, `${header}\n${stringify(absolutePaths(run.config))}`);
 }
 
+/** `--nproc N` taken out of argv (null when absent). */
+function takeNproc(argv: readonly string[]): { nproc: number | null; rest: string[] } {
+  const args = parseArgs(argv);
+  const raw = takeFlag(args, 'nproc');
+  if (raw === undefined) return { nproc: null, rest: [...argv] };
+  const nproc = Number(raw);
+  if (!Number.isInteger(nproc) || nproc < 1) throw new UsageError(`--nproc must be a positive integer (processes on this machine), got ${JSON.stringify(raw)}`);
+  const rest = argv.filter((a) => a !== '--nproc' && !a.startsWith('--nproc='));
+  const at = argv.indexOf('--nproc');
+  if (at >= 0 && argv[at + 1] === raw) rest.splice(at, 1); // the value of `--nproc N` given as two words
+  return { nproc, rest };
+}
+
+/** mpirun on PATH, or null. */
+function findMpirun(): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const file = path.join(dir, 'mpirun');
+    if (dir !== '' && fs.existsSync(file)) return file;
+  }
+  return null;
+}
+
+/** `--nproc N` without a launcher: this same command on N local processes under mpirun; resolves to mpirun's exit code. */
+function relaunch(nproc: number, rest: readonly string[]): Promise<number> {
+  const mpirun = findMpirun();
+  if (mpirun === null) {
+    throw new UsageError(`--nproc ${nproc} starts the processes with Open MPI's mpirun, which is not on PATH: install Open MPI (Debian/Ubuntu: apt install openmpi-bin)`);
+  }
+  // Open MPI refuses to start as root unless told; --nproc asks for local processes explicitly
+  const root = typeof process.getuid === 'function' && process.getuid() === 0 ? ['--allow-run-as-root'] : [];
+  const self = [...process.execArgv, process.argv[1], 'train', ...rest];
+  const child = spawn(mpirun, ['-np', String(nproc), '--oversubscribe', ...root, process.execPath, ...self], { stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.on('error', (e) => reject(new CliError(`could not start ${mpirun}: ${e.message}`)));
+    child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
+  });
+}
+
+/** The world group of a run under a launcher (null without one); `--nproc`, when also given, must match it. */
+async function joinGroup(launch: LaunchEnvironment, nproc: number | null): Promise<ProcessGroup | null> {
+  if (launch.launcher === null) return null;
+  try {
+    const group = await initProcessGroup({ backend: 'mpi' });
+    if (nproc !== null && nproc !== group.size) throw new UsageError(`--nproc ${nproc} but the launcher started ${group.size} processes (leave --nproc out under mpirun)`);
+    return group;
+  } catch (e) {
+    if (e instanceof DistributedError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** A 31-bit FNV-1a hash of a string. */
+function hashOf(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h & 0x7fffffff;
+}
+
+/**
+ * Every rank must train the same thing: the resolved config and the parameter count are hashed
+ * and all-gathered; a rank that differs is named. Rank 0 reports it (exit code 2, a usage error);
+ * the others exit with code 1. Resolves to null when they agree.
+ */
+function checkRanksAgree(group: ProcessGroup, config: DlflowConfig, resume: string | null, totalParams: number): number | null {
+  const mine = Int32Array.from([hashOf(JSON.stringify({ config: absolutePaths(config), resume })), totalParams]);
+  const all = Array.from({ length: group.size }, () => new Int32Array(2));
+  group.allGather(all, mine);
+  const bad = all.findIndex((r) => r[0] !== all[0][0] || r[1] !== all[0][1]);
+  if (bad < 0) return null;
+  if (group.rank === 0) {
+    const what = all[bad][1] !== all[0][1] ? `a model of ${all[bad][1]} parameters, rank 0 one of ${all[0][1]}` : 'a different resolved config (data, model, hyperparameters or flags)';
+    process.stderr.write(`dlflow train: data-parallel ranks disagree: rank ${bad} has ${what}; every process must run the same command on the same files\n`);
+  }
+  // the others wait until rank 0 has said so: the first rank to exit with an error makes mpirun end the job
+  group.barrier();
+  return group.rank === 0 ? 2 : 1; // 2: a usage error's exit code
+}
+
 /** Runs `dlflow train`; resolves to the exit code. */
 export async function runTrain(argv: readonly string[]): Promise<number> {
-  const { config, resume } = configFor(argv);
-  const say = sayerFor(config.log);
+  const { nproc, rest } = takeNproc(argv);
+  const launch = readLaunchEnvironment();
+  if (nproc !== null && launch.launcher === null) {
+    configFor(rest); // a bad config or flag is reported once, before any process starts
+    return relaunch(nproc, rest);
+  }
+  const { config, resume } = configFor(rest);
+  const group = await joinGroup(launch, nproc);
+  const speaks = group === null || group.rank === 0;
+  const say = speaks ? sayerFor(config.log) : () => {};
   const deviceNote = deviceNoteOf(config.device);
   const data = await prepareRunData(config);
   const loss = chooseLoss(config.loss, data.task, data.target.classes?.length ?? 0, regressionOutputs(data.preprocessing));
   manualSeed(config.seed);
   const { model, architecture } = await buildModel(config, data.inputShape, loss.outputs);
-  const dir = resume ?? checkRunDir(config.runsDir, runName(config));
-  const run: TrainRun = { config, resume, dir, files: runFiles(dir), data, loss, model, say };
+  const arch = layerInfos(model, data.inputShape);
+  if (group !== null) {
+    const code = checkRanksAgree(group, config, resume, arch.totalParams);
+    if (code !== null) return code;
+  }
+  // ranks other than 0 write nothing: their run is rank 0's (the same name, for messages only)
+  const dir = resume ?? (speaks ? checkRunDir(config.runsDir, runName(config)) : path.join(config.runsDir, runName(config)));
+  const run: TrainRun = { config, resume, dir, files: runFiles(dir), data, loss, model, say, group };
 
   say(deviceNote);
+  if (group !== null) say(`data-parallel: ${group.size} processes (Open MPI), batchSize ${config.hyperparameters.batchSize} per process`);
   sayData(run);
-  const arch = layerInfos(model, data.inputShape);
   say(arch.table);
-  const info = resume ? readModelInfo(dir) : startRunDir(run, architecture, arch);
-  writeResolvedConfig(run);
+  const info = resume ? readModelInfo(dir) : speaks ? startRunDir(run, architecture, arch) : ({} as ModelInfo);
+  if (speaks) writeResolvedConfig(run);
 
   const setup = trainingSetup(run);
   say(resume ? `resuming ${dir} from epoch ${info.epochsCompleted} to ${config.hyperparameters.epochs}` : `run: ${dir}`);
   const result = await fitRun(run, info, setup);
   if (typeof result === 'number') return result;
   if (result.status === 'interrupted') return reportInterrupted(run, info, result);
-  finishRun(run, info, result, setup.early);
+  if (speaks) finishRun(run, info, result, setup.early);
   return 0;
 }

@@ -12,6 +12,7 @@ import { formatCount, type LayerInfo } from '../../report/architecture_svg.js';
 import { readCheckpoint, withPrefix } from '../../train/checkpoint.js';
 import { DataLoader } from '../../data/loader/dataloader.js';
 import { TensorDataset, type ArrayItem } from '../../data/loader/dataset.js';
+import type { Sampler } from '../../data/loader/distributed_sampler.js';
 import { defaultCollate } from '../../data/loader/collate.js';
 import { AugmentedImages, trainingAugment } from '../../data/prepare/augmented.js';
 import type { AugmentConfig } from '../../data/prepare/options.js';
@@ -43,17 +44,23 @@ export function loaderOf(a: Arrays, inputShape: readonly number[], loss: LossCho
 /**
  * The training split's loader: examples cropped and flipped afresh each epoch when `augment` is
  * on (image data; seeded by `seed`, the epoch and the example), else the arrays as they are.
+ * Shuffled, or in the order of `sampler` (a data-parallel rank's DistributedSampler) when given.
  *
  * @example
  * const loader = trainLoaderOf(data, config.data.augment, loss, 64, config.seed);
  */
-export function trainLoaderOf(data: PreparedData, augment: AugmentConfig, loss: LossChoice, batchSize: number, seed: number): DataLoader<unknown, Tensor[]> {
+export function trainLoaderOf(data: PreparedData, augment: AugmentConfig, loss: LossChoice, batchSize: number, seed: number, sampler?: Sampler): DataLoader<unknown, Tensor[]> {
   const aug = trainingAugment(augment, data.preprocessing);
-  if (aug === null) return loaderOf(data.train, data.inputShape, loss, batchSize, true, seed) as DataLoader<unknown, Tensor[]>;
+  const order = sampler === undefined ? { shuffle: true } : { sampler };
+  if (aug === null && sampler === undefined) return loaderOf(data.train, data.inputShape, loss, batchSize, true, seed) as DataLoader<unknown, Tensor[]>;
+  if (aug === null) {
+    const train = new TensorDataset(inputTensor(data.train.x, data.train.rows, data.inputShape), loss.targets(data.train.y));
+    return new DataLoader(train, { batchSize, ...order, seed, prefetch: 0 }) as DataLoader<unknown, Tensor[]>;
+  }
   const collate = (items: [ArrayItem, number][]): Tensor[] => [defaultCollate(items.map((it) => it[0])) as Tensor, loss.targets(Float64Array.from(items, (it) => it[1]))];
   // The dataset reads the epoch from its loader: the variants of epoch e are the same on resume.
   const dataset: AugmentedImages = new AugmentedImages(data.train, { shape: data.inputShape, augment: aug.options, seed, fill: aug.fill, epoch: () => loader.getState().epoch });
-  const loader: DataLoader<[ArrayItem, number], Tensor[]> = new DataLoader(dataset, { batchSize, shuffle: true, seed, prefetch: 0, collate });
+  const loader: DataLoader<[ArrayItem, number], Tensor[]> = new DataLoader(dataset, { batchSize, ...order, seed, prefetch: 0, collate });
   return loader as DataLoader<unknown, Tensor[]>;
 }
 

@@ -2,10 +2,16 @@
  * The training steps of `dlflow train` after the run directory exists: the callbacks and the
  * Trainer of a config, the fit with its three endings (NaN/Inf stop, Ctrl-C, done), and the
  * finished run's files (weights, test evaluation, model.json, report).
+ *
+ * Data-parallel (`group` set, under mpirun or `--nproc`): every rank trains its DistributedSampler
+ * share with the config's batchSize (per process, as PyTorch's); rank 0 alone writes the run
+ * directory, checkpoints, logs and report, and prints.
  */
 import * as fs from 'node:fs';
 import type { Tensor } from '../../core/tensor.js';
 import type { DataLoader } from '../../data/loader/dataloader.js';
+import { DistributedSampler } from '../../data/loader/distributed_sampler.js';
+import type { ProcessGroup } from '../../distributed/process_group.js';
 import { save } from '../../io/safetensors.js';
 import type { Module } from '../../nn/module.js';
 import type { Callback } from '../../train/callback.js';
@@ -14,7 +20,8 @@ import { CSVLogger, JSONLLogger } from '../../train/callbacks/loggers.js';
 import { LearningRateMonitor } from '../../train/callbacks/lr_monitor.js';
 import { ModelCheckpoint } from '../../train/callbacks/model_checkpoint.js';
 import { ProgressBar } from '../../train/callbacks/progress_bar.js';
-import { NonFiniteLossError } from '../../train/errors.js';
+import { NonFiniteLossError, WorldSizeMismatchError } from '../../train/errors.js';
+import { UsageError } from '../errors.js';
 import { evaluateModel } from '../../train/evaluate.js';
 import { Trainer } from '../../train/trainer.js';
 import type { FitResult } from '../../train/types.js';
@@ -39,8 +46,15 @@ export interface TrainRun {
   data: PreparedData;
   loss: LossChoice;
   model: Module;
-  /** Writes a line for the user (stdout, or stderr when stdout carries JSON lines). */
+  /** Writes a line for the user (stdout, or stderr when stdout carries JSON lines); a no-op on ranks other than 0. */
   say(line: string): void;
+  /** The data-parallel group, or null for a run in one process. */
+  group: ProcessGroup | null;
+}
+
+/** Whether this process writes the run's files: the only one, or rank 0 of a data-parallel run. */
+export function writesRun(run: TrainRun): boolean {
+  return run.group === null || run.group.rank === 0;
 }
 
 /** The Trainer of a run, its loaders and its early-stopping callback (null when off). */
@@ -57,6 +71,8 @@ function callbacksOf(run: TrainRun): { callbacks: Callback[]; early: EarlyStoppi
   const early = es.patience > 0
     ? new EarlyStopping({ monitor: es.monitor, patience: es.patience, minDelta: es.minDelta, restoreBest: es.restoreBest })
     : null;
+  // every rank stops early together (validation runs whole on each, on the same weights); only rank 0 writes
+  if (!writesRun(run)) return { callbacks: early ? [early] : [], early };
   const log = run.config.log;
   const callbacks: Callback[] = [
     ...(early ? [early] : []), new LearningRateMonitor(), new JSONLLogger(run.files.metrics), new CSVLogger(run.files.history),
@@ -74,20 +90,23 @@ function callbacksOf(run: TrainRun): { callbacks: Callback[]; early: EarlyStoppi
 export function trainingSetup(run: TrainRun): TrainingSetup {
   const { config, data, loss } = run;
   const h = config.hyperparameters;
-  const trainLoader = trainLoaderOf(data, config.data.augment, loss, h.batchSize, config.seed);
+  const group = run.group ?? undefined;
+  const sampler = group && new DistributedSampler({ length: data.train.rows }, { numReplicas: group.size, rank: group.rank, seed: config.seed });
+  const trainLoader = trainLoaderOf(data, config.data.augment, loss, h.batchSize, config.seed, sampler);
   const valLoader = loaderOf(data.val, data.inputShape, loss, Math.max(256, h.batchSize), false, 0);
   const { callbacks, early } = callbacksOf(run);
   const sched = schedulerFactory(h, trainLoader.length);
   const trainer = new Trainer({
     epochs: h.epochs, device: config.device, optimizer: optimizerFactory(h), scheduler: sched.make, schedulerInterval: sched.interval,
     loss: loss.fn, gradClip: h.gradClip, callbacks, task: data.task,
-    metrics: config.metrics === 'auto' ? undefined : config.metrics,
+    metrics: config.metrics === 'auto' ? undefined : config.metrics, processGroup: group,
   });
   return { trainer, trainLoader, valLoader, early };
 }
 
 /** A NaN/Inf stop: model.json says so (or the empty new run is removed); exit code 1. */
 function reportNonFinite(run: TrainRun, info: ModelInfo, e: NonFiniteLossError): number {
+  if (!writesRun(run)) return 1;
   if (e.lastCheckpoint === null && run.resume === null) {
     removeIfEmptyRun(run.dir);
     process.stderr.write(`dlflow: ${e.message} (run directory ${run.dir} removed)\n`);
@@ -107,13 +126,15 @@ export async function fitRun(run: TrainRun, info: ModelInfo, setup: TrainingSetu
     return await setup.trainer.fit(run.model, setup.trainLoader, setup.valLoader, run.resume ? { resume: run.files.lastCheckpoint } : {});
   } catch (e) {
     if (e instanceof NonFiniteLossError) return reportNonFinite(run, info, e);
-    if (run.resume === null) removeIfEmptyRun(run.dir);
+    if (run.resume === null && writesRun(run)) removeIfEmptyRun(run.dir);
+    if (e instanceof WorldSizeMismatchError) throw new UsageError(`${run.dir}: ${e.message}`);
     throw e;
   }
 }
 
 /** Ctrl-C: model.json says so and how to continue (an empty new run is removed); exit code 130. */
 export function reportInterrupted(run: TrainRun, info: ModelInfo, result: FitResult): number {
+  if (!writesRun(run)) return 130;
   writeModelInfo(run.dir, { ...info, status: 'interrupted', message: result.message, epochsCompleted: result.epochs });
   if (result.epochs === 0 && run.resume === null) {
     removeIfEmptyRun(run.dir);

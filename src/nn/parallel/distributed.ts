@@ -145,12 +145,14 @@ export class DistributedDataParallel extends Module {
     return result;
   }
 
-  /** Removes the gradient hooks; the module can be used unwrapped again. */
+  /**
+   * Removes the gradient hooks and frees the bucket buffers; unlike Module.dispose it leaves the
+   * wrapped module's parameters alone, so the module can be used (or wrapped) again unwrapped.
+   */
   override dispose(): void {
     for (const h of this.hookHandles) h.remove();
     this.hookHandles.length = 0;
     for (const b of this.buckets) { b.buffer?.dispose(); b.buffer = null; }
-    super.dispose();
   }
 
   override extraRepr(): string {
