@@ -45,13 +45,13 @@ describe('dlflow on an image folder', () => {
     assert.equal(lines.length, 61);
   });
 
-  test('a truncated PNG is a usage error naming its file, without a stack trace (train and predict)', () => {
+  test('a truncated PNG is an error (exit 1) naming its file, without a stack trace (train and predict)', () => {
     const dir = scratch();
     writeImages(join(dir, 'images'));
     const bad = join(dir, 'images', 'dark', '3.png');
     writeFileSync(bad, readFileSync(bad).subarray(0, 60));
     const r = dlflow(dir, 'train', '--data', 'images', '--epochs', '1', '--name', 'bad');
-    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /images\/dark\/3\.png: cannot decode PNG image/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     assert.ok(!existsSync(join(dir, 'runs', 'bad')), 'no run directory left behind');

@@ -187,11 +187,12 @@ test('distributed: without a launcher, backend mpi says how to start the job; ba
 });
 
 test('distributed: the launch environment is read from Open MPI, PMI, PMIx or torchrun variables', () => {
-  assert.deepEqual(readLaunchEnvironment({ OMPI_COMM_WORLD_RANK: '1', OMPI_COMM_WORLD_SIZE: '4', OMPI_COMM_WORLD_LOCAL_RANK: '1', RANK: '9' }),
-    { launcher: 'openmpi', rank: 1, worldSize: 4, localRank: 1 });
-  assert.deepEqual(readLaunchEnvironment({ PMI_RANK: '3', PMI_SIZE: '8', SLURM_LOCALID: '1' }), { launcher: 'pmi', rank: 3, worldSize: 8, localRank: 1 });
-  assert.deepEqual(readLaunchEnvironment({ PMIX_RANK: '2' }), { launcher: 'pmix', rank: 2, worldSize: null, localRank: 0 });
-  assert.deepEqual(readLaunchEnvironment({ RANK: '1', WORLD_SIZE: '2', LOCAL_RANK: '1' }), { launcher: 'torchrun', rank: 1, worldSize: 2, localRank: 1 });
-  assert.deepEqual(readLaunchEnvironment({ RANK: '1' }), { launcher: null, rank: 0, worldSize: 1, localRank: 0 });
+  assert.deepEqual(readLaunchEnvironment({ OMPI_COMM_WORLD_RANK: '1', OMPI_COMM_WORLD_SIZE: '4', OMPI_COMM_WORLD_LOCAL_RANK: '1', OMPI_COMM_WORLD_LOCAL_SIZE: '2', RANK: '9' }),
+    { launcher: 'openmpi', rank: 1, worldSize: 4, localRank: 1, localSize: 2 });
+  assert.deepEqual(readLaunchEnvironment({ PMI_RANK: '3', PMI_SIZE: '8', SLURM_LOCALID: '1' }), { launcher: 'pmi', rank: 3, worldSize: 8, localRank: 1, localSize: null });
+  assert.deepEqual(readLaunchEnvironment({ PMI_RANK: '3', PMI_SIZE: '8', MPI_LOCALRANKID: '0', MPI_LOCALNRANKS: '4' }), { launcher: 'pmi', rank: 3, worldSize: 8, localRank: 0, localSize: 4 });
+  assert.deepEqual(readLaunchEnvironment({ PMIX_RANK: '2' }), { launcher: 'pmix', rank: 2, worldSize: null, localRank: 0, localSize: null });
+  assert.deepEqual(readLaunchEnvironment({ RANK: '1', WORLD_SIZE: '2', LOCAL_RANK: '1', LOCAL_WORLD_SIZE: '2' }), { launcher: 'torchrun', rank: 1, worldSize: 2, localRank: 1, localSize: 2 });
+  assert.deepEqual(readLaunchEnvironment({ RANK: '1' }), { launcher: null, rank: 0, worldSize: 1, localRank: 0, localSize: 1 });
   assert.throws(() => readLaunchEnvironment({ OMPI_COMM_WORLD_RANK: 'x' }), /OMPI_COMM_WORLD_RANK="x" is not an integer/);
 });

@@ -24,16 +24,18 @@ export class UsageError extends CliError {
 }
 
 /**
- * The CLI error of a problem in the user's files: a data error (a bad line, an undecodable image,
- * a truncated WAV), a data request the files cannot satisfy, or a damaged run file (safetensors,
- * checkpoint) becomes a {@link UsageError} with the same message, which names the file; a
- * CliError is itself; anything else (a bug) is null.
+ * The CLI error of a problem in the user's files. A damaged file — a data error (a bad line, an
+ * undecodable image, a truncated WAV) or a damaged run file (safetensors, checkpoint, model.json)
+ * — becomes a {@link CliError} (exit code 1) with the same message, which names the file; a data
+ * request the files cannot satisfy (a target column they lack) is a {@link UsageError} (exit
+ * code 2); a CliError is itself; anything else (a bug) is null.
  *
  * @example
- * userErrorOf(new FileFormatError('runs/a/model.safetensors', 'truncated')); // UsageError, exit code 2
+ * userErrorOf(new FileFormatError('runs/a/model.safetensors', 'truncated')); // CliError, exit code 1
  */
 export function userErrorOf(e: unknown): CliError | null {
   if (e instanceof CliError) return e;
-  if (e instanceof DataError || e instanceof DataRequestError || e instanceof FileFormatError) return new UsageError(e.message);
+  if (e instanceof DataRequestError) return new UsageError(e.message);
+  if (e instanceof DataError || e instanceof FileFormatError) return new CliError(e.message);
   return null;
 }

@@ -3,9 +3,10 @@
  * place dlflow reads them; everything else gets a `LaunchEnvironment` passed down.
  *
  * Launchers, in the order they are looked for:
- * - Open MPI's mpirun: OMPI_COMM_WORLD_RANK / _SIZE / _LOCAL_RANK
- * - PMI / PMIx (Slurm's srun, MPICH's hydra): PMI_RANK / PMI_SIZE, PMIX_RANK (PMIx gives no size)
- * - torchrun and other env:// launchers: RANK / WORLD_SIZE / LOCAL_RANK
+ * - Open MPI's mpirun: OMPI_COMM_WORLD_RANK / _SIZE / _LOCAL_RANK / _LOCAL_SIZE
+ * - PMI / PMIx (Slurm's srun, MPICH's hydra): PMI_RANK / PMI_SIZE, MPI_LOCALRANKID / MPI_LOCALNRANKS,
+ *   PMIX_RANK (PMIx gives no size)
+ * - torchrun and other env:// launchers: RANK / WORLD_SIZE / LOCAL_RANK / LOCAL_WORLD_SIZE
  */
 
 export type Launcher = 'openmpi' | 'pmi' | 'pmix' | 'torchrun';
@@ -18,6 +19,8 @@ export interface LaunchEnvironment {
   readonly worldSize: number | null;
   /** The rank among the processes of this machine (0 when the launcher does not say). */
   readonly localRank: number;
+  /** How many of the job's processes run on this machine (null when the launcher does not say). */
+  readonly localSize: number | null;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -45,6 +48,7 @@ export function readLaunchEnvironment(env: Env = process.env): LaunchEnvironment
       launcher: 'openmpi', rank: ompiRank,
       worldSize: intVar(env, 'OMPI_COMM_WORLD_SIZE', 1) ?? null,
       localRank: intVar(env, 'OMPI_COMM_WORLD_LOCAL_RANK', 0) ?? 0,
+      localSize: intVar(env, 'OMPI_COMM_WORLD_LOCAL_SIZE', 1) ?? null,
     };
   }
   const pmiRank = intVar(env, 'PMI_RANK', 0);
@@ -52,18 +56,19 @@ export function readLaunchEnvironment(env: Env = process.env): LaunchEnvironment
     return {
       launcher: 'pmi', rank: pmiRank, worldSize: intVar(env, 'PMI_SIZE', 1) ?? null,
       localRank: intVar(env, 'MPI_LOCALRANKID', 0) ?? intVar(env, 'SLURM_LOCALID', 0) ?? 0,
+      localSize: intVar(env, 'MPI_LOCALNRANKS', 1) ?? null,
     };
   }
   const pmixRank = intVar(env, 'PMIX_RANK', 0);
   if (pmixRank !== undefined) {
-    return { launcher: 'pmix', rank: pmixRank, worldSize: null, localRank: intVar(env, 'SLURM_LOCALID', 0) ?? 0 };
+    return { launcher: 'pmix', rank: pmixRank, worldSize: null, localRank: intVar(env, 'SLURM_LOCALID', 0) ?? 0, localSize: null };
   }
   const rank = intVar(env, 'RANK', 0);
   const worldSize = intVar(env, 'WORLD_SIZE', 1);
   if (rank !== undefined && worldSize !== undefined) {
-    return { launcher: 'torchrun', rank, worldSize, localRank: intVar(env, 'LOCAL_RANK', 0) ?? 0 };
+    return { launcher: 'torchrun', rank, worldSize, localRank: intVar(env, 'LOCAL_RANK', 0) ?? 0, localSize: intVar(env, 'LOCAL_WORLD_SIZE', 1) ?? null };
   }
-  return { launcher: null, rank: 0, worldSize: 1, localRank: 0 };
+  return { launcher: null, rank: 0, worldSize: 1, localRank: 0, localSize: 1 };
 }
 
 /** Whether this process was started by a launcher (mpirun, srun, torchrun, …). */

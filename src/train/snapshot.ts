@@ -9,6 +9,7 @@ import type { Module } from '../nn/module.js';
 import type { Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import type { Callback } from './callback.js';
 import { withPrefix, type CheckpointData } from './checkpoint.js';
+import { FileFormatError } from '../io/errors.js';
 import { WorldSizeMismatchError } from './errors.js';
 import { loaderState, setLoaderState } from './loader_adapter.js';
 import type { BatchLoader, EpochLogs, FitState, SchedulerLike } from './types.js';
@@ -62,19 +63,29 @@ export function takeSnapshot(parts: FitParts, state: FitState): CheckpointData {
   };
 }
 
-/** Restores a snapshot into the parts and returns the fit state to continue from. */
-export function restoreSnapshot(parts: FitParts, data: CheckpointData): FitState {
+/**
+ * Restores a snapshot into the parts and returns the fit state to continue from. A checkpoint
+ * of another model or optimizer (`source` names it) is a FileFormatError saying what differs.
+ */
+export function restoreSnapshot(parts: FitParts, data: CheckpointData, source = '<checkpoint>'): FitState {
   const { meta, tensors } = data;
   const saved = meta.worldSize ?? 1, now = parts.worldSize ?? 1;
   if (saved !== now) throw new WorldSizeMismatchError(saved, now);
-  parts.model.loadStateDict(withPrefix(tensors, 'model'));
+  const fits = (what: string, load: () => void): void => {
+    try {
+      load();
+    } catch (e) {
+      throw new FileFormatError(source, `was written for another ${what} than this one: ${(e as Error).message}`);
+    }
+  };
+  fits('model', () => parts.model.loadStateDict(withPrefix(tensors, 'model')));
   const state: Record<number, ParamState> = {};
   for (const [id, s] of Object.entries(meta.optimizer.scalars)) state[Number(id)] = { ...s };
   for (const [k, v] of Object.entries(withPrefix(tensors, 'optim'))) {
     const dot = k.indexOf('.');
     (state[Number(k.slice(0, dot))] ??= {})[k.slice(dot + 1)] = v;
   }
-  parts.optimizer.loadStateDict({ state, param_groups: meta.optimizer.paramGroups } as OptimizerStateDict);
+  fits('optimizer', () => parts.optimizer.loadStateDict({ state, param_groups: meta.optimizer.paramGroups } as OptimizerStateDict));
   if (parts.scheduler !== null && meta.scheduler !== null) parts.scheduler.loadStateDict(meta.scheduler);
   (parts.generator ?? defaultGenerator).setState(meta.generators.default as GeneratorState);
   setLoaderState(parts.trainLoader, meta.generators.loader);

@@ -151,7 +151,7 @@ export class Trainer {
     let state: FitState = { epoch: 0, globalStep: 0, history: [], stopReason: null };
     if (fitOptions.resume !== undefined) {
       const data = typeof fitOptions.resume === 'string' ? readCheckpoint(fitOptions.resume) : fitOptions.resume;
-      state = restoreSnapshot(parts, data);
+      state = restoreSnapshot(parts, data, typeof fitOptions.resume === 'string' ? fitOptions.resume : undefined);
     }
     const ctx: FitContext = {
       model, optimizer, scheduler, state, totalEpochs: o.epochs,

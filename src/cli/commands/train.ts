@@ -8,8 +8,10 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
+import { getNumThreads, setNumThreads } from '../../backends/select.js';
 import { manualSeed } from '../../core/generator.js';
 import { DistributedError, initProcessGroup, readLaunchEnvironment, type LaunchEnvironment, type ProcessGroup } from '../../distributed/index.js';
 import { architectureSvgDocument } from '../../report/architecture_svg.js';
@@ -146,6 +148,8 @@ async function joinGroup(launch: LaunchEnvironment, nproc: number | null): Promi
   try {
     const group = await initProcessGroup({ backend: 'mpi' });
     if (nproc !== null && nproc !== group.size) throw new UsageError(`--nproc ${nproc} but the launcher started ${group.size} processes (leave --nproc out under mpirun)`);
+    // the ranks on one machine share its cores: each takes its part, as torchrun's OMP_NUM_THREADS does
+    if (launch.localSize !== null) setNumThreads(Math.max(1, Math.floor(availableParallelism() / launch.localSize)));
     return group;
   } catch (e) {
     if (e instanceof DistributedError) throw new CliError(e.message);
@@ -207,7 +211,7 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
   const run: TrainRun = { config, resume, dir, files: runFiles(dir), data, loss, model, say, group };
 
   say(deviceNote);
-  if (group !== null) say(`data-parallel: ${group.size} processes (Open MPI), batchSize ${config.hyperparameters.batchSize} per process`);
+  if (group !== null) say(`data-parallel: ${group.size} processes (Open MPI) × ${getNumThreads()} thread(s), batchSize ${config.hyperparameters.batchSize} per process`);
   sayData(run);
   say(arch.table);
   const info = resume ? readModelInfo(dir) : speaks ? startRunDir(run, architecture, arch) : ({} as ModelInfo);

@@ -1,24 +1,22 @@
 /**
- * The data step as the CLI runs it: src/data/prepare's functions with their data errors (a bad
- * file, line or column; a request the data cannot satisfy) turned into usage errors, which the CLI
- * prints without a stack trace and exits with code 2.
+ * The data step as the CLI runs it: src/data/prepare's functions with their data errors turned
+ * into CLI errors, which the CLI prints without a stack trace: a damaged file (a bad line, an
+ * undecodable image) exits with code 1, a request the data cannot satisfy (a missing column)
+ * with code 2.
  */
-import { DataError } from '../../data/errors.js';
-import { DataRequestError } from '../../data/prepare/errors.js';
 import { readNewData, type NewData } from '../../data/prepare/new_data.js';
 import type { PrepareOptions } from '../../data/prepare/options.js';
 import { prepareData } from '../../data/prepare/prepare.js';
 import type { Preprocessing } from '../../data/prepare/preprocessing.js';
 import type { PreparedData } from '../../data/prepare/types.js';
-import { UsageError } from '../errors.js';
+import { userErrorOf } from '../errors.js';
 
-/** Runs `fn`, rethrowing data errors as usage errors. */
-export async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs `fn`, rethrowing data errors as the CLI errors of {@link userErrorOf}. */
+export async function asUserError<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof DataError || e instanceof DataRequestError) throw new UsageError(e.message);
-    throw e;
+    throw userErrorOf(e) ?? e;
   }
 }
 
@@ -29,7 +27,7 @@ export async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
  * const data = await prepareRunData(resolveConfig({ flags: [['data', 'datasets/penguins.csv']] }));
  */
 export function prepareRunData(config: PrepareOptions): Promise<PreparedData> {
-  return asUsage(() => prepareData(config));
+  return asUserError(() => prepareData(config));
 }
 
 /**
@@ -39,5 +37,5 @@ export function prepareRunData(config: PrepareOptions): Promise<PreparedData> {
  * const d = await readRunData('new.csv', info.preprocessing, false);
  */
 export function readRunData(file: string, pre: Preprocessing, withTarget: boolean): Promise<NewData> {
-  return asUsage(() => readNewData(file, pre, withTarget));
+  return asUserError(() => readNewData(file, pre, withTarget));
 }

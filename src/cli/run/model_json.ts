@@ -22,7 +22,7 @@ import { showValue, validate, type ConfigIssue } from '../config/validate.js';
 import { readConfigFile } from '../config/load.js';
 import { resolveConfig } from '../config/resolve.js';
 import type { DlflowConfig } from '../config/types.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import type { Architecture, ModelSpec } from '../model/build.js';
 import { ACTIVATIONS, type LayerSpec } from '../model/layers.js';
 
@@ -229,7 +229,7 @@ export function modelInfoIssues(value: unknown): ConfigIssue[] {
 /**
  * A model.json from its text, validated; `file` names it in errors.
  *
- * @throws UsageError naming the file and each key at fault (at most 5 listed).
+ * @throws CliError naming the file and each key at fault (at most 5 listed).
  * @example
  * const info = parseModelInfo(fs.readFileSync('runs/a/model.json', 'utf8'), 'runs/a/model.json');
  */
@@ -238,13 +238,13 @@ export function parseModelInfo(text: string, file: string): ModelInfo {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${file}: not valid JSON (${(e as Error).message}); the run's model.json is damaged`);
+    throw new CliError(`${file}: not valid JSON (${(e as Error).message}); the run's model.json is damaged`);
   }
   const issues = modelInfoIssues(value);
   if (issues.length > 0) {
     const shown = issues.slice(0, 5).map((i) => `  ${i.path === '' ? '(top level)' : i.path}: ${i.message}`);
     if (issues.length > 5) shown.push(`  ... and ${issues.length - 5} more`);
-    throw new UsageError(`${file}: not a valid dlflow model.json:\n${shown.join('\n')}`);
+    throw new CliError(`${file}: not a valid dlflow model.json:\n${shown.join('\n')}`);
   }
   return value as ModelInfo;
 }
@@ -258,7 +258,7 @@ export function readModelInfo(dir: string): ModelInfo {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+    throw new CliError(`cannot read ${file}: ${(e as Error).message}`);
   }
   return parseModelInfo(text, file);
 }
@@ -277,7 +277,7 @@ export function readRunConfig(dir: string): DlflowConfig {
 
 /**
  * Loads a run's weights into the model rebuilt from its model.json; weights that do not fit it
- * (missing, unexpected or differently shaped tensors) are a usage error naming `file`.
+ * (missing, unexpected or differently shaped tensors) are an error (exit 1) naming `file`.
  *
  * @example
  * loadRunWeights(model, dl.load('runs/a/model.safetensors'), 'runs/a/model.safetensors');
@@ -286,6 +286,6 @@ export function loadRunWeights(model: Module, weights: Record<string, Tensor>, f
   try {
     model.loadStateDict(weights);
   } catch (e) {
-    throw new UsageError(`${file} does not fit the model described by model.json: ${(e as Error).message.replace(/\s*\n\s*/g, '; ')}`);
+    throw new CliError(`${file} does not fit the model described by model.json: ${(e as Error).message.replace(/\s*\n\s*/g, '; ')}`);
   }
 }
