@@ -59,3 +59,26 @@ describe('non-finite loss', () => {
     assert.ok(!existsSync(join(dir, 'runs', 'nan')), 'a run without a checkpoint is removed');
   });
 });
+
+describe('an error dlflow does not recognise', () => {
+  test('is one line saying what it is, exit code 70; the stack trace only with --verbose', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'broken.ts'), [
+      "import type * as DL from 'dlflow';",
+      'export default function createModel(dl: typeof DL): DL.nn.Module {',
+      '  class Broken extends dl.nn.Module {',
+      '    lin = new dl.nn.Linear(1, 1);',
+      "    override forward(): DL.Tensor { throw new Error('boom in forward'); }",
+      '  }',
+      '  return new Broken();',
+      '}',
+    ].join('\n'));
+    const args = ['train', '--model.arch', 'broken.ts', '--epochs', '1', '--log', 'plain'];
+    const r = dlflow(dir, ...args);
+    assert.equal(r.code, 70, r.stdout + r.stderr);
+    assert.match(r.stderr, /^dlflow train: unexpected error: Error: boom in forward\nUnless your own code \(a model file\) raised it, this is a bug in dlflow: please report it\.\n\(run again with --verbose for the stack trace\)\n$/);
+    const v = dlflow(dir, ...args, '--verbose');
+    assert.equal(v.code, 70);
+    assert.match(v.stderr, /unexpected error: Error: boom in forward[\s\S]*\n\s+at .*broken\.ts/);
+  });
+});

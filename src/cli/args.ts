@@ -145,6 +145,8 @@ function programOf(version: string, out: Recorded, picked: (name: CommandName, a
   const program = new Command('dlflow').description('Deep-learning workflow: explore, train, evaluate, predict, tune.')
     .version(version, '-v, --version', 'print the version').helpOption('-h, --help', 'show this help')
     .helpCommand('help [command]', 'show the help of a command')
+    // taken out of argv by main() before parsing (it may follow any command); declared for the help
+    .option('--verbose', 'print the stack trace of an unexpected error (a bug)')
     .exitOverride().configureOutput({ outputError: () => undefined })
     .addHelpText('after', programHelpText());
   for (const decl of COMMANDS) {

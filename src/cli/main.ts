@@ -44,8 +44,26 @@ function report(e: CliError, command: string | undefined): number {
   return e.exitCode;
 }
 
-/** Runs the CLI; resolves to the process exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+/** Exit code of an error dlflow does not recognise (sysexits' EX_SOFTWARE). */
+export const UNEXPECTED_ERROR_EXIT = 70;
+
+/**
+ * Writes an error that is none of the user errors dlflow recognises: one line, with the stack
+ * trace only under `--verbose` (it is a bug in dlflow, or in the user's own model code).
+ */
+function reportUnexpected(e: unknown, command: string | undefined, verbose: boolean): number {
+  const where = `dlflow${command === undefined ? '' : ` ${command}`}`;
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const trace = verbose && e instanceof Error && e.stack !== undefined ? `\n${e.stack}` : '\n(run again with --verbose for the stack trace)';
+  process.stderr.write(`${where}: unexpected error: ${message}\n` +
+    `Unless your own code (a model file) raised it, this is a bug in dlflow: please report it.${trace}\n`);
+  return UNEXPECTED_ERROR_EXIT;
+}
+
+/** Runs the CLI; resolves to the process exit code. `--verbose` anywhere prints the stack trace of an unexpected error. */
+export async function main(args: readonly string[]): Promise<number> {
+  const verbose = args.includes('--verbose');
+  const argv = args.filter((a) => a !== '--verbose');
   if (argv.length === 0) {
     parseCommandLine(['--help'], dlflowVersion());
     return 2;
@@ -62,8 +80,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await (await LOADERS[command]())(invocation.argv);
   } catch (e) {
     const user = userErrorOf(e);
-    if (user !== null) return report(user, command);
-    throw e;
+    return user !== null ? report(user, command) : reportUnexpected(e, command, verbose);
   }
 }
 
