@@ -3,7 +3,7 @@
  * with a fixed seed (truncated, bytes flipped, ranges spliced in or cut out, and 4- or 8-byte
  * fields overwritten with huge sizes), are fed to their reader. Every outcome must be a result
  * or the reader's documented error (DataError for data files, FileFormatError for safetensors
- * and checkpoints, UsageError for model.json and config files) — never a RangeError, a
+ * and checkpoints, a CliError of exit code 1 for model.json, UsageError for config files) — never a RangeError, a
  * TypeError, a crash or a hang. A hang fails through each test's timeout.
  *
  * The number of inputs per reader is modest so the suite runs in seconds; a long campaign runs
@@ -25,7 +25,7 @@ import * as dl from '../src/index.js';
 import { readConfigFile } from '../src/cli/config/load.js';
 import { resolveConfig } from '../src/cli/config/resolve.js';
 import { defaultConfig } from '../src/cli/config/defaults.js';
-import { UsageError } from '../src/cli/errors.js';
+import { CliError, UsageError } from '../src/cli/errors.js';
 import { parseModelInfo, type ModelInfo } from '../src/cli/run/model_json.js';
 import { DataError } from '../src/data/errors.js';
 import { DataRequestError } from '../src/data/prepare/errors.js';
@@ -214,12 +214,12 @@ describe('fuzzed files get a result or the reader\'s own error', { timeout: TIME
     });
   });
 
-  test('model.json bytes: UsageError naming the file', async () => {
+  test('model.json bytes: a CliError (exit code 1) naming the file', async () => {
     const seed = new TextEncoder().encode(JSON.stringify(modelInfoSeed(), null, 2));
-    await fuzz([seed], [UsageError], (b) => parseModelInfo(text(b), 'runs/a/model.json'));
+    await fuzz([seed], [CliError], (b) => parseModelInfo(text(b), 'runs/a/model.json'));
   });
 
-  test('model.json values: any sub-value replaced, UsageError naming the key', async () => {
+  test('model.json values: any sub-value replaced, a CliError (exit code 1) naming the key', async () => {
     const seed = modelInfoSeed();
     const paths: (string | number)[][] = [];
     const walk = (v: unknown, p: (string | number)[]): void => {
@@ -237,7 +237,7 @@ describe('fuzzed files get a result or the reader\'s own error', { timeout: TIME
       try {
         parseModelInfo(JSON.stringify(copy), 'model.json');
       } catch (e) {
-        assert.ok(e instanceof UsageError, `unexpected ${(e as Error).name}: ${(e as Error).message}`);
+        assert.ok(e instanceof CliError && e.exitCode === 1, `unexpected ${(e as Error).name}: ${(e as Error).message}`);
         // the message names a key on the path that was changed
         const top = String(p[0]);
         assert.ok((e as Error).message.includes(top), `${(e as Error).message} does not name ${top}`);
