@@ -4,7 +4,7 @@
  * the config flags of config/overrides.ts, so no second list can drift from what is parsed.
  */
 
-export const COMMAND_NAMES = ['init', 'explore', 'train', 'evaluate', 'predict', 'export', 'serve', 'summary', 'tune', 'completion'] as const;
+export const COMMAND_NAMES = ['init', 'explore', 'train', 'evaluate', 'predict', 'export', 'serve', 'summary', 'tune', 'schema', 'completion'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** A command's own option (config keys as flags come from config/overrides.ts). */
@@ -155,6 +155,13 @@ export const COMMANDS: readonly CommandDecl[] = [
       { name: 'tune-worker', help: 'a worker process of --jobs', hidden: true },
     ],
     examples: ['dlflow tune --trials 30 --jobs 2', 'dlflow tune dlflow.yaml --storage postgresql://me@db/studies --no-retrain'],
+  },
+  {
+    name: 'schema', summary: 'the JSON Schema of dlflow.yaml, for editors', configFlags: false,
+    description: 'Print the JSON Schema of the config file (every key, its type, range and default), generated from the rules dlflow train checks; editors with the YAML language server complete and check a dlflow.yaml whose first line is # yaml-language-server: $schema=./dlflow.schema.json (dlflow init writes both).',
+    args: [],
+    options: [{ name: 'out', value: 'file', help: 'write it to this file instead of stdout' }],
+    examples: ['dlflow schema --out dlflow.schema.json'],
   },
   {
     name: 'completion', summary: 'print the shell completion script (bash or zsh)', configFlags: false,

@@ -26,6 +26,7 @@ const LOADERS: { [K in CommandName]: () => Promise<Command> } = {
   serve: async () => (await import('./commands/serve.js')).runServe,
   summary: async () => (await import('./commands/summary.js')).runSummary,
   tune: async () => (await import('./commands/tune.js')).runTune,
+  schema: async () => (await import('./commands/schema.js')).runSchema,
   completion: async () => (await import('./completion.js')).runCompletion,
 };
 
