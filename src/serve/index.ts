@@ -15,6 +15,6 @@ export { Batcher } from './batcher.js';
 export { RequestError } from './errors.js';
 export { DATATYPES } from './tensors.js';
 export type { Datatype, RequestTensor } from './tensors.js';
-export { inputMetadata, outputMetadata, networkInputName } from './v2.js';
-export type { TensorMetadata } from './v2.js';
+export { inputMetadata, outputMetadata, networkInputName } from './metadata.js';
+export type { TensorMetadata } from './metadata.js';
 export type { Cell, ColumnKind, ColumnSpec, Decoded, Encoded, RowProblem, ServedModel } from './types.js';

@@ -11,17 +11,11 @@ import { modelOf, type ModelEntry, type ServerContext } from './context.js';
 import { RequestError, badRequest } from './errors.js';
 import type { BatchInput } from './batcher.js';
 import { predictRows } from './infer.js';
-import { columnDatatype, columnsFromTensors, networkInputFromTensor } from './inputs.js';
+import { columnsFromTensors, networkInputFromTensor } from './inputs.js';
+import { inputMetadata, networkInputName, outputMetadata, type TensorMetadata } from './metadata.js';
 import { V2_INFER_BODY } from './schemas.js';
 import type { Datatype, RequestTensor } from './tensors.js';
 import type { Decoded, ServedModel } from './types.js';
-
-/** A tensor as metadata describes it (-1: any size). */
-export interface TensorMetadata {
-  name: string;
-  datatype: Datatype;
-  shape: number[];
-}
 
 /** A response tensor. */
 interface ResponseTensor extends TensorMetadata {
@@ -36,21 +30,6 @@ interface InferBody {
 }
 
 const VERSION = '1';
-
-/** The name of the network-input tensor: `input`, unless a raw column is called that. */
-export const networkInputName = (m: ServedModel): string => (m.columns?.some((c) => c.name === 'input') ? 'network_input' : 'input');
-
-/** The inputs a model's metadata lists: its raw columns, or the network input when it has none. */
-export function inputMetadata(m: ServedModel): TensorMetadata[] {
-  if (m.columns !== null) return m.columns.map((c) => ({ name: c.name, datatype: columnDatatype(c.kind), shape: [-1, 1] }));
-  return [{ name: networkInputName(m), datatype: 'FP32', shape: [-1, ...m.inputShape] }];
-}
-
-/** The outputs a model answers with. */
-export function outputMetadata(m: ServedModel): TensorMetadata[] {
-  if (m.labels === null) return [{ name: 'prediction', datatype: 'FP64', shape: [-1] }];
-  return [{ name: 'label', datatype: 'BYTES', shape: [-1] }, { name: 'probabilities', datatype: 'FP64', shape: [-1, m.labels.length] }];
-}
 
 /** Decoded predictions as the protocol's output tensors. */
 function outputTensors(m: ServedModel, d: Decoded, rows: number): ResponseTensor[] {

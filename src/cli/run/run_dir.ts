@@ -26,11 +26,18 @@ export function runFiles(dir: string) {
 
 const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
-/** `<data name>-<yyyymmdd-hhmmss>` unless the config names the run. */
+/**
+ * `<data name>-<yyyymmdd-hhmmss>` unless the config names the run; a generated name that a run
+ * of the same second already holds gets `-2`, `-3`, … (a name the user gave is kept as is, and
+ * checkRunDir refuses it if taken).
+ */
 export function runName(config: DlflowConfig, now = new Date()): string {
   if (config.name !== null) return config.name;
   const base = path.basename(config.data.path).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]/g, '_') || 'run';
-  return `${base}-${stamp(now)}`;
+  const stem = `${base}-${stamp(now)}`;
+  let name = stem;
+  for (let k = 2; fs.existsSync(path.join(config.runsDir, name)); k++) name = `${stem}-${k}`;
+  return name;
 }
 
 /** Checks that `runsDir` can hold a new run `name` (creating runsDir if needed) without creating the run. */
