@@ -14,7 +14,7 @@ import { predictRows } from './infer.js';
 import { columnsFromTensors, networkInputFromTensor } from './inputs.js';
 import { inputMetadata, networkInputName, outputMetadata, type TensorMetadata } from './metadata.js';
 import { V2_INFER_BODY } from './schemas.js';
-import type { Datatype, RequestTensor } from './tensors.js';
+import type { RequestTensor } from './tensors.js';
 import type { Decoded, ServedModel } from './types.js';
 
 /** A response tensor. */
