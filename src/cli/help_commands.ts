@@ -99,8 +99,9 @@ export const COMMANDS: readonly CommandDecl[] = [
     options: [
       { name: 'data', value: 'file', help: 'the rows to predict (required)' },
       { name: 'out', value: 'file', help: 'write the CSV here', default: 'standard output' },
+      { name: 'skip-bad-files', help: 'leave damaged files of an image or audio folder out of the CSV, listing each on stderr (default: the first is an error)' },
     ],
-    examples: ['dlflow predict runs/<name> --data new.csv --out preds.csv'],
+    examples: ['dlflow predict runs/<name> --data new.csv --out preds.csv', 'dlflow predict runs/<name> --data photos --skip-bad-files'],
   },
   {
     name: 'export', summary: 'write a run as an ONNX model (preprocessing inside)', configFlags: false,

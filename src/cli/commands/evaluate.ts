@@ -11,7 +11,7 @@ import { parseArgs, rejectUnknown, takeFlag, takeSwitch } from '../args.js';
 import { UsageError } from '../errors.js';
 import { evaluationOf } from '../run/evaluation.js';
 import { evaluateForecastFile, forecastTable, modelOutputs, seriesTestEvaluation, type ForecastEvaluationJSON } from '../run/forecast.js';
-import { prepareRunData, readRunData } from '../run/data.js';
+import { prepareRunData, readRunData, skippedLines } from '../run/data.js';
 import { writeRunReport } from '../run/report.js';
 import { runFiles } from '../run/run_dir.js';
 import { loadRun, loaderOf, type LoadedRun } from '../run/setup.js';
@@ -53,6 +53,7 @@ export async function runEvaluate(argv: readonly string[]): Promise<number> {
   let rows: number;
   if (dataFile === undefined) {
     const data = await prepareRunData(run.config);
+    for (const line of skippedLines(data.summary.skipped)) process.stderr.write(`${line}\n`); // as in training (data.skipBadFiles)
     if (data.test.rows === 0) throw new UsageError(`${run.dir} has an empty test split; pass --data <file>`);
     loader = loaderOf(data.test, data.inputShape, loss, 1024, false, 0);
     split = 'test';

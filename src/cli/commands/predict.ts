@@ -1,24 +1,28 @@
 /**
- * `dlflow predict <run> --data file [--out preds.csv]`: applies the run's saved preprocessing and
- * writes one output row per input row: the predicted class and each class's probability, or the
- * predicted value. Rows that cannot be transformed are listed by line on stderr and get an
- * `error` cell instead of a prediction — never dropped silently. The model runs through the
- * inference path `dlflow serve` uses (run/inference.ts).
+ * `dlflow predict <run> --data file [--out preds.csv] [--skip-bad-files]`: applies the run's saved
+ * preprocessing and writes one output row per input row: the predicted class and each class's
+ * probability, or the predicted value. Rows that cannot be transformed are listed by line on
+ * stderr and get an `error` cell instead of a prediction — never dropped silently. A damaged file
+ * of an image or audio folder is an error naming it; with `--skip-bad-files` it has no row (the
+ * rows number the usable files) and is listed on stderr. The model runs through the inference
+ * path `dlflow serve` uses (run/inference.ts).
  */
 import { writeFileAtomicSync } from '../../io/atomic_write.js';
-import { parseArgs, rejectUnknown, takeFlag } from '../args.js';
+import { parseArgs, rejectUnknown, takeFlag, takeSwitch } from '../args.js';
 import { UsageError } from '../errors.js';
+import { skippedLines } from '../run/data.js';
 import { forecastCsv } from '../run/forecast.js';
 import { RunPredictor } from '../run/inference.js';
 
 const csvCell = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 export async function runPredict(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, new Set(['skip-bad-files']));
   const dataFile = takeFlag(args, 'data');
   const outFile = takeFlag(args, 'out');
-  rejectUnknown(args, ['data', 'out'], 'predict');
-  if (args.positionals.length !== 1 || dataFile === undefined) throw new UsageError('usage: dlflow predict <run> --data file [--out preds.csv]');
+  const skipBadFiles = takeSwitch(args, 'skip-bad-files');
+  rejectUnknown(args, ['data', 'out', 'skip-bad-files'], 'predict');
+  if (args.positionals.length !== 1 || dataFile === undefined) throw new UsageError('usage: dlflow predict <run> --data file [--out preds.csv] [--skip-bad-files]');
   const predictor = await RunPredictor.load(args.positionals[0]);
   if (predictor.info.preprocessing.type === 'series') {
     // A forecaster predicts the next `horizon` steps after the file's last timestamp.
@@ -31,8 +35,9 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
     }
     return 0;
   }
-  const d = await predictor.readFile(dataFile);
+  const d = await predictor.readFile(dataFile, { skipBadFiles });
   for (const n of d.notes) process.stderr.write(`note: ${n}\n`);
+  for (const line of skippedLines(d.skipped)) process.stderr.write(`${line}\n`);
   const outputRow = new Int32Array(d.totalRows).fill(-1);
   d.sourceRows.forEach((src, i) => { outputRow[src] = i; });
   const p = predictor.predict(d.x, d.rows);
@@ -61,7 +66,9 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
   if (outFile === undefined) process.stdout.write(text);
   else {
     writeFileAtomicSync(outFile, text);
-    process.stderr.write(`wrote ${d.totalRows} row(s) to ${outFile}${d.problems.size > 0 ? ` (${d.problems.size} without a prediction, see above)` : ''}\n`);
+    const without = d.problems.size > 0 ? ` (${d.problems.size} without a prediction, see above)` : '';
+    const leftOut = d.skipped.count > 0 ? ` (${d.skipped.count} damaged file(s) left out, see above)` : '';
+    process.stderr.write(`wrote ${d.totalRows} row(s) to ${outFile}${without}${leftOut}\n`);
   }
   return 0;
 }

@@ -20,7 +20,7 @@ import { parseArgs, takeFlag } from '../args.js';
 import { resolveConfig } from '../config/resolve.js';
 import { readConfigFile } from '../config/load.js';
 import type { DlflowConfig } from '../config/types.js';
-import { prepareRunData } from '../run/data.js';
+import { prepareRunData, skippedLines } from '../run/data.js';
 import { CliError, UsageError } from '../errors.js';
 import { buildModel, type Architecture } from '../model/build.js';
 import { chooseLoss, regressionOutputs } from '../model/loss.js';
@@ -80,6 +80,7 @@ function sayData(run: TrainRun): void {
   const s = data.summary;
   run.say(`data: ${s.source} — ${s.rows} rows, task ${data.task}${classes}, input ${data.inputShape.join('×')} per example; split ${s.splits.train}/${s.splits.val}/${s.splits.test}`);
   for (const n of s.notes) run.say(`  note: ${n}`);
+  for (const line of skippedLines(s.skipped)) run.say(line);
 }
 
 /** A new run's directory: model.json (status `training`), the copied model file and the architecture diagram. */

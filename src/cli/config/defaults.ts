@@ -26,6 +26,7 @@ export function defaultConfig(): DlflowConfig {
       test: null,
       split: { train: 0.7, val: 0.15, test: 0.15 },
       stratify: true,
+      skipBadFiles: false,
       preprocessing: {},
       augment: { crop: null, flip: 'none' },
       series: { time: null, lookback: null, horizon: 1, stride: 1, covariates: null },

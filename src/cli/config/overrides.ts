@@ -32,6 +32,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   flag('test', 'data.test', 'file', 'a separate test file (instead of a test split of --data)'),
   flag('features', 'data.features', 'a,b,...', 'input columns (default: all but the target)'),
   flag('drop', 'data.drop', 'a,b,...', 'columns left out'),
+  flag('skip-bad-files', 'data.skipBadFiles', 'bool', 'leave damaged files of an image or audio folder out, listing each, instead of failing on the first'),
   flag('model', 'model.arch', 'arch', "'auto', 'layers' or a .ts/.js Module file"),
   flag('hidden', 'model.hidden', 'n,n,...', 'hidden layer sizes (default: from the data)'),
   flag('activation', 'model.activation', 'name', 'activation after each hidden layer'),

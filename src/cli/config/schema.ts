@@ -23,6 +23,7 @@ export const CONFIG_SPEC: Spec = S.obj({
     test: S.opt(S.str()),
     split: S.obj({ train: fraction, val: fraction, test: fraction }),
     stratify: S.bool(),
+    skipBadFiles: S.bool(),
     preprocessing: S.map(S.oneOf(TREATMENTS)),
     augment: S.obj({
       crop: S.opt(S.obj({ padding: S.int(1) })),

@@ -4,7 +4,8 @@
  * undecodable image) exits with code 1, a request the data cannot satisfy (a missing column)
  * with code 2.
  */
-import { readNewData, type NewData } from '../../data/prepare/new_data.js';
+import type { SkippedFiles } from '../../data/prepare/class_folder.js';
+import { readNewData, type NewData, type NewDataOptions } from '../../data/prepare/new_data.js';
 import type { PrepareOptions } from '../../data/prepare/options.js';
 import { prepareData } from '../../data/prepare/prepare.js';
 import type { Preprocessing } from '../../data/prepare/preprocessing.js';
@@ -36,6 +37,24 @@ export function prepareRunData(config: PrepareOptions): Promise<PreparedData> {
  * @example
  * const d = await readRunData('new.csv', info.preprocessing, false);
  */
-export function readRunData(file: string, pre: Preprocessing, withTarget: boolean): Promise<NewData> {
-  return asUserError(() => readNewData(file, pre, withTarget));
+export function readRunData(file: string, pre: Preprocessing, withTarget: boolean, options: NewDataOptions = {}): Promise<NewData> {
+  return asUserError(() => readNewData(file, pre, withTarget, options));
+}
+
+/**
+ * The terminal lines of the damaged files left out (none when nothing was): a summary line, then
+ * one line per file with its reason (train, evaluate and predict print the same).
+ *
+ * @example
+ * skippedLines({ count: 1, files: [{ file: 'img/cat/3.png', reason: 'empty file (0 bytes)' }] });
+ * // ['skipped 1 damaged file(s):', '  img/cat/3.png: empty file (0 bytes)']
+ */
+export function skippedLines(skipped: SkippedFiles | undefined): string[] {
+  if (skipped === undefined || skipped.count === 0) return [];
+  const unlisted = skipped.count - skipped.files.length;
+  return [
+    `skipped ${skipped.count} damaged file(s):`,
+    ...skipped.files.map((f) => `  ${f.file}: ${f.reason}`),
+    ...(unlisted > 0 ? [`  … and ${unlisted} more (dlflow lists at most ${skipped.files.length})`] : []),
+  ];
 }

@@ -7,7 +7,7 @@
  */
 import { noGrad } from '../../autograd/grad_mode.js';
 import { tidy } from '../../core/tensor.js';
-import type { NewData } from '../../data/prepare/new_data.js';
+import type { NewData, NewDataOptions } from '../../data/prepare/new_data.js';
 import { transformTable } from '../../data/prepare/preprocessing.js';
 import { DEFAULT_NA_TOKENS } from '../../data/sources/na.js';
 import type { ColumnStorage } from '../../data/table/storage.js';
@@ -111,9 +111,9 @@ export class RunPredictor {
     return pre.type === 'table' ? [pre.target.column, ...pre.preprocessor.droppedColumns.map((d) => d.column)] : [pre.target.column];
   }
 
-  /** A data file (table, image folder, IDX, audio folder) as network input, as in training; bad rows listed by line. */
-  readFile(file: string): Promise<NewData> {
-    return readRunData(file, this.run.info.preprocessing, false);
+  /** A data file (table, image folder, IDX, audio folder) as network input, as in training; bad rows listed by line, damaged files per `options`. */
+  readFile(file: string, options: NewDataOptions = {}): Promise<NewData> {
+    return readRunData(file, this.run.info.preprocessing, false, options);
   }
 
   /** A table through the saved preprocessing. @throws DataRequestError when the run was not trained on a table or a column is absent. */

@@ -16,6 +16,7 @@ import type { Preprocessing } from '../../data/prepare/preprocessing.js';
 import type { SeriesScaling } from '../../data/series/encode.js';
 import type { TargetEncoding } from '../../data/prepare/target.js';
 import type { DataSummary } from '../../data/prepare/types.js';
+import type { DamagedFile, SkippedFiles } from '../../data/prepare/class_folder.js';
 import type { FeatureTransform, PreprocessorJSON, Scaler, TargetTransform } from '../../data/preprocess/spec.js';
 import { S, type Spec } from '../config/spec.js';
 import { showValue, validate, type ConfigIssue } from '../config/validate.js';
@@ -71,8 +72,11 @@ function run(check: Check, value: unknown, at: string, out: ConfigIssue[]): void
   else out.push(...validate(value, check, at));
 }
 
-/** An object holding exactly `fields` (besides `extra` keys checked by the caller). */
-function object<T>(fields: Fields<T>, extra: readonly string[] = []): Checker {
+/**
+ * An object holding exactly `fields` (besides `extra` keys checked by the caller); the `optional`
+ * ones may be absent (fields newer than some runs' model.json).
+ */
+function object<T>(fields: Fields<T>, extra: readonly string[] = [], optional: readonly (keyof T & string)[] = []): Checker {
   return (value, at, out) => {
     if (!isPlainObject(value)) { out.push({ path: at, message: `expected a mapping, found ${showValue(value)}` }); return; }
     const known = [...Object.keys(fields), ...extra];
@@ -80,8 +84,8 @@ function object<T>(fields: Fields<T>, extra: readonly string[] = []): Checker {
       if (!known.includes(key)) out.push({ path: join(at, key), message: `unknown key${didYouMean(key, known)}; known keys here: ${known.join(', ')}` });
     }
     for (const [key, check] of Object.entries(fields) as [string, Check][]) {
-      if (!(key in value)) out.push({ path: join(at, key), message: 'missing' });
-      else run(check, value[key], join(at, key), out);
+      if (key in value) run(check, value[key], join(at, key), out);
+      else if (!(optional as readonly string[]).includes(key)) out.push({ path: join(at, key), message: 'missing' });
     }
   };
 }
@@ -201,6 +205,7 @@ const DATA_SUMMARY: Fields<DataSummary> = {
   source: str, kind: S.oneOf(DATA_KINDS), rows: count, columns: count, task: S.oneOf(TASKS), target: str,
   classCounts: (v, at, out) => { if (v !== null) list(object<{ label: string; count: number }>({ label: str, count }))(v, at, out); },
   splits: S.obj({ train: count, val: count, test: count }), inputUnits: count, notes: strings,
+  skipped: object<SkippedFiles>({ count, files: list(object<DamagedFile>({ file: str, reason: str })) }),
 };
 
 const MODEL_INFO: Fields<ModelInfo> = {
@@ -208,7 +213,7 @@ const MODEL_INFO: Fields<ModelInfo> = {
   task: S.oneOf(TASKS), loss: str, architecture: ARCHITECTURE, inputShape: sizes({ min: 1 }), totalParams: count,
   // `detail` is optional in a summary row
   layers: list((v, at, out) => object(LAYER_INFO)(isPlainObject(v) && !('detail' in v) ? { ...v, detail: '' } : v, at, out)),
-  labels: S.opt(strings), target: str, preprocessing: PREPROCESSING, data: object(DATA_SUMMARY),
+  labels: S.opt(strings), target: str, preprocessing: PREPROCESSING, data: object(DATA_SUMMARY, [], ['skipped']),
   epochsCompleted: count, bestEpoch: S.opt(count),
 };
 

@@ -27,7 +27,15 @@ function dataSection(info: ModelInfo): string {
   }, 'Data summary');
   const bars = d.classCounts ? r.figure(r.barChart(d.classCounts.map((c) => c.label), d.classCounts.map((c) => c.count), { title: 'Class balance', yLabel: 'rows' }), 'Rows per class') : '';
   const notes = d.notes.length > 0 ? `<ul>${d.notes.map((n) => `<li>${r.escapeXml(n)}</li>`).join('')}</ul>` : '';
-  return kv + bars + notes;
+  return kv + bars + notes + skippedTable(d.skipped);
+}
+
+/** The damaged files training left out (data.skipBadFiles), each with its reason; empty when none was. */
+function skippedTable(skipped: ModelInfo['data']['skipped']): string {
+  if (skipped === undefined || skipped.count === 0) return '';
+  const unlisted = skipped.count - skipped.files.length;
+  const caption = `Skipped ${skipped.count} damaged file(s) (data.skipBadFiles)${unlisted > 0 ? `; ${unlisted} more not listed` : ''}`;
+  return `<div id="skipped-files">${r.htmlTable(['file', 'reason'], skipped.files.map((f) => [f.file, f.reason]), { caption })}</div>`;
 }
 
 /** `crop 4, flip` / `off`: the augmentation of the run (older runs' configs have none). */

@@ -5,10 +5,8 @@
  * with its class index — the input of a 1-D CNN (mel bands as channels) or a
  * GRU (frames as steps).
  */
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { DataError } from '../errors.js';
 import type { ArrayItem, Dataset } from '../loader/dataset.js';
+import { listClassFolder, type ClassFolderListing, type ClassFolderOptions, type FileKind } from '../prepare/class_folder.js';
 import { readWav, toMono } from '../sources/wav.js';
 import { logMelSpectrogram, type LogMelOptions } from './mel.js';
 import { resample } from './resample.js';
@@ -23,17 +21,15 @@ export interface AudioFolderOptions {
   mel?: Omit<LogMelOptions, 'sampleRate'>;
 }
 
-/** List `root/<class>/*.wav`, classes and files sorted. @throws DataError when there are none. */
-export function listAudioFolder(root: string): { classes: string[]; files: string[]; labels: Int32Array } {
-  let entries: string[];
-  try { entries = readdirSync(root).sort(); } catch (e) { throw new DataError(root, undefined, undefined, `cannot read folder: ${(e as Error).message}`); }
-  const classes = entries.filter((d) => !d.startsWith('.') && statSync(join(root, d)).isDirectory());
-  const files: string[] = [], labels: number[] = [];
-  classes.forEach((c, k) => {
-    for (const f of readdirSync(join(root, c)).sort()) if (extname(f).toLowerCase() === '.wav') { files.push(join(root, c, f)); labels.push(k); }
-  });
-  if (files.length === 0) throw new DataError(root, undefined, undefined, 'no WAV files found (expected one subfolder per class holding .wav files)');
-  return { classes, files, labels: Int32Array.from(labels) };
+/** The files of an audio folder. */
+export const WAV_FILES: FileKind = { what: 'WAV files', extensions: new Set(['.wav']) };
+
+/**
+ * List `root/<class>/*.wav`, classes and files sorted (src/data/prepare/class_folder.ts).
+ * @throws DataError when there are none, or for a damaged (empty) file unless `opts.damaged` skips it.
+ */
+export function listAudioFolder(root: string, opts: Omit<ClassFolderOptions, 'files'> = {}): ClassFolderListing {
+  return listClassFolder(root, { ...opts, files: WAV_FILES });
 }
 
 /** A dataset over an audio folder; see the module notes. */

@@ -7,18 +7,20 @@
  * dataset's seeded generator, so each epoch sees new variants; parameters are
  * drawn in item-request order, before any asynchronous file read.
  */
-import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
 import { Generator } from '../../core/generator.js';
 import { DataError } from '../errors.js';
 import type { ArrayItem, Dataset } from '../loader/dataset.js';
+import { listClassFolder, type ClassFolderListing, type ClassFolderOptions, type FileKind } from '../prepare/class_folder.js';
 import { applyAugment, drawAugment, type AugmentDraw, type AugmentOptions } from './augment.js';
 import { decodeImage, readImage, type Image } from './decode.js';
 import { resizeBilinear, toCHW } from './transform.js';
 
 /** Image extensions recognised. */
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+
+/** The files of an image folder. */
+export const IMAGE_FILES: FileKind = { what: 'PNG/JPEG images', extensions: IMAGE_EXTENSIONS };
 
 /** Settings for {@link ImageFolder}. */
 export interface ImageFolderOptions {
@@ -36,25 +38,14 @@ export interface ImageFolderOptions {
 }
 
 /** The files of an image folder, by class. */
-export interface FolderListing {
-  classes: string[];
-  files: string[];
-  labels: Int32Array;
-}
+export type FolderListing = ClassFolderListing;
 
-/** List `root/<class>/*.{png,jpg,jpeg}`, classes and files sorted. @throws DataError when there are none. */
-export function listImageFolder(root: string): FolderListing {
-  let entries: string[];
-  try { entries = readdirSync(root).sort(); } catch (e) { throw new DataError(root, undefined, undefined, `cannot read folder: ${(e as Error).message}`); }
-  const classes = entries.filter((d) => !d.startsWith('.') && statSync(join(root, d)).isDirectory());
-  const files: string[] = [], labels: number[] = [];
-  classes.forEach((c, k) => {
-    for (const f of readdirSync(join(root, c)).sort()) {
-      if (IMAGE_EXTENSIONS.has(extname(f).toLowerCase())) { files.push(join(root, c, f)); labels.push(k); }
-    }
-  });
-  if (files.length === 0) throw new DataError(root, undefined, undefined, 'no images found (expected one subfolder per class holding .png/.jpg files)');
-  return { classes, files, labels: Int32Array.from(labels) };
+/**
+ * List `root/<class>/*.{png,jpg,jpeg}`, classes and files sorted (src/data/prepare/class_folder.ts).
+ * @throws DataError when there are none, or for a damaged (empty) file unless `opts.damaged` skips it.
+ */
+export function listImageFolder(root: string, opts: Omit<ClassFolderOptions, 'files'> = {}): FolderListing {
+  return listClassFolder(root, { ...opts, files: IMAGE_FILES });
 }
 
 /** A dataset over an image folder; see the module notes. */

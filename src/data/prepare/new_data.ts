@@ -2,9 +2,11 @@
  * New data for a trained model (evaluate --data, predict --data): a table transformed with the
  * saved Preprocessor, an image folder or IDX folder/file scaled like the training images, or an
  * audio folder through the saved log-mel recipe. Rows that cannot be transformed are kept out of
- * `x` and listed with their line and reason.
+ * `x` and listed with their line and reason; damaged files of a folder are an error naming the
+ * first, or with `skipBadFiles` are left out and listed in `skipped`.
  */
 import * as fs from 'node:fs';
+import { DamagedFiles, type SkippedFiles } from './class_folder.js';
 import { idxEvalFiles, isIdxFolder, readIdxBytes } from './idx.js';
 import { DataRequestError } from './errors.js';
 import { loadTable } from './load_table.js';
@@ -27,25 +29,35 @@ export interface NewData {
   totalRows: number;
   /** Source rows left out: line in the file and why. */
   problems: Map<number, { line: number; reason: string }>;
+  /** Damaged files of a folder left out (with `skipBadFiles`): not rows of `x`, nor of `totalRows`. */
+  skipped: SkippedFiles;
   notes: string[];
 }
+
+/** How {@link readNewData} treats damaged files of a folder. */
+export interface NewDataOptions {
+  /** Leave them out (listed in `skipped`) instead of failing on the first. */
+  skipBadFiles?: boolean;
+}
+
+const noneSkipped = (): SkippedFiles => ({ count: 0, files: [] });
 
 type ImagePre = ImagePreprocessingJSON & { target: Preprocessing['target'] };
 
 const allRows = (rows: number): Int32Array => Int32Array.from({ length: rows }, (_, i) => i);
 
 /** An image folder (class subfolders) for a model trained on one: resized and scaled as in training. */
-function readImageFolder(dir: string, pre: ImagePre): NewData {
+function readImageFolder(dir: string, pre: ImagePre, damaged: DamagedFiles): NewData {
   if (!fs.statSync(dir).isDirectory() || !isImageFolder(dir)) {
     throw new DataRequestError(`${dir}: expected a folder with one subfolder of PNG/JPEG images per class (the model was trained on an image folder)`);
   }
   const [, height, width] = pre.shape;
-  const images = loadImageBytes(dir, [height, width]);
+  const images = loadImageBytes(dir, [height, width], damaged);
   const y = trainedLabels(dir, images.labels, images.classes, pre.target.classes ?? []);
   const rows = images.labels.length;
   return {
     x: scaleImages(pre, images.bytes), rows, inputShape: pre.shape, y, sourceRows: allRows(rows), totalRows: rows, problems: new Map(),
-    notes: images.resized > 0 ? [`${images.resized} image(s) resized to ${width}×${height}`] : [],
+    skipped: images.skipped, notes: images.resized > 0 ? [`${images.resized} image(s) resized to ${width}×${height}`] : [],
   };
 }
 
@@ -60,7 +72,10 @@ function readIdxImages(file: string, pre: ImagePre, withTarget: boolean): NewDat
   const y = files.labels !== null ? Float64Array.from(readIdxBytes(files.labels).data) : null;
   if (withTarget && y === null) throw new DataRequestError(`${file}: no label file next to the images; evaluate needs labels`);
   const rows = images.dims[0];
-  return { x: scaleImages(pre, images.data), rows, inputShape: pre.shape, y, sourceRows: allRows(rows), totalRows: rows, problems: new Map(), notes: [`images from ${files.images}`] };
+  return {
+    x: scaleImages(pre, images.data), rows, inputShape: pre.shape, y, sourceRows: allRows(rows), totalRows: rows, problems: new Map(),
+    skipped: noneSkipped(), notes: [`images from ${files.images}`],
+  };
 }
 
 /** A table transformed by the saved Preprocessor; rows it cannot transform are listed by line. */
@@ -84,7 +99,7 @@ async function readTable(file: string, pre: Preprocessing, withTarget: boolean):
   const notes = Object.entries(t.unknownCategories).filter(([, n]) => n > 0).map(([c, n]) => `${n} row(s) with a ${c} value not seen in training (encoded as unknown)`);
   return {
     x: t.x, rows: t.rows, inputShape: [t.numFeatures], y: withTarget && t.y !== null ? Float64Array.from(t.y) : null,
-    sourceRows: t.sourceRows, totalRows: table.rowCount, problems, notes,
+    sourceRows: t.sourceRows, totalRows: table.rowCount, problems, skipped: noneSkipped(), notes,
   };
 }
 
@@ -95,12 +110,16 @@ async function readTable(file: string, pre: Preprocessing, withTarget: boolean):
  * const d = await readNewData('new.csv', info.preprocessing, false);
  * d.x; d.inputShape; d.problems;
  */
-export async function readNewData(file: string, pre: Preprocessing, withTarget: boolean): Promise<NewData> {
+export async function readNewData(file: string, pre: Preprocessing, withTarget: boolean, options: NewDataOptions = {}): Promise<NewData> {
   if (!fs.existsSync(file)) throw new DataRequestError(`data file not found: ${file}`);
+  const damaged = new DamagedFiles(options.skipBadFiles ?? false);
   if (pre.type === 'audio') {
-    const audio = readAudioFolder(file, pre, pre.target.classes ?? []);
-    return { x: audio.x, y: audio.y, rows: audio.rows, inputShape: [audio.units], sourceRows: allRows(audio.rows), totalRows: audio.rows, problems: new Map(), notes: [] };
+    const audio = readAudioFolder(file, pre, pre.target.classes ?? [], damaged);
+    return {
+      x: audio.x, y: audio.y, rows: audio.rows, inputShape: [audio.units], sourceRows: allRows(audio.rows), totalRows: audio.rows, problems: new Map(),
+      skipped: audio.skipped, notes: [],
+    };
   }
-  if (pre.type === 'image') return pre.source === 'folder' ? readImageFolder(file, pre) : readIdxImages(file, pre, withTarget);
+  if (pre.type === 'image') return pre.source === 'folder' ? readImageFolder(file, pre, damaged) : readIdxImages(file, pre, withTarget);
   return readTable(file, pre, withTarget);
 }

@@ -48,6 +48,11 @@ export interface DataOptions {
   stratify: boolean;
   /** Per-column preprocessing, overriding the automatic plan. */
   preprocessing: Record<string, ColumnTreatment>;
+  /**
+   * Leave damaged files (empty, truncated, undecodable) of an image or audio folder out, listing
+   * each with its reason, instead of failing on the first.
+   */
+  skipBadFiles: boolean;
   /** Image augmentation of the training split (image and IDX folders). */
   augment: AugmentConfig;
   /** Forecasting when the table is a regular time series (absent: automatic); null: rows are independent examples. */

@@ -4,11 +4,12 @@
  * FFT, hop 256), cropped or padded with its quietest value to the longest training clip's frame
  * count (at most 256 frames), flattened and standardised with the training mean and std.
  */
-import { listAudioFolder } from '../audio/folder.js';
+import { listAudioFolder, WAV_FILES } from '../audio/folder.js';
 import { logMelSpectrogram } from '../audio/mel.js';
 import { resample } from '../audio/resample.js';
 import { splitRows } from '../loader/split.js';
-import { readWav, toMono } from '../sources/wav.js';
+import { readWav, toMono, type Wav } from '../sources/wav.js';
+import { DamagedFiles, decodeListed, hasClassFiles, requireEveryClass, type ClassFolderListing, type SkippedFiles } from './class_folder.js';
 import { DataRequestError } from './errors.js';
 import type { PrepareOptions } from './options.js';
 import { classificationData, takeExamples, trainedLabels } from './prepared_classes.js';
@@ -33,30 +34,42 @@ const MAX_FRAMES = 256;
 
 /** True when `dir` has class subfolders holding WAV files. */
 export function isAudioFolder(dir: string): boolean {
-  try {
-    return listAudioFolder(dir).files.length > 0;
-  } catch {
-    return false;
-  }
+  return hasClassFiles(dir, WAV_FILES);
 }
 
 /** The log-mel spectrogram [nMels, frames] of one clip at `sampleRate`. */
-function clipSpectrogram(file: string, sampleRate: number): { data: Float32Array; frames: number } {
-  const wav = readWav(file);
+function clipSpectrogram(wav: Wav, sampleRate: number): { data: Float32Array; frames: number } {
   const mono = toMono(wav.channels);
   const signal = wav.sampleRate === sampleRate ? mono : resample(mono, wav.sampleRate, sampleRate);
-  if (signal.length <= N_FFT / 2) throw new DataRequestError(`${file}: clip of ${signal.length} samples is too short for a ${N_FFT}-point spectrogram`);
+  if (signal.length <= N_FFT / 2) throw new DataRequestError(`${wav.file}: clip of ${signal.length} samples is too short for a ${N_FFT}-point spectrogram`);
   const mel = logMelSpectrogram(signal, { sampleRate, nFft: N_FFT, hop: HOP, nMels: N_MELS });
   return { data: mel.data, frames: mel.frames };
 }
 
-/** Clips as rows of `nMels × frames` features (cropped, or padded with each clip's minimum). */
-function featureRows(files: readonly string[], spec: Pick<AudioPreprocessingJSON, 'sampleRate' | 'frames'> | null): { x: Float32Array; frames: number; sampleRate: number } {
-  const sampleRate = spec?.sampleRate ?? readWav(files[0]).sampleRate;
-  const mels = files.map((f) => clipSpectrogram(f, sampleRate));
+/** Features of an audio folder's clips, with the kept clips' labels and what was left out. */
+interface FeatureRows {
+  x: Float32Array;
+  frames: number;
+  sampleRate: number;
+  labels: Int32Array;
+  skipped: SkippedFiles;
+}
+
+/**
+ * The listed clips as rows of `nMels × frames` features (cropped, or padded with each clip's
+ * minimum), at the rate and frame count of `spec` or else of the first usable clip and the longest
+ * one; damaged files go to `damaged`.
+ */
+function featureRows(dir: string, listing: ClassFolderListing, spec: Pick<AudioPreprocessingJSON, 'sampleRate' | 'frames'> | null, damaged: DamagedFiles): FeatureRows {
+  let sampleRate = spec?.sampleRate ?? null;
+  const mels: { data: Float32Array; frames: number }[] = [];
+  const labels = decodeListed(dir, listing, WAV_FILES, damaged, readWav, (wav) => {
+    sampleRate ??= wav.sampleRate;
+    mels.push(clipSpectrogram(wav, sampleRate));
+  });
   const frames = spec?.frames ?? Math.min(MAX_FRAMES, Math.max(...mels.map((m) => m.frames)));
   const units = N_MELS * frames;
-  const x = new Float32Array(files.length * units);
+  const x = new Float32Array(mels.length * units);
   mels.forEach((m, row) => {
     let floor = Infinity;
     for (const v of m.data) if (v < floor) floor = v;
@@ -64,7 +77,7 @@ function featureRows(files: readonly string[], spec: Pick<AudioPreprocessingJSON
       for (let t = 0; t < frames; t++) x[row * units + b * frames + t] = t < m.frames ? m.data[b * m.frames + t] : floor;
     }
   });
-  return { x, frames, sampleRate };
+  return { x, frames, sampleRate: sampleRate!, labels, skipped: damaged.summary() };
 }
 
 /** Standardise in place with (mean, std). */
@@ -81,11 +94,13 @@ function standardise(x: Float32Array, mean: number, std: number): Float32Array {
  */
 export async function prepareAudioFolder(options: PrepareOptions): Promise<PreparedData> {
   const dir = options.data.path;
-  const listing = listAudioFolder(dir);
-  const { x, frames, sampleRate } = featureRows(listing.files, null);
+  const damaged = new DamagedFiles(options.data.skipBadFiles);
+  const listing = listAudioFolder(dir, { damaged });
+  const { x, frames, sampleRate, labels, skipped } = featureRows(dir, listing, null, damaged);
+  requireEveryClass(dir, listing.classes, labels, damaged);
   const units = N_MELS * frames;
-  const n = listing.files.length;
-  const y = Float64Array.from(listing.labels);
+  const n = labels.length;
+  const y = Float64Array.from(labels);
   const s = splitRows(n, options.data.split, options.seed, options.data.stratify ? y : undefined);
   let sum = 0;
   let sq = 0;
@@ -99,16 +114,28 @@ export async function prepareAudioFolder(options: PrepareOptions): Promise<Prepa
   const val = takeExamples(x, y, units, s.val);
   const test = takeExamples(x, y, units, s.test);
   return classificationData({
-    source: dir, kind: 'audio', column: 'class', classes: listing.classes, labels: listing.labels, features: audio,
-    shape: [units], train, val, test, rows: n, notes: [`log-mel features: ${N_MELS} mels × ${frames} frames at ${sampleRate} Hz`],
+    source: dir, kind: 'audio', column: 'class', classes: listing.classes, labels, features: audio,
+    shape: [units], train, val, test, rows: n, notes: [`log-mel features: ${N_MELS} mels × ${frames} frames at ${sampleRate} Hz`], skipped,
   });
 }
 
-/** An audio folder for a model trained on one (evaluate, predict): the saved feature recipe and scaling, labels by class name. */
-export function readAudioFolder(dir: string, spec: AudioPreprocessingJSON, classes: readonly string[]): { x: Float32Array; y: Float64Array; rows: number; units: number } {
+/** An audio folder as new data for a trained model. */
+export interface AudioFolderData {
+  x: Float32Array;
+  y: Float64Array;
+  rows: number;
+  units: number;
+  skipped: SkippedFiles;
+}
+
+/**
+ * An audio folder for a model trained on one (evaluate, predict): the saved feature recipe and
+ * scaling, labels by class name; damaged files go to `damaged` (by default the first is an error).
+ */
+export function readAudioFolder(dir: string, spec: AudioPreprocessingJSON, classes: readonly string[], damaged = new DamagedFiles()): AudioFolderData {
   if (!isAudioFolder(dir)) throw new DataRequestError(`${dir}: expected a folder with one subfolder of WAV files per class (the model was trained on an audio folder)`);
-  const listing = listAudioFolder(dir);
-  const { x } = featureRows(listing.files, spec);
-  const y = trainedLabels(dir, listing.labels, listing.classes, classes);
-  return { x: standardise(x, spec.mean, spec.std), y, rows: listing.files.length, units: spec.nMels * spec.frames };
+  const listing = listAudioFolder(dir, { damaged });
+  const { x, labels, skipped } = featureRows(dir, listing, spec, damaged);
+  const y = trainedLabels(dir, labels, listing.classes, classes);
+  return { x: standardise(x, spec.mean, spec.std), y, rows: labels.length, units: spec.nMels * spec.frames, skipped };
 }

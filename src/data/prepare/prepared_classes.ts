@@ -1,4 +1,5 @@
 /** The PreparedData of a multiclass data set whose examples are already arrays (IDX, images, audio). */
+import type { SkippedFiles } from './class_folder.js';
 import { DataRequestError } from './errors.js';
 import type { Preprocessing } from './preprocessing.js';
 import type { Arrays, DataSummary, PreparedData } from './types.js';
@@ -21,6 +22,8 @@ export interface ClassExamples {
   /** Examples in the source (e.g. train + test files). */
   rows: number;
   notes: string[];
+  /** Damaged files left out of a folder (data.skipBadFiles). */
+  skipped?: SkippedFiles;
 }
 
 /** Examples `idx` of flat inputs (`units` values each) with their targets. */
@@ -59,6 +62,7 @@ export function classificationData(e: ClassExamples): PreparedData {
       source: e.source, kind: e.kind, rows: e.rows, columns: units, task: 'multiclass', target: e.column,
       classCounts: e.classes.map((label, i) => ({ label, count: counts[i] })),
       splits: { train: e.train.rows, val: e.val.rows, test: e.test.rows }, inputUnits: units, notes: e.notes,
+      ...(e.skipped !== undefined && e.skipped.count > 0 ? { skipped: e.skipped } : {}),
     },
   };
 }

@@ -1,5 +1,6 @@
 /** What the data step produces: model-ready arrays per split, the saved preprocessing and a summary. */
 import type { TaskType } from '../explore/target.js';
+import type { SkippedFiles } from './class_folder.js';
 import type { SeriesSplits } from './prepare_series.js';
 import type { Preprocessing } from './preprocessing.js';
 import type { TargetEncoding } from './target.js';
@@ -23,6 +24,11 @@ export interface DataSummary {
   splits: { train: number; val: number; test: number };
   inputUnits: number;
   notes: string[];
+  /**
+   * Damaged files of an image or audio folder left out with `data.skipBadFiles`, each with its
+   * reason (saved in model.json as `data.skipped`); absent when none was.
+   */
+  skipped?: SkippedFiles;
 }
 
 export interface PreparedData {
