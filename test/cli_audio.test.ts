@@ -44,8 +44,14 @@ describe('dlflow on an audio folder', () => {
     writeClips(join(dir, 'clips'));
     const train = dlflow(dir, 'train', '--data', 'clips', '--epochs', '10', '--name', 'audio', '--log', 'plain');
     assert.equal(train.code, 0, train.stderr);
-    const model = JSON.parse(readFileSync(join(dir, 'runs', 'audio', 'model.json'), 'utf8')) as { preprocessing: { type: string; nMels: number; sampleRate: number; target: { classes: string[] } } };
+    const model = JSON.parse(readFileSync(join(dir, 'runs', 'audio', 'model.json'), 'utf8')) as {
+      preprocessing: { type: string; nMels: number; frames: number; sampleRate: number; target: { classes: string[] } };
+      inputShape: number[]; architecture: { layers: { type: string }[] };
+    };
     assert.equal(model.preprocessing.type, 'audio');
+    // each clip is a one-channel spectrogram, and the auto model is the CNN of images
+    assert.deepEqual(model.inputShape, [1, 40, model.preprocessing.frames]);
+    assert.ok(model.architecture.layers.some((l) => l.type === 'conv2d'), JSON.stringify(model.architecture.layers.map((l) => l.type)));
     assert.equal(model.preprocessing.nMels, 40);
     assert.equal(model.preprocessing.sampleRate, 8000);
     assert.deepEqual(model.preprocessing.target.classes, ['high', 'low']);

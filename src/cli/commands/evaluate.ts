@@ -55,7 +55,7 @@ export async function runEvaluate(argv: readonly string[]): Promise<number> {
     const data = await prepareRunData(run.config);
     for (const line of skippedLines(data.summary.skipped)) process.stderr.write(`${line}\n`); // as in training (data.skipBadFiles)
     if (data.test.rows === 0) throw new UsageError(`${run.dir} has an empty test split; pass --data <file>`);
-    loader = loaderOf(data.test, data.inputShape, loss, 1024, false, 0);
+    loader = loaderOf(data.test, info.inputShape, loss, 1024, false, 0); // the model's shape: runs of older versions may flatten
     split = 'test';
     rows = data.test.rows;
   } else {
@@ -63,7 +63,7 @@ export async function runEvaluate(argv: readonly string[]): Promise<number> {
     for (const p of d.problems.values()) process.stderr.write(`${dataFile}: line ${p.line}: ${p.reason} (row left out)\n`);
     for (const n of d.notes) process.stderr.write(`note: ${n}\n`);
     if (d.rows === 0) throw new UsageError(`${dataFile}: no row could be evaluated`);
-    loader = loaderOf({ x: d.x, y: d.y!, rows: d.rows }, d.inputShape, loss, 1024, false, 0);
+    loader = loaderOf({ x: d.x, y: d.y!, rows: d.rows }, info.inputShape, loss, 1024, false, 0);
     split = dataFile;
     rows = d.rows;
   }

@@ -1,7 +1,8 @@
 /**
  * New data for a trained model (evaluate --data, predict --data): a table transformed with the
- * saved Preprocessor, an image folder or IDX folder/file scaled like the training images, or an
- * audio folder through the saved log-mel recipe. Rows that cannot be transformed are kept out of
+ * saved Preprocessor, an image folder or IDX folder/file scaled like the training images, an
+ * audio folder through the saved log-mel recipe, or a volume folder resampled to the trained size
+ * and normalised as in training. Rows that cannot be transformed are kept out of
  * `x` and listed with their line and reason; damaged files of a folder are an error naming the
  * first, or with `skipBadFiles` are left out and listed in `skipped`.
  */
@@ -12,6 +13,7 @@ import { DataRequestError } from './errors.js';
 import { loadTable } from './load_table.js';
 import { readAudioFolder } from './prepare_audio.js';
 import { isImageFolder, loadImageBytes } from './prepare_images.js';
+import { readVolumeFolder, type VolumePreprocessingJSON } from './prepare_volumes.js';
 import { trainedLabels } from './prepared_classes.js';
 import { scaleImages, transformTable, type ImagePreprocessingJSON, type Preprocessing } from './preprocessing.js';
 
@@ -78,6 +80,12 @@ function readIdxImages(file: string, pre: ImagePre, withTarget: boolean): NewDat
   };
 }
 
+/** A volume folder (class subfolders) for a model trained on one; evaluate (`withTarget`) needs trained class names. */
+function readVolumes(dir: string, pre: VolumePreprocessingJSON & { target: Preprocessing['target'] }, withTarget: boolean, damaged: DamagedFiles): NewData {
+  const v = readVolumeFolder(dir, pre, withTarget ? pre.target.classes ?? [] : null, damaged);
+  return { x: v.x, rows: v.rows, inputShape: pre.shape, y: v.y, sourceRows: allRows(v.rows), totalRows: v.rows, problems: new Map(), skipped: v.skipped, notes: v.notes };
+}
+
 /** A table transformed by the saved Preprocessor; rows it cannot transform are listed by line. */
 async function readTable(file: string, pre: Preprocessing, withTarget: boolean): Promise<NewData> {
   const table = await loadTable(file);
@@ -116,10 +124,11 @@ export async function readNewData(file: string, pre: Preprocessing, withTarget: 
   if (pre.type === 'audio') {
     const audio = readAudioFolder(file, pre, pre.target.classes ?? [], damaged);
     return {
-      x: audio.x, y: audio.y, rows: audio.rows, inputShape: [audio.units], sourceRows: allRows(audio.rows), totalRows: audio.rows, problems: new Map(),
+      x: audio.x, y: audio.y, rows: audio.rows, inputShape: audio.shape, sourceRows: allRows(audio.rows), totalRows: audio.rows, problems: new Map(),
       skipped: audio.skipped, notes: [],
     };
   }
   if (pre.type === 'image') return pre.source === 'folder' ? readImageFolder(file, pre, damaged) : readIdxImages(file, pre, withTarget);
+  if (pre.type === 'volume') return readVolumes(file, pre, withTarget, damaged);
   return readTable(file, pre, withTarget);
 }

@@ -2,7 +2,9 @@
  * The data step for an audio folder (one subfolder per class holding WAV files): each clip mixed
  * to mono, resampled to the first clip's rate, turned into a log-mel spectrogram (40 mels, 512-point
  * FFT, hop 256), cropped or padded with its quietest value to the longest training clip's frame
- * count (at most 256 frames), flattened and standardised with the training mean and std.
+ * count (at most 256 frames) and standardised with the training mean and std. Each clip is one
+ * example `[1, nMels, frames]` — a one-channel image of mels by time — so the auto model is the
+ * CNN of images (it beat the MLP over the same features flattened: README, audio folders).
  */
 import { listAudioFolder, WAV_FILES } from '../audio/folder.js';
 import { logMelSpectrogram } from '../audio/mel.js';
@@ -86,8 +88,13 @@ function standardise(x: Float32Array, mean: number, std: number): Float32Array {
   return x;
 }
 
+/** The example shape of a clip: one channel of `nMels × frames`. */
+export function audioExampleShape(spec: Pick<AudioPreprocessingJSON, 'nMels' | 'frames'>): number[] {
+  return [1, spec.nMels, spec.frames];
+}
+
 /**
- * Prepares an audio folder: each clip as a row of standardised log-mel features.
+ * Prepares an audio folder: each clip as a standardised log-mel spectrogram `[1, nMels, frames]`.
  *
  * @example
  * const data = await prepareAudioFolder({ data: { ...dataOptions, path: 'clips' }, seed: 0 });
@@ -115,7 +122,7 @@ export async function prepareAudioFolder(options: PrepareOptions): Promise<Prepa
   const test = takeExamples(x, y, units, s.test);
   return classificationData({
     source: dir, kind: 'audio', column: 'class', classes: listing.classes, labels, features: audio,
-    shape: [units], train, val, test, rows: n, notes: [`log-mel features: ${N_MELS} mels × ${frames} frames at ${sampleRate} Hz`], skipped,
+    shape: audioExampleShape(audio), train, val, test, rows: n, notes: [`log-mel features: ${N_MELS} mels × ${frames} frames at ${sampleRate} Hz`], skipped,
   });
 }
 
@@ -124,7 +131,8 @@ export interface AudioFolderData {
   x: Float32Array;
   y: Float64Array;
   rows: number;
-  units: number;
+  /** The example shape, `[1, nMels, frames]`. */
+  shape: number[];
   skipped: SkippedFiles;
 }
 
@@ -137,5 +145,5 @@ export function readAudioFolder(dir: string, spec: AudioPreprocessingJSON, class
   const listing = listAudioFolder(dir, { damaged });
   const { x, labels, skipped } = featureRows(dir, listing, spec, damaged);
   const y = trainedLabels(dir, labels, listing.classes, classes);
-  return { x: standardise(x, spec.mean, spec.std), y, rows: labels.length, units: spec.nMels * spec.frames, skipped };
+  return { x: standardise(x, spec.mean, spec.std), y, rows: labels.length, shape: audioExampleShape(spec), skipped };
 }
