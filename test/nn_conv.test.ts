@@ -119,8 +119,8 @@ describe('convolution errors name the layer and the shapes', () => {
     assert.throws(() => F.conv2d(dl.zeros([1, 1, 5, 5]), dl.zeros([1, 1, 3, 3]), null, { pad: 1 } as never), /conv2d: unknown option 'pad'/);
     assert.throws(() => new nn.Conv2d(1, 2, 3, { padding: 'same', stride: 2 }), /padding='same' is not supported for strided convolutions/);
     assert.throws(() => new nn.Conv2d(1, 2, [3, 3, 3]), /kernelSize must be an integer ≥ 1 or a list of 2/);
-    assert.throws(() => new nn.Conv2d(1, 2, 3, { paddingMode: 'mirror' as never }), /paddingMode must be one of zeros, reflect, replicate, circular/);
-    assert.throws(() => new nn.ConvTranspose2d(1, 2, 3, { paddingMode: 'reflect' as never }), /only paddingMode 'zeros'/);
+    assert.throws(() => new nn.Conv2d(1, 2, 3, { paddingMode: 'mirror' as never }), /Conv2d\(1, 2\): option 'paddingMode' must be one of 'zeros', 'reflect', 'replicate', 'circular', got the string "mirror"/);
+    assert.throws(() => new nn.ConvTranspose2d(1, 2, 3, { paddingMode: 'reflect' as never }), /ConvTranspose2d\(1, 2\): option 'paddingMode' must be 'zeros' \(the only padding mode of transposed convolutions/);
     assert.throws(() => new nn.ConvTranspose1d(1, 2, 3, { stride: 2, outputPadding: 2 }).forward(dl.zeros([1, 1, 4])), /outputPadding \(2\) must be smaller/);
     assert.throws(() => F.pad(dl.zeros([1, 2, 3]), [3, 0], 'reflect'), /reflect padding \(3, 0\) of dim 2 of size 3 must be non-negative and at most 2/);
     assert.throws(() => F.conv2d(dl.zeros([1, 1, 5, 5], { dtype: 'int32' }), dl.zeros([1, 1, 3, 3])), /expected a float32 input, got int32/);

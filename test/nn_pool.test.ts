@@ -233,7 +233,7 @@ describe('bad input names the layer and the shapes', () => {
     ['padding above half the kernel', () => F.avgPool1d(dl.zeros([1, 1, 8]), 2, { padding: 2 }), /avgPool1d: padding should be at most half of kernel size/],
     ['adaptive output size 0', () => new nn.AdaptiveAvgPool2d([0, 2]).forward(dl.zeros([1, 1, 4, 4])), /AdaptiveAvgPool2d\(output_size=\(0, 2\)\): output size must be a positive integer, got \[0, 2\] for input \[1, 1, 4, 4\]/],
     ['unknown option', () => new nn.MaxPool2d(2, { strides: 2 } as never), /MaxPool2d: unknown option 'strides'/],
-    ['negative stride', () => F.maxPool1d(dl.zeros([1, 1, 8]), 2, { stride: -1 }), /maxPool1d: stride must be a positive integer, got -1/],
+    ['negative stride', () => F.maxPool1d(dl.zeros([1, 1, 8]), 2, { stride: -1 }), /maxPool1d: option 'stride' must be an integer ≥ 1 or a list of 1 integer ≥ 1, or null \(the kernel size\), got -1/],
     ['BatchNorm2d channel count', () => new nn.BatchNorm2d(3).forward(dl.zeros([2, 1, 28, 28])), /BatchNorm2d\(3\): expected input \[N, 3, H, W\], got \[2, 1, 28, 28\]/],
     ['BatchNorm2d rank', () => new nn.BatchNorm2d(3).forward(dl.zeros([2, 3])), /BatchNorm2d\(3\): expected 4D input \(got 2D input of shape \[2, 3\]\); expected \[N, 3, H, W\]/],
     ['GroupNorm groups', () => new nn.GroupNorm(4, 6), /GroupNorm: numChannels 6 must be divisible by numGroups 4/],

@@ -137,6 +137,18 @@ export const option = {
 
 type TupleOf<N extends number, Acc extends number[] = []> = Acc['length'] extends N ? Acc : TupleOf<N, [...Acc, number]>;
 
+/**
+ * `v` when it is a valid value of `field`; otherwise an error naming `owner` and `what` (`option
+ * 'lr'` in `parse`; a positional argument's name, so that argument and option share one check):
+ * a number out of a numeric field's range is a RangeError, anything else a TypeError.
+ */
+export function checkField<T>(owner: string, what: string, field: Field<T>, v: unknown): T {
+  if (field.valid(v)) return v;
+  const numeric = typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+  const Err = numeric && /^(a number|an integer|a list of \d+ numbers)/.test(field.expected) ? RangeError : TypeError;
+  throw new Err(`${owner}: ${what} must be ${field.expected}, got ${quote(v)}`);
+}
+
 /** A declared options object: `parse` checks and fills in defaults. */
 export interface OptionsSchema<S extends Schema> {
   readonly owner: string;
@@ -171,13 +183,7 @@ export function defineOptions<const S extends Schema>(owner: string, fields: S):
           if (field.default !== undefined) out[key] = Array.isArray(field.default) ? [...field.default] : field.default;
           continue;
         }
-        // a number out of a numeric field's range is a RangeError, anything else a TypeError
-        const numeric = typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
-        if (!field.valid(v)) {
-          const Err = numeric && /^(a number|an integer|a list of \d+ numbers)/.test(field.expected) ? RangeError : TypeError;
-          throw new Err(`${as}: option '${key}' must be ${field.expected}, got ${quote(v)}`);
-        }
-        out[key] = v;
+        out[key] = checkField(as, `option '${key}'`, field, v);
       }
       return out as ResolvedOptions<OptionsSchema<S>>;
     },

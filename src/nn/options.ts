@@ -1,8 +1,7 @@
 /** Checks shared by the layers' and functions' option objects and size arguments. */
 
-import { defineOptions, describeValue, option, type OptionsInput } from '../base/options.js';
-
-export { checkOptionKeys } from '../base/options.js';
+import { checkField, defineOptions, describeValue, option, type Field, type OptionsInput } from '../base/options.js';
+import { isTensor, type Tensor } from '../core/tensor.js';
 
 /** A layer size argument (features, channels, embeddings): a positive integer. */
 export function checkSize(owner: string, name: string, value: unknown): number {
@@ -26,15 +25,51 @@ export function biasOf(owner: string, arg: BiasArgument | undefined): boolean {
   return BIAS_OPTIONS.parse(arg, owner).bias;
 }
 
+/** The number of spatial dims of a convolution or pooling. */
+export type SpatialRank = 1 | 2 | 3;
+/** A size per spatial dim, or one size for all. */
+export type SizeOption = number | readonly number[];
+
 /**
- * A size argument as one value per spatial dim (PyTorch's `_ntuple`): a number repeats, a list
- * must have `k` entries. Every entry must be an integer ≥ `min`.
+ * One value per spatial rank, made by `make`: the option schemas of conv and pooling, whose size
+ * options must list one entry per spatial dim.
  */
-export function spatialTuple(owner: string, name: string, value: number | readonly number[], k: number, min: number): number[] {
-  const list = typeof value === 'number' ? new Array<number>(k).fill(value) : [...value];
-  if (list.length !== k) throw new Error(`${owner}: ${name} must be a number or a list of ${k}, got [${list.join(', ')}]`);
-  for (const v of list) {
-    if (!Number.isInteger(v) || v < min) throw new RangeError(`${owner}: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got ${typeof value === 'number' ? value : `[${list.join(', ')}]`}`);
-  }
-  return list;
+export function perRank<T>(make: (rank: SpatialRank) => T): { readonly [R in SpatialRank]: T } {
+  return { 1: make(1), 2: make(2), 3: make(3) };
 }
+
+/** A predicate accepting one value or a list of them (of `length` entries when given). */
+export function oneOrList<T>(one: (v: unknown) => v is T, length?: number): (v: unknown) => v is T | readonly T[] {
+  return (v): v is T | readonly T[] => one(v) || (Array.isArray(v) && (length === undefined || v.length === length) && v.every(one));
+}
+
+/** A predicate accepting integers ≥ `min`. */
+export function integerAtLeast(min: number): (v: unknown) => v is number {
+  return (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+}
+
+/** A size option of `rank` spatial dims, each an integer ≥ `min`: one for every dim, or a list of one per dim. */
+export function sizeField<D extends SizeOption | undefined = undefined>(rank: SpatialRank, min: number, def?: D): Field<SizeOption, false> & { default: D } {
+  return option.custom<SizeOption, D>(`an integer ≥ ${min} or a list of ${rank} integer${rank === 1 ? '' : 's'} ≥ ${min}`, oneOrList(integerAtLeast(min), rank), def);
+}
+
+/** A checked size as one value per spatial dim (PyTorch's `_ntuple`: a number repeats). */
+export function perDim(value: SizeOption, rank: SpatialRank): number[] {
+  return typeof value === 'number' ? new Array<number>(rank).fill(value) : [...value];
+}
+
+/**
+ * A positional size argument (a kernel size) checked as a `sizeField` option is, as one value per
+ * spatial dim.
+ */
+export function spatialTuple(owner: string, name: string, value: unknown, rank: SpatialRank, min: number): number[] {
+  return perDim(checkField(owner, name, sizeField(rank, min), value), rank);
+}
+
+/** `field`, or null (PyTorch's None), which means `meaning`. */
+export function orNull<T, D extends T | null | undefined = undefined>(field: Field<T>, meaning: string, def?: D): Field<T | null, false> & { default: D } {
+  return option.custom<T | null, D>(`${field.expected} or null (${meaning})`, (v): v is T | null => v === null || field.valid(v), def);
+}
+
+/** A tensor argument that may be absent (a normalisation's weight, bias or running statistics). */
+export const TENSOR_OR_NULL = option.custom<Tensor | null>('a Tensor or null', (v): v is Tensor | null => v === null || isTensor(v));

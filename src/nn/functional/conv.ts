@@ -1,62 +1,68 @@
 /**
  * Convolutions (F.conv1d/2d/3d), transposed convolutions (F.convTranspose1d/2d/3d) and F.pad,
- * with PyTorch's semantics. Options are validated here (an unknown key, a bad size or a shape
- * that does not fit is an error naming the call and the shapes) and resolved into the zero-
- * padded geometry of the kernel contract; non-zero padding modes are an explicit F.pad first.
+ * with PyTorch's semantics. Options are declared (and so validated) once per spatial rank: an
+ * unknown key, a bad size or a shape that does not fit is an error naming the call and the
+ * shapes. They are resolved into the zero-padded geometry of the kernel contract; non-zero
+ * padding modes are an explicit F.pad first.
  */
 import { withBackend } from '../../backends/select.js';
 import type { ConvGeometry } from '../../backends/ops.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import * as ops from '../../ops/conv.js';
 import { filled, tensor } from '../../ops/creation.js';
 import { cat } from '../../ops/join.js';
-import { checkOptionKeys } from '../options.js';
+import { perDim, perRank, sizeField, type SizeOption, type SpatialRank } from '../options.js';
 
-/** Number of spatial dims of a convolution. */
-export type SpatialRank = 1 | 2 | 3;
-/** A size per spatial dim, or one size for all. */
-export type SizeOption = number | readonly number[];
+export type { SizeOption, SpatialRank } from '../options.js';
 /** Zero padding per side of each dim, 'valid' (none) or 'same' (output size = input size, stride 1). */
 export type ConvPadding = SizeOption | 'same' | 'valid';
 
-export interface ConvOptions {
-  /** Step between output positions (default 1). */
-  stride?: SizeOption;
-  /** Zero padding on both sides of each spatial dim (default 0), or 'same' / 'valid'. */
-  padding?: ConvPadding;
-  /** Spacing between kernel taps (default 1). */
-  dilation?: SizeOption;
-  /** Independent channel groups (default 1; depthwise: groups = in channels). */
-  groups?: number;
+/** Independent channel groups: a positive integer (the channel counts must divide by it). */
+const GROUPS = option.number({ default: 1, integer: true, min: 1 });
+
+/** The options of F.conv1d/2d/3d for `rank` spatial dims, which the Conv layers extend. */
+export function convFields(rank: SpatialRank) {
+  const padding = sizeField(rank, 0);
+  return {
+    /** Step between output positions (default 1). */
+    stride: sizeField(rank, 1, 1),
+    /** Zero padding on both sides of each spatial dim (default 0), or 'same' / 'valid'. */
+    padding: option.custom<ConvPadding, 0>(`${padding.expected}, or one of 'same', 'valid'`,
+      (v): v is ConvPadding => v === 'same' || v === 'valid' || padding.valid(v), 0),
+    /** Spacing between kernel taps (default 1). */
+    dilation: sizeField(rank, 1, 1),
+    /** Independent channel groups; both channel counts must divide by it (default 1; depthwise: groups = in channels). */
+    groups: GROUPS,
+  };
 }
 
-export interface ConvTransposeOptions {
-  stride?: SizeOption;
-  /** Removes dilation·(k − 1) − padding from both sides of the output (PyTorch's definition). */
-  padding?: SizeOption;
-  /** Extra size added to one side of the output, to pick among the input sizes a strided conv maps alike. */
-  outputPadding?: SizeOption;
-  dilation?: SizeOption;
-  groups?: number;
+/** The options of F.convTranspose1d/2d/3d for `rank` spatial dims, which the ConvTranspose layers extend. */
+export function convTransposeFields(rank: SpatialRank) {
+  return {
+    /** Step between input positions in the output (default 1). */
+    stride: sizeField(rank, 1, 1),
+    /** Removes dilation·(k − 1) − padding from both sides of the output (PyTorch's definition; default 0). */
+    padding: sizeField(rank, 0, 0),
+    /** Extra size added to one side of the output, to pick among the input sizes a strided conv maps alike (default 0; smaller than stride or dilation). */
+    outputPadding: sizeField(rank, 0, 0),
+    /** Spacing between kernel taps (default 1). */
+    dilation: sizeField(rank, 1, 1),
+    /** Independent channel groups; both channel counts must divide by it (default 1). */
+    groups: GROUPS,
+  };
 }
+
+const CONV_OPTIONS = perRank((rank) => defineOptions(`conv${rank}d`, convFields(rank)));
+const CONV_TRANSPOSE_OPTIONS = perRank((rank) => defineOptions(`convTranspose${rank}d`, convTransposeFields(rank)));
+
+export type ConvOptions = OptionsInput<(typeof CONV_OPTIONS)[SpatialRank]>;
+export type ConvTransposeOptions = OptionsInput<(typeof CONV_TRANSPOSE_OPTIONS)[SpatialRank]>;
 
 /** How F.pad fills the new border: a constant, the mirror image, the edge value, or wrap-around. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 const PAD_MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
-
-const CONV_KEYS: { readonly [K in keyof Required<ConvOptions>]: true } = { stride: true, padding: true, dilation: true, groups: true };
-const CONV_TRANSPOSE_KEYS: { readonly [K in keyof Required<ConvTransposeOptions>]: true } =
-  { stride: true, padding: true, outputPadding: true, dilation: true, groups: true };
-
-/** `value` as one integer ≥ `min` per spatial dim. */
-export function sizeTuple(who: string, what: string, value: SizeOption, spatial: SpatialRank, min: number): number[] {
-  const list = typeof value === 'number' ? new Array<number>(spatial).fill(value) : [...value];
-  if (list.length !== spatial || !list.every((v) => Number.isInteger(v) && v >= min)) {
-    throw new RangeError(`${who}: ${what} must be an integer ≥ ${min} or a list of ${spatial}, got ${JSON.stringify(value)}`);
-  }
-  return list;
-}
 
 /** The names of the spatial dims in messages. */
 const SPATIAL_NAMES: { readonly [S in SpatialRank]: readonly string[] } = { 1: ['L'], 2: ['H', 'W'], 3: ['D', 'H', 'W'] };
@@ -69,7 +75,7 @@ export function expectedInput(channels: number, spatial: SpatialRank): string {
 /** Zero padding before and after each spatial dim, from a `padding` option. */
 export interface SidePadding { before: number[]; after: number[] }
 
-/** Resolves 'same' (PyTorch: the extra pad of an even kernel goes after), 'valid' and sizes. */
+/** Resolves a checked `padding`: 'same' (PyTorch: the extra pad of an even kernel goes after), 'valid' and sizes. */
 export function sidePadding(who: string, padding: ConvPadding, kernel: readonly number[], dilation: readonly number[],
   stride: readonly number[], spatial: SpatialRank): SidePadding {
   if (padding === 'valid') return { before: kernel.map(() => 0), after: kernel.map(() => 0) };
@@ -78,9 +84,7 @@ export function sidePadding(who: string, padding: ConvPadding, kernel: readonly 
     const before = kernel.map((k, d) => Math.floor(dilation[d] * (k - 1) / 2));
     return { before, after: kernel.map((k, d) => dilation[d] * (k - 1) - before[d]) };
   }
-  if (typeof padding === 'string') throw new RangeError(`${who}: padding must be a size, 'same' or 'valid', got ${JSON.stringify(padding)}`);
-  const p = sizeTuple(who, 'padding', padding, spatial, 0);
-  return { before: p, after: [...p] };
+  return { before: perDim(padding, spatial), after: perDim(padding, spatial) };
 }
 
 /** What a convolution call is, for its messages: "conv2d" or a layer's "Conv2d(3, 32)". */
@@ -104,7 +108,7 @@ function checkParams(c: ConvCaller, weight: Tensor, bias: Tensor | null, groups:
   if (weight.dtype !== 'float32' || weight.ndim !== c.spatial + 2) {
     throw new Error(`${c.who}: expected a float32 weight of ${c.spatial + 2} dims, got ${weight.dtype} ${formatShape(weight.shape)}`);
   }
-  if (!Number.isInteger(groups) || groups < 1 || weight.shape[0] % groups !== 0) {
+  if (weight.shape[0] % groups !== 0) {
     throw new Error(`${c.who}: groups (${groups}) must be a positive integer dividing the weight's first dim (weight ${formatShape(weight.shape)})`);
   }
   if (bias !== null && (bias.dtype !== 'float32' || bias.ndim !== 1 || bias.shape[0] !== outChannels)) {
@@ -132,14 +136,13 @@ function convOutputSizes(c: ConvCaller, inSpatial: readonly number[], kernel: re
  * the ReLU epilogue when `relu`.
  */
 export function convolution(c: ConvCaller, x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvOptions, relu = false): Tensor {
-  checkOptionKeys(c.who, options, Object.keys(CONV_KEYS));
-  const groups = options.groups ?? 1;
+  const { groups, ...o } = CONV_OPTIONS[c.spatial].parse(options, c.who);
   checkParams(c, weight, bias, groups, weight.shape[0]);
   const input = batchedInput(c, x, weight.shape[1] * groups);
-  const stride = sizeTuple(c.who, 'stride', options.stride ?? 1, c.spatial, 1);
-  const dilation = sizeTuple(c.who, 'dilation', options.dilation ?? 1, c.spatial, 1);
+  const stride = perDim(o.stride, c.spatial);
+  const dilation = perDim(o.dilation, c.spatial);
   const kernel = weight.shape.slice(2);
-  const pad = sidePadding(c.who, options.padding ?? 0, kernel, dilation, stride, c.spatial);
+  const pad = sidePadding(c.who, o.padding, kernel, dilation, stride, c.spatial);
   const outSpatial = convOutputSizes(c, input.x.shape.slice(2), kernel, pad, stride, dilation);
   const geometry: ConvGeometry = { stride, padding: pad.before, dilation, groups };
   const y = ops.conv(input.x, weight, bias, geometry, outSpatial, relu);
@@ -148,14 +151,10 @@ export function convolution(c: ConvCaller, x: Tensor, weight: Tensor, bias: Tens
 
 /** The transposed convolution behind F.convTranspose1d/2d/3d and the ConvTranspose layers. */
 export function convTransposition(c: ConvCaller, x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvTransposeOptions): Tensor {
-  checkOptionKeys(c.who, options, Object.keys(CONV_TRANSPOSE_KEYS));
-  const groups = options.groups ?? 1;
+  const { groups, ...o } = CONV_TRANSPOSE_OPTIONS[c.spatial].parse(options, c.who);
   checkParams(c, weight, bias, groups, weight.shape[1] * groups);
   const input = batchedInput(c, x, weight.shape[0]);
-  const stride = sizeTuple(c.who, 'stride', options.stride ?? 1, c.spatial, 1);
-  const dilation = sizeTuple(c.who, 'dilation', options.dilation ?? 1, c.spatial, 1);
-  const padding = sizeTuple(c.who, 'padding', options.padding ?? 0, c.spatial, 0);
-  const outputPadding = sizeTuple(c.who, 'outputPadding', options.outputPadding ?? 0, c.spatial, 0);
+  const [stride, dilation, padding, outputPadding] = [o.stride, o.dilation, o.padding, o.outputPadding].map((v) => perDim(v, c.spatial));
   const kernel = weight.shape.slice(2);
   const inSpatial = input.x.shape.slice(2);
   const outSpatial = inSpatial.map((size, d) => {

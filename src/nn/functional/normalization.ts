@@ -1,19 +1,30 @@
 /** Batch and layer normalisation. */
 import { noGrad } from '../../autograd/grad_mode.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import { formatShape } from '../../base/shape.js';
 import { tidy, type Tensor } from '../../core/tensor.js';
 import { batchNormTraining } from '../../ops/norm.js';
-import { checkOptionKeys } from '../options.js';
+import { TENSOR_OR_NULL } from '../options.js';
 
-export interface BatchNormOptions {
-  weight?: Tensor | null;
-  bias?: Tensor | null;
+/** Added to the variance for stability: a positive number, 1e-5 by default (every normalisation's `eps`). */
+export const EPS = option.number({ default: 1e-5, min: 0, minExclusive: true });
+/** The weight of the new batch in the running averages: r ← (1−m)·r + m·batch. */
+const MOMENTUM = option.number({ default: 0.1, min: 0, max: 1 });
+
+const BATCH_NORM_OPTIONS = defineOptions('batchNorm', {
+  /** Per-channel scale γ [C] (default none). */
+  weight: TENSOR_OR_NULL,
+  /** Per-channel shift β [C] (default none). */
+  bias: TENSOR_OR_NULL,
   /** Use batch statistics (and update the running ones). Default false, as PyTorch's F.batch_norm. */
-  training?: boolean;
+  training: option.boolean(false),
   /** Weight of the new batch in the running averages: r ← (1−m)·r + m·batch. Default 0.1. */
-  momentum?: number;
-  eps?: number;
-}
+  momentum: MOMENTUM,
+  /** Added to the variance for stability (default 1e-5). */
+  eps: EPS,
+});
+
+export type BatchNormOptions = OptionsInput<typeof BATCH_NORM_OPTIONS>;
 
 /**
  * Batch normalisation over [N, C, ...] input (BatchNorm1d/2d/3d), per channel C:
@@ -26,9 +37,7 @@ export interface BatchNormOptions {
  * F.batchNorm(x, runningMean, runningVar, { training: true, momentum: 0.1 });
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}): Tensor {
-  checkOptionKeys('batchNorm', options, BATCH_NORM_KEYS);
-  const { weight = null, bias = null, momentum = 0.1, eps = 1e-5 } = options;
-  const training = options.training ?? false;
+  const { weight = null, bias = null, training, momentum, eps } = BATCH_NORM_OPTIONS.parse(options);
   if (x.ndim < 2) throw new Error(`batchNorm: expected input of at least 2 dims [N, C, ...], got ${formatShape(x.shape)}`);
   const C = x.shape[1];
   checkPerChannel('batchNorm', x, C, [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]]);
@@ -52,8 +61,6 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   }
   return y;
 }
-
-const BATCH_NORM_KEYS = ['weight', 'bias', 'training', 'momentum', 'eps'] as const satisfies readonly (keyof BatchNormOptions)[];
 
 /** y·γ + β with per-channel γ, β (dim 1) when given. */
 function channelAffine(y: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
@@ -102,19 +109,24 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   return channelAffine(y, weight, bias);
 }
 
-export interface InstanceNormOptions {
+const INSTANCE_NORM_OPTIONS = defineOptions('instanceNorm', {
   /** Running statistics [C], updated in place when `useInputStats` (averaged over the batch). */
-  runningMean?: Tensor | null;
-  runningVar?: Tensor | null;
-  weight?: Tensor | null;
-  bias?: Tensor | null;
+  runningMean: TENSOR_OR_NULL,
+  /** Running variance [C], as `runningMean`. */
+  runningVar: TENSOR_OR_NULL,
+  /** Per-channel scale γ [C] (default none). */
+  weight: TENSOR_OR_NULL,
+  /** Per-channel shift β [C] (default none). */
+  bias: TENSOR_OR_NULL,
   /** Normalise with each instance's statistics; false: with the running ones. Default true. */
-  useInputStats?: boolean;
-  momentum?: number;
-  eps?: number;
-}
+  useInputStats: option.boolean(true),
+  /** Weight of the new batch in the running averages: r ← (1−m)·r + m·batch. Default 0.1. */
+  momentum: MOMENTUM,
+  /** Added to the variance for stability (default 1e-5). */
+  eps: EPS,
+});
 
-const INSTANCE_NORM_KEYS = ['runningMean', 'runningVar', 'weight', 'bias', 'useInputStats', 'momentum', 'eps'] as const satisfies readonly (keyof InstanceNormOptions)[];
+export type InstanceNormOptions = OptionsInput<typeof INSTANCE_NORM_OPTIONS>;
 
 /**
  * Instance normalisation (torch.nn.functional.instance_norm): each (sample, channel) of x
@@ -126,9 +138,7 @@ const INSTANCE_NORM_KEYS = ['runningMean', 'runningVar', 'weight', 'bias', 'useI
  * F.instanceNorm(dl.randn([4, 3, 32, 32]));
  */
 export function instanceNorm(x: Tensor, options: InstanceNormOptions = {}): Tensor {
-  checkOptionKeys('instanceNorm', options, INSTANCE_NORM_KEYS);
-  const { runningMean = null, runningVar = null, weight = null, bias = null, momentum = 0.1, eps = 1e-5 } = options;
-  const useInputStats = options.useInputStats ?? true;
+  const { runningMean = null, runningVar = null, weight = null, bias = null, useInputStats, momentum, eps } = INSTANCE_NORM_OPTIONS.parse(options);
   if (x.ndim < 3) throw new Error(`instanceNorm: expected input of at least 3 dims [N, C, ...], got ${formatShape(x.shape)}`);
   const C = x.shape[1];
   checkPerChannel('instanceNorm', x, C, [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]]);

@@ -2,48 +2,72 @@
  * Max, average and adaptive pooling over 1 to 3 spatial dims, with PyTorch 1.13's options,
  * output sizes and errors. Inputs are [N, C, ...S] or unbatched [C, ...S]; float32.
  */
-import { formatShape } from '../../base/shape.js';
 import type { PoolWindow } from '../../backends/ops.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
+import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { avgPool, maxPool } from '../../ops/pool.js';
-import { checkOptionKeys, spatialTuple } from '../options.js';
+import { orNull, perDim, perRank, sizeField, spatialTuple, type SizeOption, type SpatialRank } from '../options.js';
 
+export type { SpatialRank } from '../options.js';
 /** One size for every spatial dim, or one per dim. */
-export type PoolSize = number | readonly number[];
+export type PoolSize = SizeOption;
 /** An adaptive output size: one for every dim, or one per dim (null keeps that dim's input size). */
 export type AdaptiveSize = number | readonly (number | null)[];
-/** The number of spatial dims of a pooling layer. */
-export type SpatialRank = 1 | 2 | 3;
 
-export interface MaxPoolOptions {
+/** A window's stride: a size, or null (or PyTorch's empty list) for the kernel size. */
+function strideField(rank: SpatialRank) {
+  const size = sizeField(rank, 1);
+  return option.custom<PoolSize | null>(`${size.expected}, or null (the kernel size)`,
+    (v): v is PoolSize | null => v === null || (Array.isArray(v) && v.length === 0) || size.valid(v));
+}
+
+/** The stride a window moves by: `stride`, or the kernel size when it is null, empty or not given. */
+export function windowStride(stride: PoolSize | null | undefined, kernelSize: PoolSize): PoolSize {
+  return stride === null || stride === undefined || (typeof stride !== 'number' && stride.length === 0) ? kernelSize : stride;
+}
+
+/** The `returnIndices` of max and adaptive max pooling. */
+const RETURN_INDICES = option.boolean(false);
+
+/** The options of F.maxPool1d/2d/3d and the MaxPool layers, per spatial rank. */
+export const MAX_POOL_OPTIONS = perRank((rank) => defineOptions(`maxPool${rank}d`, {
   /** Default: the kernel size. */
-  stride?: PoolSize | null;
+  stride: strideField(rank),
   /** Implicit −∞ padding on both sides; at most half the kernel. Default 0. */
-  padding?: PoolSize;
+  padding: sizeField(rank, 0, 0),
   /** Spacing between window taps. Default 1. */
-  dilation?: PoolSize;
+  dilation: sizeField(rank, 1, 1),
   /** Size the output with ceil instead of floor (the last window may hang over the edge). Default false. */
-  ceilMode?: boolean;
+  ceilMode: option.boolean(false),
   /** Also return the flat spatial index of each maximum. Default false. */
-  returnIndices?: boolean;
-}
+  returnIndices: RETURN_INDICES,
+}));
 
-export interface AvgPoolOptions {
-  stride?: PoolSize | null;
-  padding?: PoolSize;
-  ceilMode?: boolean;
+/** The options of F.avgPool1d/2d/3d and the AvgPool layers, per spatial rank. */
+export const AVG_POOL_OPTIONS = perRank((rank) => defineOptions(`avgPool${rank}d`, {
+  /** Default: the kernel size. */
+  stride: strideField(rank),
+  /** Implicit zero padding on both sides; at most half the kernel. Default 0. */
+  padding: sizeField(rank, 0, 0),
+  /** Size the output with ceil instead of floor (the last window may hang over the edge). Default false. */
+  ceilMode: option.boolean(false),
   /** Count the zero padding in the divisor. Default true. */
-  countIncludePad?: boolean;
-  /** Divide every window by this instead. */
-  divisorOverride?: number | null;
-}
+  countIncludePad: option.boolean(true),
+  /** Divide every window by this instead (default null: by the window's size, as `countIncludePad` says). */
+  divisorOverride: orNull(option.number({ integer: true, min: 1 }), 'the divisor countIncludePad picks'),
+}));
 
-export interface AdaptiveMaxPoolOptions {
-  returnIndices?: boolean;
-}
+/** The options of F.adaptiveMaxPool1d/2d/3d and the AdaptiveMaxPool layers. */
+export const ADAPTIVE_MAX_POOL_OPTIONS = defineOptions('adaptiveMaxPool', {
+  /** Also return the flat spatial index of each maximum. Default false. */
+  returnIndices: RETURN_INDICES,
+});
 
-const MAX_KEYS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'] as const satisfies readonly (keyof MaxPoolOptions)[];
-const AVG_KEYS = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'] as const satisfies readonly (keyof AvgPoolOptions)[];
+export type MaxPoolOptions = OptionsInput<(typeof MAX_POOL_OPTIONS)[SpatialRank]>;
+export type AvgPoolOptions = OptionsInput<(typeof AVG_POOL_OPTIONS)[SpatialRank]>;
+export type AdaptiveMaxPoolOptions = OptionsInput<typeof ADAPTIVE_MAX_POOL_OPTIONS>;
+
 const SPATIAL_NAMES: { readonly [K in SpatialRank]: string } = { 1: 'L', 2: 'H, W', 3: 'D, H, W' };
 
 /** x as [N, C, ...S], and whether it was unbatched. */
@@ -89,15 +113,16 @@ function slidingWindow(owner: string, x: Tensor, spec: SlidingSpec, avg: { count
   return { window: { type: 'sliding', kernel, stride, padding, dilation, ...avg }, spatial };
 }
 
-function sizes(owner: string, k: SpatialRank, kernelSize: PoolSize, stride: PoolSize | null | undefined, padding: PoolSize, dilation: PoolSize, ceilMode: boolean): SlidingSpec {
-  const kernel = spatialTuple(owner, 'kernelSize', kernelSize, k, 1);
-  const noStride = stride === null || stride === undefined || (typeof stride !== 'number' && stride.length === 0);
+/** The checked window options of a pooling over `rank` spatial dims, one value per dim. */
+function slidingSpec(owner: string, rank: SpatialRank, kernelSize: PoolSize,
+  o: { stride?: PoolSize | null; padding: PoolSize; dilation: PoolSize; ceilMode: boolean }): SlidingSpec {
+  const kernel = spatialTuple(owner, 'kernelSize', kernelSize, rank, 1);
   return {
     kernel,
-    stride: noStride ? kernel : spatialTuple(owner, 'stride', stride, k, 1),
-    padding: spatialTuple(owner, 'padding', padding, k, 0),
-    dilation: spatialTuple(owner, 'dilation', dilation, k, 1),
-    ceilMode,
+    stride: perDim(windowStride(o.stride, kernel), rank),
+    padding: perDim(o.padding, rank),
+    dilation: perDim(o.dilation, rank),
+    ceilMode: o.ceilMode,
   };
 }
 
@@ -107,25 +132,22 @@ function unbatch(t: Tensor, unbatched: boolean): Tensor {
 
 /** Max pooling over k spatial dims; `owner` names the caller in errors. Returns [values, indices] with `returnIndices`. */
 export function maxPoolNd(owner: string, k: SpatialRank, input: Tensor, kernelSize: PoolSize, options: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
-  checkOptionKeys(owner, options, MAX_KEYS);
+  const o = MAX_POOL_OPTIONS[k].parse(options, owner);
   const { x, unbatched } = batchedInput(owner, input, k);
-  const spec = sizes(owner, k, kernelSize, options.stride, options.padding ?? 0, options.dilation ?? 1, options.ceilMode ?? false);
+  const spec = slidingSpec(owner, k, kernelSize, o);
   const { window, spatial } = slidingWindow(owner, x, spec, { countIncludePad: false, divisorOverride: 0 });
-  const withIndices = options.returnIndices === true;
+  const withIndices = o.returnIndices;
   const { values, indices } = maxPool(x, window, spatial, withIndices);
   return withIndices ? [unbatch(values, unbatched), unbatch(indices!, unbatched)] : unbatch(values, unbatched);
 }
 
 /** Average pooling over k spatial dims; `owner` names the caller in errors. */
 export function avgPoolNd(owner: string, k: SpatialRank, input: Tensor, kernelSize: PoolSize, options: AvgPoolOptions = {}): Tensor {
-  checkOptionKeys(owner, options, AVG_KEYS);
+  const o = AVG_POOL_OPTIONS[k].parse(options, owner);
   const { x, unbatched } = batchedInput(owner, input, k);
-  const divisor = options.divisorOverride ?? 0;
-  if (options.divisorOverride !== undefined && options.divisorOverride !== null && !(Number.isInteger(divisor) && divisor > 0)) {
-    throw new RangeError(`${owner}: divisorOverride must be a positive integer, got ${divisor}`);
-  }
-  const spec = sizes(owner, k, kernelSize, options.stride, options.padding ?? 0, 1, options.ceilMode ?? false);
-  const { window, spatial } = slidingWindow(owner, x, spec, { countIncludePad: options.countIncludePad ?? true, divisorOverride: divisor });
+  const spec = slidingSpec(owner, k, kernelSize, { ...o, dilation: 1 });
+  // divisor 0: the kernel's divisor rules (countIncludePad)
+  const { window, spatial } = slidingWindow(owner, x, spec, { countIncludePad: o.countIncludePad, divisorOverride: o.divisorOverride ?? 0 });
   return unbatch(avgPool(x, window, spatial), unbatched);
 }
 
@@ -148,9 +170,8 @@ export function adaptiveAvgPoolNd(owner: string, k: SpatialRank, input: Tensor, 
 
 /** Adaptive max pooling over k spatial dims. Returns [values, indices] with `returnIndices`. */
 export function adaptiveMaxPoolNd(owner: string, k: SpatialRank, input: Tensor, outputSize: AdaptiveSize, options: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
-  checkOptionKeys(owner, options, ['returnIndices']);
+  const withIndices = ADAPTIVE_MAX_POOL_OPTIONS.parse(options, owner).returnIndices;
   const { x, unbatched } = batchedInput(owner, input, k);
-  const withIndices = options.returnIndices === true;
   const { values, indices } = maxPool(x, { type: 'adaptive' }, adaptiveSizes(owner, x, k, outputSize), withIndices);
   return withIndices ? [unbatch(values, unbatched), unbatch(indices!, unbatched)] : unbatch(values, unbatched);
 }

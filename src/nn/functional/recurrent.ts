@@ -8,11 +8,11 @@
  */
 import { needsGrad, record } from '../../autograd/record.js';
 import type { Backend } from '../../backends/backend.js';
-import { checkOptionKeys, describeValue } from '../../base/options.js';
+import { defineOptions, describeValue, option, type OptionsInput } from '../../base/options.js';
 import { formatShape } from '../../base/shape.js';
-import { defaultGenerator, type Generator } from '../../core/generator.js';
+import { defaultGenerator, Generator } from '../../core/generator.js';
 import { keep } from '../../core/scope.js';
-import type { Tensor } from '../../core/tensor.js';
+import { isTensor, type Tensor } from '../../core/tensor.js';
 import { filled, tensor } from '../../ops/creation.js';
 import { cat, stack } from '../../ops/join.js';
 import { dropout } from './dropout.js';
@@ -199,27 +199,38 @@ export function gruCell(x: Tensor, h: Tensor, weights: RecurrentWeights): Tensor
   return recurrentCell('gru', x, [h], weights, 'gruCell')[0];
 }
 
-export interface RecurrentOptions {
-  /** Input and output are [N, T, ·] instead of [T, N, ·] (default false). */
-  batchFirst?: boolean;
+/** The options the recurrent layers share with F.recurrent. */
+export const SEQUENCE_FIELDS = {
+  /** Input and output are [N, T, ·] instead of [T, N, ·] (default false; hN is [layers·D, N, H] either way). */
+  batchFirst: option.boolean(false),
   /** Dropout probability on each layer's output except the last, in training only (default 0). */
-  dropout?: number;
+  dropout: option.number({ default: 0, min: 0, max: 1 }),
+};
+
+const RECURRENT_OPTIONS = defineOptions('recurrent', {
+  ...SEQUENCE_FIELDS,
   /** Training mode: dropout is active (default true). */
-  training?: boolean;
+  training: option.boolean(true),
   /**
    * Each sequence's length (1 ≤ length ≤ T), for a padded batch: packed-sequence semantics, so
    * outputs past a sequence's end are zero, hN is each sequence's state at its last step, and
    * the reverse direction starts at that last step. The output keeps all T steps.
    */
-  lengths?: readonly number[] | Tensor | null;
+  lengths: option.custom<readonly number[] | Tensor | null>('a list of lengths, a 1-D Tensor or null',
+    (v): v is readonly number[] | Tensor | null => v === null || isTensor(v) || (Array.isArray(v) && v.every((n) => typeof n === 'number'))),
   /** Generator of the dropout masks (default: the one `dl.manualSeed` seeds). */
-  generator?: Generator;
-  /** Who is asking, for error messages (a layer passes `LSTM(28, 128)`). */
-  who?: string;
-}
+  generator: option.custom<Generator>('a Generator', (v): v is Generator => v instanceof Generator),
+  /** Who is asking, for error messages (a layer passes `LSTM(28, 128)`; default the mode). */
+  who: option.string(),
+});
 
-const OPTION_KEYS: { readonly [K in keyof Required<RecurrentOptions>]: true } =
-  { batchFirst: true, dropout: true, training: true, lengths: true, generator: true, who: true };
+export type RecurrentOptions = OptionsInput<typeof RECURRENT_OPTIONS>;
+
+/** The caller's name: the `who` option (read before the others are checked, so their messages use it), else the mode. */
+function callerOf(options: unknown, mode: RecurrentMode): string {
+  const who = typeof options === 'object' && options !== null ? (options as { who?: unknown }).who : undefined;
+  return typeof who === 'string' ? who : mode;
+}
 
 /** A recurrence's result: the last layer's output at every step and the final states. */
 export interface RecurrentResult {
@@ -241,17 +252,16 @@ export interface RecurrentResult {
  */
 export function recurrent(mode: RecurrentMode, input: Tensor, hx: RecurrentState | null,
   weights: readonly (readonly RecurrentWeights[])[], options: RecurrentOptions = {}): RecurrentResult {
-  const who = options.who ?? mode;
-  checkOptionKeys(who, options, Object.keys(OPTION_KEYS));
-  const batchFirst = options.batchFirst ?? false;
+  const who = callerOf(options, mode);
+  const o = RECURRENT_OPTIONS.parse(options, who);
+  const batchFirst = o.batchFirst;
   const geometry = sequenceGeometry(who, mode, input, weights, batchFirst);
   const unbatched = input.ndim === 2;
   const states = initialStates(who, mode, hx, geometry, unbatched);
-  const lengths = checkLengths(who, options.lengths ?? null, geometry, unbatched);
+  const lengths = checkLengths(who, o.lengths ?? null, geometry, unbatched);
   // full-length batches need no masks
   const masks = lengths === null || lengths.every((n) => n === geometry.steps) ? null : stepMasks(lengths, geometry.steps);
-  const p = options.dropout ?? 0;
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`${who}: dropout must be a probability in [0, 1], got ${p}`);
+  const p = o.dropout;
   // time-major [T, N, in]: each step's projection is then a contiguous [N, G·H] slice
   let x = unbatched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input;
   const finals: Tensor[][] = CELLS[mode].cellState ? [[], []] : [[]];
@@ -264,7 +274,7 @@ export function recurrent(mode: RecurrentMode, input: Tensor, hx: RecurrentState
       return stack(run.outputs, last && batchFirst && !unbatched ? 1 : 0);
     });
     x = outputs.length === 1 ? outputs[0] : cat(outputs, 2);
-    if (!last && p > 0) x = dropout(x, p, options.training ?? true, options.generator ?? defaultGenerator);
+    if (!last && p > 0) x = dropout(x, p, o.training, o.generator ?? defaultGenerator);
   });
   const state = finals.map((s) => stack(s, 0));
   return unbatched ? { output: x.squeeze(1), state: state.map((s) => s.squeeze(1)) } : { output: x, state };

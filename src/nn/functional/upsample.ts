@@ -3,25 +3,45 @@
  * interpolation, composed per spatial dim from index selections: a separable interpolation is
  * exactly PyTorch's (the last dim's weights innermost), and its gradient is the selections'.
  */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../../base/options.js';
 import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { tensor } from '../../ops/creation.js';
-import { checkOptionKeys } from '../options.js';
+import { integerAtLeast, oneOrList } from '../options.js';
 
 export const INTERPOLATE_MODES = ['nearest', 'linear', 'bilinear', 'trilinear'] as const;
 export type InterpolateMode = (typeof INTERPOLATE_MODES)[number];
 
-export interface InterpolateOptions {
+const isScale = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+const INTERPOLATE_OPTIONS = defineOptions('interpolate', {
   /** The output's spatial size: one for every dim or one per dim. Give this or `scaleFactor`. */
-  size?: number | readonly number[];
+  size: option.custom<number | readonly number[]>('an integer ≥ 1 or a list of them (one per spatial dim)', oneOrList(integerAtLeast(1))),
   /** Output size = floor(input size · scale); the scale itself maps the positions, as in PyTorch. */
-  scaleFactor?: number | readonly number[];
-  mode?: InterpolateMode;
+  scaleFactor: option.custom<number | readonly number[]>('a number in (0, ∞) or a list of them (one per spatial dim)', oneOrList(isScale)),
+  /** How output values are taken from the input (default 'nearest'). */
+  mode: option.choice(INTERPOLATE_MODES, 'nearest'),
   /** Linear modes: align the corner pixels' centres (scale (S−1)/(O−1)) instead of half-pixel mapping. Default false. */
-  alignCorners?: boolean;
+  alignCorners: option.boolean(),
+});
+
+export type InterpolateOptions = OptionsInput<typeof INTERPOLATE_OPTIONS>;
+/** Checked interpolation options: `mode` always set. */
+export type ResolvedInterpolateOptions = ResolvedOptions<typeof INTERPOLATE_OPTIONS>;
+
+/**
+ * `options` checked for F.interpolate and nn.Upsample (`owner` names the caller): the fields, then
+ * the rules between them, which do not depend on the input.
+ */
+export function interpolateOptions(options: unknown, owner: string): ResolvedInterpolateOptions {
+  const o = INTERPOLATE_OPTIONS.parse(options, owner);
+  if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new Error(`${owner}: give exactly one of size and scaleFactor`);
+  if (o.mode === 'nearest' && o.alignCorners !== undefined) {
+    throw new Error(`${owner}: alignCorners can only be set with the interpolating modes linear, bilinear and trilinear`);
+  }
+  return o;
 }
 
-const KEYS = ['size', 'scaleFactor', 'mode', 'alignCorners'] as const satisfies readonly (keyof InterpolateOptions)[];
 /** The input rank each linear mode needs (nearest takes 3 to 5). */
 const LINEAR_RANK: { readonly [M in Exclude<InterpolateMode, 'nearest'>]: number } = { linear: 3, bilinear: 4, trilinear: 5 };
 
@@ -32,15 +52,11 @@ function perDim(owner: string, name: string, value: number | readonly number[], 
 }
 
 /** Output sizes and the scales given by the user (undefined: computed from the sizes). */
-function outputGeometry(owner: string, x: Tensor, options: InterpolateOptions): { sizes: number[]; scales: (number | undefined)[] } {
+function outputGeometry(owner: string, x: Tensor, options: ResolvedInterpolateOptions): { sizes: number[]; scales: (number | undefined)[] } {
   const k = x.ndim - 2;
   const S = x.shape.slice(2);
-  if ((options.size === undefined) === (options.scaleFactor === undefined)) throw new Error(`${owner}: give exactly one of size and scaleFactor`);
   const sizes = options.size !== undefined ? perDim(owner, 'size', options.size, k)
-    : perDim(owner, 'scaleFactor', options.scaleFactor!, k).map((s, d) => {
-      if (!(s > 0 && Number.isFinite(s))) throw new RangeError(`${owner}: scaleFactor must be positive, got ${s}`);
-      return Math.floor(S[d] * s);
-    });
+    : perDim(owner, 'scaleFactor', options.scaleFactor!, k).map((s, d) => Math.floor(S[d] * s));
   if (sizes.some((o) => !Number.isInteger(o) || o < 1)) {
     throw new RangeError(`${owner}: the output size [${sizes.join(', ')}] for input ${formatShape(x.shape)} must be positive integers`);
   }
@@ -97,18 +113,15 @@ function weightsAlong(w: Float32Array, d: number, n: number): Tensor {
  */
 export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   const owner = 'interpolate';
-  checkOptionKeys(owner, options, KEYS);
-  const mode = options.mode ?? 'nearest';
-  if (!INTERPOLATE_MODES.includes(mode)) throw new Error(`${owner}: unknown mode '${String(mode)}' (known: ${INTERPOLATE_MODES.join(', ')})`);
+  const o = interpolateOptions(options, owner);
+  const mode = o.mode;
   if (x.ndim < 3 || x.ndim > 5) throw new Error(`${owner}: expected a 3D, 4D or 5D input [N, C, ...spatial], got ${formatShape(x.shape)}`);
   if (x.dtype !== 'float32') throw new TypeError(`${owner}: expected a float32 input, got ${x.dtype}`);
-  if (mode === 'nearest') {
-    if (options.alignCorners !== undefined) throw new Error(`${owner}: alignCorners can only be set with the interpolating modes linear, bilinear and trilinear`);
-  } else if (x.ndim !== LINEAR_RANK[mode]) {
+  if (mode !== 'nearest' && x.ndim !== LINEAR_RANK[mode]) {
     throw new Error(`${owner}: mode '${mode}' needs a ${LINEAR_RANK[mode]}D input, got ${formatShape(x.shape)}`);
   }
-  const { sizes, scales } = outputGeometry(owner, x, options);
-  const alignCorners = options.alignCorners ?? false;
+  const { sizes, scales } = outputGeometry(owner, x, o);
+  const alignCorners = o.alignCorners ?? false;
   let y = x;
   // the last dim first: PyTorch weights it innermost
   for (let d = x.ndim - 1; d >= 2; d--) {

@@ -1,26 +1,29 @@
 /** Batch normalisation over [N, C, ...]: BatchNorm1d/2d/3d share one implementation. */
 import { noGrad } from '../../autograd/grad_mode.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { ones, zeros } from '../../ops/creation.js';
-import { batchNorm } from '../functional/normalization.js';
+import { EPS, batchNorm } from '../functional/normalization.js';
 import { ones_, zeros_ } from '../init.js';
 import { Module } from '../module.js';
-import { checkOptionKeys } from '../options.js';
+import { checkSize, orNull } from '../options.js';
 import { Parameter } from '../parameter.js';
 import { pyBool, pyFloat } from '../repr.js';
 
-export interface BatchNormOptions {
-  eps?: number;
+/** The options of the batch and instance normalisation layers (their defaults differ in `affine` and `trackRunningStats`). */
+const NORM_OPTIONS = defineOptions('BatchNorm', {
+  /** Added to the variance for stability (default 1e-5). */
+  eps: EPS,
   /** Weight of each new batch in the running averages; null = cumulative average over all batches. Default 0.1. */
-  momentum?: number | null;
-  /** Learn a per-channel scale γ (init 1) and shift β (init 0). Default true. */
-  affine?: boolean;
-  /** Keep running mean/var (used in eval mode). Default true. */
-  trackRunningStats?: boolean;
-}
+  momentum: orNull(option.number({ min: 0, max: 1 }), 'a cumulative average', 0.1),
+  /** Learn a per-channel scale γ (init 1) and shift β (init 0). Default true (InstanceNorm: false). */
+  affine: option.boolean(),
+  /** Keep running mean/var (used in eval mode). Default true (InstanceNorm: false). */
+  trackRunningStats: option.boolean(),
+});
 
-const OPTION_KEYS = ['eps', 'momentum', 'affine', 'trackRunningStats'] as const satisfies readonly (keyof BatchNormOptions)[];
+export type BatchNormOptions = OptionsInput<typeof NORM_OPTIONS>;
 
 /**
  * The state and running statistics shared by the batch and instance normalisation layers:
@@ -37,12 +40,12 @@ export abstract class NormBase extends Module {
 
   constructor(readonly numFeatures: number, options: BatchNormOptions, defaults: { affine: boolean; trackRunningStats: boolean }) {
     super();
-    checkOptionKeys(this.constructor.name, options, OPTION_KEYS);
-    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new RangeError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.affine = options.affine ?? defaults.affine;
-    this.trackRunningStats = options.trackRunningStats ?? defaults.trackRunningStats;
+    const o = NORM_OPTIONS.parse(options, this.constructor.name);
+    checkSize(this.constructor.name, 'numFeatures', numFeatures);
+    this.eps = o.eps;
+    this.momentum = o.momentum;
+    this.affine = o.affine ?? defaults.affine;
+    this.trackRunningStats = o.trackRunningStats ?? defaults.trackRunningStats;
     this.weight = this.affine ? Parameter.empty([numFeatures]) : null;
     this.bias = this.affine ? Parameter.empty([numFeatures]) : null;
     if (this.trackRunningStats) {

@@ -1,11 +1,12 @@
 /** Convolution layers: Conv1d/2d/3d and ConvTranspose1d/2d/3d, as PyTorch's. */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../../base/options.js';
 import type { Tensor } from '../../core/tensor.js';
 import {
-  convolution, convTransposition, expectedInput, pad, sidePadding, sizeTuple,
-  type ConvCaller, type ConvPadding, type PadMode, type SizeOption, type SpatialRank,
+  convFields, convolution, convTransposeFields, convTransposition, expectedInput, pad, sidePadding,
+  type ConvCaller, type PadMode, type SizeOption, type SpatialRank,
 } from '../functional/conv.js';
 import type { FunctionalForm } from '../functional/fusion.js';
-import { checkOptionKeys } from '../options.js';
+import { checkSize, perDim, perRank, spatialTuple } from '../options.js';
 import { resetWeightAndBias } from './default_init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -15,37 +16,35 @@ import { pyTuple } from '../repr.js';
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 const PADDING_MODES: { readonly [M in PaddingMode]: PadMode | null } = { zeros: null, reflect: 'reflect', replicate: 'replicate', circular: 'circular' };
 
-export interface ConvLayerOptions {
-  /** Step between output positions (default 1). */
-  stride?: SizeOption;
-  /** Padding on both sides of each spatial dim (default 0), or 'same' / 'valid'. */
-  padding?: ConvPadding;
-  /** Spacing between kernel taps (default 1). */
-  dilation?: SizeOption;
-  /** Independent channel groups; both channel counts must divide by it (default 1). */
-  groups?: number;
+/** What the layers add to their functional form's options. */
+const BIAS_FIELD = {
   /** Learn an additive bias per output channel (default true). */
-  bias?: boolean;
+  bias: option.boolean(true),
+};
+
+const CONV_LAYER_OPTIONS = perRank((rank) => defineOptions(`Conv${rank}d`, {
+  ...convFields(rank),
+  ...BIAS_FIELD,
   /** What the padding holds (default 'zeros'). */
-  paddingMode?: PaddingMode;
-}
+  paddingMode: option.choice(Object.keys(PADDING_MODES) as PaddingMode[], 'zeros'),
+}));
 
-export interface ConvTransposeLayerOptions {
-  stride?: SizeOption;
-  padding?: SizeOption;
-  /** Extra size on one side of the output (smaller than stride or dilation). */
-  outputPadding?: SizeOption;
-  dilation?: SizeOption;
-  groups?: number;
-  bias?: boolean;
+const CONV_TRANSPOSE_LAYER_OPTIONS = perRank((rank) => defineOptions(`ConvTranspose${rank}d`, {
+  ...convTransposeFields(rank),
+  ...BIAS_FIELD,
   /** Only 'zeros', as in PyTorch. */
-  paddingMode?: 'zeros';
-}
+  paddingMode: option.custom<'zeros', 'zeros'>("'zeros' (the only padding mode of transposed convolutions, as in PyTorch)", (v): v is 'zeros' => v === 'zeros', 'zeros'),
+}));
 
-const LAYER_KEYS: { readonly [K in keyof Required<ConvLayerOptions>]: true } =
-  { stride: true, padding: true, dilation: true, groups: true, bias: true, paddingMode: true };
-const TRANSPOSE_LAYER_KEYS: { readonly [K in keyof Required<ConvTransposeLayerOptions>]: true } =
-  { stride: true, padding: true, outputPadding: true, dilation: true, groups: true, bias: true, paddingMode: true };
+export type ConvLayerOptions = OptionsInput<(typeof CONV_LAYER_OPTIONS)[SpatialRank]>;
+export type ConvTransposeLayerOptions = OptionsInput<(typeof CONV_TRANSPOSE_LAYER_OPTIONS)[SpatialRank]>;
+/** The checked options both kinds of layers share. */
+type SharedSettings = Pick<ResolvedOptions<(typeof CONV_LAYER_OPTIONS)[SpatialRank]>, 'stride' | 'dilation' | 'groups' | 'bias'>;
+
+/** `Conv2d(3, 32)`: how errors name a layer. */
+function layerName(kind: string, inChannels: number, outChannels: number): string {
+  return `${kind}(${inChannels}, ${outChannels})`;
+}
 
 /** What both kinds of convolution layers share: channels, kernel, geometry, parameters and init. */
 abstract class ConvBase extends Module {
@@ -57,25 +56,23 @@ abstract class ConvBase extends Module {
   readonly groups: number;
   protected readonly caller: ConvCaller;
 
+  /** `settings` are the layer's options, checked by the subclass (whose schema names the keys). */
   protected constructor(kind: string, spatial: SpatialRank, readonly inChannels: number, readonly outChannels: number,
-    kernelSize: SizeOption, options: ConvLayerOptions | ConvTransposeLayerOptions, transposed: boolean) {
+    kernelSize: SizeOption, settings: SharedSettings, transposed: boolean) {
     super();
-    const who = `${kind}(${inChannels}, ${outChannels})`;
-    checkOptionKeys(who, options, Object.keys(transposed ? TRANSPOSE_LAYER_KEYS : LAYER_KEYS));
-    for (const [what, n] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
-      if (!Number.isInteger(n) || n < 1) throw new RangeError(`${who}: ${what} must be a positive integer, got ${n}`);
-    }
-    this.groups = options.groups ?? 1;
-    if (!Number.isInteger(this.groups) || this.groups < 1) throw new RangeError(`${who}: groups must be a positive integer, got ${this.groups}`);
+    const who = layerName(kind, inChannels, outChannels);
+    checkSize(who, 'inChannels', inChannels);
+    checkSize(who, 'outChannels', outChannels);
+    this.groups = settings.groups;
     if (inChannels % this.groups !== 0) throw new Error(`${who}: inChannels (${inChannels}) must be divisible by groups (${this.groups})`);
     if (outChannels % this.groups !== 0) throw new Error(`${who}: outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
-    this.kernelSize = sizeTuple(who, 'kernelSize', kernelSize, spatial, 1);
-    this.stride = sizeTuple(who, 'stride', options.stride ?? 1, spatial, 1);
-    this.dilation = sizeTuple(who, 'dilation', options.dilation ?? 1, spatial, 1);
+    this.kernelSize = spatialTuple(who, 'kernelSize', kernelSize, spatial, 1);
+    this.stride = perDim(settings.stride, spatial);
+    this.dilation = perDim(settings.dilation, spatial);
     this.caller = { who, spatial };
     const [first, second] = transposed ? [inChannels, outChannels] : [outChannels, inChannels];
     this.weight = Parameter.empty([first, second / this.groups, ...this.kernelSize]);
-    this.bias = (options.bias ?? true) ? Parameter.empty([outChannels]) : null;
+    this.bias = settings.bias ? Parameter.empty([outChannels]) : null;
   }
 
   /** PyTorch's init: W kaiming-uniform with a = √5, b ~ U(−1/√fanIn, 1/√fanIn). */
@@ -114,14 +111,11 @@ export abstract class ConvNd extends ConvBase {
   readonly #explicitPad: number[] | null;
 
   protected constructor(kind: string, spatial: SpatialRank, inChannels: number, outChannels: number, kernelSize: SizeOption, options: ConvLayerOptions) {
-    super(kind, spatial, inChannels, outChannels, kernelSize, options, false);
+    const o = CONV_LAYER_OPTIONS[spatial].parse(options, layerName(kind, inChannels, outChannels));
+    super(kind, spatial, inChannels, outChannels, kernelSize, o, false);
     const who = this.caller.who;
-    const padding = options.padding ?? 0;
-    this.padding = typeof padding === 'string' ? padding : sizeTuple(who, 'padding', padding, spatial, 0);
-    this.paddingMode = options.paddingMode ?? 'zeros';
-    if (!Object.hasOwn(PADDING_MODES, this.paddingMode)) {
-      throw new RangeError(`${who}: paddingMode must be one of ${Object.keys(PADDING_MODES).join(', ')}, got ${JSON.stringify(this.paddingMode)}`);
-    }
+    this.padding = typeof o.padding === 'string' ? o.padding : perDim(o.padding, spatial);
+    this.paddingMode = o.paddingMode;
     const sides = sidePadding(who, this.padding, this.kernelSize, this.dilation, this.stride, spatial);
     const lastDimFirst = Array.from({ length: spatial }, (_, i) => spatial - 1 - i);
     this.#explicitPad = this.paddingMode === 'zeros' ? null : lastDimFirst.flatMap((d) => [sides.before[d], sides.after[d]]);
@@ -194,13 +188,10 @@ export abstract class ConvTransposeNd extends ConvBase {
   readonly outputPadding: number[];
 
   protected constructor(kind: string, spatial: SpatialRank, inChannels: number, outChannels: number, kernelSize: SizeOption, options: ConvTransposeLayerOptions) {
-    super(kind, spatial, inChannels, outChannels, kernelSize, options, true);
-    const who = this.caller.who;
-    if ((options.paddingMode ?? 'zeros') !== 'zeros') {
-      throw new Error(`${who}: only paddingMode 'zeros' is supported for ${kind}, got ${JSON.stringify(options.paddingMode)}`);
-    }
-    this.padding = sizeTuple(who, 'padding', options.padding ?? 0, spatial, 0);
-    this.outputPadding = sizeTuple(who, 'outputPadding', options.outputPadding ?? 0, spatial, 0);
+    const o = CONV_TRANSPOSE_LAYER_OPTIONS[spatial].parse(options, layerName(kind, inChannels, outChannels));
+    super(kind, spatial, inChannels, outChannels, kernelSize, o, true);
+    this.padding = perDim(o.padding, spatial);
+    this.outputPadding = perDim(o.outputPadding, spatial);
     this.resetParameters();
   }
 

@@ -1,19 +1,22 @@
 /** Group and instance normalisation layers. */
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import { formatShape } from '../../base/shape.js';
 import type { Tensor } from '../../core/tensor.js';
-import { groupNorm, instanceNorm } from '../functional/normalization.js';
+import { EPS, groupNorm, instanceNorm } from '../functional/normalization.js';
 import { ones_, zeros_ } from '../init.js';
 import { Module } from '../module.js';
-import { checkOptionKeys } from '../options.js';
 import { Parameter } from '../parameter.js';
 import { pyBool, pyFloat } from '../repr.js';
 import { NormBase, type BatchNormOptions } from './batchnorm.js';
 
-export interface GroupNormOptions {
-  eps?: number;
+const GROUP_NORM_OPTIONS = defineOptions('GroupNorm', {
+  /** Added to the variance for stability (default 1e-5). */
+  eps: EPS,
   /** Learn a per-channel scale (init 1) and shift (init 0). Default true. */
-  affine?: boolean;
-}
+  affine: option.boolean(true),
+});
+
+export type GroupNormOptions = OptionsInput<typeof GROUP_NORM_OPTIONS>;
 
 /**
  * Group normalisation: the channels of [N, C, ...] split into `numGroups` groups, each sample's
@@ -31,12 +34,12 @@ export class GroupNorm extends Module {
 
   constructor(readonly numGroups: number, readonly numChannels: number, options: GroupNormOptions = {}) {
     super();
-    checkOptionKeys('GroupNorm', options, ['eps', 'affine']);
+    const o = GROUP_NORM_OPTIONS.parse(options);
     if (!Number.isInteger(numGroups) || numGroups < 1 || !Number.isInteger(numChannels) || numChannels % numGroups !== 0) {
       throw new Error(`GroupNorm: numChannels ${numChannels} must be divisible by numGroups ${numGroups}`);
     }
-    this.eps = options.eps ?? 1e-5;
-    this.affine = options.affine ?? true;
+    this.eps = o.eps;
+    this.affine = o.affine;
     this.weight = this.affine ? Parameter.empty([numChannels]) : null;
     this.bias = this.affine ? Parameter.empty([numChannels]) : null;
     this.resetParameters();

@@ -1,11 +1,11 @@
 /** Pooling layers over 1 to 3 spatial dims (PyTorch's MaxPool*, AvgPool*, Adaptive*Pool*). */
 import type { Tensor } from '../../core/tensor.js';
 import {
-  adaptiveAvgPoolNd, adaptiveMaxPoolNd, avgPoolNd, maxPoolNd,
+  ADAPTIVE_MAX_POOL_OPTIONS, AVG_POOL_OPTIONS, MAX_POOL_OPTIONS, adaptiveAvgPoolNd, adaptiveMaxPoolNd, avgPoolNd, maxPoolNd, windowStride,
   type AdaptiveMaxPoolOptions, type AdaptiveSize, type AvgPoolOptions, type MaxPoolOptions, type PoolSize, type SpatialRank,
 } from '../functional/pooling.js';
 import { Module } from '../module.js';
-import { checkOptionKeys, spatialTuple } from '../options.js';
+import { perDim, spatialTuple } from '../options.js';
 import { pyBool, pyTuple } from '../repr.js';
 
 /** A size argument as PyTorch prints it: an int, or a tuple. */
@@ -24,9 +24,6 @@ function ownerOf(m: Module): string {
   return `${m.constructor.name}(${m.extraRepr()})`;
 }
 
-const MAX_KEYS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'] as const;
-const AVG_KEYS = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'] as const;
-
 /** Max pooling over `rank` spatial dims (see `F.maxPool2d`). */
 export class MaxPoolNd extends Module {
   readonly stride: PoolSize;
@@ -38,16 +35,13 @@ export class MaxPoolNd extends Module {
   constructor(readonly rank: SpatialRank, readonly kernelSize: PoolSize, options: MaxPoolOptions = {}) {
     super();
     const name = this.constructor.name;
-    checkOptionKeys(name, options, MAX_KEYS);
-    this.stride = options.stride === null || options.stride === undefined ? kernelSize : options.stride;
-    this.padding = options.padding ?? 0;
-    this.dilation = options.dilation ?? 1;
-    this.ceilMode = options.ceilMode ?? false;
-    this.returnIndices = options.returnIndices ?? false;
+    const o = MAX_POOL_OPTIONS[rank].parse(options, name);
     spatialTuple(name, 'kernelSize', kernelSize, rank, 1);
-    spatialTuple(name, 'stride', this.stride, rank, 1);
-    spatialTuple(name, 'padding', this.padding, rank, 0);
-    spatialTuple(name, 'dilation', this.dilation, rank, 1);
+    this.stride = windowStride(o.stride, kernelSize);
+    this.padding = o.padding;
+    this.dilation = o.dilation;
+    this.ceilMode = o.ceilMode;
+    this.returnIndices = o.returnIndices;
   }
 
   /** The pooled values, or [values, indices] when constructed with `returnIndices`. */
@@ -91,15 +85,13 @@ export class AvgPoolNd extends Module {
   constructor(readonly rank: SpatialRank, readonly kernelSize: PoolSize, options: AvgPoolOptions = {}) {
     super();
     const name = this.constructor.name;
-    checkOptionKeys(name, options, AVG_KEYS);
-    this.stride = options.stride === null || options.stride === undefined ? kernelSize : options.stride;
-    this.padding = options.padding ?? 0;
-    this.ceilMode = options.ceilMode ?? false;
-    this.countIncludePad = options.countIncludePad ?? true;
-    this.divisorOverride = options.divisorOverride ?? null;
+    const o = AVG_POOL_OPTIONS[rank].parse(options, name);
     spatialTuple(name, 'kernelSize', kernelSize, rank, 1);
-    spatialTuple(name, 'stride', this.stride, rank, 1);
-    spatialTuple(name, 'padding', this.padding, rank, 0);
+    this.stride = windowStride(o.stride, kernelSize);
+    this.padding = o.padding;
+    this.ceilMode = o.ceilMode;
+    this.countIncludePad = o.countIncludePad;
+    this.divisorOverride = o.divisorOverride ?? null;
   }
 
   override forward(x: Tensor): Tensor {
@@ -110,7 +102,7 @@ export class AvgPoolNd extends Module {
 
   override extraRepr(): string {
     // AvgPool1d stores its sizes as 1-tuples (PyTorch's _single); 2d/3d keep them as given
-    const show = (v: PoolSize): string => (this.rank === 1 ? pyTuple(spatialTuple('', '', v, 1, 0)) : pySize(v));
+    const show = (v: PoolSize): string => (this.rank === 1 ? pyTuple(perDim(v, 1)) : pySize(v));
     return `kernel_size=${show(this.kernelSize)}, stride=${show(this.stride)}, padding=${show(this.padding)}`;
   }
 }
@@ -170,8 +162,7 @@ export class AdaptiveMaxPoolNd extends Module {
 
   constructor(readonly rank: SpatialRank, readonly outputSize: AdaptiveSize, options: AdaptiveMaxPoolOptions = {}) {
     super();
-    checkOptionKeys(this.constructor.name, options, ['returnIndices']);
-    this.returnIndices = options.returnIndices ?? false;
+    this.returnIndices = ADAPTIVE_MAX_POOL_OPTIONS.parse(options, this.constructor.name).returnIndices;
   }
 
   override forward(x: Tensor): Tensor {

@@ -4,56 +4,55 @@
  * gate orders and init are PyTorch's, so a PyTorch state dict loads unchanged; the math is in
  * nn/functional/recurrent.ts.
  */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../../base/options.js';
 import type { Tensor } from '../../core/tensor.js';
-import { gateCount, recurrent, recurrentCell, type RecurrentMode, type RecurrentResult, type RecurrentWeights } from '../functional/recurrent.js';
+import {
+  SEQUENCE_FIELDS, gateCount, recurrent, recurrentCell, type RecurrentMode, type RecurrentResult, type RecurrentWeights,
+} from '../functional/recurrent.js';
 import { uniform_ } from '../init.js';
 import { Module } from '../module.js';
-import { checkOptionKeys } from '../options.js';
+import { checkSize } from '../options.js';
 import { Parameter } from '../parameter.js';
 import { pyFloat } from '../repr.js';
 
-export interface RecurrentLayerOptions {
-  /** Stacked layers, each reading the previous one's output (default 1). */
-  numLayers?: number;
+const CELL_FIELDS = {
   /** Learn b_ih and b_hh (default true). */
-  bias?: boolean;
-  /** Input and output are [N, T, ·] instead of [T, N, ·] (default false; hN is [layers·D, N, H] either way). */
-  batchFirst?: boolean;
-  /** Dropout on each layer's output except the last, in training mode (default 0). */
-  dropout?: number;
-  /** Run a second direction from the end and concatenate the outputs (default false). */
-  bidirectional?: boolean;
-}
+  bias: option.boolean(true),
+};
 
-export interface RNNOptions extends RecurrentLayerOptions {
+const NONLINEARITY_FIELD = {
   /** The activation of the Elman recurrence (default 'tanh'). */
-  nonlinearity?: 'tanh' | 'relu';
-}
+  nonlinearity: option.choice(['tanh', 'relu'], 'tanh'),
+};
 
-export interface RecurrentCellOptions {
-  /** Learn b_ih and b_hh (default true). */
-  bias?: boolean;
-}
+/** The options of LSTM and GRU (RNN adds its nonlinearity), in PyTorch's order. */
+const GATED_FIELDS = {
+  /** Stacked layers, each reading the previous one's output (default 1). */
+  numLayers: option.number({ default: 1, integer: true, min: 1 }),
+  ...CELL_FIELDS,
+  ...SEQUENCE_FIELDS,
+  /** Run a second direction from the end and concatenate the outputs (default false). */
+  bidirectional: option.boolean(false),
+};
 
-export interface RNNCellOptions extends RecurrentCellOptions {
-  nonlinearity?: 'tanh' | 'relu';
-}
+const GATED_OPTIONS = defineOptions('LSTM', GATED_FIELDS);
+const RNN_OPTIONS = defineOptions('RNN', { ...GATED_FIELDS, ...NONLINEARITY_FIELD });
+const CELL_OPTIONS = defineOptions('LSTMCell', CELL_FIELDS);
+const RNN_CELL_OPTIONS = defineOptions('RNNCell', { ...CELL_FIELDS, ...NONLINEARITY_FIELD });
+
+export type RecurrentLayerOptions = OptionsInput<typeof GATED_OPTIONS>;
+export type RNNOptions = OptionsInput<typeof RNN_OPTIONS>;
+export type RecurrentCellOptions = OptionsInput<typeof CELL_OPTIONS>;
+export type RNNCellOptions = OptionsInput<typeof RNN_CELL_OPTIONS>;
 
 /** Each sequence's length in a padded batch: a list or a 1-D integer tensor. */
 export type SequenceLengths = readonly number[] | Tensor;
 
-const LAYER_KEYS: { readonly [K in keyof Required<RNNOptions>]: true } =
-  { numLayers: true, bias: true, batchFirst: true, dropout: true, bidirectional: true, nonlinearity: true };
-const CELL_KEYS: { readonly [K in keyof Required<RNNCellOptions>]: true } = { bias: true, nonlinearity: true };
 const NONLINEARITIES = { tanh: 'rnnTanh', relu: 'rnnRelu' } as const satisfies Record<string, RecurrentMode>;
 
-function checkSize(who: string, what: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${who}: ${what} must be a positive integer, got ${n}`);
-}
-
-function rnnMode(who: string, nonlinearity: string): RecurrentMode {
-  if (!Object.hasOwn(NONLINEARITIES, nonlinearity)) throw new RangeError(`${who}: nonlinearity must be 'tanh' or 'relu', got ${JSON.stringify(nonlinearity)}`);
-  return NONLINEARITIES[nonlinearity as keyof typeof NONLINEARITIES];
+/** `LSTM(28, 128)`: how errors name a recurrent layer or cell. */
+function layerName(kind: string, inputSize: number, hiddenSize: number): string {
+  return `${kind}(${inputSize}, ${hiddenSize})`;
 }
 
 /** PyTorch's reset_parameters of every recurrent module: each parameter ~ U(−1/√H, 1/√H). */
@@ -74,22 +73,18 @@ export abstract class RNNBase extends Module {
   /** Parameter names per layer and direction: [weight_ih, weight_hh, bias_ih | null, bias_hh | null]. */
   readonly #names: (readonly (string | null)[])[][];
 
+  /** `settings` are the layer's options, checked by the subclass (whose schema names the keys). */
   protected constructor(kind: string, protected readonly mode: RecurrentMode, readonly inputSize: number, readonly hiddenSize: number,
-    options: RNNOptions, known: readonly string[]) {
+    settings: ResolvedOptions<typeof GATED_OPTIONS>) {
     super();
-    this.who = `${kind}(${inputSize}, ${hiddenSize})`;
-    checkOptionKeys(this.who, options, known);
+    this.who = layerName(kind, inputSize, hiddenSize);
     checkSize(this.who, 'inputSize', inputSize);
     checkSize(this.who, 'hiddenSize', hiddenSize);
-    this.numLayers = options.numLayers ?? 1;
-    checkSize(this.who, 'numLayers', this.numLayers);
-    this.bias = options.bias ?? true;
-    this.batchFirst = options.batchFirst ?? false;
-    this.bidirectional = options.bidirectional ?? false;
-    this.dropout = options.dropout ?? 0;
-    if (!(typeof this.dropout === 'number' && this.dropout >= 0 && this.dropout <= 1)) {
-      throw new RangeError(`${this.who}: dropout must be a number in [0, 1] (the probability of zeroing an element), got ${this.dropout}`);
-    }
+    this.numLayers = settings.numLayers;
+    this.bias = settings.bias;
+    this.batchFirst = settings.batchFirst;
+    this.bidirectional = settings.bidirectional;
+    this.dropout = settings.dropout;
     const rows = gateCount(mode) * hiddenSize;
     const directions = this.bidirectional ? 2 : 1;
     this.#names = Array.from({ length: this.numLayers }, (_, l) => Array.from({ length: directions }, (_, d) => {
@@ -151,9 +146,9 @@ export class RNN extends RNNBase {
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    const nonlinearity = options.nonlinearity ?? 'tanh';
-    super('RNN', rnnMode(`RNN(${inputSize}, ${hiddenSize})`, nonlinearity), inputSize, hiddenSize, options, Object.keys(LAYER_KEYS));
-    this.nonlinearity = nonlinearity;
+    const o = RNN_OPTIONS.parse(options, layerName('RNN', inputSize, hiddenSize));
+    super('RNN', NONLINEARITIES[o.nonlinearity], inputSize, hiddenSize, o);
+    this.nonlinearity = o.nonlinearity;
   }
 
   override forward(x: Tensor, hx: Tensor | null = null, lengths: SequenceLengths | null = null): [Tensor, Tensor] {
@@ -161,8 +156,6 @@ export class RNN extends RNNBase {
     return [output, state[0]];
   }
 }
-
-const GATED_KEYS = Object.keys(LAYER_KEYS).filter((k) => k !== 'nonlinearity');
 
 /**
  * Long short-term memory, as PyTorch's nn.LSTM (gates i, f, g, o stacked in that order in the
@@ -174,7 +167,7 @@ const GATED_KEYS = Object.keys(LAYER_KEYS).filter((k) => k !== 'nonlinearity');
  */
 export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RecurrentLayerOptions = {}) {
-    super('LSTM', 'lstm', inputSize, hiddenSize, options, GATED_KEYS);
+    super('LSTM', 'lstm', inputSize, hiddenSize, GATED_OPTIONS.parse(options, layerName('LSTM', inputSize, hiddenSize)));
   }
 
   override forward(x: Tensor, hx: readonly [Tensor, Tensor] | null = null, lengths: SequenceLengths | null = null): [Tensor, [Tensor, Tensor]] {
@@ -193,7 +186,7 @@ export class LSTM extends RNNBase {
  */
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options: RecurrentLayerOptions = {}) {
-    super('GRU', 'gru', inputSize, hiddenSize, options, GATED_KEYS);
+    super('GRU', 'gru', inputSize, hiddenSize, GATED_OPTIONS.parse(options, layerName('GRU', inputSize, hiddenSize)));
   }
 
   override forward(x: Tensor, hx: Tensor | null = null, lengths: SequenceLengths | null = null): [Tensor, Tensor] {
@@ -210,15 +203,15 @@ export abstract class RNNCellBase extends Module {
   bias_hh: Parameter | null;
   protected readonly who: string;
 
+  /** `settings` are the cell's options, checked by the subclass (whose schema names the keys). */
   protected constructor(kind: string, protected readonly mode: RecurrentMode, readonly inputSize: number, readonly hiddenSize: number,
-    options: RNNCellOptions, known: readonly string[]) {
+    settings: ResolvedOptions<typeof CELL_OPTIONS>) {
     super();
-    this.who = `${kind}(${inputSize}, ${hiddenSize})`;
-    checkOptionKeys(this.who, options, known);
+    this.who = layerName(kind, inputSize, hiddenSize);
     checkSize(this.who, 'inputSize', inputSize);
     checkSize(this.who, 'hiddenSize', hiddenSize);
     const rows = gateCount(mode) * hiddenSize;
-    const bias = options.bias ?? true;
+    const bias = settings.bias;
     this.weight_ih = Parameter.empty([rows, inputSize]);
     this.weight_hh = Parameter.empty([rows, hiddenSize]);
     this.bias_ih = bias ? Parameter.empty([rows]) : null;
@@ -258,9 +251,9 @@ export class RNNCell extends RNNCellBase {
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions = {}) {
-    const nonlinearity = options.nonlinearity ?? 'tanh';
-    super('RNNCell', rnnMode(`RNNCell(${inputSize}, ${hiddenSize})`, nonlinearity), inputSize, hiddenSize, options, Object.keys(CELL_KEYS));
-    this.nonlinearity = nonlinearity;
+    const o = RNN_CELL_OPTIONS.parse(options, layerName('RNNCell', inputSize, hiddenSize));
+    super('RNNCell', NONLINEARITIES[o.nonlinearity], inputSize, hiddenSize, o);
+    this.nonlinearity = o.nonlinearity;
   }
 
   override forward(x: Tensor, h: Tensor | null = null): Tensor {
@@ -281,7 +274,7 @@ export class RNNCell extends RNNCellBase {
  */
 export class LSTMCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: RecurrentCellOptions = {}) {
-    super('LSTMCell', 'lstm', inputSize, hiddenSize, options, ['bias']);
+    super('LSTMCell', 'lstm', inputSize, hiddenSize, CELL_OPTIONS.parse(options, layerName('LSTMCell', inputSize, hiddenSize)));
   }
 
   override forward(x: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, Tensor] {
@@ -298,7 +291,7 @@ export class LSTMCell extends RNNCellBase {
  */
 export class GRUCell extends RNNCellBase {
   constructor(inputSize: number, hiddenSize: number, options: RecurrentCellOptions = {}) {
-    super('GRUCell', 'gru', inputSize, hiddenSize, options, ['bias']);
+    super('GRUCell', 'gru', inputSize, hiddenSize, CELL_OPTIONS.parse(options, layerName('GRUCell', inputSize, hiddenSize)));
   }
 
   override forward(x: Tensor, h: Tensor | null = null): Tensor {
