@@ -3,24 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { PNG } from 'pngjs';
+import { writeImageFolder } from './image_folder.js';
 import { dlflow, scratch } from './cli_helpers.js';
 
-/** Two classes of 8×8 PNGs that differ in brightness; one image of another size (resized). */
-function writeImages(root: string): void {
-  for (const [cls, bright] of [['dark', false], ['light', true]] as const) {
-    mkdirSync(join(root, cls), { recursive: true });
-    for (let i = 0; i < 30; i++) {
-      const size = cls === 'light' && i === 0 ? 12 : 8;
-      const png = new PNG({ width: size, height: size });
-      for (let p = 0; p < size * size; p++) {
-        const v = bright ? 150 + ((i * 7 + p * 13) % 100) : (i * 11 + p * 5) % 100;
-        png.data.set([v, 255 - v, v, 255], 4 * p);
-      }
-      writeFileSync(join(root, cls, `${i}.png`), PNG.sync.write(png));
-    }
-  }
-}
+const writeImages = (root: string): void => writeImageFolder(root, { perClass: 30, sizeOf: (cls, i) => (cls === 'light' && i === 0 ? { width: 12, height: 12 } : { width: 8, height: 8 }) });
 
 describe('dlflow on an image folder', () => {
   test('train, evaluate and predict', () => {

@@ -8,27 +8,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { PNG } from 'pngjs';
+import { writeImageFolder } from './image_folder.js';
 import { dlflow, scratch } from './cli_helpers.js';
 import { sine, wavBytes } from './data_files.js';
 
 const TRUNCATED_PNG = join('images', 'dark', '3.png');
 const EMPTY_PNG = join('images', 'light', '5.png');
 
-/** Two classes of 8×8 PNGs (dark, light), 10 each. */
-function writeImages(root: string): void {
-  for (const [cls, bright] of [['dark', false], ['light', true]] as const) {
-    mkdirSync(join(root, cls), { recursive: true });
-    for (let i = 0; i < 10; i++) {
-      const png = new PNG({ width: 8, height: 8 });
-      for (let p = 0; p < 64; p++) {
-        const v = bright ? 150 + ((i * 7 + p * 13) % 100) : (i * 11 + p * 5) % 100;
-        png.data.set([v, 255 - v, v, 255], 4 * p);
-      }
-      writeFileSync(join(root, cls, `${i}.png`), PNG.sync.write(png));
-    }
-  }
-}
+const writeImages = (root: string): void => writeImageFolder(root, { perClass: 10 });
 
 /** A scratch folder with `images/`, one PNG truncated and one empty. */
 function damagedImages(): string {

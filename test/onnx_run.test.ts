@@ -10,10 +10,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
+import { writeImageFolder } from './image_folder.js';
 import { RunPredictor } from '../src/cli/run/inference.js';
 import { listImageFolder } from '../src/data/image/folder.js';
 import { Preprocessor, type PreprocessorOptions } from '../src/data/preprocess/index.js';
@@ -90,20 +91,7 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-/** Two classes of 6×5 RGB PNGs that differ in brightness. */
-function writeImages(root: string): void {
-  for (const [cls, bright] of [['dark', false], ['light', true]] as const) {
-    mkdirSync(join(root, cls), { recursive: true });
-    for (let i = 0; i < 10; i++) {
-      const png = new PNG({ width: 6, height: 5 });
-      for (let p = 0; p < 30; p++) {
-        const v = bright ? 150 + ((i * 7 + p * 13) % 100) : (i * 11 + p * 5) % 100;
-        png.data.set([v, 255 - v, (v * 3) % 256, 255], 4 * p);
-      }
-      writeFileSync(join(root, cls, `${i}.png`), PNG.sync.write(png));
-    }
-  }
-}
+const writeImages = (root: string): void => writeImageFolder(root, { perClass: 10, width: 6, height: 5, blue: (v) => (v * 3) % 256 });
 
 /** The images of the folder in predict's row order, as raw [N, 3, H, W] pixels (0–255). */
 function pixelsOf(files: string[]): { data: Float32Array; dims: number[] } {

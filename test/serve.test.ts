@@ -6,11 +6,11 @@
  * and /metrics in the Prometheus text format with the expected series.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PNG } from 'pngjs';
+import { writeImageFolder } from './image_folder.js';
 import { servedRun } from '../src/cli/commands/serve.js';
 import { main } from '../src/cli/main.js';
 import { RunPredictor } from '../src/cli/run/inference.js';
@@ -62,20 +62,7 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<{
   return { status: r.status, json: await r.json() as Record<string, unknown> };
 }
 
-/** Two classes of 8×8 PNGs that differ in brightness. */
-function writeImages(root: string): void {
-  for (const [cls, bright] of [['dark', false], ['light', true]] as const) {
-    mkdirSync(join(root, cls), { recursive: true });
-    for (let i = 0; i < 12; i++) {
-      const png = new PNG({ width: 8, height: 8 });
-      for (let p = 0; p < 64; p++) {
-        const v = bright ? 150 + ((i * 7 + p * 13) % 100) : (i * 11 + p * 5) % 100;
-        png.data.set([v, 255 - v, v, 255], 4 * p);
-      }
-      writeFileSync(join(root, cls, `${i}.png`), PNG.sync.write(png));
-    }
-  }
-}
+const writeImages = (root: string): void => writeImageFolder(root, { perClass: 12 });
 
 type V1Prediction = { label: string; probabilities: Record<string, number> };
 
