@@ -17,6 +17,7 @@ import { DistributedError, initProcessGroup, readLaunchEnvironment, type LaunchE
 import { architectureSvgDocument } from '../../report/architecture_svg.js';
 import { DeviceError, resolveDevice } from '../../train/device.js';
 import { parseArgs, takeFlag } from '../args.js';
+import { withDataDefaults } from '../config/data_defaults.js';
 import { resolveConfig } from '../config/resolve.js';
 import { readConfigFile } from '../config/load.js';
 import type { DlflowConfig } from '../config/types.js';
@@ -193,12 +194,13 @@ export async function runTrain(argv: readonly string[]): Promise<number> {
     configFor(rest); // a bad config or flag is reported once, before any process starts
     return relaunch(nproc, rest);
   }
-  const { config, resume } = configFor(rest);
+  const { config: asked, resume } = configFor(rest);
   const group = await joinGroup(launch, nproc);
   const speaks = group === null || group.rank === 0;
-  const say = speaks ? sayerFor(config.log) : () => {};
-  const deviceNote = deviceNoteOf(config.device);
-  const data = await prepareRunData(config);
+  const say = speaks ? sayerFor(asked.log) : () => {};
+  const deviceNote = deviceNoteOf(asked.device);
+  const data = await prepareRunData(asked);
+  const config = withDataDefaults(asked, data);
   const loss = chooseLoss(config.loss, data.task, data.target.classes?.length ?? 0, regressionOutputs(data.preprocessing));
   manualSeed(config.seed);
   const { model, architecture } = await buildModel(config, data.inputShape, loss.outputs);

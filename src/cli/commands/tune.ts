@@ -23,6 +23,7 @@ import { resolveConfig } from '../config/resolve.js';
 import { TUNABLE, type TunableName, type TuneParamConfig } from '../config/tune.js';
 import type { DlflowConfig } from '../config/types.js';
 import type { PreparedData } from '../../data/prepare/types.js';
+import { withDataDefaults } from '../config/data_defaults.js';
 import { prepareRunData as prepareData } from '../run/data.js';
 import { CliError, UsageError } from '../errors.js';
 import { chooseLoss } from '../model/loss.js';
@@ -181,13 +182,14 @@ async function retrain(file: string, json: boolean): Promise<number> {
 /** Runs `dlflow tune`; resolves to the exit code. */
 export async function runTune(argv: readonly string[]): Promise<number> {
   const cli = parse(argv);
-  const { config } = cli;
-  const space = spaceOf(config);
+  const asked = cli.config;
+  const space = spaceOf(asked);
   const cores = availableParallelism();
-  const jobs = cli.worker ? 1 : config.tune.jobs;
+  const jobs = cli.worker ? 1 : asked.tune.jobs;
   if (jobs > cores && !cli.worker) process.stderr.write(`dlflow tune: warning: --jobs ${jobs} is more than the ${cores} cores; trials will compete for them\n`);
-  setNumThreads(Math.max(1, Math.floor(cores / config.tune.jobs)));
-  const data = await prepareData(config);
+  setNumThreads(Math.max(1, Math.floor(cores / asked.tune.jobs)));
+  const data = await prepareData(asked);
+  const config = withDataDefaults(asked, data);
   const loss = chooseLoss(config.loss, data.task, data.target.classes?.length ?? 0);
   const judge = judgeOf(config, data);
   const validation = validationOf(config, data);

@@ -3,7 +3,7 @@ import { S, type Spec } from './spec.js';
 import { TUNE_SPEC } from './tune.js';
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'adamax', 'nadam', 'radam', 'rmsprop', 'adagrad', 'adadelta'] as const;
-export const SCHEDULERS = ['none', 'step', 'exponential', 'cosine', 'plateau', 'onecycle'] as const;
+export const SCHEDULERS = ['auto', 'none', 'step', 'exponential', 'cosine', 'plateau', 'onecycle'] as const;
 export const LOSSES = ['auto', 'cross_entropy', 'bce_with_logits', 'mse', 'l1', 'smooth_l1', 'huber'] as const;
 export const ACTIVATIONS = ['relu', 'gelu', 'silu', 'tanh', 'sigmoid', 'leaky_relu', 'elu', 'selu', 'mish'] as const;
 export const TREATMENTS = ['standardize', 'minmax', 'one_hot', 'binary', 'passthrough', 'drop'] as const;
@@ -75,7 +75,7 @@ export const CONFIG_SPEC: Spec = S.obj({
     }),
     earlyStopping: S.obj({
       patience: S.int(0),
-      monitor: S.str({ describe: "'val_loss' or a metric name such as 'val_accuracy'" }),
+      monitor: S.str({ describe: "'auto' (val_accuracy for classifiers of images, spectrograms and volumes, else val_loss), 'val_loss' or a metric name such as 'val_accuracy'" }),
       minDelta: S.num({ min: 0 }),
       restoreBest: S.bool(),
     }),

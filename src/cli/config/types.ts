@@ -41,7 +41,8 @@ export interface ModelConfig {
 }
 
 export interface SchedulerConfig {
-  type: 'none' | 'step' | 'exponential' | 'cosine' | 'plateau' | 'onecycle';
+  /** `auto`: cosine for images, spectrograms and volumes, none otherwise (config/data_defaults.ts). */
+  type: 'auto' | 'none' | 'step' | 'exponential' | 'cosine' | 'plateau' | 'onecycle';
   stepSize: number;
   gamma: number;
   patience: number;

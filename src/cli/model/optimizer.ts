@@ -39,6 +39,7 @@ export function schedulerFactory(h: HyperparametersConfig, stepsPerEpoch: number
   const s = h.scheduler;
   const { lrScheduler } = optim;
   switch (s.type) {
+    case 'auto': throw new Error("schedulerFactory: scheduler 'auto' must be resolved for the data first (withDataDefaults)");
     case 'none': return { interval: 'epoch' };
     case 'step': return { make: (o) => new lrScheduler.StepLR(o, { stepSize: s.stepSize, gamma: s.gamma }), interval: 'epoch' };
     case 'exponential': return { make: (o) => new lrScheduler.ExponentialLR(o, { gamma: s.gamma }), interval: 'epoch' };

@@ -1,0 +1,44 @@
+/** Data-dependent defaults ('auto'): resolved once the data is known, and recorded in the run's config. */
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { parse } from 'yaml';
+import { withDataDefaults } from '../src/cli/config/data_defaults.js';
+import { defaultConfig } from '../src/cli/config/defaults.js';
+import { dlflow, scratch } from './cli_helpers.js';
+
+const settings = (inputShape: number[], task: 'binary' | 'multiclass' | 'regression', config = defaultConfig()): [string, string] => {
+  const h = withDataDefaults(config, { inputShape, task }).hyperparameters;
+  return [h.scheduler.type, h.earlyStopping.monitor];
+};
+
+test("scheduler and monitor 'auto': cosine and val_accuracy for classifiers of images, spectrograms and volumes; none and val_loss for tables and series", () => {
+  assert.deepEqual(settings([1, 28, 28], 'multiclass'), ['cosine', 'val_accuracy']);
+  assert.deepEqual(settings([1, 40, 63], 'binary'), ['cosine', 'val_accuracy']);
+  assert.deepEqual(settings([1, 16, 16, 16], 'multiclass'), ['cosine', 'val_accuracy']);
+  assert.deepEqual(settings([3, 32, 32], 'regression'), ['cosine', 'val_loss']);
+  assert.deepEqual(settings([7], 'multiclass'), ['none', 'val_loss']);
+  assert.deepEqual(settings([52, 1], 'regression'), ['none', 'val_loss']);
+});
+
+test('settings the user gave are kept; the config passed in is not changed', () => {
+  const config = defaultConfig();
+  config.hyperparameters.scheduler.type = 'step';
+  config.hyperparameters.earlyStopping.monitor = 'val_f1_macro';
+  assert.deepEqual(settings([1, 28, 28], 'multiclass', config), ['step', 'val_f1_macro']);
+  const fresh = defaultConfig();
+  withDataDefaults(fresh, { inputShape: [1, 28, 28], task: 'multiclass' });
+  assert.equal(fresh.hyperparameters.scheduler.type, 'auto');
+});
+
+const dir = scratch('dlflow-defaults-');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("a run's config.resolved.yaml records what 'auto' became", () => {
+  const r = dlflow(dir, 'train', '--name', 't', '--epochs', '1', '--log', 'plain');
+  assert.equal(r.code, 0, r.stderr);
+  const resolved = parse(readFileSync(join(dir, 'runs', 't', 'config.resolved.yaml'), 'utf8')) as ReturnType<typeof defaultConfig>;
+  assert.equal(resolved.hyperparameters.scheduler.type, 'none');
+  assert.equal(resolved.hyperparameters.earlyStopping.monitor, 'val_loss');
+});
