@@ -6,6 +6,12 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readConfigFile } from '../src/cli/config/load.js';
+import { UsageError } from '../src/cli/errors.js';
 import { resample, MAX_RESAMPLE_RATIO } from '../src/data/audio/resample.js';
 import { DataError } from '../src/data/errors.js';
 import { decodeImage } from '../src/data/image/decode.js';
@@ -59,4 +65,18 @@ test('PNG: declared pixels the image data cannot inflate to are refused before d
   const flat = Buffer.alloc(w * h * 4, 0x40);
   const ok = pngBytes(flat, w, h);
   assert.equal(decodeImage(ok, 'flat.png').height, h);
+});
+
+// Found by scripts/fuzz_long.sh (100000 runs, seed 7: the 128th config input): a YAML alias
+// (`*name`) whose anchor is never set makes the yaml package throw a ReferenceError from
+// doc.toJS(), which readConfigFile (src/cli/config/load.ts) let escape; now a UsageError. So is
+// an alias bomb (yaml's "Excessive alias count").
+test('config YAML: an alias without its anchor, or an alias bomb, is a UsageError naming the file', () => {
+  const file = fileURLToPath(new URL('fixtures/harden/config_unresolved_alias.yaml', import.meta.url));
+  assert.throws(() => readConfigFile(file), (e: Error) => e instanceof UsageError && e.message.startsWith(`${file}: invalid YAML:`));
+  const bomb = join(mkdtempSync(join(tmpdir(), 'dlflow-yaml-')), 'bomb.yaml');
+  const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+  writeFileSync(bomb, `${levels.join('\n')}\n`);
+  assert.throws(() => readConfigFile(bomb), (e: Error) => e instanceof UsageError && /invalid YAML: .*alias/i.test(e.message));
 });

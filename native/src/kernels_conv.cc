@@ -121,6 +121,15 @@ ConvDims read_dims(ArgReader& r, const View& x, const View& w, const View& y, co
   d.rows = d.Cg * d.taps;
   d.pointwise = d.taps == 1;
   for (int i = 0; i < kMaxSpatial; i++) d.pointwise = d.pointwise && d.stride[i] == 1 && d.pad[i] == 0 && d.in[i] == d.out[i];
+  // The extent the output positions read, (out − 1)·stride + dil·(k − 1) + 1, in double: wild
+  // strides, dilations or paddings are refused before the int64 arithmetic below meets them.
+  constexpr double kMaxExtent = static_cast<double>(int64_t{1} << 50);
+  for (int i = 0; i < kMaxSpatial; i++) {
+    const double extent = static_cast<double>(d.out[i] - 1) * static_cast<double>(d.stride[i]) +
+                          static_cast<double>(d.dil[i]) * static_cast<double>(d.k[i] - 1) + 1;
+    if (extent > kMaxExtent || static_cast<double>(d.pad[i]) > kMaxExtent)
+      throw std::runtime_error(std::string(what) + ": geometry reaches past 2^50 elements");
+  }
   return d;
 }
 
@@ -169,13 +178,14 @@ void col2im(const ConvDims& d, const float* col, int64_t p0, int64_t pt, float* 
         const int64_t off = kw * d.dil[2] - d.pad[2];
         int64_t lo, hi;
         valid_range(ow0, len, d.stride[2], off, d.in[2], &lo, &hi);
+        // indices, not shifted pointers: dst + off and row + at − ow0 may lie far outside their
+        // buffers (a large padding) even though every element reached lies inside
         float* dst = dch + id * plane + ih * d.in[2];
-        const float* src = row + at - ow0;
+        const float* src = row + at;
         if (d.stride[2] == 1) {
-          float* q = dst + off;
-          for (int64_t ow = lo; ow < hi; ow++) q[ow] += src[ow];
+          for (int64_t ow = lo; ow < hi; ow++) dst[ow + off] += src[ow - ow0];
         } else {
-          for (int64_t ow = lo; ow < hi; ow++) dst[ow * d.stride[2] + off] += src[ow];
+          for (int64_t ow = lo; ow < hi; ow++) dst[ow * d.stride[2] + off] += src[ow - ow0];
         }
       });
     }
@@ -222,6 +232,19 @@ PaddedShape padded_shape(const ConvDims& d) {
   s.plane = s.ext[1] * s.ext[2];
   s.chan = s.ext[0] * s.plane;
   return s;
+}
+
+// Whether the padded copy of one (sample, group) input stays within a few times the input
+// itself plus 16 MiB. A padding or stride far beyond the input makes it mostly zeros, and it
+// could exceed memory (one per thread): such calls are left to the reference kernel.
+bool padded_copy_fits(const ConvDims& d) {
+  const PaddedShape s = padded_shape(d);
+  double padded = static_cast<double>(d.Cg), input = static_cast<double>(d.Cg);
+  for (int i = 0; i < kMaxSpatial; i++) {
+    padded *= static_cast<double>(s.ext[i]);
+    input *= static_cast<double>(d.in[i]);
+  }
+  return padded <= 8 * input + static_cast<double>(int64_t{1} << 22);
 }
 
 // A piece of one output row inside a block of positions: `len` positions whose first reads
@@ -550,9 +573,10 @@ bool run_conv(ArgReader& r, int /*sub*/) {
   if (!all_f32({&x, &w, &out}) || (has_bias && bias.dtype != kF32) || !out.contiguous()) return false;
   if (has_bias && (bias.ndim != 1 || bias.shape[0] != d.O)) throw std::runtime_error("conv: bias shape does not match");
   if (d.N == 0 || d.O == 0 || d.P == 0) return true;
+  const Act xa = act_of(x, x.ndim - 2);
+  if (!(d.pointwise && xa.flat) && !padded_copy_fits(d)) return false;
   std::vector<float> wscratch;
   const float* wp = contiguous_f32(w, wscratch);
-  const Act xa = act_of(x, x.ndim - 2);
   float* y = out.ptr<float>();
   const GemmEpilogue epilogue = static_cast<GemmEpilogue>(epi);
   if (!(d.pointwise && xa.flat)) {
@@ -582,10 +606,12 @@ bool run_conv_backward_data(ArgReader& r, int /*sub*/) {
   if (!all_f32({&grad, &w, &out}) || !out.contiguous()) return false;
   const int64_t in_positions = d.in[0] * d.in[1] * d.in[2];
   if (d.N == 0 || d.C == 0 || in_positions == 0) return true;
+  const bool as_forward = !d.pointwise && data_as_forward(d);
+  if (as_forward && !padded_copy_fits(transposed_dims(d))) return false;
   std::vector<float> wscratch, gscratch;
   const float* wp = contiguous_f32(w, wscratch);
   float* dx = out.ptr<float>();
-  if (!d.pointwise && data_as_forward(d)) {
+  if (as_forward) {
     const std::vector<float> wt = flipped_weight(d, wp);
     conv_forward(transposed_dims(d), input_of(act_of(grad, grad.ndim - 2)), wt.data(), nullptr, 0, GemmEpilogue::kNone, dx);
     return true;
@@ -623,6 +649,8 @@ bool run_conv_backward_weight(ArgReader& r, int /*sub*/) {
   View x = r.view("x"), grad = r.view("grad"), out = r.view("out");
   const ConvDims d = read_dims(r, x, out, grad, "convBackwardWeight");
   if (!all_f32({&x, &grad, &out}) || !out.contiguous()) return false;
+  const Act xa = act_of(x, x.ndim - 2);
+  if (!(d.pointwise && xa.flat) && !padded_copy_fits(d)) return false;
   float* dw = out.ptr<float>();
   const int64_t wsize = d.O * d.rows;
   std::memset(dw, 0, sizeof(float) * wsize);
@@ -633,7 +661,6 @@ bool run_conv_backward_weight(ArgReader& r, int /*sub*/) {
     ga.p = contiguous_f32(grad, gscratch);
     ga.s0 = d.O * d.P; ga.s1 = d.P; ga.sp = 1;
   }
-  const Act xa = act_of(x, x.ndim - 2);
   // 1×1: one chunk per thread (each runs threaded GEMMs when alone); else 4 per thread, handed
   // out dynamically, so a thread whose core is busy with other work takes fewer
   const int64_t chunks = std::min<int64_t>(num_threads() * (d.pointwise && xa.flat ? 1 : 4), d.N);

@@ -101,9 +101,16 @@ Window read_window(ArgReader& r) {
     for (int d = 0; d < w.k; d++) list[d] = r.i64("window size");
   w.count_include_pad = r.i64("countIncludePad") != 0;
   w.divisor_override = r.i64("divisorOverride");
-  for (int d = 0; d < w.k; d++)
-    if (w.kernel[d] < 1 || w.stride[d] < 1 || w.dilation[d] < 1 || w.padding[d] < 0)
-      throw std::runtime_error("pool: bad window");
+  // Bounds that keep every window computation inside int64 (2^20 taps or a stride of 2^20 are far
+  // beyond any real pooling), and padding at most half the kernel, as the front end and PyTorch
+  // require.
+  constexpr int64_t kMaxWindow = int64_t{1} << 20;
+  for (int d = 0; d < w.k; d++) {
+    const bool in_range = w.kernel[d] >= 1 && w.stride[d] >= 1 && w.dilation[d] >= 1 && w.padding[d] >= 0 &&
+                          w.kernel[d] <= kMaxWindow && w.stride[d] <= kMaxWindow && w.dilation[d] <= kMaxWindow &&
+                          2 * w.padding[d] <= w.kernel[d];
+    if (!in_range) throw std::runtime_error("pool: bad window (kernel, stride and dilation 1 to 2^20, padding at most half the kernel)");
+  }
   return w;
 }
 
@@ -123,7 +130,9 @@ DimWindows dim_windows(const Window& w, int d, int64_t S, int64_t O) {
     int64_t start = o * s - p;
     const int64_t end = std::min(start + (k - 1) * dil + 1, S + p);
     dw.full[o] = end - start;
-    while (start < 0) start += dil;
+    // the first tap inside the input, in one step: stepping one dilation at a time ran for
+    // minutes on a huge padding
+    if (start < 0) start += (-start + dil - 1) / dil * dil;
     dw.lo[o] = start;
     dw.hi[o] = std::min(end, S);
   }
@@ -150,12 +159,14 @@ struct Problem {
 
   int64_t plane_in() const { return S[0] * S[1] * S[2]; }
   int64_t plane_out() const { return O[0] * O[1] * O[2]; }
+  // (multiplied in double: each factor fits int64, their product need not)
   double divisor(int64_t o0, int64_t o1, int64_t o2) const {
     if (!window->adaptive && window->divisor_override > 0) return static_cast<double>(window->divisor_override);
-    if (!window->adaptive && window->count_include_pad)
-      return static_cast<double>(dims[0].full[o0] * dims[1].full[o1] * dims[2].full[o2]);
-    return static_cast<double>((dims[0].hi[o0] - dims[0].lo[o0]) * (dims[1].hi[o1] - dims[1].lo[o1]) *
-                               (dims[2].hi[o2] - dims[2].lo[o2]));
+    const auto size = [&](int d, int64_t o) {
+      const DimWindows& w = dims[d];
+      return static_cast<double>(!window->adaptive && window->count_include_pad ? w.full[o] : w.hi[o] - w.lo[o]);
+    };
+    return size(0, o0) * size(1, o1) * size(2, o2);
   }
   // The divisor of a whole 2×2 window.
   double divisor_2x2() const { return window->divisor_override > 0 ? static_cast<double>(window->divisor_override) : 4.0; }
@@ -190,6 +201,15 @@ Problem problem_of(const Window& w, const View& input, const View& output) {
     pr.S[e] = input.shape[2 + d];
     pr.O[e] = output.shape[2 + d];
     if (w.adaptive && pr.O[e] < 1) throw std::runtime_error("pool: adaptive output size must be positive");
+    // (the window bounds below are computed in int64: o·S for adaptive windows, o·stride sliding)
+    if (w.adaptive && static_cast<double>(pr.O[e]) * static_cast<double>(pr.S[e] + 1) > 0x1p62)
+      throw std::runtime_error("pool: adaptive output and input sizes too large");
+    if (!w.adaptive) {
+      // at most the outputs the padded input has windows for (PyTorch's size, ceil mode included)
+      const int64_t span = (w.kernel[d] - 1) * w.dilation[d] + 1;
+      if (pr.O[e] > (pr.S[e] + 2 * w.padding[d] - span) / w.stride[d] + 2)
+        throw std::runtime_error("pool: more outputs than windows over the padded input");
+    }
     pr.dims[e] = dim_windows(w, d, pr.S[e], pr.O[e]);
   }
   // (the row kernels keep window offsets in int32 lanes)
@@ -319,7 +339,9 @@ void pool_plane_rows(const Problem& pr, bool is_max, const float* x, const int64
       } else {
         std::fill(acc.begin() + a, acc.begin() + b, 0.0);
       }
-      for (int64_t i0 = w0.lo[o0]; i0 < w0.hi[o0]; i0 += w0.step) {
+      // (without interior columns no tap writes anything: a window wider than the input would
+      // step through its k taps, up to 2^20, for nothing)
+      for (int64_t i0 = w0.lo[o0]; a < b && i0 < w0.hi[o0]; i0 += w0.step) {
         for (int64_t i1 = w1.lo[o1]; i1 < w1.hi[o1]; i1 += w1.step) {
           const float* row = x + i0 * st[2] + i1 * st[3];
           for (int64_t kx = 0; kx < k; kx++) {
@@ -505,6 +527,8 @@ bool run_pool(ArgReader& r, int sub) {
   const bool is_max = check_op(sub);
   if (x.dtype != kF32 || out.dtype != kF32 || !out.contiguous()) return false;
   if (has_indices && (indices.dtype != kI64 || !indices.contiguous() || indices.numel != out.numel)) return false;
+  // nothing to write; and the windows are sized by out's dims, which an empty view may have huge
+  if (out.numel == 0) return true;
   const Problem pr = problem_of(w, x, out);
   int64_t st[5];
   strides3(x, st);
@@ -560,6 +584,13 @@ bool run_pool_backward(ArgReader& r, int sub) {
   const bool is_max = check_op(sub);
   if (grad.dtype != kF32 || out.dtype != kF32 || !out.contiguous()) return false;
   if (is_max && (!has_indices || indices.dtype != kI64)) return false;
+  // the indices are read at grad's positions with their own strides
+  if (has_indices) require_same_shape(indices, grad, "poolBackward indices");
+  // no outputs, no gradient: the windows are sized by grad's dims, which an empty view may have huge
+  if (grad.numel == 0) {
+    std::memset(out.data, 0, sizeof(float) * static_cast<size_t>(out.numel));
+    return true;
+  }
   const Problem pr = problem_of(w, out, grad);
   int64_t gst[5], ist[5] = {};
   strides3(grad, gst);

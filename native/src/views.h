@@ -77,22 +77,40 @@ class ArgReader {
     v.ndim = static_cast<int>(ndim);
     for (int d = 0; d < v.ndim; d++) v.shape[d] = i64("shape");
     for (int d = 0; d < v.ndim; d++) v.strides[d] = i64("stride");
-    // The furthest element the view reaches must lie inside the buffer.
-    int64_t last = offset;
+    // Every product of dims stays within 2^50, a size-0 dim counted as 1, so neither numel nor a
+    // kernel multiplying the dims of an empty view can overflow.
+    constexpr int64_t kMaxElements = int64_t{1} << 50;
+    int64_t span = 1;
     for (int d = 0; d < v.ndim; d++) {
       if (v.shape[d] < 0 || v.strides[d] < 0) throw std::runtime_error(std::string(name) + ": negative size or stride");
+      const int64_t size = v.shape[d] > 0 ? v.shape[d] : 1;
+      if (size > kMaxElements / span) throw std::runtime_error(std::string(name) + ": view too large");
+      span *= size;
       v.numel *= v.shape[d];
-      if (v.numel > (int64_t{1} << 50)) throw std::runtime_error(std::string(name) + ": view too large");
     }
+    // The furthest element the view reaches must lie inside the buffer. Summed in 128 bits: each
+    // (shape − 1)·stride is below 2^100, so neither a product nor the sum can wrap into range.
     if (v.numel > 0) {
+      __int128 last = offset;
       for (int d = 0; d < v.ndim; d++) {
-        if (v.strides[d] > (int64_t{1} << 50)) throw std::runtime_error(std::string(name) + ": stride too large");
-        last += (v.shape[d] - 1) * v.strides[d];
+        if (v.strides[d] > kMaxElements) throw std::runtime_error(std::string(name) + ": stride too large");
+        last += static_cast<__int128>(v.shape[d] - 1) * v.strides[d];
       }
       const int64_t capacity = static_cast<int64_t>(buf.bytes) / v.elsize();
-      if (last >= capacity)
-        throw std::runtime_error(std::string(name) + ": view reaches element " + std::to_string(last) +
-                                 " of a buffer holding " + std::to_string(capacity));
+      if (last >= capacity) {
+        const std::string reach = last <= INT64_MAX ? std::to_string(static_cast<int64_t>(last)) : "past 2^63";
+        throw std::runtime_error(std::string(name) + ": view reaches element " + reach + " of a buffer holding " +
+                                 std::to_string(capacity));
+      }
+    } else {
+      // An empty view has no element to reach, so its strides were never checked against the
+      // buffer: contiguous ones replace them (bounded by the span), so no kernel multiplies a
+      // wild stride by a dim.
+      int64_t step = 1;
+      for (int d = v.ndim - 1; d >= 0; d--) {
+        v.strides[d] = step;
+        step *= v.shape[d] > 0 ? v.shape[d] : 1;
+      }
     }
     v.data = buf.data + offset * v.elsize();
     return v;

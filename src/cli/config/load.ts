@@ -25,7 +25,14 @@ export function readConfigFile(file: string): Record<string, unknown> {
     const where = err.linePos ? `${file}:${err.linePos[0].line}:${err.linePos[0].col}` : file;
     throw new UsageError(`${where}: invalid YAML: ${err.message.split('\n')[0]}`);
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    // yaml resolves aliases here: one whose anchor is never set (a ReferenceError) or an alias bomb
+    // ("Excessive alias count") is the file's problem, not a crash
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new UsageError(`${file}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new UsageError(`${file}: a config must be a mapping of keys (data, model, hyperparameters, ...), found ${Array.isArray(value) ? 'a list' : typeof value}`);

@@ -15,8 +15,9 @@ import { DataError } from '../errors.js';
 import type { InferOptions } from '../table/infer.js';
 import { Table } from '../table/table.js';
 import { DateBuilder, DictBuilder, FloatBuilder, type ColumnBuilder } from './builders.js';
+import { CSV_LIMITS } from './limits.js';
 import { DEFAULT_NA_TOKENS, NaMatcher } from './na.js';
-import { FIELD_ESCAPED, RecordScanner, unescapeQuotes } from './scanner.js';
+import { FIELD_ESCAPED, RecordScanner, unescapeQuotes, type RecordLimits, type ScannerOptions } from './scanner.js';
 import { detectHeader, guessColumn, sampleRecords, sniffDelimiter } from './sniff.js';
 
 /** Settings for {@link readCsv} and {@link parseCsv}. */
@@ -41,6 +42,10 @@ export interface CsvOptions extends InferOptions {
   chunkSize?: number;
   /** Records sampled to guess column storage and the header (default 1000). */
   sampleRecords?: number;
+  /** Most fields a record may have (default 100,000); a wider record is a DataError. */
+  maxColumns?: number;
+  /** Most bytes a record may take, newlines inside quotes included (default 64 MiB); a longer one is a DataError. */
+  maxRecordBytes?: number;
 }
 
 /** What reading found, besides the table. */
@@ -90,7 +95,8 @@ class CsvParser {
   readonly report: CsvReport;
   private readonly sink: (buf: Uint8Array, n: number, starts: Int32Array, ends: Int32Array, flags: Uint8Array, line: number) => void;
 
-  constructor(private readonly file: string, private readonly opts: CsvOptions, private readonly capacityHint: (firstChunk: Buffer) => number) {
+  constructor(private readonly file: string, private readonly opts: CsvOptions, private readonly limits: RecordLimits,
+    private readonly capacityHint: (firstChunk: Buffer) => number) {
     this.na = new NaMatcher(opts.naTokens ?? DEFAULT_NA_TOKENS);
     this.quote = (opts.quote ?? '"').charCodeAt(0);
     const comment = opts.comment === undefined ? '#' : opts.comment;
@@ -116,12 +122,13 @@ class CsvParser {
   private start(first: Buffer, final: boolean): void {
     this.started = true;
     const fallback = extname(this.file).toLowerCase() === '.tsv' || extname(this.file).toLowerCase() === '.tab' ? '\t' : ',';
-    const delimiter = this.opts.delimiter ?? sniffDelimiter(first, this.quote, this.comment, final, fallback);
+    const common = { file: this.file, quote: this.quote, comment: this.comment, limits: this.limits };
+    const delimiter = this.opts.delimiter ?? sniffDelimiter(first, common, final, fallback);
     if (delimiter.length !== 1) throw new DataError(this.file, undefined, undefined, `delimiter must be one character, got ${JSON.stringify(delimiter)}`);
     this.report.delimiter = delimiter;
-    const d = delimiter.charCodeAt(0);
-    this.scanner = new RecordScanner({ file: this.file, delimiter: d, quote: this.quote, comment: this.comment });
-    const sample = sampleRecords(first, d, this.quote, this.comment, this.opts.sampleRecords ?? 1000, final);
+    const scanning: ScannerOptions = { ...common, delimiter: delimiter.charCodeAt(0) };
+    this.scanner = new RecordScanner(scanning);
+    const sample = sampleRecords(first, scanning, this.opts.sampleRecords ?? 1000, final);
     if (sample.length === 0) return;
     const header = this.opts.header === undefined || this.opts.header === 'auto' ? detectHeader(sample, this.na, this.decimal) : this.opts.header;
     this.report.header = header;
@@ -193,6 +200,11 @@ class CsvParser {
   }
 }
 
+/** The record limits of `opts`, checked (a bad value is an error naming `owner` and the option). */
+function csvLimits(opts: CsvOptions, owner: string): RecordLimits {
+  return CSV_LIMITS.parse({ maxColumns: opts.maxColumns, maxRecordBytes: opts.maxRecordBytes }, owner);
+}
+
 /** Estimate of the data rows in `total` bytes from the first chunk (for sizing buffers once). */
 function rowEstimate(total: number) {
   return (first: Buffer): number => {
@@ -215,7 +227,7 @@ export async function readCsv(path: string, opts: CsvOptions = {}): Promise<CsvR
   try {
     const size = (await fh.stat()).size;
     if (size === 0) throw new DataError(path, undefined, undefined, 'empty file (0 bytes)');
-    const parser = new CsvParser(path, opts, rowEstimate(size));
+    const parser = new CsvParser(path, opts, csvLimits(opts, 'readCsv'), rowEstimate(size));
     const chunk = Math.max(1 << 16, opts.chunkSize ?? 2 << 20);
     // Double buffering: the read of chunk i+1 (into one of two raw buffers) runs while
     // chunk i is parsed. The parse buffer holds the unconsumed tail of the previous
@@ -260,7 +272,7 @@ export function parseCsv(input: string | Uint8Array, opts: CsvOptions & { file?:
   const file = opts.file ?? '<input>';
   const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (buf.length === 0) throw new DataError(file, undefined, undefined, 'empty input (0 bytes)');
-  const parser = new CsvParser(file, opts, rowEstimate(buf.length));
+  const parser = new CsvParser(file, opts, csvLimits(opts, 'parseCsv'), rowEstimate(buf.length));
   parser.feed(buf, true);
   const table = parser.finish(opts);
   parser.report.bytes = buf.length;

@@ -3,17 +3,25 @@
  * keys becomes the columns (in order of first appearance). Numbers go to
  * float storage, strings and booleans to dictionary storage; null or an absent
  * key is a missing cell (counted). Nested objects and arrays are kept as their
- * JSON text and counted. Blank lines are skipped and counted.
+ * JSON text and counted. Blank lines are skipped and counted. Lines end with LF or CRLF; a
+ * line longer than `maxLineBytes` (default 64 MiB) is a DataError, raised by the file reader
+ * once that many bytes have been read without a line end (so memory stays bounded).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { DataError } from '../errors.js';
 import type { InferOptions } from '../table/infer.js';
 import { countMissing, type ColumnStorage } from '../table/storage.js';
 import { Table } from '../table/table.js';
 import { DictBuilder } from './builders.js';
+import { formatBytes, JSONL_LIMITS, limitHint } from './limits.js';
 import { NaMatcher } from './na.js';
+
+/** Settings for {@link readJsonl} and {@link parseJsonl}. */
+export interface JsonlOptions extends InferOptions {
+  /** Most bytes a line may take (default 64 MiB); a longer one is a DataError. */
+  maxLineBytes?: number;
+}
 
 /** What reading a JSON Lines file found, besides the table. */
 export interface JsonlReport {
@@ -106,28 +114,80 @@ class JsonlBuilder {
   }
 }
 
+const LF = 10;
+const CR = 13;
+
+/** Throws when line `line` of `file` takes more than `maxLineBytes` (`bytes` read so far). */
+function checkLineBytes(file: string, line: number, bytes: number, maxLineBytes: number): void {
+  if (bytes > maxLineBytes) throw new DataError(file, line, undefined, `a line longer than ${formatBytes(maxLineBytes)} ${limitHint('maxLineBytes')}`);
+}
+
+/** A line's bytes without the CR of a CRLF line end. */
+function withoutCr(bytes: Buffer): Buffer {
+  return bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.subarray(0, bytes.length - 1) : bytes;
+}
+
+/**
+ * The lines of a file, read in chunks. The bytes of an unfinished line are held only up to
+ * `maxLineBytes`: a longer line is refused before the rest of it is read.
+ */
+async function* fileLines(path: string, maxLineBytes: number): AsyncGenerator<string> {
+  const pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let line = 1;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let nl = chunk.indexOf(LF); nl >= 0; nl = chunk.indexOf(LF, start)) {
+      const rest = chunk.subarray(start, nl);
+      const bytes = withoutCr(pending.length === 0 ? rest : Buffer.concat([...pending, rest]));
+      checkLineBytes(path, line, bytes.length, maxLineBytes);
+      yield bytes.toString('utf8');
+      pending.length = 0;
+      pendingBytes = 0;
+      line++;
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      // (the last byte held may be the CR of a CRLF; the line end's check above is exact)
+      checkLineBytes(path, line, pendingBytes - 1, maxLineBytes);
+    }
+  }
+  if (pendingBytes > 0) {
+    const bytes = withoutCr(Buffer.concat(pending));
+    checkLineBytes(path, line, bytes.length, maxLineBytes);
+    yield bytes.toString('utf8');
+  }
+}
+
 /** Read a JSON Lines file into a {@link Table}, line by line. */
-export async function readJsonl(path: string, opts: InferOptions = {}): Promise<{ table: Table; report: JsonlReport }> {
+export async function readJsonl(path: string, opts: JsonlOptions = {}): Promise<{ table: Table; report: JsonlReport }> {
   const t0 = performance.now();
+  const { maxLineBytes } = JSONL_LIMITS.parse({ maxLineBytes: opts.maxLineBytes }, 'readJsonl');
   const size = (await stat(path)).size;
   if (size === 0) throw new DataError(path, undefined, undefined, 'empty file (0 bytes)');
   const b = new JsonlBuilder(path);
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let line = 0;
-  for await (const text of rl) b.addLine(line === 0 ? text.replace(/^\uFEFF/, '') : text, ++line);
+  for await (const text of fileLines(path, maxLineBytes)) b.addLine(line === 0 ? text.replace(/^\uFEFF/, '') : text, ++line);
   const table = b.finish(opts);
   return { table, report: b.report(table, size, (performance.now() - t0) / 1000) };
 }
 
 /** Parse JSON Lines text held in memory; `file` names it in errors (default '<input>'). */
-export function parseJsonl(text: string, opts: InferOptions & { file?: string } = {}): { table: Table; report: JsonlReport } {
+export function parseJsonl(text: string, opts: JsonlOptions & { file?: string } = {}): { table: Table; report: JsonlReport } {
   const t0 = performance.now();
   const file = opts.file ?? '<input>';
+  const { maxLineBytes } = JSONL_LIMITS.parse({ maxLineBytes: opts.maxLineBytes }, 'parseJsonl');
   if (text.length === 0) throw new DataError(file, undefined, undefined, 'empty input (0 bytes)');
   const b = new JsonlBuilder(file);
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((l, i) => b.addLine(l, i + 1));
+  lines.forEach((l, i) => {
+    // a line of n characters takes at most 3n bytes: most lines need no byte count
+    if (l.length * 3 > maxLineBytes) checkLineBytes(file, i + 1, Buffer.byteLength(l), maxLineBytes);
+    b.addLine(l, i + 1);
+  });
   const table = b.finish(opts);
   return { table, report: b.report(table, Buffer.byteLength(text), (performance.now() - t0) / 1000) };
 }

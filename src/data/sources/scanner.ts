@@ -8,8 +8,13 @@
  * inside quotes, LF, CRLF and lone CR line ends, blank lines (skipped and
  * counted), and comment lines starting with a prefix (skipped and counted).
  * A quote inside an unquoted field is kept as a literal character.
+ *
+ * Records are bounded (see {@link RecordLimits}): a record with too many fields, or too many
+ * bytes (the tail a chunked read carries over included), is a DataError as soon as it is seen,
+ * so a damaged or hostile file cannot make the reader grow its buffers without end.
  */
 import { DataError } from '../errors.js';
+import { formatBytes, limitHint } from './limits.js';
 
 /** Bit set in a field's flags when the field was quoted. */
 export const FIELD_QUOTED = 1;
@@ -26,6 +31,14 @@ const CR = 13;
  */
 export type RecordSink = (buf: Uint8Array, n: number, starts: Int32Array, ends: Int32Array, flags: Uint8Array, line: number) => void;
 
+/** The largest record a scanner accepts (the CSV reader's options of the same names). */
+export interface RecordLimits {
+  /** Fields per record. */
+  maxColumns: number;
+  /** Bytes per record, newlines inside quotes included. */
+  maxRecordBytes: number;
+}
+
 /** Scanner settings. */
 export interface ScannerOptions {
   /** File name used in error messages. */
@@ -36,6 +49,7 @@ export interface ScannerOptions {
   quote: number;
   /** Comment prefix bytes; lines starting with it are skipped. Null for none. */
   comment: Uint8Array | null;
+  limits: RecordLimits;
 }
 
 /** Incremental scanner; keeps the line count across calls. */
@@ -58,7 +72,15 @@ export class RecordScanner {
    * unread. Returns the offset of the first unread byte.
    */
   scan(buf: Uint8Array, pos: number, final: boolean, sink: RecordSink): number {
+    const used = this.scanRecords(buf, pos, final, sink);
+    // the record left unread is carried into the next call: refuse it before it grows further
+    if (buf.length - used > this.opts.limits.maxRecordBytes) throw this.tooLong();
+    return used;
+  }
+
+  private scanRecords(buf: Uint8Array, pos: number, final: boolean, sink: RecordSink): number {
     const end = buf.length;
+    const { maxColumns, maxRecordBytes } = this.opts.limits;
     const delim = this.opts.delimiter;
     const quote = this.opts.quote;
     const comment = this.opts.comment;
@@ -86,6 +108,10 @@ export class RecordScanner {
       let lineStart = i;
       let nf = 0;
       for (;;) {
+        if (i - recStart > maxRecordBytes) throw this.tooLong();
+        if (nf === maxColumns) {
+          throw new DataError(this.opts.file, this.line, undefined, `a record with more than ${maxColumns} fields ${limitHint('maxColumns')}`);
+        }
         if (nf === this.starts.length) this.growFields();
         c = i < end ? buf[i] : -1;
         if (c === quote) {
@@ -120,6 +146,8 @@ export class RecordScanner {
           if (i < end && c === delim) { i++; continue; }
           c = i < end ? buf[i] : -1;
         }
+        // the record's bytes, its line end not counted
+        if (i - recStart > maxRecordBytes) throw this.tooLong();
         if (c === -1) {
           if (!final) return recStart;
           i = end;
@@ -136,6 +164,12 @@ export class RecordScanner {
       }
     }
     return i;
+  }
+
+  /** The error for the record being read: it starts on `this.line`, which moves past a record once it is complete. */
+  private tooLong(): DataError {
+    const limit = this.opts.limits.maxRecordBytes;
+    return new DataError(this.opts.file, this.line, undefined, `a record longer than ${formatBytes(limit)} ${limitHint('maxRecordBytes')}`);
   }
 
   private growFields(): void {

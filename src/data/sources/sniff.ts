@@ -5,15 +5,16 @@
 import { parseIsoBytes } from '../table/datetime.js';
 import type { NaMatcher } from './na.js';
 import { parseNumberString } from './number.js';
-import { RecordScanner, unescapeQuotes, FIELD_ESCAPED } from './scanner.js';
+import { RecordScanner, unescapeQuotes, FIELD_ESCAPED, type ScannerOptions } from './scanner.js';
 
 /** Delimiters tried by {@link sniffDelimiter}, in order of preference on ties. */
 export const CANDIDATE_DELIMITERS = [',', '\t', ';', '|'] as const;
 
 /** Parse up to `maxRecords` records of `buf` into strings (errors in the cut-off tail are ignored). */
-export function sampleRecords(buf: Buffer, delimiter: number, quote: number, comment: Uint8Array | null, maxRecords: number, final: boolean): string[][] {
+export function sampleRecords(buf: Buffer, options: ScannerOptions, maxRecords: number, final: boolean): string[][] {
   const out: string[][] = [];
-  const scanner = new RecordScanner({ file: '<sample>', delimiter, quote, comment });
+  const quote = options.quote;
+  const scanner = new RecordScanner(options);
   const scratch = Buffer.allocUnsafe(buf.length);
   const stop = new Error('enough');
   try {
@@ -36,12 +37,12 @@ export function sampleRecords(buf: Buffer, delimiter: number, quote: number, com
  * Pick the delimiter that splits the sampled records into the same number
  * (more than one) of fields most consistently. Falls back to `fallback`.
  */
-export function sniffDelimiter(buf: Buffer, quote: number, comment: Uint8Array | null, final: boolean, fallback: string): string {
+export function sniffDelimiter(buf: Buffer, options: Omit<ScannerOptions, 'delimiter'>, final: boolean, fallback: string): string {
   let best = fallback;
   let bestScore = 0;
   for (const d of CANDIDATE_DELIMITERS) {
     let recs: string[][];
-    try { recs = sampleRecords(buf, d.charCodeAt(0), quote, comment, 50, final); } catch { continue; }
+    try { recs = sampleRecords(buf, { ...options, delimiter: d.charCodeAt(0) }, 50, final); } catch { continue; }
     if (recs.length === 0) continue;
     const counts = new Map<number, number>();
     for (const r of recs) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
