@@ -248,7 +248,7 @@ if (MPIRUN !== undefined) {
   });
 }
 
-test('dlflow train --nproc without mpirun on PATH names the package; a bad --nproc is a usage error', async () => {
+test('dlflow train --nproc without mpirun on PATH names the package; a bad --nproc, or --distributed without a launcher, is a usage error', async () => {
   const { BIN, scratch } = await import('./cli_helpers.js');
   const cwd = scratch('dlflow-ddp-cli-');
   const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'train', ...args], { cwd, env: { ...childEnv(), PATH: join(cwd, 'no-bin') }, encoding: 'utf8' });
@@ -258,6 +258,9 @@ test('dlflow train --nproc without mpirun on PATH names the package; a bad --npr
   const bad = run('--nproc', 'two');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--nproc must be a positive integer \(processes on this machine\), got "two"/);
+  const alone = run('--distributed', '--epochs', '1');
+  assert.equal(alone.status, 2, alone.stderr);
+  assert.match(alone.stderr, /--distributed: no launcher started this process and no --nproc was given; run it as mpirun -np N dlflow train/);
   rmSync(cwd, { recursive: true, force: true });
 });
 

@@ -73,6 +73,7 @@ export const COMMANDS: readonly CommandDecl[] = [
     options: [
       { name: 'resume', value: 'run', help: 'continue a run exactly (only --epochs and --log may change)' },
       { name: 'nproc', value: 'N', help: 'train data-parallel on N local processes (re-runs itself under mpirun -np N; batchSize is per process)' },
+      { name: 'distributed', help: 'insist on data-parallel training: an error unless a launcher (mpirun, srun, torchrun) started this process or --nproc N is given' },
     ],
     examples: [
       'dlflow train',

@@ -188,8 +188,12 @@ function checkRanksAgree(group: ProcessGroup, config: DlflowConfig, resume: stri
 
 /** Runs `dlflow train`; resolves to the exit code. */
 export async function runTrain(argv: readonly string[]): Promise<number> {
-  const { nproc, rest } = takeNproc(argv);
+  const distributed = argv.includes('--distributed');
+  const { nproc, rest } = takeNproc(argv.filter((a) => a !== '--distributed'));
   const launch = readLaunchEnvironment();
+  if (distributed && nproc === null && launch.launcher === null) {
+    throw new UsageError('--distributed: no launcher started this process and no --nproc was given; run it as mpirun -np N dlflow train ... (or srun, torchrun), or add --nproc N to start N local processes');
+  }
   if (nproc !== null && launch.launcher === null) {
     configFor(rest); // a bad config or flag is reported once, before any process starts
     return relaunch(nproc, rest);
