@@ -1,10 +1,30 @@
 /**
  * Accuracy, balanced accuracy and top-k accuracy.
  */
+import { defineOptions, option, type OptionsInput } from '../base/options.js';
 import { countConfusion } from './confusion.js';
 import { MetricError } from './errors.js';
 import { checkFinite, checkSameLength, toMatrix, toVector, vectorPair, type MatrixInput, type VectorInput } from './input.js';
 import { checkLabels, encode, uniqueLabels } from './labels.js';
+import { LABELS_FIELD } from './options.js';
+
+const BALANCED_ACCURACY_OPTIONS = defineOptions('balanced_accuracy_score', {
+  /** Rescale so that chance scores 0 and a perfect prediction 1 (default false). */
+  adjusted: option.boolean(false),
+});
+
+/** Options of {@link balancedAccuracyScore}. */
+export type BalancedAccuracyOptions = OptionsInput<typeof BALANCED_ACCURACY_OPTIONS>;
+
+const TOP_K_OPTIONS = defineOptions('top_k_accuracy_score', {
+  /** How many of the highest-scored classes count as a hit (default 2, as scikit-learn). */
+  k: option.number({ default: 2, min: 1, integer: true }),
+  /** All class labels, sorted, one per score column (default: those in `yTrue`). */
+  labels: LABELS_FIELD,
+});
+
+/** Options of {@link topKAccuracyScore}. */
+export type TopKOptions = OptionsInput<typeof TOP_K_OPTIONS>;
 
 /**
  * Fraction of samples whose predicted label equals the true label.
@@ -26,7 +46,8 @@ export function accuracyScore(yTrue: VectorInput, yPred: VectorInput): number {
  * @example
  * balancedAccuracyScore([0, 0, 0, 1], [0, 0, 1, 1]); // (2/3 + 1) / 2 = 0.8333…
  */
-export function balancedAccuracyScore(yTrue: VectorInput, yPred: VectorInput, options: { adjusted?: boolean } = {}): number {
+export function balancedAccuracyScore(yTrue: VectorInput, yPred: VectorInput, options: BalancedAccuracyOptions = {}): number {
+  const { adjusted } = BALANCED_ACCURACY_OPTIONS.parse(options);
   const { k, counts } = countConfusion('balanced_accuracy_score', yTrue, yPred);
   let sum = 0;
   let classes = 0;
@@ -38,19 +59,11 @@ export function balancedAccuracyScore(yTrue: VectorInput, yPred: VectorInput, op
     classes++;
   }
   let score = sum / classes;
-  if (options.adjusted) {
+  if (adjusted) {
     const chance = 1 / classes;
     score = (score - chance) / (1 - chance);
   }
   return score;
-}
-
-/** Options of {@link topKAccuracyScore}. */
-export interface TopKOptions {
-  /** How many of the highest-scored classes count as a hit (default 2, as scikit-learn). */
-  k?: number;
-  /** All class labels, sorted, one per score column (default: those in `yTrue`). */
-  labels?: ArrayLike<number>;
 }
 
 /**
@@ -64,22 +77,21 @@ export interface TopKOptions {
  */
 export function topKAccuracyScore(yTrue: VectorInput, yScore: MatrixInput | VectorInput, options: TopKOptions = {}): number {
   const metric = 'top_k_accuracy_score';
-  const k = options.k ?? 2;
-  if (!Number.isInteger(k) || k < 1) throw new MetricError(metric, `k must be a positive integer, got ${k}`);
+  const { k, labels } = TOP_K_OPTIONS.parse(options);
   const t = toVector(metric, 'y_true', yTrue);
   checkFinite(metric, 'y_true', t);
   const s = toMatrix(metric, 'y_score', yScore);
   checkSameLength(metric, t.length, s.rows, 'y_true', 'y_score');
   checkFinite(metric, 'y_score', s.data);
   let classes: number[];
-  if (options.labels === undefined) {
+  if (labels === undefined) {
     classes = uniqueLabels(t);
     const nScore = s.cols === 1 ? 2 : s.cols;
     if (classes.length !== nScore) {
       throw new MetricError(metric, `number of classes in y_true (${classes.length}) not equal to the number of classes in y_score (${nScore}); pass all known classes as 'labels'`);
     }
   } else {
-    classes = checkLabels(metric, options.labels);
+    classes = checkLabels(metric, labels);
     for (let i = 1; i < classes.length; i++) {
       if (classes[i] < classes[i - 1]) throw new MetricError(metric, "parameter 'labels' must be ordered");
     }

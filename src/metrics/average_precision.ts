@@ -2,11 +2,33 @@
  * Precision-recall curve and average precision (scikit-learn's step-wise,
  * non-interpolated definition: AP = Σ (R_n − R_{n−1}) P_n).
  */
+import { defineOptions, option, type OptionsInput } from '../base/options.js';
 import { clfCurve, defaultPosLabel, splitScores, type ClfCurve } from './curve.js';
 import { MetricError } from './errors.js';
 import { checkFinite, checkSameLength, labelsAndScores, toVector, type MatrixInput, type VectorInput } from './input.js';
 import { checkLabels, encode, uniqueLabels } from './labels.js';
+import { LABELS_FIELD, OVR_AVERAGE_FIELD } from './options.js';
 import { pairwiseSum } from './sum.js';
+
+const PR_CURVE_OPTIONS = defineOptions('precision_recall_curve', {
+  /** Positive class; default 1 when `yTrue` is within {0, 1} or {-1, 1}. */
+  posLabel: option.number(),
+});
+
+/** Options of {@link precisionRecallCurve}. */
+export type PrecisionRecallCurveOptions = OptionsInput<typeof PR_CURVE_OPTIONS>;
+
+const AVERAGE_PRECISION_OPTIONS = defineOptions('average_precision_score', {
+  /** Binary: the positive label (default 1). */
+  posLabel: option.number({ default: 1 }),
+  /** Multiclass: one-vs-rest average, 'macro' (default) or 'weighted' by class frequency. */
+  average: OVR_AVERAGE_FIELD,
+  /** Multiclass: all class labels, sorted, one per score column (default: those in `yTrue`). */
+  labels: LABELS_FIELD,
+});
+
+/** Options of {@link averagePrecisionScore}. */
+export type AveragePrecisionOptions = OptionsInput<typeof AVERAGE_PRECISION_OPTIONS>;
 
 /** Precision and recall per threshold, recall decreasing, ending at (precision 1, recall 0). */
 export interface PrecisionRecallCurve {
@@ -39,14 +61,15 @@ function apFromCurve(c: ClfCurve): number {
  * precisionRecallCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]);
  * // precision [0.5, 0.667, 0.5, 1, 1], recall [1, 1, 0.5, 0.5, 0], thresholds [0.1, 0.35, 0.4, 0.8]
  */
-export function precisionRecallCurve(yTrue: VectorInput, probasPred: VectorInput, options: { posLabel?: number } = {}): PrecisionRecallCurve {
+export function precisionRecallCurve(yTrue: VectorInput, probasPred: VectorInput, options: PrecisionRecallCurveOptions = {}): PrecisionRecallCurve {
   const metric = 'precision_recall_curve';
+  const { posLabel } = PR_CURVE_OPTIONS.parse(options);
   const t = toVector(metric, 'y_true', yTrue);
   const s = toVector(metric, 'probas_pred', probasPred);
   checkSameLength(metric, t.length, s.length, 'y_true', 'probas_pred');
   checkFinite(metric, 'y_true', t);
   checkFinite(metric, 'probas_pred', s);
-  const pos = options.posLabel ?? defaultPosLabel(metric, uniqueLabels(t));
+  const pos = posLabel ?? defaultPosLabel(metric, uniqueLabels(t));
   const c = clfCurve(...splitScores(s, (i) => t[i] === pos, t.length));
   const m = c.tps.length;
   const tpLast = c.tps[m - 1];
@@ -63,16 +86,6 @@ export function precisionRecallCurve(yTrue: VectorInput, probasPred: VectorInput
   return { precision, recall, thresholds };
 }
 
-/** Options of {@link averagePrecisionScore}. */
-export interface AveragePrecisionOptions {
-  /** Binary: the positive label (default 1). */
-  posLabel?: number;
-  /** Multiclass: one-vs-rest average, 'macro' (default) or 'weighted' by class frequency. */
-  average?: 'macro' | 'weighted';
-  /** Multiclass: all class labels, sorted, one per score column (default: those in `yTrue`). */
-  labels?: ArrayLike<number>;
-}
-
 /**
  * Average precision, as scikit-learn's `average_precision_score`. Binary:
  * 1-D scores for `posLabel`. Multiclass (an `[n, C]` score matrix): the
@@ -83,23 +96,21 @@ export interface AveragePrecisionOptions {
  */
 export function averagePrecisionScore(yTrue: VectorInput, yScore: VectorInput | MatrixInput, options: AveragePrecisionOptions = {}): number {
   const metric = 'average_precision_score';
+  const { posLabel: pos, average, labels } = AVERAGE_PRECISION_OPTIONS.parse(options);
   const [t, s] = labelsAndScores(metric, yTrue, yScore);
   const present = uniqueLabels(t);
   if (s.cols === 1) {
     if (present.length > 2) throw new MetricError(metric, `y_true has ${present.length} classes but y_score is 1-D; pass an [n, ${present.length}] score matrix`);
-    const pos = options.posLabel ?? 1;
     if (present.length === 2 && !present.includes(pos)) {
       throw new MetricError(metric, `pos_label=${pos} is not a valid label; it should be one of ${JSON.stringify(present)}`);
     }
     return apFromCurve(clfCurve(...splitScores(s.data, (i) => t[i] === pos, t.length)));
   }
-  const classes = options.labels === undefined ? present : checkLabels(metric, options.labels);
+  const classes = labels === undefined ? present : checkLabels(metric, labels);
   if (classes.length !== s.cols) {
     throw new MetricError(metric, `number of classes (${classes.length}: ${JSON.stringify(classes)}) not equal to the number of columns in y_score (${s.cols}); pass all classes as 'labels'`);
   }
   const enc = encode(metric, 'y_true', t, classes);
-  const average = options.average ?? 'macro';
-  if (average !== 'macro' && average !== 'weighted') throw new MetricError(metric, `average must be 'macro' or 'weighted', got '${String(average)}'`);
   let num = 0;
   let den = 0;
   for (let c = 0; c < s.cols; c++) {

@@ -2,6 +2,7 @@
  * `computeMetrics`: many metrics at once, keyed by scikit-learn's names, for
  * the CLI's `--json` output and the Trainer's per-epoch metrics.
  */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import { accuracyScore, balancedAccuracyScore, topKAccuracyScore } from './accuracy.js';
 import { averagePrecisionScore } from './average_precision.js';
 import { MetricError } from './errors.js';
@@ -25,13 +26,16 @@ export interface Predictions {
   scores?: VectorInput | MatrixInput;
 }
 
-/** Options of {@link computeMetrics}. */
-export interface ComputeOptions {
+const COMPUTE_OPTIONS = defineOptions('computeMetrics', {
   /** k of `top_k_accuracy` (default 2, as scikit-learn). */
-  k?: number;
+  k: option.number({ default: 2, min: 1, integer: true }),
   /** Class label of each score column (default 0 … C−1). */
-  labels?: readonly number[];
-}
+  labels: option.custom<readonly number[]>('a list of class labels (numbers)', (v): v is readonly number[] => Array.isArray(v) && v.every((l) => typeof l === 'number')),
+});
+
+/** Options of {@link computeMetrics}. */
+export type ComputeOptions = OptionsInput<typeof COMPUTE_OPTIONS>;
+type ResolvedCompute = ResolvedOptions<typeof COMPUTE_OPTIONS>;
 
 const CLASSIFICATION_LABEL_METRICS = [
   'accuracy', 'balanced_accuracy', 'f1', 'precision', 'recall', 'f1_macro', 'f1_micro', 'f1_weighted',
@@ -93,8 +97,9 @@ export function computeMetrics(
   yTrue: VectorInput,
   yPredOrScores: VectorInput | MatrixInput | Predictions,
   names?: readonly string[],
-  options: ComputeOptions = {},
+  input: ComputeOptions = {},
 ): Record<string, number> {
+  const options = COMPUTE_OPTIONS.parse(input);
   if (task !== 'binary' && task !== 'multiclass' && task !== 'regression') {
     throw new MetricError('computeMetrics', `task must be 'binary', 'multiclass' or 'regression', got '${String(task)}'`);
   }
@@ -157,7 +162,7 @@ function rowsOf(scores: Matrix): Float64Array[] {
 }
 
 function classification(task: Task, name: string, yTrue: VectorInput, pred: VectorInput, scores: Matrix | undefined,
-  labels: readonly number[], options: ComputeOptions): number {
+  labels: readonly number[], options: ResolvedCompute): number {
   const binary = task === 'binary';
   switch (name) {
     case 'accuracy': return accuracyScore(yTrue, pred);
@@ -190,8 +195,8 @@ function classification(task: Task, name: string, yTrue: VectorInput, pred: Vect
     case 'log_loss': return logLoss(yTrue, scores.float32 ? rowsOf32(scores) : matrix, withLabels);
     default: // top_k_accuracy
       return binary
-        ? topKAccuracyScore(yTrue, positiveScores(scores), { k: options.k ?? 2, ...withLabels })
-        : topKAccuracyScore(yTrue, matrix, { k: options.k ?? 2, ...withLabels });
+        ? topKAccuracyScore(yTrue, positiveScores(scores), { k: options.k, ...withLabels })
+        : topKAccuracyScore(yTrue, matrix, { k: options.k, ...withLabels });
   }
 }
 

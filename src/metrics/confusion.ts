@@ -1,9 +1,10 @@
 /**
  * Confusion matrix: one counting pass over the samples.
  */
-import { MetricError } from './errors.js';
+import { defineOptions, option, type OptionsInput } from '../base/options.js';
 import { vectorPair, type VectorInput } from './input.js';
 import { checkLabels, encode, uniqueLabels } from './labels.js';
+import { LABELS_FIELD } from './options.js';
 
 /** Counts of a confusion matrix, row = true class, column = predicted class. */
 export interface ConfusionCounts {
@@ -35,13 +36,15 @@ export function countConfusion(metric: string, yTrue: VectorInput, yPred: Vector
   return { classes, labelsGiven: labels !== undefined, k, counts, n: t.length };
 }
 
-/** Options of {@link confusionMatrix}. */
-export interface ConfusionMatrixOptions {
+const CONFUSION_MATRIX_OPTIONS = defineOptions('confusion_matrix', {
   /** Row/column order; defaults to the sorted labels present in either input. */
-  labels?: ArrayLike<number>;
+  labels: LABELS_FIELD,
   /** Divide by row sums ('true'), column sums ('pred') or the total ('all'); 0/0 gives 0. */
-  normalize?: 'true' | 'pred' | 'all';
-}
+  normalize: option.choice(['true', 'pred', 'all']),
+});
+
+/** Options of {@link confusionMatrix}. */
+export type ConfusionMatrixOptions = OptionsInput<typeof CONFUSION_MATRIX_OPTIONS>;
 
 /**
  * Confusion matrix `C[i][j]`: samples of true class i predicted as class j,
@@ -54,12 +57,8 @@ export interface ConfusionMatrixOptions {
  * // [[1, 0], [0.5, 0.5]]
  */
 export function confusionMatrix(yTrue: VectorInput, yPred: VectorInput, options: ConfusionMatrixOptions = {}): number[][] {
-  const metric = 'confusion_matrix';
-  const { k, counts } = countConfusion(metric, yTrue, yPred, options.labels);
-  const norm = options.normalize;
-  if (norm !== undefined && norm !== 'true' && norm !== 'pred' && norm !== 'all') {
-    throw new MetricError(metric, `normalize must be one of 'true', 'pred', 'all' or undefined, got '${String(norm)}'`);
-  }
+  const { labels, normalize: norm } = CONFUSION_MATRIX_OPTIONS.parse(options);
+  const { k, counts } = countConfusion('confusion_matrix', yTrue, yPred, labels);
   const rowSum = new Float64Array(k);
   const colSum = new Float64Array(k);
   let total = 0;

@@ -11,7 +11,7 @@
 export { MetricError } from './errors.js';
 export type { TensorLike, VectorInput, MatrixInput } from './input.js';
 export { accuracyScore, balancedAccuracyScore, topKAccuracyScore } from './accuracy.js';
-export type { TopKOptions } from './accuracy.js';
+export type { BalancedAccuracyOptions, TopKOptions } from './accuracy.js';
 export { confusionMatrix } from './confusion.js';
 export type { ConfusionMatrixOptions } from './confusion.js';
 export { precisionRecallFscoreSupport, precisionRecallFscore, precisionScore, recallScore, f1Score, fbetaScore } from './prf.js';
@@ -20,7 +20,7 @@ export { matthewsCorrcoef } from './mcc.js';
 export { rocCurve, rocAucScore } from './roc.js';
 export type { RocCurve, RocCurveOptions, RocAucOptions } from './roc.js';
 export { precisionRecallCurve, averagePrecisionScore } from './average_precision.js';
-export type { PrecisionRecallCurve, AveragePrecisionOptions } from './average_precision.js';
+export type { PrecisionRecallCurve, PrecisionRecallCurveOptions, AveragePrecisionOptions } from './average_precision.js';
 export { logLoss } from './log_loss.js';
 export type { LogLossOptions } from './log_loss.js';
 export { classificationReport, formatClassificationReport, reportToDict } from './report.js';

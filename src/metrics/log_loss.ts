@@ -1,21 +1,25 @@
 /**
  * Log loss (cross-entropy of predicted probabilities).
  */
+import { defineOptions, option, type OptionsInput } from '../base/options.js';
 import { MetricError } from './errors.js';
 import { labelsAndScores, type MatrixInput, type VectorInput } from './input.js';
 import { checkLabels, encode, uniqueLabels } from './labels.js';
+import { LABELS_FIELD } from './options.js';
 import { pairwiseSum } from './sum.js';
 
 const EPS64 = 2 ** -52;
 const EPS32 = 2 ** -23;
 
-/** Options of {@link logLoss}. */
-export interface LogLossOptions {
+const LOG_LOSS_OPTIONS = defineOptions('log_loss', {
   /** Clip probabilities to [eps, 1 − eps]; default 'auto': the machine epsilon of the input (float32 or float64). */
-  eps?: number | 'auto';
+  eps: option.custom<number | 'auto', 'auto'>("a number in [0, 1] or 'auto'", (v): v is number | 'auto' => v === 'auto' || (typeof v === 'number' && v >= 0 && v <= 1), 'auto'),
   /** All class labels (sorted), one per probability column; default: those in `yTrue`. */
-  labels?: ArrayLike<number>;
-}
+  labels: LABELS_FIELD,
+});
+
+/** Options of {@link logLoss}. */
+export type LogLossOptions = OptionsInput<typeof LOG_LOSS_OPTIONS>;
 
 /**
  * Mean negative log-likelihood of the true classes, as scikit-learn 1.2's
@@ -28,11 +32,12 @@ export interface LogLossOptions {
  */
 export function logLoss(yTrue: VectorInput, yPred: VectorInput | MatrixInput, options: LogLossOptions = {}): number {
   const metric = 'log_loss';
+  const { eps: epsOption, labels } = LOG_LOSS_OPTIONS.parse(options);
   const [t, p] = labelsAndScores(metric, yTrue, yPred, 'y_pred');
-  const eps = options.eps === undefined || options.eps === 'auto' ? (p.float32 ? EPS32 : EPS64) : options.eps;
-  const classes = options.labels === undefined ? uniqueLabels(t) : checkLabels(metric, options.labels).sort((a, b) => a - b);
+  const eps = epsOption === 'auto' ? (p.float32 ? EPS32 : EPS64) : epsOption;
+  const classes = labels === undefined ? uniqueLabels(t) : checkLabels(metric, labels).sort((a, b) => a - b);
   if (classes.length === 1) {
-    throw new MetricError(metric, options.labels === undefined
+    throw new MetricError(metric, labels === undefined
       ? `y_true contains only one label (${classes[0]}); pass the true labels explicitly as 'labels'`
       : `'labels' needs at least two labels, got [${classes[0]}]`);
   }

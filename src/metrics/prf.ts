@@ -2,27 +2,37 @@
  * Precision, recall, F-beta and support, per class or averaged (binary,
  * micro, macro, weighted), following scikit-learn 1.2's definitions.
  */
+import { checkField, defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import { countConfusion } from './confusion.js';
 import { MetricError } from './errors.js';
 import type { VectorInput } from './input.js';
+import { LABELS_FIELD, ZERO_DIVISION_FIELD, type ZeroDivision } from './options.js';
 
-/** How per-class scores are combined; `null` keeps them per class. */
-export type Average = 'binary' | 'micro' | 'macro' | 'weighted';
+export type { ZeroDivision } from './options.js';
 
-/** Value used where a ratio is 0/0. `'warn'` behaves as 0 (scikit-learn's default, without the warning). */
-export type ZeroDivision = 'warn' | 0 | 1;
+const AVERAGES = ['binary', 'micro', 'macro', 'weighted'] as const;
+
+/** How per-class scores are combined (the per-class scores: {@link precisionRecallFscoreSupport}). */
+export type Average = (typeof AVERAGES)[number];
+
+/** The positional `average` argument, checked like an option. */
+const AVERAGE_FIELD = option.choice(AVERAGES);
+
+const PRF_FIELDS = {
+  /** Classes to score, in order; default: the sorted labels present in either input. */
+  labels: LABELS_FIELD,
+  /** Class treated as positive when `average` is 'binary' (default 1). */
+  posLabel: option.number({ default: 1 }),
+  /** F-beta's beta (default 1: F1). */
+  beta: option.number({ default: 1, min: 0 }),
+  /** The value of a 0/0 ratio: 'warn' (default: 0, as scikit-learn without the warning), 0 or 1. */
+  zeroDivision: ZERO_DIVISION_FIELD,
+};
+const PRF_OPTIONS = defineOptions('precision_recall_fscore_support', PRF_FIELDS);
 
 /** Options shared by the precision/recall/F functions. */
-export interface PrfOptions {
-  /** Classes to score, in order; default: the sorted labels present in either input. */
-  labels?: ArrayLike<number>;
-  /** Class treated as positive when `average` is 'binary' (default 1). */
-  posLabel?: number;
-  /** F-beta's beta (default 1: F1). */
-  beta?: number;
-  /** See {@link ZeroDivision}; default 'warn'. */
-  zeroDivision?: ZeroDivision;
-}
+export type PrfOptions = OptionsInput<typeof PRF_OPTIONS>;
+type ResolvedPrf = ResolvedOptions<typeof PRF_OPTIONS>;
 
 /** Per-class precision, recall, F-score and support, in `labels` order. */
 export interface PrfPerClass {
@@ -66,11 +76,6 @@ function fbeta(p: number, r: number, beta2: number): number {
   return ((1 + beta2) * p * r) / (den === 0 ? 1 : den);
 }
 
-function checkBeta(metric: string, beta: number): number {
-  if (!(beta >= 0)) throw new MetricError(metric, `beta should be >= 0 in the F-beta score, got ${beta}`);
-  return beta * beta;
-}
-
 /**
  * Per-class precision, recall, F-beta and support (scikit-learn's
  * `precision_recall_fscore_support(average=None)`).
@@ -82,9 +87,9 @@ function checkBeta(metric: string, beta: number): number {
  */
 export function precisionRecallFscoreSupport(yTrue: VectorInput, yPred: VectorInput, options: PrfOptions = {}): PrfPerClass {
   const metric = 'precision_recall_fscore_support';
-  const beta2 = checkBeta(metric, options.beta ?? 1);
-  const zd = options.zeroDivision ?? 'warn';
-  const s = sums(metric, yTrue, yPred, options.labels);
+  const { labels, beta, zeroDivision: zd } = PRF_OPTIONS.parse(options);
+  const beta2 = beta * beta;
+  const s = sums(metric, yTrue, yPred, labels);
   const precision = s.labels.map((_, i) => divide(s.tp[i], s.pred[i], zd));
   const recall = s.labels.map((_, i) => divide(s.tp[i], s.truth[i], zd));
   const fscore = s.labels.map((_, i) => fbeta(precision[i], recall[i], beta2));
@@ -102,17 +107,20 @@ export function precisionRecallFscoreSupport(yTrue: VectorInput, yPred: VectorIn
  * // { precision: 0.2222, recall: 0.3333, fscore: 0.2667 }
  */
 export function precisionRecallFscore(yTrue: VectorInput, yPred: VectorInput, average: Average = 'binary', options: PrfOptions = {}, metric = 'precision_recall_fscore_support'): PrfAverage {
-  const beta2 = checkBeta(metric, options.beta ?? 1);
-  const zd = options.zeroDivision ?? 'warn';
-  if (!['binary', 'micro', 'macro', 'weighted'].includes(average)) {
-    throw new MetricError(metric, `average has to be one of 'binary', 'micro', 'macro', 'weighted', got '${String(average)}'`);
-  }
+  return averagedScores(metric, yTrue, yPred, average, PRF_OPTIONS.parse(options, metric));
+}
+
+/** The averaged scores of {@link precisionRecallFscore}, from checked options. */
+function averagedScores(metric: string, yTrue: VectorInput, yPred: VectorInput, averageArg: unknown, options: ResolvedPrf): PrfAverage {
+  const average = checkField(metric, 'average', AVERAGE_FIELD, averageArg);
+  const beta2 = options.beta * options.beta;
+  const zd = options.zeroDivision;
   const s = sums(metric, yTrue, yPred, options.labels);
   if (average === 'binary') {
     if (!s.binaryType) {
       throw new MetricError(metric, `target is multiclass (labels ${JSON.stringify(s.labels)}) but average='binary'; choose one of 'micro', 'macro', 'weighted'`);
     }
-    const pos = options.posLabel ?? 1;
+    const pos = options.posLabel;
     const i = s.labels.indexOf(pos);
     const present = s.labels.filter((_, j) => s.truth[j] + s.pred[j] > 0);
     if (i < 0 || s.truth[i] + s.pred[i] === 0) {
@@ -178,7 +186,7 @@ export function recallScore(yTrue: VectorInput, yPred: VectorInput, average: Ave
  * f1Score([0, 1, 2, 0, 1, 2], [0, 2, 1, 0, 0, 1], 'macro'); // 0.2667
  */
 export function f1Score(yTrue: VectorInput, yPred: VectorInput, average: Average = 'binary', options: PrfOptions = {}): number {
-  return precisionRecallFscore(yTrue, yPred, average, { ...options, beta: 1 }, 'f1_score').fscore;
+  return averagedScores('f1_score', yTrue, yPred, average, { ...PRF_OPTIONS.parse(options, 'f1_score'), beta: 1 }).fscore;
 }
 
 /**
@@ -188,5 +196,6 @@ export function f1Score(yTrue: VectorInput, yPred: VectorInput, average: Average
  * fbetaScore([0, 1, 1, 0], [0, 1, 1, 1], 2); // 0.9091
  */
 export function fbetaScore(yTrue: VectorInput, yPred: VectorInput, beta: number, average: Average = 'binary', options: PrfOptions = {}): number {
-  return precisionRecallFscore(yTrue, yPred, average, { ...options, beta }, 'fbeta_score').fscore;
+  const checkedBeta = checkField('fbeta_score', 'beta', PRF_FIELDS.beta, beta);
+  return averagedScores('fbeta_score', yTrue, yPred, average, { ...PRF_OPTIONS.parse(options, 'fbeta_score'), beta: checkedBeta }).fscore;
 }

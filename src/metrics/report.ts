@@ -3,10 +3,12 @@
  * accuracy and macro/weighted averages, as a structure and as text laid out
  * like scikit-learn's `classification_report`.
  */
+import { defineOptions, option, type OptionsInput } from '../base/options.js';
 import { countConfusion } from './confusion.js';
 import { MetricError } from './errors.js';
 import type { VectorInput } from './input.js';
-import { precisionRecallFscore, precisionRecallFscoreSupport, type Average, type ZeroDivision } from './prf.js';
+import { LABELS_FIELD, ZERO_DIVISION_FIELD } from './options.js';
+import { precisionRecallFscore, precisionRecallFscoreSupport, type Average } from './prf.js';
 import { padLeft, pyFixed } from './py_format.js';
 
 /** One line of the report. */
@@ -31,16 +33,19 @@ export interface ClassificationReport {
   text: string;
 }
 
-/** Options of {@link classificationReport}. */
-export interface ClassificationReportOptions {
+const REPORT_OPTIONS = defineOptions('classification_report', {
   /** Classes to report, in order (default: sorted labels present). */
-  labels?: ArrayLike<number>;
+  labels: LABELS_FIELD,
   /** Display names, one per label (default: the labels as strings). */
-  targetNames?: readonly string[];
+  targetNames: option.custom<readonly string[]>('a list of strings', (v): v is readonly string[] => Array.isArray(v) && v.every((n) => typeof n === 'string')),
   /** Decimals in the text (default 2). */
-  digits?: number;
-  zeroDivision?: ZeroDivision;
-}
+  digits: option.number({ default: 2, min: 0, integer: true }),
+  /** The value of a 0/0 ratio: 'warn' (default: 0, as scikit-learn without the warning), 0 or 1. */
+  zeroDivision: ZERO_DIVISION_FIELD,
+});
+
+/** Options of {@link classificationReport}. */
+export type ClassificationReportOptions = OptionsInput<typeof REPORT_OPTIONS>;
 
 /**
  * Builds the classification report.
@@ -52,10 +57,10 @@ export interface ClassificationReportOptions {
  */
 export function classificationReport(yTrue: VectorInput, yPred: VectorInput, options: ClassificationReportOptions = {}): ClassificationReport {
   const metric = 'classification_report';
-  const zeroDivision = options.zeroDivision ?? 'warn';
-  const cc = countConfusion(metric, yTrue, yPred, options.labels);
+  const { labels: givenLabels, targetNames, digits, zeroDivision } = REPORT_OPTIONS.parse(options);
+  const cc = countConfusion(metric, yTrue, yPred, givenLabels);
   const labels = cc.classes;
-  const names = options.targetNames ? [...options.targetNames] : labels.map(String);
+  const names = targetNames ? [...targetNames] : labels.map(String);
   if (names.length !== labels.length) {
     throw new MetricError(metric, `number of classes, ${labels.length}, does not match size of target_names, ${names.length}; try specifying 'labels'`);
   }
@@ -85,7 +90,7 @@ export function classificationReport(yTrue: VectorInput, yPred: VectorInput, opt
     weightedAvg: avg('weighted'),
     text: '',
   };
-  report.text = formatClassificationReport(report, options.digits ?? 2);
+  report.text = formatClassificationReport(report, digits);
   return report;
 }
 

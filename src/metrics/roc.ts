@@ -2,10 +2,12 @@
  * ROC curve and ROC-AUC: binary from scores, multiclass one-vs-rest from a
  * probability matrix (macro or weighted average).
  */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import { clfCurve, defaultPosLabel, splitScores, trapezoid, type ClfCurve } from './curve.js';
 import { MetricError } from './errors.js';
 import { checkFinite, checkSameLength, labelsAndScores, toVector, type MatrixInput, type VectorInput } from './input.js';
 import { checkLabels, encode, uniqueLabels } from './labels.js';
+import { LABELS_FIELD, OVR_AVERAGE_FIELD } from './options.js';
 
 /** Points of a ROC curve; `thresholds[0]` is the highest score + 1 (scikit-learn 1.2). */
 export interface RocCurve {
@@ -46,13 +48,15 @@ function toRates(c: ClfCurve): RocCurve {
   return { fpr, tpr, thresholds };
 }
 
-/** Options of {@link rocCurve}. */
-export interface RocCurveOptions {
+const ROC_CURVE_OPTIONS = defineOptions('roc_curve', {
   /** Positive class; default 1 when `yTrue` is within {0, 1} or {-1, 1}. */
-  posLabel?: number;
+  posLabel: option.number(),
   /** Drop collinear points that do not change the curve (default true). */
-  dropIntermediate?: boolean;
-}
+  dropIntermediate: option.boolean(true),
+});
+
+/** Options of {@link rocCurve}. */
+export type RocCurveOptions = OptionsInput<typeof ROC_CURVE_OPTIONS>;
 
 /**
  * ROC curve as scikit-learn's `roc_curve`: false and true positive rates at
@@ -65,14 +69,15 @@ export interface RocCurveOptions {
  */
 export function rocCurve(yTrue: VectorInput, yScore: VectorInput, options: RocCurveOptions = {}): RocCurve {
   const metric = 'roc_curve';
+  const checked = ROC_CURVE_OPTIONS.parse(options);
   const t = toVector(metric, 'y_true', yTrue);
   const s = toVector(metric, 'y_score', yScore);
   checkSameLength(metric, t.length, s.length, 'y_true', 'y_score');
   checkFinite(metric, 'y_true', t);
   checkFinite(metric, 'y_score', s);
-  const pos = options.posLabel ?? defaultPosLabel(metric, uniqueLabels(t));
+  const pos = checked.posLabel ?? defaultPosLabel(metric, uniqueLabels(t));
   let c = clfCurve(...splitScores(s, (i) => t[i] === pos, t.length));
-  if (options.dropIntermediate ?? true) c = dropIntermediate(c);
+  if (checked.dropIntermediate) c = dropIntermediate(c);
   return toRates(c);
 }
 
@@ -85,13 +90,15 @@ function binaryAuc(metric: string, pos: Float64Array, neg: Float64Array, what: s
   return trapezoid(r.fpr, r.tpr);
 }
 
-/** Options of {@link rocAucScore}. */
-export interface RocAucOptions {
-  /** Multiclass averaging of the one-vs-rest AUCs (default 'macro'). */
-  average?: 'macro' | 'weighted';
+const ROC_AUC_OPTIONS = defineOptions('roc_auc_score', {
+  /** Multiclass averaging of the one-vs-rest AUCs: 'macro' (default) or 'weighted' by class frequency. */
+  average: OVR_AVERAGE_FIELD,
   /** Multiclass: all class labels, sorted, one per score column (default: those in `yTrue`). */
-  labels?: ArrayLike<number>;
-}
+  labels: LABELS_FIELD,
+});
+
+/** Options of {@link rocAucScore}. */
+export type RocAucOptions = OptionsInput<typeof ROC_AUC_OPTIONS>;
 
 /**
  * Area under the ROC curve, as scikit-learn's `roc_auc_score`. Binary: `yScore`
@@ -105,6 +112,7 @@ export interface RocAucOptions {
  */
 export function rocAucScore(yTrue: VectorInput, yScore: VectorInput | MatrixInput, options: RocAucOptions = {}): number {
   const metric = 'roc_auc_score';
+  const checked = ROC_AUC_OPTIONS.parse(options);
   const [t, s] = labelsAndScores(metric, yTrue, yScore);
   const present = uniqueLabels(t);
   if (s.cols === 1 && present.length <= 2) {
@@ -114,10 +122,10 @@ export function rocAucScore(yTrue: VectorInput, yScore: VectorInput | MatrixInpu
   if (s.cols === 1) {
     throw new MetricError(metric, `y_true has ${present.length} classes but y_score is 1-D; pass an [n, ${present.length}] probability matrix`);
   }
-  return ovrAuc(metric, t, s.data, s.rows, s.cols, present, options);
+  return ovrAuc(metric, t, s.data, s.rows, s.cols, present, checked);
 }
 
-function ovrAuc(metric: string, t: Float64Array, data: Float64Array, n: number, cols: number, present: number[], options: RocAucOptions): number {
+function ovrAuc(metric: string, t: Float64Array, data: Float64Array, n: number, cols: number, present: number[], options: ResolvedOptions<typeof ROC_AUC_OPTIONS>): number {
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let j = 0; j < cols; j++) sum += data[i * cols + j];
@@ -134,8 +142,7 @@ function ovrAuc(metric: string, t: Float64Array, data: Float64Array, n: number, 
     throw new MetricError(metric, `number of classes in y_true (${classes.length}: ${JSON.stringify(classes)}) not equal to the number of columns in y_score (${cols})`);
   }
   const enc = encode(metric, 'y_true', t, classes);
-  const average = options.average ?? 'macro';
-  if (average !== 'macro' && average !== 'weighted') throw new MetricError(metric, `average must be 'macro' or 'weighted' for multiclass problems, got '${String(average)}'`);
+  const average = options.average;
   let num = 0;
   let den = 0;
   for (let c = 0; c < cols; c++) {

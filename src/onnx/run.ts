@@ -7,6 +7,7 @@
  * with `preprocessing: false`, the network alone (`input` → `output`, the logits). Metadata:
  * dlflow's version, task, target, classes, and the inputs with their column kinds.
  */
+import { defineOptions, option, type OptionsInput } from '../base/options.js';
 import { writeFileAtomic } from '../io/atomic_write.js';
 import type { Preprocessing } from '../data/prepare/preprocessing.js';
 import type { Module } from '../nn/module.js';
@@ -31,10 +32,12 @@ export interface RunForExport {
   };
 }
 
-export interface RunExportOptions {
+const RUN_EXPORT_OPTIONS = defineOptions('exportRun', {
   /** Raw columns (or pixels) in, with the saved preprocessing inside the graph (default true). */
-  preprocessing?: boolean;
-}
+  preprocessing: option.boolean(true),
+});
+
+export type RunExportOptions = OptionsInput<typeof RUN_EXPORT_OPTIONS>;
 
 /** A graph output of the exported run. */
 export interface RunOutput {
@@ -49,8 +52,6 @@ export interface ExportedRun {
   inputs: RunInput[];
   outputs: RunOutput[];
 }
-
-const KEYS = ['preprocessing'];
 
 /** A value's shape as RunOutput writes it: the batch dim first, by name. */
 const batchShape = (v: Value): RunOutput['shape'] => ['batch', ...v.shape.slice(1).map((d) => (typeof d === 'number' ? d : 'batch' as const))];
@@ -94,8 +95,7 @@ function heads(g: GraphBuilder, logits: Value, run: RunForExport): RunOutput[] {
  * const { bytes, inputs, outputs } = exportRunBytes(await loadRun('runs/p'), { preprocessing: true });
  */
 export function exportRunBytes(run: RunForExport, options: RunExportOptions = {}): ExportedRun {
-  for (const key of Object.keys(options)) if (!KEYS.includes(key)) throw new TypeError(`exportRun: unknown option '${key}' (known: ${KEYS.join(', ')})`);
-  const withPre = options.preprocessing ?? true;
+  const withPre = RUN_EXPORT_OPTIONS.parse(options).preprocessing;
   const info = run.info;
   const g = new Builder();
   const example = untraced(() => zeros([2, ...info.inputShape]));

@@ -8,17 +8,25 @@
  * A request with rows the preprocessing refuses is answered 400 naming them; the others in its
  * batch are not affected.
  */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import { RequestError, badRequest } from './errors.js';
 import type { Cell, RowProblem, ServedModel } from './types.js';
 
-export interface BatcherOptions {
-  /** Most rows in one forward pass. */
-  maxBatchSize: number;
-  /** Longest a request waits for others before its batch runs, in milliseconds. */
-  maxWaitMs: number;
-  /** Most requests waiting; one more is answered 503. */
-  maxQueue: number;
-}
+/** The batching options, which createServer takes too (for the batcher of each model). */
+export const BATCHER_FIELDS = {
+  /** Most rows in one forward pass (default 64). */
+  maxBatchSize: option.number({ default: 64, min: 1, integer: true }),
+  /**
+   * Longest a request waits for others before its batch runs, in milliseconds (default 0: until
+   * the end of the event loop's turn). At most setTimeout's limit, about 24.8 days.
+   */
+  maxWaitMs: option.number({ default: 0, min: 0, max: 2 ** 31 - 1 }),
+  /** Most requests waiting; one more is answered 503 (default 256). */
+  maxQueue: option.number({ default: 256, min: 1, integer: true }),
+};
+const BATCHER_OPTIONS = defineOptions('Batcher', BATCHER_FIELDS);
+
+export type BatcherOptions = OptionsInput<typeof BATCHER_OPTIONS>;
 
 /** What a batcher reports, for metrics. */
 export interface BatcherEvents {
@@ -61,12 +69,15 @@ export class Batcher {
   private pendingRows = 0;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
+  private readonly options: ResolvedOptions<typeof BATCHER_OPTIONS>;
 
   constructor(
     private readonly model: Pick<ServedModel, 'encode' | 'forward' | 'columns'>,
-    private readonly options: BatcherOptions,
+    options: BatcherOptions = {},
     private readonly events: BatcherEvents = { batch: () => undefined, queue: () => undefined },
-  ) {}
+  ) {
+    this.options = BATCHER_OPTIONS.parse(options);
+  }
 
   /** Requests waiting for a forward pass. */
   get depth(): number {

@@ -9,7 +9,7 @@
  * const url = await server.listen({ port: 8080, host: '127.0.0.1' });
  */
 export { createServer, LOG_LEVELS } from './server.js';
-export type { InferenceServer, LogLevel, ServerOptions } from './server.js';
+export type { InferenceServer, ListenOptions, LogLevel, ServerOptions } from './server.js';
 export type { BatcherOptions } from './batcher.js';
 export { Batcher } from './batcher.js';
 export { RequestError } from './errors.js';

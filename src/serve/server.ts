@@ -6,8 +6,9 @@
  * when a server is created, so importing dlflow stays light.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { defineOptions, option, type OptionsInput, type OptionsSchema, type ResolvedOptions } from '../base/options.js';
 import { bearerCheck } from './auth.js';
-import { Batcher, type BatcherOptions } from './batcher.js';
+import { Batcher, BATCHER_FIELDS } from './batcher.js';
 import { MODEL_NAME, type RouteConfig, type ServerContext } from './context.js';
 import { RequestError } from './errors.js';
 import { serverMetrics } from './metrics.js';
@@ -20,13 +21,36 @@ import { v2Routes } from './v2.js';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Models the server can call: a name and the three steps (the rest is checked when requests arrive). */
+function isModelList(v: unknown): v is readonly ServedModel[] {
+  return Array.isArray(v) && v.every((m) => isObject(m) && typeof m.name === 'string'
+    && typeof m.encode === 'function' && typeof m.forward === 'function' && typeof m.decode === 'function');
+}
+
+function isLoggerOption(v: unknown): v is boolean | { level: LogLevel } {
+  if (typeof v === 'boolean') return true;
+  return isObject(v) && Object.keys(v).every((k) => k === 'level') && (LOG_LEVELS as readonly unknown[]).includes(v.level);
+}
+
+const LISTEN_OPTIONS = defineOptions('listen', {
+  /** The TCP port (0: any free port). */
+  port: option.required(option.number({ min: 0, max: 65535, integer: true })),
+  /** The address to listen on (default 127.0.0.1: this machine only). */
+  host: option.string('127.0.0.1'),
+});
+
+/** Where {@link InferenceServer.listen} accepts connections. */
+export type ListenOptions = OptionsInput<typeof LISTEN_OPTIONS>;
+
 /**
  * A running (or ready) inference server. Its declarations need no Node or Fastify types, so a
  * user's code that imports dlflow type-checks without `@types/node`.
  */
 export interface InferenceServer {
   /** Starts accepting connections (port 0: any free port); resolves to the URL, e.g. `http://127.0.0.1:8080`. */
-  listen(options: { port: number; host?: string }): Promise<string>;
+  listen(options: ListenOptions): Promise<string>;
   /** The URL it listens on, or null before `listen`. */
   readonly url: string | null;
   /** Stops accepting connections and resolves once the requests in flight are answered. */
@@ -35,21 +59,28 @@ export interface InferenceServer {
   log(level: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>): void;
 }
 
-export interface ServerOptions extends Partial<BatcherOptions> {
+const SERVER_FIELDS = {
   /** The models, by their names (distinct). */
-  models: readonly ServedModel[];
+  models: option.required(option.custom<readonly ServedModel[]>('a list of served models (name, encode, forward, decode)', isModelList)),
   /** Most rows in one request (default 1024); more is a 400. */
-  maxRows?: number;
+  maxRows: option.number({ default: 1024, min: 1, integer: true }),
   /** Largest request body in bytes (default 4 MiB); more is a 413. */
-  bodyLimit?: number;
+  bodyLimit: option.number({ default: 4 * 1024 * 1024, min: 1, integer: true }),
   /** When set, every endpoint but the health checks needs `Authorization: Bearer <apiKey>`. */
-  apiKey?: string;
+  apiKey: option.custom<string>('a non-empty string', (v): v is string => typeof v === 'string' && v.length > 0),
   /** Structured request logs (pino, on stdout): false (default), true, or `{ level }`. */
-  logger?: boolean | { level: LogLevel };
-  /** Server name and version in `GET /v2` (default 'dlflow', 'unknown'). */
-  serverName?: string;
-  serverVersion?: string;
-}
+  logger: option.custom<boolean | { level: LogLevel }, false>(`a boolean or { level: ${LOG_LEVELS.map((l) => `'${l}'`).join(' | ')} }`, isLoggerOption, false),
+  /** Server name in `GET /v2` (default 'dlflow'). */
+  serverName: option.string('dlflow'),
+  /** Server version in `GET /v2` (default 'unknown'). */
+  serverVersion: option.string('unknown'),
+};
+// Typed by name, not left to inference: the batcher's fields then keep their doc comments in the .d.ts.
+const SERVER_OPTIONS: OptionsSchema<typeof SERVER_FIELDS & typeof BATCHER_FIELDS> = defineOptions('createServer', { ...SERVER_FIELDS, ...BATCHER_FIELDS });
+
+/** The options of {@link createServer}: the models, the batching of each, the request limits, the key and the logs. */
+export type ServerOptions = OptionsInput<typeof SERVER_OPTIONS>;
+type ResolvedServerOptions = ResolvedOptions<typeof SERVER_OPTIONS>;
 
 /** The model of a request's `:name`, for the metrics' label ('' when it names none, so names sent by clients add no series). */
 function modelLabel(ctx: ServerContext, req: FastifyRequest): string {
@@ -77,10 +108,11 @@ function clientError(e: FastifyError, bodyLimit: number): { status: number; mess
  * await server.close();
  */
 export async function createServer(options: ServerOptions): Promise<InferenceServer> {
-  const app = await fastifyServer(options);
+  const app = await fastifyServer(SERVER_OPTIONS.parse(options));
   let url: string | null = null;
   return {
-    async listen({ port, host = '127.0.0.1' }) {
+    async listen(listenOptions) {
+      const { port, host } = LISTEN_OPTIONS.parse(listenOptions);
       await app.listen({ port, host });
       const a = app.server.address();
       const where = a !== null && typeof a === 'object' ? a : { address: host, port, family: 'IPv4' };
@@ -94,15 +126,7 @@ export async function createServer(options: ServerOptions): Promise<InferenceSer
 }
 
 /** The Fastify app behind {@link createServer}. */
-async function fastifyServer(options: ServerOptions): Promise<FastifyInstance> {
-  const o = {
-    maxBatchSize: 64, maxWaitMs: 0, maxQueue: 256, maxRows: 1024, bodyLimit: 4 * 1024 * 1024,
-    serverName: 'dlflow', serverVersion: 'unknown', ...options,
-  };
-  for (const [k, v] of Object.entries({ maxBatchSize: o.maxBatchSize, maxQueue: o.maxQueue, maxRows: o.maxRows, bodyLimit: o.bodyLimit })) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`createServer: ${k} must be an integer >= 1, got ${v}`);
-  }
-  if (!(o.maxWaitMs >= 0)) throw new RangeError(`createServer: maxWaitMs must be >= 0, got ${o.maxWaitMs}`);
+async function fastifyServer(o: ResolvedServerOptions): Promise<FastifyInstance> {
   const names = o.models.map((m) => m.name);
   for (const n of names) if (!MODEL_NAME.test(n)) throw new Error(`createServer: model name '${n}' may hold only letters, digits, '_', '-' and '.'`);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -113,7 +137,7 @@ async function fastifyServer(options: ServerOptions): Promise<FastifyInstance> {
   const metrics = serverMetrics(prom, names);
   const models = new Map(o.models.map((model) => {
     const label = { model: model.name };
-    const batcher = new Batcher(model, o, {
+    const batcher = new Batcher(model, { maxBatchSize: o.maxBatchSize, maxWaitMs: o.maxWaitMs, maxQueue: o.maxQueue }, {
       batch: (rows, seconds) => { metrics.batchSize.observe(label, rows); metrics.inference.observe(label, seconds); },
       queue: (depth) => metrics.queueDepth.set(label, depth),
     });
@@ -122,7 +146,7 @@ async function fastifyServer(options: ServerOptions): Promise<FastifyInstance> {
   const ctx: ServerContext = { models, maxRows: o.maxRows, metrics, serverName: o.serverName, serverVersion: o.serverVersion };
 
   const app = fastify({
-    logger: o.logger ?? false,
+    logger: o.logger,
     bodyLimit: o.bodyLimit,
     // No coercion and no silent removal: a wrong type or an unknown key is the client's to fix.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allowUnionTypes: true } },

@@ -3,6 +3,7 @@
  * external (what the objective sees: a number, or one of the categorical choices) and internal
  * (a number: the value itself, or the index of the choice), which samplers work on.
  */
+import { defineOptions, option, type OptionsInput } from '../base/options.js';
 import { TuneError } from './errors.js';
 
 /** A choice of `suggestCategorical`: JSON scalars, so studies can be stored. */
@@ -15,8 +16,20 @@ export type Distribution = FloatDistribution | IntDistribution | CategoricalDist
 export type DistributionKind = Distribution['kind'];
 export type ParamValue = number | CategoricalChoice;
 
+/**
+ * Options of `suggestFloat` / `suggestInt` (checked under `suggestFloat('<name>')`). Their
+ * bounds (a step > 0, an integer step for integers, not both log and step) are checked with the
+ * distribution, as TuneErrors naming the parameter, where the CLI's search space meets them too.
+ */
+export const SUGGEST_OPTIONS = defineOptions('suggest', {
+  /** Sample on a log scale (default false; needs low > 0, and no step). */
+  log: option.boolean(false),
+  /** Sample on the grid low, low + step, … up to high (default: none for floats, 1 for integers). */
+  step: option.number(),
+});
+
 /** Options of `suggestFloat` / `suggestInt`. */
-export interface SuggestOptions { log?: boolean; step?: number }
+export type SuggestOptions = OptionsInput<typeof SUGGEST_OPTIONS>;
 
 function checkRange(name: string, low: number, high: number, opts: SuggestOptions): void {
   if (!Number.isFinite(low) || !Number.isFinite(high)) throw new TuneError(`parameter '${name}': low and high must be finite numbers, got ${low} and ${high}`);

@@ -8,18 +8,21 @@
  * one-hot, with the importances of a categorical's columns added up. Cheaper and simpler than
  * fANOVA, and like it a statement about this study's trials, not about the model in general.
  */
+import { defineOptions, option, type OptionsInput } from '../base/options.js';
 import { Generator } from '../core/generator.js';
 import { toInternal, type Distribution } from './distributions.js';
 import type { FrozenTrial } from './frozen_trial.js';
 import { treeImportances } from './math/regression_tree.js';
 import { intersectionSearchSpace, isSingle } from './samplers/search_space.js';
 
-export interface ImportanceOptions {
+const IMPORTANCE_OPTIONS = defineOptions('parameterImportances', {
   /** Trees in the forest (default 64, as Optuna). */
-  nTrees?: number;
+  nTrees: option.number({ default: 64, min: 1, integer: true }),
   /** Seed of the bootstrap samples (default 0). */
-  seed?: number;
-}
+  seed: option.number({ default: 0, integer: true }),
+});
+
+export type ImportanceOptions = OptionsInput<typeof IMPORTANCE_OPTIONS>;
 
 /** The feature columns of one parameter for one trial. */
 function encode(d: Distribution, internal: number): number[] {
@@ -34,6 +37,7 @@ function encode(d: Distribution, internal: number): number[] {
  * const imp = dl.tune.parameterImportances(study.trials); // { lr: 0.71, layers: 0.2, dropout: 0.09 }
  */
 export function parameterImportances(trials: readonly FrozenTrial[], options: ImportanceOptions = {}): Record<string, number> {
+  const { nTrees, seed } = IMPORTANCE_OPTIONS.parse(options);
   const complete = trials.filter((t) => t.state === 'complete' && t.value !== null && Number.isFinite(t.value));
   const space = intersectionSearchSpace(complete);
   const names = Object.keys(space).filter((n) => !isSingle(space[n])).sort();
@@ -42,8 +46,7 @@ export function parameterImportances(trials: readonly FrozenTrial[], options: Im
   const columnsOf = names.flatMap((n, j) => encode(space[n], 0).map(() => j));
   const x = complete.map((t) => names.flatMap((n) => encode(space[n], toInternal(t.distributions[n], t.params[n]))));
   const y = complete.map((t) => t.value as number);
-  const g = new Generator(options.seed ?? 0);
-  const nTrees = options.nTrees ?? 64;
+  const g = new Generator(seed);
   const sum = new Array<number>(columnsOf.length).fill(0);
   for (let k = 0; k < nTrees; k++) {
     const sample = Array.from({ length: complete.length }, () => g.nextInt(0, complete.length));

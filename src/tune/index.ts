@@ -9,7 +9,7 @@
  * study.bestParams; // { x: ≈2 }
  */
 export { createStudy, loadStudy, Study } from './study.js';
-export type { CreateStudyOptions, OptimizeOptions, Objective, HeartbeatOptions } from './study.js';
+export type { CreateStudyOptions, LoadStudyOptions, OptimizeOptions, Objective, HeartbeatOptions } from './study.js';
 export { Trial } from './trial.js';
 export { TrialPruned, TuneError } from './errors.js';
 export type { FrozenTrial, TrialState, StudyDirection } from './frozen_trial.js';
@@ -19,9 +19,10 @@ export { RandomSampler } from './samplers/random.js';
 export type { RandomSamplerOptions } from './samplers/random.js';
 export { GridSampler } from './samplers/grid.js';
 export type { GridSpace, GridSamplerOptions } from './samplers/grid.js';
-export { TPESampler, defaultGamma, defaultWeights } from './samplers/tpe.js';
+export { TPESampler, defaultGamma } from './samplers/tpe.js';
 export type { TPESamplerOptions } from './samplers/tpe.js';
-export { ParzenEstimator } from './samplers/parzen_estimator.js';
+export { ParzenEstimator, defaultWeights } from './samplers/parzen_estimator.js';
+export type { ParzenOptions } from './samplers/parzen_estimator.js';
 export { MultivariateParzenEstimator } from './samplers/multivariate_parzen.js';
 export { intersectionSearchSpace, groupDecomposedSearchSpace } from './samplers/search_space.js';
 export type { SearchSpace } from './samplers/search_space.js';

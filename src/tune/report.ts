@@ -4,23 +4,27 @@
  * parallel-coordinates plot of the parameters coloured by value, the parameter importances
  * (mean decrease in impurity, see importance.ts) and the table of every trial.
  */
+import { defineOptions, option, type OptionsInput } from '../base/options.js';
 import * as r from '../report/index.js';
 import type { Distribution, ParamValue } from './distributions.js';
 import { FAIL_REASON_ATTR, isBetter, type FrozenTrial, type StudyDirection } from './frozen_trial.js';
 import { parameterImportances } from './importance.js';
 
-/** Input of {@link studyReport}. */
-export interface StudyReportSpec {
-  studyName: string;
-  direction: StudyDirection;
-  trials: readonly FrozenTrial[];
+const STUDY_REPORT_SPEC = defineOptions('studyReport', {
+  studyName: option.required(option.string()),
+  direction: option.required(option.choice(['minimize', 'maximize'])),
+  trials: option.required(option.custom<readonly FrozenTrial[]>('a list of trials (study.trials)', (v): v is readonly FrozenTrial[] => Array.isArray(v))),
   /** What the value is (default 'value'). */
-  metric?: string;
+  metric: option.string('value'),
   /** Where the study is stored, shown in the summary. */
-  storage?: string;
+  storage: option.string(),
   /** Extra summary rows (the data file, the best config's path). */
-  extra?: Record<string, string | number>;
-}
+  extra: option.custom<Record<string, string | number>>('an object of strings and numbers',
+    (v): v is Record<string, string | number> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number')),
+});
+
+/** Input of {@link studyReport}. */
+export type StudyReportSpec = OptionsInput<typeof STUDY_REPORT_SPEC>;
 
 function bestTrialOf(trials: readonly FrozenTrial[], direction: StudyDirection): FrozenTrial | null {
   let best: FrozenTrial | null = null;
@@ -84,8 +88,9 @@ function trialsTable(trials: readonly FrozenTrial[], params: [string, Distributi
  * @example
  * writeFileAtomicSync('runs/mlp/report.html', dl.tune.studyReport({ studyName: study.studyName, direction: study.direction, trials: study.trials }));
  */
-export function studyReport(spec: StudyReportSpec): string {
-  const metric = spec.metric ?? 'value';
+export function studyReport(input: StudyReportSpec): string {
+  const spec = STUDY_REPORT_SPEC.parse(input);
+  const metric = spec.metric;
   const trials = [...spec.trials].sort((a, b) => a.number - b.number);
   const best = bestTrialOf(trials, spec.direction);
   const params = paramsOf(trials);

@@ -5,6 +5,7 @@
  * the study holds that many trials.
  */
 import { randomUUID } from 'node:crypto';
+import { defineOptions, option, type OptionsInput, type OptionsSchema, type ResolvedOptions } from '../base/options.js';
 import type { ParamValue } from './distributions.js';
 import { isTrialPruned, TuneError } from './errors.js';
 import { FAIL_REASON_ATTR, isBetter, lastStep, type FrozenTrial, type StudyDirection } from './frozen_trial.js';
@@ -15,46 +16,77 @@ import type { FinalState, Storage, StudyRecord } from './storages/storage.js';
 import { openStorage } from './storages/open.js';
 import { Trial, type TrialHost } from './trial.js';
 
-/** Heartbeat of running trials in shared storages: how often, and after how long silent a trial counts as dead. */
-export interface HeartbeatOptions { intervalSeconds: number; graceSeconds: number }
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+const hasMethod = (v: unknown, name: string): boolean => isObject(v) && typeof (v as Record<string, unknown>)[name] === 'function';
+const positiveSeconds = option.number({ min: 0, minExclusive: true });
 
-export interface CreateStudyOptions {
-  direction?: StudyDirection;
-  sampler?: Sampler;
-  pruner?: Pruner;
-  /** A Storage, or a URL: 'sqlite:///path.db', 'postgresql://user@host/db'. Default: in memory. */
-  storage?: string | Storage;
-  studyName?: string;
+const HEARTBEAT_OPTIONS = defineOptions('heartbeat', {
+  /** Seconds between the beats a running trial writes to the storage. */
+  intervalSeconds: option.required(positiveSeconds),
+  /** Seconds without a beat after which a running trial counts as dead (and is marked failed). */
+  graceSeconds: option.required(positiveSeconds),
+});
+
+/** Heartbeat of running trials in shared storages: how often, and after how long silent a trial counts as dead. */
+export type HeartbeatOptions = OptionsInput<typeof HEARTBEAT_OPTIONS>;
+
+const STUDY_FIELDS = {
+  /** 'minimize' (default) or 'maximize' the objective's value. */
+  direction: option.choice(['minimize', 'maximize'], 'minimize'),
+  /** How parameters are drawn (default a TPESampler). */
+  sampler: option.custom<Sampler>('a sampler (an object with sampleIndependent)', (v): v is Sampler => hasMethod(v, 'sampleIndependent')),
+  /** When a trial stops early (default a NopPruner: never). */
+  pruner: option.custom<Pruner>('a pruner (an object with prune)', (v): v is Pruner => hasMethod(v, 'prune')),
   /** Load the study when the name exists (else that is an error). */
-  loadIfExists?: boolean;
+  loadIfExists: option.boolean(false),
+  // only its shape here: checkedHeartbeat checks its fields, naming them
   /** Default for SQLite and PostgreSQL: every 10 s, dead after 120 s; false turns it off. */
-  heartbeat?: HeartbeatOptions | false;
-}
+  heartbeat: option.custom<HeartbeatOptions | false>('false or { intervalSeconds, graceSeconds }', (v): v is HeartbeatOptions | false => v === false || isObject(v)),
+};
+const storageField = option.custom<string | Storage>('a storage URL or a Storage', (v): v is string | Storage => typeof v === 'string' || hasMethod(v, 'getStudy'));
+const STUDY_WHERE = {
+  /** A Storage, or a URL: 'sqlite:///path.db', 'postgresql://user@host/db'. Default: in memory. */
+  storage: storageField,
+  /** The study's name in the storage (default a fresh `no-name-<uuid>`). */
+  studyName: option.string(),
+};
+const LOADED_STUDY_WHERE = {
+  /** The Storage holding the study, or its URL: 'sqlite:///path.db', 'postgresql://user@host/db'. */
+  storage: option.required(storageField),
+  /** The study's name in the storage. */
+  studyName: option.required(option.string()),
+};
+// Typed by name, so that the shared fields keep their doc comments in the .d.ts.
+const CREATE_STUDY_OPTIONS: OptionsSchema<typeof STUDY_WHERE & typeof STUDY_FIELDS> = defineOptions('createStudy', { ...STUDY_WHERE, ...STUDY_FIELDS });
+const LOAD_STUDY_OPTIONS: OptionsSchema<typeof LOADED_STUDY_WHERE & typeof STUDY_FIELDS> = defineOptions('loadStudy', { ...LOADED_STUDY_WHERE, ...STUDY_FIELDS });
+
+export type CreateStudyOptions = OptionsInput<typeof CREATE_STUDY_OPTIONS>;
+/** `createStudy`'s options with the study's name and storage required. */
+export type LoadStudyOptions = OptionsInput<typeof LOAD_STUDY_OPTIONS>;
+type ResolvedStudyOptions = ResolvedOptions<typeof CREATE_STUDY_OPTIONS>;
 
 export type Objective = (trial: Trial) => number | Promise<number>;
 
-export interface OptimizeOptions {
+const trialCount = option.number({ min: 0, integer: true });
+
+const OPTIMIZE_OPTIONS = defineOptions('optimize', {
   /** Trials this call runs (at most). */
-  nTrials?: number;
+  nTrials: trialCount,
   /** Seconds after which no new trial starts. */
-  timeout?: number;
-  /** Trials run concurrently in this process (async objectives interleave at their awaits). */
-  nJobs?: number;
+  timeout: positiveSeconds,
+  /** Trials run concurrently in this process (async objectives interleave at their awaits; default 1). */
+  nJobs: option.number({ default: 1, min: 1, integer: true }),
   /** The most trials the study may hold, counted across every worker and earlier run. */
-  totalTrials?: number;
+  totalTrials: trialCount,
   /** Called after each trial ends; default: failed trials are reported on stderr. */
-  onTrialFinished?: (trial: FrozenTrial, study: Study) => void;
-}
+  onTrialFinished: option.custom<(trial: FrozenTrial, study: Study) => void>('a function (trial, study) => void', (v): v is (trial: FrozenTrial, study: Study) => void => typeof v === 'function'),
+});
 
-const CREATE_KEYS: readonly (keyof CreateStudyOptions)[] = ['direction', 'sampler', 'pruner', 'storage', 'studyName', 'loadIfExists', 'heartbeat'];
-const OPTIMIZE_KEYS: readonly (keyof OptimizeOptions)[] = ['nTrials', 'timeout', 'nJobs', 'totalTrials', 'onTrialFinished'];
+export type OptimizeOptions = OptionsInput<typeof OPTIMIZE_OPTIONS>;
 
-function checkKeys(what: string, given: object, known: readonly string[]): void {
-  for (const k of Object.keys(given)) if (!known.includes(k)) throw new TuneError(`${what}: unknown option '${k}' (known: ${known.join(', ')})`);
-}
-
-function checkCount(what: string, v: number | undefined, min: number): void {
-  if (v !== undefined && !(Number.isInteger(v) && v >= min)) throw new TuneError(`${what} must be an integer >= ${min}, got ${v}`);
+/** A heartbeat option checked field by field (false and undefined pass as they are). */
+function checkedHeartbeat(owner: string, heartbeat: HeartbeatOptions | false | undefined): HeartbeatOptions | false | undefined {
+  return heartbeat === undefined || heartbeat === false ? heartbeat : HEARTBEAT_OPTIONS.parse(heartbeat, `${owner}: heartbeat`);
 }
 
 function reportFailure(t: FrozenTrial): void {
@@ -76,21 +108,19 @@ export class Study {
   private readonly lastBeat = new Map<number, number>();
 
   /** @internal Use createStudy or loadStudy. */
-  constructor(options: CreateStudyOptions, mode: 'create' | 'load') {
-    checkKeys(mode === 'create' ? 'createStudy' : 'loadStudy', options, CREATE_KEYS);
-    if (options.direction !== undefined && options.direction !== 'minimize' && options.direction !== 'maximize') {
-      throw new TuneError(`direction must be 'minimize' or 'maximize', got ${JSON.stringify(options.direction)}`);
-    }
+  constructor(input: CreateStudyOptions, mode: 'create' | 'load') {
+    const owner = mode === 'create' ? 'createStudy' : 'loadStudy';
+    const options = CREATE_STUDY_OPTIONS.parse(input, owner);
     this.studyName = options.studyName ?? `no-name-${randomUUID()}`;
-    this.direction = options.direction ?? 'minimize';
+    this.direction = options.direction;
     this.sampler = options.sampler ?? new TPESampler();
     this.pruner = options.pruner ?? new NopPruner();
-    this.heartbeat = options.heartbeat;
+    this.heartbeat = checkedHeartbeat(owner, options.heartbeat);
     this.ready = this.open(options, mode);
     this.ready.catch(() => {}); // awaited by every method; an unread failure is not a crash
   }
 
-  private async open(options: CreateStudyOptions, mode: 'create' | 'load'): Promise<Study> {
+  private async open(options: ResolvedStudyOptions, mode: 'create' | 'load'): Promise<Study> {
     const storage = typeof options.storage === 'object' ? options.storage : await openStorage(options.storage);
     this.storageValue = storage;
     const existing = await storage.getStudy(this.studyName);
@@ -114,7 +144,7 @@ export class Study {
     return this;
   }
 
-  private continueExisting(existing: StudyRecord, options: CreateStudyOptions, storage: Storage): StudyRecord {
+  private continueExisting(existing: StudyRecord, options: ResolvedStudyOptions, storage: Storage): StudyRecord {
     if (!options.loadIfExists) throw new TuneError(`study '${this.studyName}' already exists in ${storage.description} (pass loadIfExists: true to continue it)`);
     if (existing.direction !== this.direction) {
       throw new TuneError(`study '${this.studyName}' in ${storage.description} exists with direction ${existing.direction}, not ${this.direction}`);
@@ -164,13 +194,9 @@ export class Study {
   stop(): void { this.stopRequested = true; }
 
   /** Runs trials until nTrials, timeout, totalTrials, stop() or the sampler's end. */
-  async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
+  async optimize(objective: Objective, input: OptimizeOptions = {}): Promise<void> {
     await this.ready;
-    checkKeys('optimize', options, OPTIMIZE_KEYS);
-    checkCount('nTrials', options.nTrials, 0);
-    checkCount('nJobs', options.nJobs, 1);
-    checkCount('totalTrials', options.totalTrials, 0);
-    if (options.timeout !== undefined && !(options.timeout > 0)) throw new TuneError(`timeout must be a positive number of seconds, got ${options.timeout}`);
+    const options = OPTIMIZE_OPTIONS.parse(input);
     const start = Date.now();
     let started = 0;
     this.stopRequested = false;
@@ -185,7 +211,7 @@ export class Study {
       }
     };
     try {
-      await Promise.all(Array.from({ length: options.nJobs ?? 1 }, loop));
+      await Promise.all(Array.from({ length: options.nJobs }, loop));
     } finally {
       await this.refresh();
     }
@@ -269,6 +295,7 @@ export function createStudy(options: CreateStudyOptions = {}): Study {
 }
 
 /** Loads an existing study by name; its direction comes from the storage. */
-export async function loadStudy(options: CreateStudyOptions & { studyName: string; storage: string | Storage }): Promise<Study> {
+export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
+  LOAD_STUDY_OPTIONS.parse(options); // the name and storage are required; the Study checks the rest
   return new Study(options, 'load').ready;
 }

@@ -4,8 +4,8 @@
  * study when the objective returns.
  */
 import {
-  categoricalDistribution, compatibleDistributions, contains, describeDistribution, floatDistribution, intDistribution, sameDistribution, toExternal,
-  type CategoricalChoice, type Distribution, type ParamValue, type SuggestOptions,
+  categoricalDistribution, compatibleDistributions, contains, describeDistribution, floatDistribution, intDistribution, sameDistribution, SUGGEST_OPTIONS,
+  toExternal, type CategoricalChoice, type Distribution, type ParamValue, type SuggestOptions,
 } from './distributions.js';
 import { TuneError } from './errors.js';
 import type { FrozenTrial, StudyDirection } from './frozen_trial.js';
@@ -88,12 +88,12 @@ export class Trial {
 
   /** A float in [low, high]; `log` samples on a log scale, `step` on a grid from low. */
   suggestFloat(name: string, low: number, high: number, options: SuggestOptions = {}): number {
-    return this.suggest(name, floatDistribution(name, low, high, options)) as number;
+    return this.suggest(name, floatDistribution(name, low, high, SUGGEST_OPTIONS.parse(options, `suggestFloat('${name}')`))) as number;
   }
 
   /** An integer in [low, high]; `log` samples on a log scale, `step` on a grid from low. */
   suggestInt(name: string, low: number, high: number, options: SuggestOptions = {}): number {
-    return this.suggest(name, intDistribution(name, low, high, options)) as number;
+    return this.suggest(name, intDistribution(name, low, high, SUGGEST_OPTIONS.parse(options, `suggestInt('${name}')`))) as number;
   }
 
   /** One of `choices`. */

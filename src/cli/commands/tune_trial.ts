@@ -20,6 +20,7 @@ import { UsageError } from '../errors.js';
 import { buildModel } from '../model/build.js';
 import type { LossChoice } from '../model/loss.js';
 import { optimizerFactory, schedulerFactory } from '../model/optimizer.js';
+import { withDataDefaults } from '../config/data_defaults.js';
 import { loaderOf } from '../run/setup.js';
 
 /** The judged metric and which way is better. */
@@ -74,7 +75,7 @@ function finalLogs(history: readonly EpochLogs[], es: EarlyStopping | null): Epo
 async function fit(c: DlflowConfig, data: PreparedData, train: Arrays, val: Arrays, loss: LossChoice, judge: Judge, onEpoch: (value: number, epoch: number) => boolean): Promise<FitOutcome> {
   manualSeed(c.seed);
   const { model } = await buildModel(c, data.inputShape, loss.outputs);
-  const h = c.hyperparameters;
+  const h = withDataDefaults(c, data).hyperparameters; // 'auto' settings, as dlflow train resolves them
   const trainLoader = loaderOf(train, data.inputShape, loss, h.batchSize, true, c.seed);
   const valLoader = loaderOf(val, data.inputShape, loss, Math.max(256, h.batchSize), false, 0);
   const valueOf = (logs: EpochLogs): number => {

@@ -5,21 +5,32 @@
  * with its class index — the input of a 1-D CNN (mel bands as channels) or a
  * GRU (frames as steps).
  */
+import { defineOptions, option, type OptionsInput, type OptionsSchema, type ResolvedOptions } from '../../base/options.js';
 import type { ArrayItem, Dataset } from '../loader/dataset.js';
 import { listClassFolder, type ClassFolderListing, type ClassFolderOptions, type FileKind } from '../prepare/class_folder.js';
 import { readWav, toMono } from '../sources/wav.js';
-import { logMelSpectrogram, type LogMelOptions } from './mel.js';
+import { logMelSpectrogram, SPECTROGRAM_FIELDS, spectrogramShape } from './mel.js';
 import { resample } from './resample.js';
 
-/** Settings for {@link AudioFolder}. */
-export interface AudioFolderOptions {
+/** The spectrogram settings of an AudioFolder: logMelSpectrogram's, the sample rate being the folder's. */
+const MEL_OPTIONS: OptionsSchema<typeof SPECTROGRAM_FIELDS> = defineOptions('AudioFolder: mel', SPECTROGRAM_FIELDS);
+type SpectrogramOptions = OptionsInput<typeof MEL_OPTIONS>;
+
+/** Where AudioFolder's spectrogram defaults differ from logMelSpectrogram's (speech-like clips at 16 kHz). */
+const FOLDER_MEL_DEFAULTS = { nFft: 512, winLength: 400, hop: 160, nMels: 64 };
+
+const AUDIO_FOLDER_OPTIONS = defineOptions('AudioFolder', {
   /** Rate every clip is resampled to (default 16000 Hz). */
-  sampleRate?: number;
+  sampleRate: option.number({ default: 16000, min: 1, integer: true }),
   /** Clip length in seconds: longer clips are cut, shorter ones zero-padded at the end (default 1). */
-  seconds?: number;
+  seconds: option.number({ default: 1, min: 0, minExclusive: true }),
   /** Spectrogram settings (defaults: nFft 512, winLength 400, hop 160, 64 mel bands, Slaney scale). */
-  mel?: Omit<LogMelOptions, 'sampleRate'>;
-}
+  mel: option.custom<SpectrogramOptions>('log-mel settings (logMelSpectrogram\'s, without sampleRate)',
+    (v): v is SpectrogramOptions => typeof v === 'object' && v !== null && !Array.isArray(v)),
+});
+
+/** Settings for {@link AudioFolder}. */
+export type AudioFolderOptions = OptionsInput<typeof AUDIO_FOLDER_OPTIONS>;
 
 /** The files of an audio folder. */
 export const WAV_FILES: FileKind = { what: 'WAV files', extensions: new Set(['.wav']) };
@@ -39,23 +50,23 @@ export class AudioFolder implements Dataset<[ArrayItem, number]> {
   readonly labels: Int32Array;
   readonly sampleRate: number;
   readonly samples: number;
-  private readonly mel: LogMelOptions;
+  private readonly mel: ResolvedOptions<typeof MEL_OPTIONS> & { sampleRate: number };
 
-  constructor(readonly root: string, opts: AudioFolderOptions = {}) {
+  constructor(readonly root: string, options: AudioFolderOptions = {}) {
+    const opts = AUDIO_FOLDER_OPTIONS.parse(options);
+    const mel = MEL_OPTIONS.parse({ ...FOLDER_MEL_DEFAULTS, ...opts.mel });
     const l = listAudioFolder(root);
     this.classes = l.classes; this.files = l.files; this.labels = l.labels;
-    this.sampleRate = opts.sampleRate ?? 16000;
-    this.samples = Math.round((opts.seconds ?? 1) * this.sampleRate);
-    this.mel = { nFft: 512, winLength: 400, hop: 160, nMels: 64, ...opts.mel, sampleRate: this.sampleRate };
+    this.sampleRate = opts.sampleRate;
+    this.samples = Math.round(opts.seconds * this.sampleRate);
+    this.mel = { ...mel, sampleRate: this.sampleRate };
   }
 
   get length(): number { return this.files.length; }
 
   /** [nMels, frames] of every item. */
   get itemShape(): [number, number] {
-    const nFft = this.mel.nFft ?? 512, hop = this.mel.hop ?? Math.floor((this.mel.winLength ?? nFft) / 4);
-    const padded = (this.mel.center ?? true) ? this.samples + nFft : this.samples;
-    return [this.mel.nMels ?? 128, padded < nFft ? 0 : 1 + Math.floor((padded - nFft) / hop)];
+    return spectrogramShape(this.samples, this.mel);
   }
 
   /** Log-mel spectrogram of clip `i` and its class. @throws DataError naming an unreadable or unsupported file. */

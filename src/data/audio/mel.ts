@@ -17,6 +17,7 @@
  *   `max − topDb` (librosa's `power_to_db` with ref 1.0, top_db 80).
  *   Output layout [nMels, frames], row-major.
  */
+import { defineOptions, option, type OptionsInput, type OptionsSchema, type ResolvedOptions } from '../../base/options.js';
 import { fft, isPowerOfTwo } from './fft.js';
 
 /** Mel scale variant. */
@@ -38,22 +39,47 @@ export function melToHz(m: number, scale: MelScale = 'slaney'): number {
   return 1000 * Math.exp((Math.log(6.4) / 27) * (m - minLogMel));
 }
 
+/** The filters' settings, shared by the filter bank and the spectrogram. */
+const FILTER_FIELDS = {
+  /** Mel bands (default 128). */
+  nMels: option.number({ default: 128, min: 1, integer: true }),
+  /** Lowest frequency in Hz (default 0). */
+  fMin: option.number({ default: 0, min: 0 }),
+  /** Highest frequency in Hz (default sampleRate / 2). */
+  fMax: option.number({ min: 0, minExclusive: true }),
+  /** Mel scale (default 'slaney', librosa's; 'htk' is torchaudio's). */
+  scale: option.choice(['htk', 'slaney'], 'slaney'),
+  /** 'slaney' (default): each filter divided by its width in Hz; null: peaks at 1. */
+  norm: option.custom<'slaney' | null, 'slaney'>("'slaney' or null", (v): v is 'slaney' | null => v === 'slaney' || v === null, 'slaney'),
+};
+
+const SAMPLE_RATE = {
+  /** The signal's sample rate in Hz. */
+  sampleRate: option.required(option.number({ min: 0, minExclusive: true })),
+};
+
+const BANK_SIZE = {
+  /** FFT size: the bank has nFft / 2 + 1 columns. */
+  nFft: option.required(option.number({ min: 2, integer: true })),
+};
+
+// The schemas built from shared fields are typed by name, so that the fields' doc comments reach the .d.ts.
+const MEL_BANK_OPTIONS: OptionsSchema<typeof SAMPLE_RATE & typeof BANK_SIZE & typeof FILTER_FIELDS> =
+  defineOptions('melFilterBank', { ...SAMPLE_RATE, ...BANK_SIZE, ...FILTER_FIELDS });
+
 /** Mel filter bank settings. */
-export interface MelBankOptions {
-  sampleRate: number;
-  nFft: number;
-  nMels?: number;
-  fMin?: number;
-  /** Default sampleRate / 2. */
-  fMax?: number;
-  scale?: MelScale;
-  norm?: 'slaney' | null;
-}
+export type MelBankOptions = OptionsInput<typeof MEL_BANK_OPTIONS>;
+type ResolvedMelBank = ResolvedOptions<typeof MEL_BANK_OPTIONS>;
 
 /** Filter bank, [nMels, nFft/2 + 1] row-major. */
-export function melFilterBank(o: MelBankOptions): Float64Array {
-  const nMels = o.nMels ?? 128, fMin = o.fMin ?? 0, fMax = o.fMax ?? o.sampleRate / 2;
-  const scale = o.scale ?? 'slaney', norm = o.norm === undefined ? 'slaney' : o.norm;
+export function melFilterBank(options: MelBankOptions): Float64Array {
+  return filterBank(MEL_BANK_OPTIONS.parse(options));
+}
+
+/** The filter bank of checked settings. */
+function filterBank(o: ResolvedMelBank): Float64Array {
+  const { nMels, fMin, scale, norm } = o;
+  const fMax = o.fMax ?? o.sampleRate / 2;
   const bins = o.nFft / 2 + 1;
   const lo = hzToMel(fMin, scale), hi = hzToMel(fMax, scale);
   const pts = Array.from({ length: nMels + 2 }, (_, i) => melToHz(lo + ((hi - lo) * i) / (nMels + 1), scale));
@@ -70,18 +96,49 @@ export function melFilterBank(o: MelBankOptions): Float64Array {
   return w;
 }
 
-/** Log-mel spectrogram settings. */
-export interface LogMelOptions extends Omit<MelBankOptions, 'nFft'> {
+const FRAME_FIELDS = {
   /** FFT size, a power of two (default 512). */
-  nFft?: number;
+  nFft: option.custom<number, 512>('an integer power of two', (v): v is number => typeof v === 'number' && Number.isInteger(v) && isPowerOfTwo(v), 512),
   /** Window length ≤ nFft (default nFft). */
-  winLength?: number;
+  winLength: option.number({ min: 1, integer: true }),
   /** Hop between frames (default winLength / 4). */
-  hop?: number;
+  hop: option.number({ min: 1, integer: true }),
   /** Pad nFft/2 on both sides by reflection (default true). */
-  center?: boolean;
+  center: option.boolean(true),
   /** Floor below the maximum in dB (default 80; null: none). */
-  topDb?: number | null;
+  topDb: option.custom<number | null, number>('a number ≥ 0 or null', (v): v is number | null => v === null || (typeof v === 'number' && v >= 0), 80),
+};
+
+/**
+ * The spectrogram's settings but the sample rate (AudioFolder takes them as `mel`, the rate
+ * being its own option).
+ */
+export const SPECTROGRAM_FIELDS: typeof FRAME_FIELDS & typeof FILTER_FIELDS = { ...FRAME_FIELDS, ...FILTER_FIELDS };
+
+const LOG_MEL_OPTIONS: OptionsSchema<typeof SAMPLE_RATE & typeof SPECTROGRAM_FIELDS> =
+  defineOptions('logMelSpectrogram', { ...SAMPLE_RATE, ...SPECTROGRAM_FIELDS });
+
+/** Log-mel spectrogram settings. */
+export type LogMelOptions = OptionsInput<typeof LOG_MEL_OPTIONS>;
+
+/** What the shape of a spectrogram depends on, defaults applied. */
+interface FrameSettings { nFft: number; winLength?: number; hop?: number; center: boolean; nMels: number }
+
+/** The window length (default nFft) and the hop between frames (default a quarter window). */
+function windowAndHop(o: FrameSettings): { win: number; hop: number } {
+  const win = o.winLength ?? o.nFft;
+  return { win, hop: o.hop ?? Math.floor(win / 4) };
+}
+
+/** Frames of `samples` samples after the optional centre padding. */
+function frameCount(samples: number, o: FrameSettings, hop: number): number {
+  const padded = o.center ? samples + o.nFft : samples;
+  return padded < o.nFft ? 0 : 1 + Math.floor((padded - o.nFft) / hop);
+}
+
+/** [nMels, frames] of the spectrogram of a signal of `samples` samples, settings checked. */
+export function spectrogramShape(samples: number, o: FrameSettings): [number, number] {
+  return [o.nMels, frameCount(samples, o, windowAndHop(o).hop)];
 }
 
 /** A log-mel spectrogram, [nMels, frames] row-major, in dB. */
@@ -100,14 +157,15 @@ function reflectPad(x: Float32Array, p: number): Float32Array {
 }
 
 /** Log-mel spectrogram of mono `signal` (see the module notes for conventions). */
-export function logMelSpectrogram(signal: Float32Array, o: LogMelOptions): LogMel {
-  const nFft = o.nFft ?? 512, win = o.winLength ?? nFft, hop = o.hop ?? Math.floor(win / 4);
-  if (!isPowerOfTwo(nFft)) throw new RangeError(`logMelSpectrogram: nFft must be a power of two, got ${nFft}`);
-  if (win > nFft || win < 1 || hop < 1) throw new RangeError(`logMelSpectrogram: need 1 ≤ winLength ≤ nFft and hop ≥ 1 (got ${win}, ${nFft}, ${hop})`);
-  const x = o.center ?? true ? reflectPad(signal, nFft / 2) : signal;
-  const frames = x.length < nFft ? 0 : 1 + Math.floor((x.length - nFft) / hop);
-  const nMels = o.nMels ?? 128, bins = nFft / 2 + 1;
-  const bank = melFilterBank({ ...o, nFft, nMels });
+export function logMelSpectrogram(signal: Float32Array, options: LogMelOptions): LogMel {
+  const o = LOG_MEL_OPTIONS.parse(options);
+  const nFft = o.nFft, { win, hop } = windowAndHop(o);
+  if (win > nFft) throw new RangeError(`logMelSpectrogram: winLength (${win}) must not exceed nFft (${nFft})`);
+  if (hop < 1) throw new RangeError(`logMelSpectrogram: the hop (a quarter of winLength ${win} by default) must be at least 1`);
+  const x = o.center ? reflectPad(signal, nFft / 2) : signal;
+  const frames = frameCount(signal.length, o, hop);
+  const nMels = o.nMels, bins = nFft / 2 + 1;
+  const bank = filterBank(o);
   const window = new Float64Array(nFft);
   const off = Math.floor((nFft - win) / 2);
   for (let i = 0; i < win; i++) window[off + i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / win);
@@ -128,7 +186,7 @@ export function logMelSpectrogram(signal: Float32Array, o: LogMelOptions): LogMe
       if (db > max) max = db;
     }
   }
-  const topDb = o.topDb === undefined ? 80 : o.topDb;
+  const topDb = o.topDb;
   if (topDb !== null) { const floor = max - topDb; for (let i = 0; i < out.length; i++) if (out[i] < floor) out[i] = floor; }
   return { data: out, nMels, frames };
 }

@@ -9,16 +9,19 @@
  * 80 dB stop-band attenuation). The output has `ceil(n × out / in)` samples;
  * signal edges are treated as zeros.
  */
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
+
+const RESAMPLE_OPTIONS = defineOptions('resample', {
+  /** Fraction of the lower Nyquist rate kept (default 0.945). */
+  rolloff: option.number({ default: 0.945, min: 0, minExclusive: true, max: 1 }),
+  /** Sinc zero crossings on each side of the centre (default 16). */
+  zeroCrossings: option.number({ default: 16, min: 1, integer: true }),
+  /** Kaiser window shape (default 8.6; 0 is a rectangular window). */
+  beta: option.number({ default: 8.6, min: 0 }),
+});
 
 /** Resampler settings. */
-export interface ResampleOptions {
-  /** Fraction of the lower Nyquist rate kept (default 0.945). */
-  rolloff?: number;
-  /** Sinc zero crossings on each side of the centre (default 16). */
-  zeroCrossings?: number;
-  /** Kaiser window shape (default 8.6). */
-  beta?: number;
-}
+export type ResampleOptions = OptionsInput<typeof RESAMPLE_OPTIONS>;
 
 /** The largest ratio between the two rates {@link resample} accepts: 1536 kHz to 100 Hz fits (see wav.ts). */
 export const MAX_RESAMPLE_RATIO = 16384;
@@ -49,7 +52,8 @@ function kernel(d: number, cutoff: number, half: number, beta: number, i0beta: n
  * Resample `x` from `inRate` to `outRate` (both positive integers, Hz).
  * Returns a new array (or a copy when the rates are equal).
  */
-export function resample(x: Float32Array, inRate: number, outRate: number, opts: ResampleOptions = {}): Float32Array {
+export function resample(x: Float32Array, inRate: number, outRate: number, options: ResampleOptions = {}): Float32Array {
+  const { rolloff, zeroCrossings, beta } = RESAMPLE_OPTIONS.parse(options);
   if (!Number.isInteger(inRate) || !Number.isInteger(outRate) || inRate <= 0 || outRate <= 0) throw new RangeError(`resample: rates must be positive integers, got ${inRate} → ${outRate}`);
   if (inRate === outRate) return x.slice();
   // the output grows with the ratio when upsampling and the filter when downsampling (16 zero
@@ -59,9 +63,8 @@ export function resample(x: Float32Array, inRate: number, outRate: number, opts:
   }
   const g = gcd(inRate, outRate);
   const up = outRate / g, down = inRate / g;
-  const cutoff = (opts.rolloff ?? 0.945) * Math.min(1, up / down);
-  const half = Math.ceil((opts.zeroCrossings ?? 16) / cutoff);
-  const beta = opts.beta ?? 8.6;
+  const cutoff = rolloff * Math.min(1, up / down);
+  const half = Math.ceil(zeroCrossings / cutoff);
   const i0beta = besselI0(beta);
   const taps = 2 * half;
   const nOut = Math.ceil((x.length * up) / down);

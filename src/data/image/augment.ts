@@ -4,19 +4,23 @@
  * draws fresh parameters, so iterating a dataset again gives new variants,
  * and saving the generator's state reproduces them exactly.
  */
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import type { Generator } from '../../core/generator.js';
 import type { Image } from './decode.js';
 import { flipHorizontal, padCrop, rotate } from './transform.js';
 
-/** Which augmentations to apply. */
-export interface AugmentOptions {
-  /** Pad this many zero pixels on each side, then crop back to the original size at a random offset. */
-  cropPadding?: number;
+/** Which augmentations to apply (checked under the name of the function or dataset given them). */
+export const AUGMENT_OPTIONS = defineOptions('drawAugment', {
+  /** Pad this many zero pixels on each side, then crop back to the original size at a random offset (default 0: none). */
+  cropPadding: option.number({ default: 0, min: 0, integer: true }),
   /** Probability of a left–right flip (default 0: none). */
-  flipProbability?: number;
+  flipProbability: option.number({ default: 0, min: 0, max: 1 }),
   /** Rotate by an angle uniform in [−d, d] degrees (default 0: none). */
-  rotationDegrees?: number;
-}
+  rotationDegrees: option.number({ default: 0, min: 0 }),
+});
+
+/** Which augmentations to apply. */
+export type AugmentOptions = OptionsInput<typeof AUGMENT_OPTIONS>;
 
 /** Parameters drawn for one item. */
 export interface AugmentDraw {
@@ -27,11 +31,9 @@ export interface AugmentDraw {
 
 /** Draw one item's augmentation parameters from `gen` (crop offset, then flip, then angle). */
 export function drawAugment(opts: AugmentOptions, gen: Generator): AugmentDraw {
-  const pad = opts.cropPadding ?? 0;
+  const { cropPadding: pad, flipProbability: p, rotationDegrees: d } = AUGMENT_OPTIONS.parse(opts);
   const crop = pad > 0 ? { left: gen.nextInt(0, 2 * pad + 1), top: gen.nextInt(0, 2 * pad + 1), pad } : undefined;
-  const p = opts.flipProbability ?? 0;
   const flip = p > 0 && gen.nextDouble() < p;
-  const d = opts.rotationDegrees ?? 0;
   return { crop, flip, degrees: d > 0 ? (2 * gen.nextDouble() - 1) * d : 0 };
 }
 
@@ -46,7 +48,7 @@ export function applyAugment(img: Image, a: AugmentDraw): Image {
 
 /** Draw and apply in one step. */
 export function augment(img: Image, opts: AugmentOptions, gen: Generator): Image {
-  return applyAugment(img, drawAugment(opts, gen));
+  return applyAugment(img, drawAugment(AUGMENT_OPTIONS.parse(opts, 'augment'), gen));
 }
 
 /**

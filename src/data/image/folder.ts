@@ -8,11 +8,12 @@
  * drawn in item-request order, before any asynchronous file read.
  */
 import { readFile } from 'node:fs/promises';
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../../base/options.js';
 import { Generator } from '../../core/generator.js';
 import { DataError } from '../errors.js';
 import type { ArrayItem, Dataset } from '../loader/dataset.js';
 import { listClassFolder, type ClassFolderListing, type ClassFolderOptions, type FileKind } from '../prepare/class_folder.js';
-import { applyAugment, drawAugment, type AugmentDraw, type AugmentOptions } from './augment.js';
+import { applyAugment, AUGMENT_OPTIONS, drawAugment, type AugmentDraw, type AugmentOptions } from './augment.js';
 import { decodeImage, readImage, type Image } from './decode.js';
 import { resizeBilinear, toCHW } from './transform.js';
 
@@ -22,20 +23,29 @@ export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 /** The files of an image folder. */
 export const IMAGE_FILES: FileKind = { what: 'PNG/JPEG images', extensions: IMAGE_EXTENSIONS };
 
-/** Settings for {@link ImageFolder}. */
-export interface ImageFolderOptions {
+const numberList = (each: (x: number) => boolean) => (v: unknown): v is readonly number[] =>
+  Array.isArray(v) && v.every((x) => typeof x === 'number' && each(x));
+
+const IMAGE_FOLDER_OPTIONS = defineOptions('ImageFolder', {
   /** 1 (grayscale) or 3 (RGB, default). */
-  channels?: 1 | 3;
+  channels: option.custom<1 | 3, 3>('an integer, 1 (grayscale) or 3 (RGB)', (v): v is 1 | 3 => v === 1 || v === 3, 3),
   /** [height, width] to resize to; required when image sizes differ. */
-  size?: [number, number];
-  /** Per-channel mean and std of values in [0, 1] (defaults 0 and 1). */
-  mean?: readonly number[];
-  std?: readonly number[];
-  augment?: AugmentOptions;
-  /** Generator for augmentations (default: seeded with `seed`, default 0). */
-  generator?: Generator;
-  seed?: number;
-}
+  size: option.numbers(2, { min: 1, integer: true }),
+  /** Per-channel mean of values in [0, 1] (default 0). */
+  mean: option.custom<readonly number[]>('a list of finite numbers, one per channel', numberList(Number.isFinite)),
+  /** Per-channel standard deviation of values in [0, 1] (default 1). */
+  std: option.custom<readonly number[]>('a list of positive numbers, one per channel', numberList((x) => x > 0 && Number.isFinite(x))),
+  /** Random crop, flip and rotation drawn for every read (default none; see {@link AugmentOptions}). */
+  augment: option.custom<AugmentOptions>('augmentation settings { cropPadding, flipProbability, rotationDegrees }',
+    (v): v is AugmentOptions => typeof v === 'object' && v !== null && !Array.isArray(v)),
+  /** Generator for augmentations (default: seeded with `seed`). */
+  generator: option.custom<Generator>('a Generator', (v): v is Generator => v instanceof Generator),
+  /** Seed of the default generator (default 0). */
+  seed: option.number({ default: 0, integer: true }),
+});
+
+/** Settings for {@link ImageFolder}. */
+export type ImageFolderOptions = OptionsInput<typeof IMAGE_FOLDER_OPTIONS>;
 
 /** The files of an image folder, by class. */
 export type FolderListing = ClassFolderListing;
@@ -56,15 +66,18 @@ export class ImageFolder implements Dataset<[ArrayItem, number]> {
   readonly labels: Int32Array;
   readonly channels: 1 | 3;
   readonly generator: Generator;
-  private readonly opts: ImageFolderOptions;
+  private readonly opts: ResolvedOptions<typeof IMAGE_FOLDER_OPTIONS>;
   private expected: [number, number] | undefined;
 
-  constructor(root: string, opts: ImageFolderOptions = {}) {
+  constructor(root: string, options: ImageFolderOptions = {}) {
+    const opts = IMAGE_FOLDER_OPTIONS.parse(options);
+    // the augmentation is drawn at every read: a mistake in it is reported here, not at the first read
+    if (opts.augment !== undefined) opts.augment = AUGMENT_OPTIONS.parse(opts.augment, 'ImageFolder: augment');
     const l = listImageFolder(root);
     this.root = root;
     this.classes = l.classes; this.files = l.files; this.labels = l.labels;
-    this.channels = opts.channels ?? 3;
-    this.generator = opts.generator ?? new Generator(opts.seed ?? 0);
+    this.channels = opts.channels;
+    this.generator = opts.generator ?? new Generator(opts.seed);
     this.opts = opts;
   }
 

@@ -14,7 +14,7 @@
  */
 import type { Table } from '../table/table.js';
 import { fitFeature, fitTarget } from './fit.js';
-import type { PreprocessorOptions } from './options.js';
+import { parsePreprocessorOptions, type PreprocessorOptions } from './options.js';
 import type { FeatureTransform, PreprocessorJSON, TargetTransform } from './spec.js';
 import { applyTransforms, namesOf, unitsOf, type TransformOptions, type TransformResult } from './transform.js';
 
@@ -33,7 +33,8 @@ export class Preprocessor {
   }
 
   /** Fit on a training table. */
-  static fit(table: Table, o: PreprocessorOptions = {}): Preprocessor {
+  static fit(table: Table, options: PreprocessorOptions = {}): Preprocessor {
+    const o = parsePreprocessorOptions(options);
     if (o.target !== undefined) table.column(o.target);
     const droppedColumns: { column: string; reason: string }[] = [];
     let names = o.features;

@@ -3,6 +3,7 @@
  * encoded target, and an account of every row left out (by row and line, with
  * the column and the offending value) and every imputed cell.
  */
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import type { Table } from '../table/table.js';
 import { booleanCell, numberCell, textCell, timeCell } from './cells.js';
 import { datePart } from './date_parts.js';
@@ -38,13 +39,15 @@ export interface TransformResult {
   unknownCategories: Record<string, number>;
 }
 
-/** Transform settings. */
-export interface TransformOptions {
+const TRANSFORM_OPTIONS = defineOptions('transform', {
   /** Line of the first data row in the source file (default 2: a header on line 1). */
-  firstLine?: number;
-  /** Skip the target even when the table has it (prediction). */
-  ignoreTarget?: boolean;
-}
+  firstLine: option.number({ default: 2, min: 1, integer: true }),
+  /** Skip the target even when the table has it (prediction; default false). */
+  ignoreTarget: option.boolean(false),
+});
+
+/** Transform settings. */
+export type TransformOptions = OptionsInput<typeof TRANSFORM_OPTIONS>;
 
 /** Output units of a feature transform. */
 export function unitsOf(f: FeatureTransform): number {
@@ -124,8 +127,9 @@ function applyFeature(table: Table, f: FeatureTransform, out: Float64Array, bad:
 }
 
 /** Apply feature and target transforms to `table`. @throws Error when a feature column is absent. */
-export function applyTransforms(table: Table, features: readonly FeatureTransform[], target: TargetTransform | null, o: TransformOptions = {}): TransformResult {
-  const n = table.rowCount, firstLine = o.firstLine ?? 2;
+export function applyTransforms(table: Table, features: readonly FeatureTransform[], target: TargetTransform | null, options: TransformOptions = {}): TransformResult {
+  const o = TRANSFORM_OPTIONS.parse(options);
+  const n = table.rowCount, firstLine = o.firstLine;
   const missingCols = features.map((f) => f.column).filter((c) => !table.has(c));
   if (missingCols.length > 0) throw new Error(`transform: the table lacks column${missingCols.length > 1 ? 's' : ''} ${missingCols.map((c) => JSON.stringify(c)).join(', ')} the preprocessor was fitted with; its columns are: ${table.columnNames.join(', ')}`);
   const problems: RowProblem[] = [];

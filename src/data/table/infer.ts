@@ -6,6 +6,7 @@
  * A dictionary column whose values are all numbers or all dates is converted to
  * float or datetime storage.
  */
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../../base/options.js';
 import { parseNumberString } from '../sources/number.js';
 import { parseDateTime, slashOrder } from './datetime.js';
 import { sortPresent } from './sort.js';
@@ -40,12 +41,26 @@ export interface TypeEvidence {
   reason: string;
 }
 
-/** Settings for {@link inferColumn}. */
-export interface InferOptions {
+/** The inference settings, which the readers (readCsv, readJsonl, readParquet) take among their own. */
+export const INFER_FIELDS = {
   /** Minimum non-missing rows before a column can be called identifier-like (default 20). */
-  minIdentifierRows?: number;
+  minIdentifierRows: option.number({ default: 20, min: 1, integer: true }),
   /** Mean length from which an all-distinct or mostly-distinct string column is called text (default 30). */
-  textMinLength?: number;
+  textMinLength: option.number({ default: 30, min: 0 }),
+};
+const INFER_OPTIONS = defineOptions('inferColumn', INFER_FIELDS);
+
+/** Settings for {@link inferColumn}. */
+export type InferOptions = OptionsInput<typeof INFER_OPTIONS>;
+
+/**
+ * The inference settings held in `options`, checked under `owner`. A reader passes its whole
+ * options object (its own keys are the reader's to check), so keys other than the inference
+ * settings are not looked at here.
+ */
+export function inferSettings(options: object, owner: string): ResolvedOptions<typeof INFER_OPTIONS> {
+  const given = options as Partial<Record<keyof typeof INFER_FIELDS, unknown>>;
+  return INFER_OPTIONS.parse({ minIdentifierRows: given.minIdentifierRows, textMinLength: given.textMinLength }, owner);
 }
 
 /** Result of inference: the kind, the evidence, and the storage (possibly converted). */
@@ -59,9 +74,9 @@ const BOOL_WORDS = new Set(['true', 'false', 'yes', 'no', 't', 'f', 'y', 'n']);
 const ID_NAME = /(^|[_\s.-])(id|key|uuid|guid)$|^(id|index|idx|row|rownum|row_number|obs)$/i;
 
 /** Infer the kind of column `name` held in `storage`. */
-export function inferColumn(name: string, storage: ColumnStorage, opts: InferOptions = {}): Inferred {
-  const minId = opts.minIdentifierRows ?? 20;
-  if (storage.type === 'dict') return inferDict(name, storage, minId, opts.textMinLength ?? 30);
+export function inferColumn(name: string, storage: ColumnStorage, options: InferOptions = {}): Inferred {
+  const { minIdentifierRows: minId, textMinLength } = INFER_OPTIONS.parse(options);
+  if (storage.type === 'dict') return inferDict(name, storage, minId, textMinLength);
   const v = storage.values;
   const ev = emptyEvidence(v.length);
   for (let i = 0; i < v.length; i++) {

@@ -3,7 +3,7 @@
  * and the evidence for it. Tables are immutable; selection and row takes
  * return new tables (row takes copy the storage, column selections share it).
  */
-import { inferColumn, type ColumnKind, type InferOptions, type TypeEvidence } from './infer.js';
+import { inferColumn, inferSettings, type ColumnKind, type InferOptions, type TypeEvidence } from './infer.js';
 import { storageBytes, storageLength, takeStorage, type ColumnStorage } from './storage.js';
 
 /** One named column. */
@@ -36,10 +36,14 @@ export class Table {
     }
   }
 
-  /** Build a table from named storages, inferring each column's kind. */
-  static fromStorage(entries: readonly { name: string; storage: ColumnStorage }[], opts: InferOptions = {}): Table {
+  /**
+   * Build a table from named storages, inferring each column's kind. `opts` may be a reader's
+   * whole options object: only its inference settings are read (and checked, under `owner`).
+   */
+  static fromStorage(entries: readonly { name: string; storage: ColumnStorage }[], opts: InferOptions = {}, owner = 'Table.fromStorage'): Table {
+    const settings = inferSettings(opts, owner);
     return new Table(entries.map(({ name, storage }) => {
-      const r = inferColumn(name, storage, opts);
+      const r = inferColumn(name, storage, settings);
       return { name, kind: r.kind, storage: r.storage, evidence: r.evidence };
     }));
   }

@@ -1,6 +1,10 @@
 /** The seeded random source of samplers: the engine's xoshiro128** generator. */
 import { randomInt } from 'node:crypto';
+import { option } from '../../base/options.js';
 import { Generator } from '../../core/generator.js';
+
+/** The `seed` option of samplers: an integer (default: drawn from the OS, so runs differ). */
+export const SEED_FIELD = option.number({ integer: true });
 
 /** A seeded generator, or one seeded from the OS when `seed` is undefined. */
 export function samplerGenerator(seed: number | undefined): Generator {

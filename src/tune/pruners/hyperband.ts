@@ -4,17 +4,25 @@
  * each bracket's pruner sees only the trials of its bracket.
  */
 import { crc32 } from 'node:zlib';
+import { defineOptions, option, type OptionsInput, type OptionsSchema } from '../../base/options.js';
 import { TuneError } from '../errors.js';
 import { lastStep, type FrozenTrial } from '../frozen_trial.js';
 import type { Pruner, PrunerContext } from './pruner.js';
-import { SuccessiveHalvingPruner } from './successive_halving.js';
+import { HALVING_FIELDS, resourceField, SuccessiveHalvingPruner } from './successive_halving.js';
 
-export interface HyperbandPrunerOptions {
-  minResource?: number;
-  maxResource?: number | 'auto';
-  reductionFactor?: number;
-  bootstrapCount?: number;
-}
+const HYPERBAND_FIELDS = {
+  /** Steps before the first rung of the most aggressive bracket (default 1). */
+  minResource: option.number({ default: 1, min: 1, integer: true }),
+  /** The longest a trial runs, in steps, or 'auto' (default): the longest complete trial's last step + 1. */
+  maxResource: resourceField('auto'),
+  /** Only the best 1/reductionFactor of a bracket's trials at a rung go on (default 3). */
+  reductionFactor: option.number({ default: 3, min: 2 }),
+};
+// Typed by name, so that the shared fields keep their doc comments in the .d.ts.
+const HYPERBAND_OPTIONS: OptionsSchema<typeof HYPERBAND_FIELDS & typeof HALVING_FIELDS> =
+  defineOptions('HyperbandPruner', { ...HYPERBAND_FIELDS, ...HALVING_FIELDS });
+
+export type HyperbandPrunerOptions = OptionsInput<typeof HYPERBAND_OPTIONS>;
 
 export class HyperbandPruner implements Pruner {
   private readonly minResource: number;
@@ -26,12 +34,12 @@ export class HyperbandPruner implements Pruner {
   private totalBudget = 0;
 
   constructor(options: HyperbandPrunerOptions = {}) {
-    this.minResource = options.minResource ?? 1;
-    this.maxResource = options.maxResource ?? 'auto';
-    this.reductionFactor = options.reductionFactor ?? 3;
-    this.bootstrapCount = options.bootstrapCount ?? 0;
-    if (this.maxResource !== 'auto' && !Number.isInteger(this.maxResource)) throw new TuneError(`maxResource must be an integer or 'auto', got ${this.maxResource}`);
-    if (this.bootstrapCount > 0 && this.maxResource === 'auto') throw new TuneError("bootstrapCount > 0 needs an explicit maxResource, not 'auto'");
+    const o = HYPERBAND_OPTIONS.parse(options);
+    this.minResource = o.minResource;
+    this.maxResource = o.maxResource;
+    this.reductionFactor = o.reductionFactor;
+    this.bootstrapCount = o.bootstrapCount;
+    if (this.bootstrapCount > 0 && this.maxResource === 'auto') throw new TuneError("HyperbandPruner: bootstrapCount > 0 needs an explicit maxResource, not 'auto'");
   }
 
   private initialize(trials: readonly FrozenTrial[]): void {

@@ -4,16 +4,27 @@
  * pruned when its best reported value is worse than the percentile of the complete trials'
  * values at the same step (at least `nMinTrials` of them).
  */
-import { TuneError } from '../errors.js';
+import { checkField, defineOptions, option, type OptionsInput } from '../../base/options.js';
 import { lastStep, type FrozenTrial, type StudyDirection } from '../frozen_trial.js';
 import type { Pruner, PrunerContext } from './pruner.js';
 
-export interface PercentilePrunerOptions {
-  nStartupTrials?: number;
-  nWarmupSteps?: number;
-  intervalSteps?: number;
-  nMinTrials?: number;
-}
+const PERCENTILE_FIELDS = {
+  /** Complete trials before any pruning (default 5). */
+  nStartupTrials: option.number({ default: 5, min: 0, integer: true }),
+  /** Steps of a trial before it can be pruned (default 0). */
+  nWarmupSteps: option.number({ default: 0, min: 0, integer: true }),
+  /** Steps between pruning checks, counted from the warm-up's end (default 1). */
+  intervalSteps: option.number({ default: 1, min: 1, integer: true }),
+  /** Complete trials that reported at a step before a trial can be pruned there (default 1). */
+  nMinTrials: option.number({ default: 1, min: 1, integer: true }),
+};
+const PERCENTILE_OPTIONS = defineOptions('PercentilePruner', PERCENTILE_FIELDS);
+const MEDIAN_OPTIONS = defineOptions('MedianPruner', PERCENTILE_FIELDS);
+
+export type PercentilePrunerOptions = OptionsInput<typeof PERCENTILE_OPTIONS>;
+
+/** The positional `percentile` of PercentilePruner. */
+const PERCENTILE_FIELD = option.number({ min: 0, max: 100 });
 
 /** NumPy's default (linear) percentile of the non-NaN values; NaN when there are none. */
 export function nanPercentile(values: readonly number[], p: number): number {
@@ -44,17 +55,15 @@ export class PercentilePruner implements Pruner {
   private readonly nWarmupSteps: number;
   private readonly intervalSteps: number;
   private readonly nMinTrials: number;
+  private readonly percentile: number;
 
-  constructor(private readonly percentile: number, options: PercentilePrunerOptions = {}) {
-    this.nStartupTrials = options.nStartupTrials ?? 5;
-    this.nWarmupSteps = options.nWarmupSteps ?? 0;
-    this.intervalSteps = options.intervalSteps ?? 1;
-    this.nMinTrials = options.nMinTrials ?? 1;
-    if (!(percentile >= 0 && percentile <= 100)) throw new TuneError(`percentile must be between 0 and 100, got ${percentile}`);
-    if (this.nStartupTrials < 0) throw new TuneError(`nStartupTrials cannot be negative, got ${this.nStartupTrials}`);
-    if (this.nWarmupSteps < 0) throw new TuneError(`nWarmupSteps cannot be negative, got ${this.nWarmupSteps}`);
-    if (this.intervalSteps < 1) throw new TuneError(`intervalSteps must be at least 1, got ${this.intervalSteps}`);
-    if (this.nMinTrials < 1) throw new TuneError(`nMinTrials must be at least 1, got ${this.nMinTrials}`);
+  constructor(percentile: number, options: PercentilePrunerOptions = {}) {
+    this.percentile = checkField('PercentilePruner', 'percentile', PERCENTILE_FIELD, percentile);
+    const o = PERCENTILE_OPTIONS.parse(options);
+    this.nStartupTrials = o.nStartupTrials;
+    this.nWarmupSteps = o.nWarmupSteps;
+    this.intervalSteps = o.intervalSteps;
+    this.nMinTrials = o.nMinTrials;
   }
 
   prune(ctx: PrunerContext, trial: FrozenTrial): boolean {
@@ -75,6 +84,6 @@ export class PercentilePruner implements Pruner {
 
 export class MedianPruner extends PercentilePruner {
   constructor(options: PercentilePrunerOptions = {}) {
-    super(50, options);
+    super(50, MEDIAN_OPTIONS.parse(options)); // checked under this class's name; PercentilePruner's check then passes
   }
 }

@@ -4,16 +4,35 @@
  * records its value there and goes on only if it is in the top 1/reductionFactor of the values
  * recorded at that rung so far.
  */
+import { defineOptions, option, type Field, type OptionsInput, type OptionsSchema } from '../../base/options.js';
 import { TuneError } from '../errors.js';
 import { lastStep, type FrozenTrial, type StudyDirection } from '../frozen_trial.js';
 import type { Pruner, PrunerContext } from './pruner.js';
 
-export interface SuccessiveHalvingPrunerOptions {
-  minResource?: number | 'auto';
-  reductionFactor?: number;
-  minEarlyStoppingRate?: number;
-  bootstrapCount?: number;
+/** An integer ≥ 1 or 'auto' (the resource options of successive halving and Hyperband). */
+export function resourceField<D extends number | 'auto'>(def: D): Field<number | 'auto', false> & { default: D } {
+  return option.custom<number | 'auto', D>("an integer ≥ 1 or 'auto'", (v): v is number | 'auto' => v === 'auto' || (Number.isInteger(v) && (v as number) >= 1), def);
 }
+
+/** Fields successive halving shares with Hyperband. */
+export const HALVING_FIELDS = {
+  /** Trials that must reach a rung before any is stopped there (default 0; more needs the resource given, not 'auto'). */
+  bootstrapCount: option.number({ default: 0, min: 0, integer: true }),
+};
+
+const SUCCESSIVE_HALVING_FIELDS = {
+  /** Steps before the first rung, or 'auto' (default): 1 % of the longest complete trial's last step, at least 1. */
+  minResource: resourceField('auto'),
+  /** Only the best 1/reductionFactor of the trials at a rung go on (default 4). */
+  reductionFactor: option.number({ default: 4, min: 2 }),
+  /** Rung r is at step minResource · reductionFactor^(minEarlyStoppingRate + r) (default 0). */
+  minEarlyStoppingRate: option.number({ default: 0, min: 0, integer: true }),
+};
+// Typed by name, so that the shared fields keep their doc comments in the .d.ts.
+const SUCCESSIVE_HALVING_OPTIONS: OptionsSchema<typeof SUCCESSIVE_HALVING_FIELDS & typeof HALVING_FIELDS> =
+  defineOptions('SuccessiveHalvingPruner', { ...SUCCESSIVE_HALVING_FIELDS, ...HALVING_FIELDS });
+
+export type SuccessiveHalvingPrunerOptions = OptionsInput<typeof SUCCESSIVE_HALVING_OPTIONS>;
 
 const rungKey = (rung: number): string => `completed_rung_${rung}`;
 
@@ -43,15 +62,12 @@ export class SuccessiveHalvingPruner implements Pruner {
   private readonly bootstrapCount: number;
 
   constructor(options: SuccessiveHalvingPrunerOptions = {}) {
-    const min = options.minResource ?? 'auto';
-    this.reductionFactor = options.reductionFactor ?? 4;
-    this.minEarlyStoppingRate = options.minEarlyStoppingRate ?? 0;
-    this.bootstrapCount = options.bootstrapCount ?? 0;
-    if (min !== 'auto' && !(Number.isInteger(min) && min >= 1)) throw new TuneError(`minResource must be 'auto' or an integer >= 1, got ${min}`);
-    if (this.reductionFactor < 2) throw new TuneError(`reductionFactor must be >= 2, got ${this.reductionFactor}`);
-    if (this.minEarlyStoppingRate < 0) throw new TuneError(`minEarlyStoppingRate must be >= 0, got ${this.minEarlyStoppingRate}`);
-    if (this.bootstrapCount < 0) throw new TuneError(`bootstrapCount must be >= 0, got ${this.bootstrapCount}`);
-    if (this.bootstrapCount > 0 && min === 'auto') throw new TuneError("bootstrapCount > 0 needs an explicit minResource, not 'auto'");
+    const o = SUCCESSIVE_HALVING_OPTIONS.parse(options);
+    const min = o.minResource;
+    this.reductionFactor = o.reductionFactor;
+    this.minEarlyStoppingRate = o.minEarlyStoppingRate;
+    this.bootstrapCount = o.bootstrapCount;
+    if (this.bootstrapCount > 0 && min === 'auto') throw new TuneError("SuccessiveHalvingPruner: bootstrapCount > 0 needs an explicit minResource, not 'auto'");
     this.minResource = min === 'auto' ? null : min;
   }
 

@@ -3,15 +3,22 @@
  * Optuna's GridSampler (the grid point is a system attribute of the trial; the study stops
  * when every point has been taken).
  */
+import { defineOptions, type OptionsInput } from '../../base/options.js';
 import type { Generator } from '../../core/generator.js';
 import { toInternal, type CategoricalChoice, type Distribution } from '../distributions.js';
 import { TuneError } from '../errors.js';
 import type { FrozenTrial } from '../frozen_trial.js';
-import { samplerGenerator } from '../math/random.js';
+import { SEED_FIELD, samplerGenerator } from '../math/random.js';
 import type { Sampler, SamplerContext } from './sampler.js';
 
 export type GridSpace = Readonly<Record<string, readonly CategoricalChoice[]>>;
-export interface GridSamplerOptions { seed?: number }
+
+const GRID_SAMPLER_OPTIONS = defineOptions('GridSampler', {
+  /** Seed of the order the grid points are taken in (default: from the OS). */
+  seed: SEED_FIELD,
+});
+
+export type GridSamplerOptions = OptionsInput<typeof GRID_SAMPLER_OPTIONS>;
 
 const GRID_ID = 'grid_id';
 
@@ -21,13 +28,14 @@ export class GridSampler implements Sampler {
   private readonly generator: Generator;
 
   constructor(private readonly space: GridSpace, options: GridSamplerOptions = {}) {
+    const { seed } = GRID_SAMPLER_OPTIONS.parse(options);
     this.names = Object.keys(space).sort();
     if (this.names.length === 0) throw new TuneError('GridSampler: the search space is empty');
     for (const n of this.names) {
       if (!Array.isArray(space[n]) || space[n].length === 0) throw new TuneError(`GridSampler: parameter '${n}' has no values`);
     }
     this.size = this.names.reduce((p, n) => p * space[n].length, 1);
-    this.generator = samplerGenerator(options.seed);
+    this.generator = samplerGenerator(seed);
   }
 
   private taken(ctx: SamplerContext): Set<number> {

@@ -10,7 +10,7 @@ import type { Generator } from '../../core/generator.js';
 import type { Distribution } from '../distributions.js';
 import { logAddExp } from '../math/normal.js';
 import { choiceIndex } from '../math/random.js';
-import { drawFromKernel, kernelLogPdf, kernelsOf, mixtureWeights, toKernelSpace, type Kernels, type ParzenOptions } from './parzen_estimator.js';
+import { drawFromKernel, kernelLogPdf, kernelsOf, mixtureWeights, PARZEN_OPTIONS, toKernelSpace, type Kernels, type ParzenOptions } from './parzen_estimator.js';
 
 /** Optuna's SIGMA0_MAGNITUDE. */
 const SIGMA0_MAGNITUDE = 0.2;
@@ -26,7 +26,8 @@ export class MultivariateParzenEstimator {
   private readonly names: string[];
 
   /** `observations` holds the internal values of every parameter of `space`, aligned by trial. */
-  constructor(observations: Observations, readonly space: Readonly<Record<string, Distribution>>, opts: ParzenOptions) {
+  constructor(observations: Observations, readonly space: Readonly<Record<string, Distribution>>, options: ParzenOptions) {
+    const opts = PARZEN_OPTIONS.parse(options, 'MultivariateParzenEstimator');
     this.names = Object.keys(space);
     if (this.names.length === 0) throw new RangeError('MultivariateParzenEstimator: the search space is empty');
     const n = observations[this.names[0]]?.length ?? 0;

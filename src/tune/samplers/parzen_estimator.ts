@@ -7,19 +7,39 @@
  * space; step and integer spaces are discrete (kernel mass over ±step/2 around a grid point);
  * categoricals are a mixture of smoothed one-hot distributions.
  */
+import { defineOptions, option, type ResolvedOptions } from '../../base/options.js';
 import type { Generator } from '../../core/generator.js';
 import type { Distribution } from '../distributions.js';
 import { logAddExp, logGaussMass, truncnormLogPdf, truncnormPpf } from '../math/normal.js';
 import { numpyArgsort } from '../math/numpy_argsort.js';
 import { choiceIndex } from '../math/random.js';
 
-export interface ParzenOptions {
-  considerPrior: boolean;
-  priorWeight: number;
-  considerMagicClip: boolean;
-  considerEndpoints: boolean;
-  weights: (n: number) => number[];
+/** Optuna's default weights: flat for the newest 25 observations, a ramp from 1/n before them. */
+export function defaultWeights(n: number): number[] {
+  if (n === 0) return [];
+  if (n < 25) return new Array<number>(n).fill(1);
+  const m = n - 25;
+  const ramp = Array.from({ length: m }, (_, i) => (m === 1 ? 1 / n : 1 / n + (i * (1 - 1 / n)) / (m - 1)));
+  return [...ramp, ...new Array<number>(25).fill(1)];
 }
+
+/** The estimators' settings, with TPESampler's defaults (which takes them among its options). */
+export const PARZEN_FIELDS = {
+  /** Add a prior kernel (centred on the range, as wide as it) to l(x) and g(x), for stability (default true). */
+  considerPrior: option.boolean(true),
+  /** Weight of the prior kernel against one observation's (default 1). */
+  priorWeight: option.number({ default: 1.0, min: 0 }),
+  /** Limit how narrow the kernels get, by a heuristic on the number of observations (default true). */
+  considerMagicClip: option.boolean(true),
+  /** Take the ends of the range into account in the kernels' bandwidths (default false). */
+  considerEndpoints: option.boolean(false),
+  /** Observation weights, oldest first (default {@link defaultWeights}). */
+  weights: option.custom<(n: number) => number[], (n: number) => number[]>('a function (n) => weights', (v): v is (n: number) => number[] => typeof v === 'function', defaultWeights),
+};
+export const PARZEN_OPTIONS = defineOptions('ParzenEstimator', PARZEN_FIELDS);
+
+/** The estimators' settings, every one given. */
+export type ParzenOptions = ResolvedOptions<typeof PARZEN_OPTIONS>;
 
 export interface NumericKernels { kind: 'numeric'; low: number; high: number; q: number | null; mus: number[]; sigmas: number[] }
 export interface CategoricalKernels { kind: 'categorical'; probs: number[][] }
@@ -73,7 +93,8 @@ export class ParzenEstimator {
   readonly kernels: NumericKernels | CategoricalKernels;
 
   /** `observations` are internal values (choice indices for categoricals). */
-  constructor(observations: readonly number[], readonly dist: Distribution, opts: ParzenOptions) {
+  constructor(observations: readonly number[], readonly dist: Distribution, options: ParzenOptions) {
+    const opts = PARZEN_OPTIONS.parse(options);
     this.weights = mixtureWeights(observations.length, opts);
     this.kernels = kernelsOf(observations, dist, opts, null);
   }

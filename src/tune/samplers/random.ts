@@ -1,10 +1,16 @@
 /** RandomSampler: each parameter drawn uniformly in its (log-)space, as Optuna's RandomSampler. */
+import { defineOptions, type OptionsInput } from '../../base/options.js';
 import type { Generator } from '../../core/generator.js';
 import type { Distribution } from '../distributions.js';
-import { samplerGenerator, uniform } from '../math/random.js';
+import { SEED_FIELD, samplerGenerator, uniform } from '../math/random.js';
 import type { Sampler } from './sampler.js';
 
-export interface RandomSamplerOptions { seed?: number }
+const RANDOM_SAMPLER_OPTIONS = defineOptions('RandomSampler', {
+  /** Seed of the draws (default: from the OS). */
+  seed: SEED_FIELD,
+});
+
+export type RandomSamplerOptions = OptionsInput<typeof RANDOM_SAMPLER_OPTIONS>;
 
 /** One uniform draw of an internal value; `g` is the caller's seeded generator. */
 export function sampleUniform(g: Generator, dist: Distribution): number {
@@ -30,7 +36,7 @@ export function sampleUniform(g: Generator, dist: Distribution): number {
 export class RandomSampler implements Sampler {
   private readonly generator: Generator;
   constructor(options: RandomSamplerOptions = {}) {
-    this.generator = samplerGenerator(options.seed);
+    this.generator = samplerGenerator(RANDOM_SAMPLER_OPTIONS.parse(options).seed);
   }
   sampleIndependent(_ctx: unknown, _trial: unknown, _name: string, dist: Distribution): number {
     return sampleUniform(this.generator, dist);

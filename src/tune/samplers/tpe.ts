@@ -7,13 +7,14 @@
  * parameters every finished trial has jointly (Optuna's `multivariate=True`), and `group: true`
  * does so per group of parameters that appear together (conditional spaces).
  */
+import { defineOptions, option, type OptionsInput, type OptionsSchema } from '../../base/options.js';
 import type { Generator } from '../../core/generator.js';
 import { TuneError } from '../errors.js';
 import { compatibleDistributions, toInternal, type Distribution } from '../distributions.js';
 import { lastStep, type FrozenTrial } from '../frozen_trial.js';
-import { samplerGenerator } from '../math/random.js';
+import { SEED_FIELD, samplerGenerator } from '../math/random.js';
 import { MultivariateParzenEstimator } from './multivariate_parzen.js';
-import { ParzenEstimator, type ParzenOptions } from './parzen_estimator.js';
+import { PARZEN_FIELDS, ParzenEstimator, type ParzenOptions } from './parzen_estimator.js';
 import { sampleUniform } from './random.js';
 import type { Sampler, SamplerContext } from './sampler.js';
 import { groupDecomposedSearchSpace, intersectionSearchSpace, sortedSampleable, isSingle, type SearchSpace } from './search_space.js';
@@ -23,32 +24,24 @@ export function defaultGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
 }
 
-/** Optuna's default weights: flat for the newest 25 observations, a ramp from 1/n before them. */
-export function defaultWeights(n: number): number[] {
-  if (n === 0) return [];
-  if (n < 25) return new Array<number>(n).fill(1);
-  const m = n - 25;
-  const ramp = Array.from({ length: m }, (_, i) => (m === 1 ? 1 / n : 1 / n + (i * (1 - 1 / n)) / (m - 1)));
-  return [...ramp, ...new Array<number>(25).fill(1)];
-}
+const TPE_FIELDS = {
+  /** Seed of the draws (default: from the OS). */
+  seed: SEED_FIELD,
+  /** Finished trials drawn at random before TPE starts (default 10). */
+  nStartupTrials: option.number({ default: 10, min: 0, integer: true }),
+  /** Draws from l(x) scored per suggestion (default 24). */
+  nEiCandidates: option.number({ default: 24, min: 1, integer: true }),
+  /** How many of n finished trials form l(x) (default {@link defaultGamma}: the best 10 %, at most 25). */
+  gamma: option.custom<(n: number) => number, (n: number) => number>('a function (n) => count', (v): v is (n: number) => number => typeof v === 'function', defaultGamma),
+  /** Sample the parameters every finished trial has jointly (Optuna's `multivariate=True`; default false). */
+  multivariate: option.boolean(false),
+  /** With `multivariate`: jointly per group of parameters that always appear together (Optuna's `group=True`; default false). */
+  group: option.boolean(false),
+};
+// Typed by name, so that the estimator's fields keep their doc comments in the .d.ts.
+const TPE_OPTIONS: OptionsSchema<typeof TPE_FIELDS & typeof PARZEN_FIELDS> = defineOptions('TPESampler', { ...TPE_FIELDS, ...PARZEN_FIELDS });
 
-export interface TPESamplerOptions {
-  seed?: number;
-  considerPrior?: boolean;
-  priorWeight?: number;
-  considerMagicClip?: boolean;
-  considerEndpoints?: boolean;
-  nStartupTrials?: number;
-  nEiCandidates?: number;
-  gamma?: (n: number) => number;
-  weights?: (n: number) => number[];
-  /** Sample the parameters every finished trial has jointly (Optuna's `multivariate=True`). */
-  multivariate?: boolean;
-  /** With `multivariate`: jointly per group of parameters that always appear together (Optuna's `group=True`). */
-  group?: boolean;
-}
-
-const TPE_KEYS: readonly (keyof TPESamplerOptions)[] = ['seed', 'considerPrior', 'priorWeight', 'considerMagicClip', 'considerEndpoints', 'nStartupTrials', 'nEiCandidates', 'gamma', 'weights', 'multivariate', 'group'];
+export type TPESamplerOptions = OptionsInput<typeof TPE_OPTIONS>;
 
 /** The estimators of the best trials, l(x), and of the rest, g(x). */
 export interface Estimators<E> { below: E; above: E }
@@ -83,24 +76,19 @@ export class TPESampler implements Sampler {
   private readonly multivariate: boolean;
   private readonly group: boolean;
 
-  constructor(options: TPESamplerOptions = {}) {
-    for (const k of Object.keys(options)) if (!(TPE_KEYS as readonly string[]).includes(k)) throw new TuneError(`TPESampler: unknown option '${k}' (known: ${TPE_KEYS.join(', ')})`);
+  constructor(input: TPESamplerOptions = {}) {
+    const options = TPE_OPTIONS.parse(input);
     if (options.group && !options.multivariate) throw new TuneError('TPESampler: group needs multivariate: true');
     this.generator = samplerGenerator(options.seed);
     // The startup draws come from a stream of their own, as Optuna's inner RandomSampler.
     this.randomGenerator = samplerGenerator(options.seed === undefined ? undefined : options.seed + 0x9e3779b9);
-    this.parzen = {
-      considerPrior: options.considerPrior ?? true,
-      priorWeight: options.priorWeight ?? 1.0,
-      considerMagicClip: options.considerMagicClip ?? true,
-      considerEndpoints: options.considerEndpoints ?? false,
-      weights: options.weights ?? defaultWeights,
-    };
-    this.nStartupTrials = options.nStartupTrials ?? 10;
-    this.nEiCandidates = options.nEiCandidates ?? 24;
-    this.gamma = options.gamma ?? defaultGamma;
-    this.multivariate = options.multivariate ?? false;
-    this.group = options.group ?? false;
+    const { considerPrior, priorWeight, considerMagicClip, considerEndpoints, weights } = options;
+    this.parzen = { considerPrior, priorWeight, considerMagicClip, considerEndpoints, weights };
+    this.nStartupTrials = options.nStartupTrials;
+    this.nEiCandidates = options.nEiCandidates;
+    this.gamma = options.gamma;
+    this.multivariate = options.multivariate;
+    this.group = options.group;
   }
 
   /** The finished trials split into below (the best gamma(n)) and above, or null during the startup trials. */
