@@ -1,5 +1,5 @@
 /**
- * The data layer: reading tables (CSV/TSV, JSON Lines), IDX, .npy, WAV and
+ * The data layer: reading tables (CSV/TSV, JSON Lines), IDX, .npy, NIfTI, WAV and
  * image folders; typing columns; audio features; time-series windows; and
  * profiling a table for exploration; datasets, the DataLoader and splits
  * (`./loader/`, which make tensors).
@@ -17,6 +17,7 @@ export { recommend, type Recommendation, type LossName, type FeaturePlan } from 
 export { loadIdx, parseIdx, encodeIdx, type IdxArray, type IdxDType, type IdxData } from './sources/idx.js';
 export { loadFashionMnist, loadMnistFolder, normalizeImages, FASHION_MNIST_CLASSES, FASHION_MNIST_DIR, type MnistLike, type ImageSplit } from './sources/mnist.js';
 export { readNpy, parseNpy, loadVolume, type NpyArray, type NpyDType, type Volume } from './sources/npy.js';
+export { readNifti, parseNifti, MAX_NIFTI_VOXELS, type NiftiVolume, type NiftiDatatype } from './sources/nifti.js';
 export { readWav, parseWav, wavInfo, toMono, type Wav, type WavInfo } from './sources/wav.js';
 export { resample, type ResampleOptions } from './audio/resample.js';
 export { fft } from './audio/fft.js';

@@ -4,7 +4,10 @@
  * columns, with NaN for a missing value; string for categorical and boolean-word columns, with
  * '' for a missing value), imputation, scaling, indicators, one-hot and ordinal codes inside the
  * graph (ai.onnx.ml's LabelEncoder maps categories to codes); raw pixels [N, C, H, W] (0–255)
- * for image runs, scaled as in training. The same arithmetic as data/preprocess/transform.ts.
+ * for image runs, scaled as in training; volumes [N, C, D, H, W] at the trained size for volume
+ * runs, standardised per volume as in training (resampling to that size stays outside the graph,
+ * as resizing does for images). The same arithmetic as data/preprocess/transform.ts and
+ * data/prepare/volume_transform.ts.
  *
  * What ONNX cannot do the way dlflow does is refused by name: datetime columns (ONNX has no
  * date parsing), audio runs (their log-mel features) and forecasting runs (windows of a series,
@@ -26,8 +29,8 @@ export interface RunInput {
   name: string;
   dtype: 'float32' | 'string';
   shape: (number | 'batch')[];
-  /** `numeric`, `boolean`, `categorical` (a feature column) or `image`/`features` (one tensor). */
-  kind: 'numeric' | 'boolean' | 'categorical' | 'image' | 'features';
+  /** `numeric`, `boolean`, `categorical` (a feature column) or `image`/`volume`/`features` (one tensor). */
+  kind: 'numeric' | 'boolean' | 'categorical' | 'image' | 'volume' | 'features';
 }
 
 /** Boolean words as data/preprocess/cells.ts reads them (after trimming and lower-casing). */
@@ -93,6 +96,26 @@ function categorical(g: GraphBuilder, f: CategoricalTransform, raw: Value): Valu
   return units;
 }
 
+/**
+ * Volumes [N, C, D, H, W] standardised each by its own voxels, as standardizeVolume does:
+ * `(v − mean) / std` over the finite voxels (std 0 divides by 1), non-finite voxels set to 0.
+ */
+function standardizedVolumes(g: GraphBuilder, shape: readonly number[]): { features: Value; inputs: RunInput[] } {
+  const dims: Dim[] = [BATCH, ...shape];
+  const one: Dim[] = [BATCH, 1, 1, 1, 1];
+  const x = g.input('volume', 'float32', dims);
+  const finite = g.op('Not', [g.op('Or', [g.op('IsNaN', [x], bool(dims)), g.op('IsInf', [x], bool(dims))], bool(dims))], bool(dims));
+  const zero = g.scalar('float32', 0);
+  const axes = g.constant('int64', [4], [1, 2, 3, 4], 'axes');
+  const total = (v: Value): Value => g.op('ReduceSum', [v, axes], f32(one), { keepdims: int(1) });
+  const count = total(g.op('Cast', [finite], f32(dims), { to: int(1) }));
+  const mean = g.op('Div', [total(g.op('Where', [finite, x, zero], f32(dims))), count], f32(one));
+  const centred = g.op('Where', [finite, g.op('Sub', [x, mean], f32(dims)), zero], f32(dims));
+  const std = g.op('Sqrt', [g.op('Div', [total(g.op('Mul', [centred, centred], f32(dims))), count], f32(one))], f32(one));
+  const divisor = g.op('Where', [g.op('Greater', [std, zero], bool(one)), std, g.scalar('float32', 1)], f32(one));
+  return { features: g.op('Div', [centred, divisor], f32(dims)), inputs: [{ name: 'volume', dtype: 'float32', shape: ['batch', ...shape], kind: 'volume' }] };
+}
+
 /** The graph input a feature column reads. */
 function inputOf(f: FeatureTransform): RunInput {
   if (f.kind === 'datetime') throw new OnnxExportError(`column ${JSON.stringify(f.column)} is a datetime column: ONNX has no date parsing, so its preprocessing cannot be exported; export with --no-preprocessing`);
@@ -123,6 +146,7 @@ export function preprocessingGraph(g: GraphBuilder, pre: Preprocessing, inputSha
     const x = g.op('Add', [g.op('Mul', [pixels, g.scalar('float32', a)], f32(shape)), g.scalar('float32', b)], f32(shape));
     return { features: x, inputs: [{ name: 'image', dtype: 'float32', shape: ['batch', ...pre.shape], kind: 'image' }] };
   }
+  if (pre.type === 'volume') return standardizedVolumes(g, pre.shape);
   const features = pre.preprocessor.features;
   const inputs = features.map(inputOf);
   const names = new Set<string>();

@@ -1,5 +1,6 @@
 /**
- * Building the model of a config: `auto` (the CNN for images `[C, H, W]`, the GRU forecaster for
+ * Building the model of a config: `auto` (the CNN for images `[C, H, W]` and volumes
+ * `[C, D, H, W]`, the GRU forecaster for
  * series windows `[steps, inputs]`, the MLP otherwise), `mlp`, `cnn`, `gru`, a `layers` list, or a TypeScript/JavaScript Module file (loaded with a dynamic
  * import; tsx compiles .ts files).
  * The architecture is returned as JSON for model.json so evaluate/predict rebuild the same model.
@@ -11,7 +12,7 @@ import * as dl from '../../index.js';
 import { Module } from '../../nn/module.js';
 import type { DlflowConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { cnnLayers, gruLayers, mlpLayers } from './architectures.js';
+import { cnnLayers, cnnRank, gruLayers, mlpLayers } from './architectures.js';
 import { resolveLayerList } from './layer_list.js';
 import { buildSequential, type LayerSpec } from './layers.js';
 
@@ -19,7 +20,7 @@ import { buildSequential, type LayerSpec } from './layers.js';
 export interface ModelSpec {
   /** Values per example (the product of `inputShape`). */
   inputs: number;
-  /** Shape of one example: `[C, H, W]` for images, `[features]` for tables. */
+  /** Shape of one example: `[C, H, W]` for images, `[C, D, H, W]` for volumes, `[features]` for tables. */
   inputShape: number[];
   outputs: number;
   hidden: number[];
@@ -81,19 +82,19 @@ export async function modelFromArchitecture(arch: Architecture, dir = '.'): Prom
 function builtInLayers(config: DlflowConfig, inputShape: readonly number[], outputs: number): LayerSpec[] | null {
   const m = config.model;
   const dropout = config.hyperparameters.dropout;
-  const image = inputShape.length === 3;
+  const spatial = cnnRank(inputShape) !== null; // images or volumes
   const windows = inputShape.length === 2;
   const mlp = (): LayerSpec[] => mlpLayers(inputShape, m.hidden ?? defaultHidden(inputShape.reduce((a, b) => a * b, 1)), outputs, m.activation, dropout, m.batchNorm);
   const cnn = (): LayerSpec[] => cnnLayers(inputShape, outputs, { ...m.cnn, dropout: m.cnn.dropout ?? dropout });
   const gru = (): LayerSpec[] => gruLayers(inputShape, outputs, m.gru ?? { hidden: 32, layers: 1 });
   switch (m.arch) {
-    case 'auto': return image ? cnn() : windows ? gru() : mlp();
+    case 'auto': return spatial ? cnn() : windows ? gru() : mlp();
     case 'mlp': return mlp();
     case 'gru':
       if (!windows) throw new UsageError(`model.arch 'gru' needs time-series windows [steps, inputs], but each example of this data is [${inputShape.join(', ')}]; use 'auto' or 'mlp'`);
       return gru();
     case 'cnn':
-      if (!image) throw new UsageError(`model.arch 'cnn' needs images [C, H, W], but each example of this data is [${inputShape.join(', ')}]; use 'auto' or 'mlp'`);
+      if (!spatial) throw new UsageError(`model.arch 'cnn' needs images [C, H, W], but each example of this data is [${inputShape.join(', ')}]; use 'auto' or 'mlp' (a CNN also takes volumes [C, D, H, W])`);
       return cnn();
     case 'layers': return resolveLayerList(m.layers ?? [], inputShape, outputs);
     default: return null;

@@ -14,13 +14,15 @@ const p = S.num({ min: 0, max: 0.99 });
 const size = S.num({ int: true, positive: true });
 
 /** The options each layer type takes (beside `type`). */
+const conv = { channels: size, out: size, kernelSize: size, stride: size, padding: S.num({ int: true, min: 0 }) };
+const pool = { kernelSize: size, stride: size };
 const LAYER_OPTIONS: Record<string, Record<string, Spec>> = {
   linear: { units, out: units }, dense: { units, out: units },
-  dropout: { p }, dropout2d: { p },
-  batchnorm: {}, batchnorm2d: {}, flatten: {},
-  conv2d: { channels: size, out: size, kernelSize: size, stride: size, padding: S.num({ int: true, min: 0 }) },
-  maxpool2d: { kernelSize: size, stride: size }, avgpool2d: { kernelSize: size, stride: size },
-  adaptiveavgpool2d: { outputSize: size },
+  dropout: { p }, dropout2d: { p }, dropout3d: { p },
+  batchnorm: {}, batchnorm2d: {}, batchnorm3d: {}, flatten: {},
+  conv2d: conv, conv3d: conv,
+  maxpool2d: pool, avgpool2d: pool, maxpool3d: pool, avgpool3d: pool,
+  adaptiveavgpool2d: { outputSize: size }, adaptiveavgpool3d: { outputSize: size },
   gru: { hidden: size, layers: size },
   ...Object.fromEntries(Object.keys(ACTIVATIONS).map((a) => [a, {}])),
 };
@@ -47,15 +49,16 @@ function layerOf(item: Item, shape: readonly number[]): LayerSpec {
   const n = (key: string, fallback: number): number => (item[key] as number | undefined) ?? fallback;
   switch (item.type) {
     case 'linear': case 'dense': return { type: 'linear', in: shape[0], out: (item.units ?? item.out ?? -1) as number };
-    case 'dropout': case 'dropout2d': return { type: item.type, p: n('p', 0.5) };
-    case 'batchnorm': case 'batchnorm2d': return { type: item.type, features: shape[0] };
+    case 'dropout': case 'dropout2d': case 'dropout3d': return { type: item.type, p: n('p', 0.5) };
+    case 'batchnorm': case 'batchnorm2d': case 'batchnorm3d': return { type: item.type, features: shape[0] };
     case 'flatten': return { type: 'flatten' };
-    case 'conv2d': {
+    case 'conv2d': case 'conv3d': {
       const k = n('kernelSize', 3);
-      return { type: 'conv2d', in: shape[0], out: n('channels', n('out', 32)), kernelSize: k, stride: n('stride', 1), padding: n('padding', Math.floor(k / 2)) };
+      return { type: item.type, in: shape[0], out: n('channels', n('out', 32)), kernelSize: k, stride: n('stride', 1), padding: n('padding', Math.floor(k / 2)) };
     }
-    case 'maxpool2d': case 'avgpool2d': return { type: item.type, kernelSize: n('kernelSize', 2), stride: n('stride', n('kernelSize', 2)) };
+    case 'maxpool2d': case 'avgpool2d': case 'maxpool3d': case 'avgpool3d': return { type: item.type, kernelSize: n('kernelSize', 2), stride: n('stride', n('kernelSize', 2)) };
     case 'adaptiveavgpool2d': return { type: 'adaptiveavgpool2d', outputSize: [n('outputSize', 1), n('outputSize', 1)] };
+    case 'adaptiveavgpool3d': return { type: 'adaptiveavgpool3d', outputSize: [n('outputSize', 1), n('outputSize', 1), n('outputSize', 1)] };
     case 'gru': return { type: 'gru', in: shape[1] ?? shape[0], hidden: n('hidden', 32), layers: n('layers', 1) };
     default: return { type: 'activation', name: item.type };
   }
@@ -63,7 +66,7 @@ function layerOf(item: Item, shape: readonly number[]): LayerSpec {
 
 /**
  * Resolves a config `model.layers` list for examples of `inputShape`: `linear`/`dense` take
- * `units` (the last one defaults to the output units), `conv2d` takes `channels`, `kernelSize`
+ * `units` (the last one defaults to the output units), `conv2d`/`conv3d` take `channels`, `kernelSize`
  * (3), `stride` (1) and `padding` (kernelSize / 2, keeping the size), pools a `kernelSize` (2);
  * sizes are chained, and a layer whose input does not fit is an error naming it.
  *

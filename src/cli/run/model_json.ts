@@ -123,20 +123,21 @@ const strings = S.list(S.str());
 const names = <T extends string>(members: { readonly [K in T]: true }): T[] => Object.keys(members) as T[];
 const TASKS = names<TrainTask>({ binary: true, multiclass: true, regression: true });
 const STATUSES = names<ModelInfo['status']>({ training: true, complete: true, early_stopped: true, interrupted: true, nonfinite: true });
-const DATA_KINDS = names<DataSummary['kind']>({ table: true, idx: true, images: true, audio: true, series: true });
+const DATA_KINDS = names<DataSummary['kind']>({ table: true, idx: true, images: true, audio: true, volumes: true, series: true });
 const IMPUTES = ['mean', 'median', 'constant', 'drop'] as const;
 
+const probability = { p: S.num({ min: 0, max: 1 }) };
+const conv = { in: size, out: size, kernelSize: size, stride: size, padding: count };
+const pool = { kernelSize: size, stride: size };
 const LAYER: Variants<LayerSpec, 'type'> = {
   linear: { in: size, out: size },
-  dropout: { p: S.num({ min: 0, max: 1 }) },
-  dropout2d: { p: S.num({ min: 0, max: 1 }) },
-  batchnorm: { features: size },
-  batchnorm2d: { features: size },
+  dropout: probability, dropout2d: probability, dropout3d: probability,
+  batchnorm: { features: size }, batchnorm2d: { features: size }, batchnorm3d: { features: size },
   activation: { name: S.oneOf(Object.keys(ACTIVATIONS)) },
-  conv2d: { in: size, out: size, kernelSize: size, stride: size, padding: count },
-  maxpool2d: { kernelSize: size, stride: size },
-  avgpool2d: { kernelSize: size, stride: size },
+  conv2d: conv, conv3d: conv,
+  maxpool2d: pool, avgpool2d: pool, maxpool3d: pool, avgpool3d: pool,
   adaptiveavgpool2d: { outputSize: sizes({ length: 2 }) },
+  adaptiveavgpool3d: { outputSize: sizes({ length: 3 }) },
   flatten: {},
   gru: { in: size, hidden: size, layers: size },
 };
@@ -191,6 +192,7 @@ const PREPROCESSING: Checker = tagged<Untargeted<Preprocessing>, 'type'>('type',
   audio: {
     sampleRate: size, nFft: size, hop: size, nMels: size, frames: size, mean: S.num(), std: S.num({ positive: true }),
   },
+  volume: { shape: sizes({ length: 4 }), intensity: S.oneOf(['zscore']) },
   series: {
     time: str, timeFormat: S.oneOf(['datetime', 'yyyymmdd']), stepMs: S.num({ positive: true }), stepText: str, season: size,
     lookback: size, horizon: size, inputs: strings, scaling: object(SERIES_SCALING), fillLimit: count, maseScale: S.opt(S.num()),

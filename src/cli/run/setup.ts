@@ -21,12 +21,13 @@ import type { DlflowConfig } from '../config/types.js';
 import type { Arrays } from '../../data/prepare/types.js';
 import { UsageError } from '../errors.js';
 import { modelFromArchitecture, type Architecture } from '../model/build.js';
+import type { LayerSpec } from '../model/layers.js';
 import { chooseLoss, regressionOutputs, type LossChoice } from '../model/loss.js';
 import { loadRunWeights, readModelInfo, readRunConfig, type ModelInfo } from './model_json.js';
 import { runFiles } from './run_dir.js';
 
 /**
- * Flat examples as the model's input `[rows, ...inputShape]` (`[N, C, H, W]` for images): the
+ * Flat examples as the model's input `[rows, ...inputShape]` (`[N, C, H, W]` for images, `[N, C, D, H, W]` for volumes): the
  * storage is used as is, without a copy.
  *
  * @example
@@ -75,14 +76,20 @@ export function layerInfos(model: Module, inputShape: readonly number[]): { laye
 }
 
 /**
- * The diagram's title: what the model is (CNN, MLP, layer list or model file) and its size.
+ * The diagram's title: what the model is (CNN, 3-D CNN, GRU, MLP or model file) and its size.
  *
  * @example
  * architectureTitle({ kind: 'sequential', layers }, 421834); // 'CNN (421,834 parameters)'
  */
 export function architectureTitle(arch: Architecture, totalParams: number): string {
-  const kind = arch.kind === 'file' ? arch.file : arch.layers.some((l) => l.type === 'conv2d') ? 'CNN' : arch.layers.some((l) => l.type === 'gru') ? 'GRU' : 'MLP';
-  return `${kind} (${formatCount(totalParams)} parameters)`;
+  return `${arch.kind === 'file' ? arch.file : sequentialKind(arch.layers)} (${formatCount(totalParams)} parameters)`;
+}
+
+/** What a layer list is, by its layers. */
+function sequentialKind(layers: readonly LayerSpec[]): string {
+  if (layers.some((l) => l.type === 'conv3d')) return '3-D CNN';
+  if (layers.some((l) => l.type === 'conv2d')) return 'CNN';
+  return layers.some((l) => l.type === 'gru') ? 'GRU' : 'MLP';
 }
 
 export interface LoadedRun {

@@ -10,7 +10,7 @@ import { explore } from './explore.js';
 import { renderSummary } from './terminal.js';
 
 const USAGE = 'usage: dlflow explore <path> [--target <column>] [--out <dir>]\n'
-  + '  <path>     a CSV/TSV/JSON Lines file, an image or audio folder, IDX files, or .npy volumes\n'
+  + '  <path>     a CSV/TSV/JSON Lines file, an image or audio folder, IDX files, or NIfTI/.npy volumes\n'
   + '  --target   column to predict (tables): task, class balance, associations, recommendation\n'
   + '  --out      folder for profile.json and report.html (default ./explore-<name>/)\n';
 

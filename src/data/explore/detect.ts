@@ -2,15 +2,20 @@
  * What kind of data a path holds, from names and magic bytes:
  * - a file: `.csv/.tsv/.tab/.txt` or `.jsonl/.ndjson` → table (a time series
  *   is recognised later, from the table's columns), `.parquet` → table in
- *   Parquet, `.npy` → volume, `.wav` → audio, an IDX file (`*idx*-ubyte[.gz]`
- *   or IDX magic) → idx;
- * - a folder: IDX files → idx; class subfolders (or the folder itself)
- *   holding PNG/JPEG → images; holding WAV → audio; `.npy` files → volumes;
- *   a single table file → that table.
+ *   Parquet, `.npy`, `.nii` or `.nii.gz` → volume, `.wav` → audio, an IDX file
+ *   (`*idx*-ubyte[.gz]` or IDX magic) → idx;
+ * - a folder: IDX files → idx; class subfolders holding PNG/JPEG → images,
+ *   WAV → audio, NIfTI/.npy → volumes (whichever most files are: the same
+ *   test as training's, {@link classFolderModality}); else the folder's own
+ *   files by the same rule; a single table file → that table.
  */
 import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { WAV_FILES } from '../audio/folder.js';
 import { DataError } from '../errors.js';
+import { IMAGE_FILES } from '../image/folder.js';
+import { classFolderKind, isFileOfKind, type FileKind } from '../prepare/class_folder.js';
+import { VOLUME_FILES } from '../prepare/prepare_volumes.js';
 
 /** Modalities. */
 export type Modality = 'table' | 'timeseries' | 'images' | 'audio' | 'idx' | 'volume';
@@ -27,7 +32,24 @@ export interface Detected {
 }
 
 const TABLE_EXT: Record<string, 'csv' | 'jsonl' | 'parquet'> = { '.csv': 'csv', '.tsv': 'csv', '.tab': 'csv', '.txt': 'csv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.parquet': 'parquet' };
-const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
+
+/** The modalities of class folders and their files, in the order that breaks ties. */
+const FOLDER_MODALITIES: readonly { modality: 'images' | 'audio' | 'volume'; files: FileKind }[] = [
+  { modality: 'images', files: IMAGE_FILES }, { modality: 'audio', files: WAV_FILES }, { modality: 'volume', files: VOLUME_FILES },
+];
+
+/**
+ * What a folder of class subfolders holds: images, audio or volumes, by the files most of them
+ * are; null when its subfolders hold none. Training (data/prepare/prepare.ts) and explore decide
+ * with this one test.
+ *
+ * @example
+ * classFolderModality('scans'); // 'volume' (scans/healthy/001.nii.gz, ...)
+ */
+export function classFolderModality(dir: string): 'images' | 'audio' | 'volume' | null {
+  const kind = classFolderKind(dir, FOLDER_MODALITIES.map((m) => m.files));
+  return FOLDER_MODALITIES.find((m) => m.files === kind)?.modality ?? null;
+}
 
 function head(path: string, n: number): Buffer {
   const fd = openSync(path, 'r');
@@ -49,6 +71,13 @@ function listTwoLevels(dir: string): string[] {
   return out;
 }
 
+/** The modality most of `files` (a folder's own files; no class subfolder held any) are, ties in table order. */
+function ownFilesModality(files: readonly string[]): (typeof FOLDER_MODALITIES)[number] | undefined {
+  const counts = FOLDER_MODALITIES.map((m) => files.filter((f) => isFileOfKind(f, m.files)).length);
+  const most = Math.max(...counts);
+  return most === 0 ? undefined : FOLDER_MODALITIES[counts.indexOf(most)];
+}
+
 /** Detect the modality of `path`. @throws DataError when nothing recognisable is there. */
 export function detectModality(path: string): Detected {
   let st;
@@ -58,7 +87,7 @@ export function detectModality(path: string): Detected {
     const ext = extname(name);
     if (st.size === 0) throw new DataError(path, undefined, undefined, 'empty file (0 bytes)');
     if (isIdxName(name)) return { modality: 'idx', path, isDir: false, files: [] };
-    if (ext === '.npy') return { modality: 'volume', path, isDir: false, files: [] };
+    if (isFileOfKind(name, VOLUME_FILES)) return { modality: 'volume', path, isDir: false, files: [] };
     if (ext === '.wav') return { modality: 'audio', path, isDir: false, files: [] };
     if (TABLE_EXT[ext] !== undefined) return { modality: 'table', path, isDir: false, format: TABLE_EXT[ext], files: [] };
     const b = head(path, 8);
@@ -68,17 +97,11 @@ export function detectModality(path: string): Detected {
     return { modality: 'table', path, isDir: false, format: 'csv', files: [] };
   }
   const files = listTwoLevels(path);
-  const exts = files.map((f) => extname(f).toLowerCase());
-  const count = (pred: (e: string, f: string) => boolean): number => files.filter((f, i) => pred(exts[i], f)).length;
-  if (count((_, f) => isIdxName(f)) > 0) return { modality: 'idx', path, isDir: true, files: files.filter(isIdxName) };
-  const images = count((e) => IMAGE_EXT.has(e)), wavs = count((e) => e === '.wav'), npys = count((e) => e === '.npy');
-  const tables = files.filter((_, i) => TABLE_EXT[exts[i]] !== undefined);
-  const best = Math.max(images, wavs, npys);
-  if (best > 0) {
-    if (images === best) return { modality: 'images', path, isDir: true, files: files.filter((_, i) => IMAGE_EXT.has(exts[i])) };
-    if (wavs === best) return { modality: 'audio', path, isDir: true, files: files.filter((_, i) => exts[i] === '.wav') };
-    return { modality: 'volume', path, isDir: true, files: files.filter((_, i) => exts[i] === '.npy') };
-  }
+  if (files.some(isIdxName)) return { modality: 'idx', path, isDir: true, files: files.filter(isIdxName) };
+  const classes = classFolderModality(path);
+  const media = FOLDER_MODALITIES.find((m) => m.modality === classes) ?? ownFilesModality(files);
+  if (media !== undefined) return { modality: media.modality, path, isDir: true, files: files.filter((f) => isFileOfKind(f, media.files)) };
+  const tables = files.filter((f) => TABLE_EXT[extname(f).toLowerCase()] !== undefined);
   if (tables.length === 1) return { modality: 'table', path: join(path, tables[0]), isDir: false, format: TABLE_EXT[extname(tables[0]).toLowerCase()], files: [] };
-  throw new DataError(path, undefined, undefined, `no data recognised (looked for tables, IDX, PNG/JPEG, WAV and .npy files among ${files.length} files${tables.length > 1 ? `; several tables: ${tables.join(', ')} — name one` : ''})`);
+  throw new DataError(path, undefined, undefined, `no data recognised (looked for tables, IDX, PNG/JPEG, WAV, NIfTI and .npy files among ${files.length} files${tables.length > 1 ? `; several tables: ${tables.join(', ')} — name one` : ''})`);
 }

@@ -2,7 +2,7 @@
  * Summaries of non-tabular data for exploration: image folders (images per
  * class, sizes, channels, from file headers), audio (durations, sample rates,
  * channels, encodings, from WAV headers), IDX (shapes, label balance, pixel
- * statistics) and .npy volumes (shape, dtype, value statistics). Each comes
+ * statistics) and NIfTI/.npy volumes (shapes, formats, training size, value statistics). Each comes
  * with a recommendation and warnings.
  */
 import { readFileSync } from 'node:fs';
@@ -10,8 +10,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { imageSize, readImage } from '../image/decode.js';
 import { loadIdx, type IdxArray } from '../sources/idx.js';
 import { FASHION_MNIST_CLASSES } from '../sources/mnist.js';
-import { readNpy } from '../sources/npy.js';
 import { wavInfo } from '../sources/wav.js';
+import { readVolumeFile, type VolumeData } from '../prepare/prepare_volumes.js';
+import { mostCommon, trainingVolumeSize, type VolumeSize } from '../prepare/volume_transform.js';
 import type { Detected } from './detect.js';
 import { recommendAudio, recommendImages, recommendVolume, type MediaRecommendation } from './media_recommend.js';
 import { histogram, numericStats, type Histogram, type NumericStats } from './stats.js';
@@ -176,32 +177,49 @@ export function summarizeIdx(d: Detected): MediaSummary {
   };
 }
 
-/** .npy volume (file or folder) summary. */
+/** The shape training brings volumes of these shapes to (prepare_volumes.ts): the common channel count, the training size of those volumes. */
+function trainingShapeOf(shapes: readonly VolumeData['shape'][]): number[] {
+  const channels = mostCommon(shapes.map((s) => s[0]));
+  const sizes = shapes.filter((s) => s[0] === channels).map((s): VolumeSize => [s[1], s[2], s[3]]);
+  return [channels, ...trainingVolumeSize(sizes).size];
+}
+
+/**
+ * NIfTI/.npy volume (file or folder) summary: shapes as dlflow reads them ([C, D, H, W]), file
+ * formats, the size training resamples to, and the first volume's values.
+ */
 export function summarizeVolume(d: Detected): MediaSummary {
   const files = d.isDir ? d.files.map((f) => ({ rel: f, abs: join(d.path, f) })) : [{ rel: basename(d.path), abs: d.path }];
   const unreadable: MediaSummary['unreadable'] = [];
-  const shapes = new Map<string, number>(), dtypes = new Map<string, number>(), labels: string[] = [];
-  let first: { shape: number[]; data: ArrayLike<number> } | null = null;
+  const shapes = new Map<string, number>(), dtypes = new Map<string, number>(), formats = new Map<string, number>();
+  const labels: string[] = [], read: VolumeData['shape'][] = [];
+  let first: VolumeData | null = null;
   for (const f of files) {
     try {
-      const a = readNpy(f.abs);
-      const shape = a.shape.length === 3 ? [1, ...a.shape] : a.shape;
-      shapes.set(`[${shape.join(', ')}]`, (shapes.get(`[${shape.join(', ')}]`) ?? 0) + 1);
-      dtypes.set(a.dtype, (dtypes.get(a.dtype) ?? 0) + 1);
+      const v = readVolumeFile(f.abs);
+      const key = `[${v.shape.join(', ')}]`;
+      shapes.set(key, (shapes.get(key) ?? 0) + 1);
+      const format = f.abs.toLowerCase().endsWith('.npy') ? '.npy' : f.abs.toLowerCase().endsWith('.gz') ? '.nii.gz' : '.nii';
+      formats.set(format, (formats.get(format) ?? 0) + 1);
+      dtypes.set(v.dtype, (dtypes.get(v.dtype) ?? 0) + 1);
       labels.push(classOf(f.rel));
-      if (first === null) first = { shape, data: a.data instanceof BigInt64Array ? Float64Array.from(a.data, Number) : (a.data as ArrayLike<number>) };
+      read.push(v.shape);
+      first ??= v;
     } catch (e) { unreadable.push({ file: f.abs, reason: (e as Error).message }); }
   }
   const classes = d.isDir ? balance(labels) : [];
   const warnings = [...imbalanceWarning(classes)];
-  if (first !== null && first.shape.length !== 4) warnings.push(`arrays of shape ${[...shapes.keys()][0]} are not volumes ([D, H, W] or [C, D, H, W])`);
-  if (shapes.size > 1) warnings.push(`${shapes.size} different shapes; crop or resample to one`);
+  const trainingShape = read.length > 0 ? trainingShapeOf(read) : [];
+  if (shapes.size > 1) warnings.push(`${shapes.size} different shapes; training resamples every volume to [${trainingShape.join(', ')}]`);
   if (unreadable.length > 0) warnings.push(`${unreadable.length} files could not be read (${unreadable[0].reason})`);
   const fmt = (m: Map<string, number>): string => [...m.entries()].map(([k, n]) => `${k}: ${n}`).join(', ');
   return {
     modality: 'volume', path: d.path, items: labels.length, classes, unreadable, warnings,
-    facts: { files: labels.length, 'shapes [C, D, H, W]': fmt(shapes), dtypes: fmt(dtypes) },
+    facts: {
+      files: labels.length, 'shapes [C, D, H, W]': fmt(shapes), dtypes: fmt(dtypes), formats: fmt(formats),
+      ...(read.length > 0 ? { 'training shape [C, D, H, W]': `[${trainingShape.join(', ')}]` } : {}),
+    },
     values: first === null ? undefined : valueSummary(first.data),
-    recommendation: recommendVolume(first?.shape ?? [], classes.length),
+    recommendation: recommendVolume(trainingShape, classes.length),
   };
 }

@@ -56,6 +56,11 @@ export class AugmentedImages implements Dataset<[ArrayItem, number]> {
   }
 }
 
+/** What data of each preprocessing kind is, in the message refusing to augment it. */
+const DATA_OF: Record<Exclude<Preprocessing['type'], 'image'>, string> = {
+  table: 'a table', series: 'a time series', audio: 'an audio folder', volume: 'a volume folder',
+};
+
 /**
  * The augmentation of a data set's training split, or null when off; augmenting anything but
  * image data is a request error.
@@ -66,6 +71,6 @@ export class AugmentedImages implements Dataset<[ArrayItem, number]> {
 export function trainingAugment(a: AugmentConfig, pre: Preprocessing): { options: AugmentOptions; fill: number } | null {
   const options = augmentOptions(a);
   if (options === null) return null;
-  if (pre.type !== 'image') throw new DataRequestError(`data.augment applies to images (IDX or image folders), but this data is ${pre.type === 'table' ? 'a table' : 'an audio folder'}`);
+  if (pre.type !== 'image') throw new DataRequestError(`data.augment applies to images (IDX or image folders), but this data is ${DATA_OF[pre.type]}`);
   return { options, fill: -pre.mean / pre.std };
 }

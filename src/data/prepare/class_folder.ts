@@ -1,7 +1,7 @@
 /**
  * Class folders, `root/<class>/<file>` with one subfolder per class (classes in sorted name
- * order, files sorted within each): the one listing and decoding path of image and audio folders,
- * for training, evaluate, predict and the ImageFolder/AudioFolder datasets.
+ * order, files sorted within each): the one listing and decoding path of image, audio and volume
+ * folders, for training, evaluate, predict and the ImageFolder/AudioFolder datasets.
  *
  * A folder may hold a million files, so entries are streamed (`opendirSync`), never read into one
  * array, and what is held is bounded: at most `maxFiles` usable files (more is an error naming the
@@ -14,7 +14,7 @@
  * {@link DamagedFiles} collector skips them: then it is left out and listed with its reason.
  */
 import { opendirSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { DataError, formatLocation } from '../errors.js';
 import { DataRequestError } from './errors.js';
 
@@ -29,7 +29,7 @@ export const MAX_FOLDER_FILES = 250_000;
 export interface FileKind {
   /** `PNG/JPEG images`, `WAV files`. */
   what: string;
-  /** Lower-case extensions with the dot. */
+  /** Lower-case extensions with the dot; a name ending in one is of the kind (`.nii.gz` too). */
   extensions: ReadonlySet<string>;
 }
 
@@ -155,8 +155,20 @@ function isFolder(entry: Dirent, path: string): boolean {
 }
 
 const isHidden = (name: string): boolean => name.startsWith('.');
-/** A file name of the kind: its extension, not hidden. */
-const isOfKind = (name: string, kind: FileKind): boolean => !isHidden(name) && kind.extensions.has(extname(name).toLowerCase());
+
+/**
+ * True when the file `name` (a path or a bare name) is of the kind: it ends in one of the kind's
+ * extensions, case aside, and is not hidden.
+ *
+ * @example
+ * isFileOfKind('scans/a/001.NII.GZ', { what: 'volumes', extensions: new Set(['.nii.gz']) }); // true
+ */
+export function isFileOfKind(name: string, kind: FileKind): boolean {
+  if (isHidden(basename(name))) return false;
+  const lower = name.toLowerCase();
+  for (const extension of kind.extensions) if (lower.endsWith(extension)) return true;
+  return false;
+}
 
 /** The class names of `root`: its subfolders, sorted. */
 function classNames(root: string): string[] {
@@ -174,7 +186,7 @@ function classFiles(dir: string, kind: FileKind, damaged: DamagedFiles, room: nu
   const names: string[] = [];
   let firstBad: DamagedFile | null = null;
   eachEntry(dir, (e) => {
-    if (!isOfKind(e.name, kind)) return;
+    if (!isFileOfKind(e.name, kind)) return;
     const path = join(dir, e.name);
     const st = statOf(path);
     const reason = typeof st === 'string' ? `cannot read: ${st}` : st.isFile() && st.size === 0 ? 'empty file (0 bytes)' : null;
@@ -288,6 +300,28 @@ function eachReadableEntry(dir: string, visit: (entry: Dirent) => boolean | void
 export function hasClassFiles(dir: string, kind: FileKind): boolean {
   return eachReadableEntry(dir, (e) => {
     const sub = join(dir, e.name);
-    return !isHidden(e.name) && isFolder(e, sub) && eachReadableEntry(sub, (f) => isOfKind(f.name, kind));
+    return !isHidden(e.name) && isFolder(e, sub) && eachReadableEntry(sub, (f) => isFileOfKind(f.name, kind));
   });
+}
+
+/**
+ * Which of `kinds` the class subfolders of `dir` hold most files of (by name, nothing read;
+ * entries streamed), ties going to the earlier kind; null when they hold none of any. The one
+ * test of what a class folder holds: training and `dlflow explore` both ask it (explore/detect.ts).
+ *
+ * @example
+ * classFolderKind('scans', [IMAGE_FILES, WAV_FILES, VOLUME_FILES]); // VOLUME_FILES
+ */
+export function classFolderKind<K extends FileKind>(dir: string, kinds: readonly K[]): K | null {
+  const counts = new Array<number>(kinds.length).fill(0);
+  eachReadableEntry(dir, (e) => {
+    const sub = join(dir, e.name);
+    if (isHidden(e.name) || !isFolder(e, sub)) return;
+    eachReadableEntry(sub, (f) => {
+      const k = kinds.findIndex((kind) => isFileOfKind(f.name, kind));
+      if (k >= 0) counts[k]++;
+    });
+  });
+  const most = Math.max(0, ...counts);
+  return most === 0 ? null : kinds[counts.indexOf(most)];
 }

@@ -32,7 +32,7 @@ export interface SeriesOptions {
 }
 
 export interface DataOptions {
-  /** A table file (CSV/TSV/JSONL/Parquet), or an IDX, image or audio folder. */
+  /** A table file (CSV/TSV/JSONL/Parquet), or an IDX, image, audio or volume folder. */
   path: string;
   /** Target column (tables). */
   target: string | null;
@@ -49,7 +49,7 @@ export interface DataOptions {
   /** Per-column preprocessing, overriding the automatic plan. */
   preprocessing: Record<string, ColumnTreatment>;
   /**
-   * Leave damaged files (empty, truncated, undecodable) of an image or audio folder out, listing
+   * Leave damaged files (empty, truncated, undecodable) of an image, audio or volume folder out, listing
    * each with its reason, instead of failing on the first.
    */
   skipBadFiles: boolean;

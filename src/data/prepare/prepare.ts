@@ -1,19 +1,22 @@
 /**
- * The data step of training: read the data named by the options (a table file, or an IDX, image
- * or audio folder), choose the task, split reproducibly, fit the preprocessing on the training
+ * The data step of training: read the data named by the options (a table file, or an IDX, image,
+ * audio or volume folder), choose the task, split reproducibly, fit the preprocessing on the training
  * split and produce model-ready arrays for train, validation and test. A table that is a regular
  * time series becomes forecasting windows split by time (prepare_series.ts).
  */
 import * as fs from 'node:fs';
+import { classFolderModality } from '../explore/detect.js';
 import { trainingAugment } from './augmented.js';
+import { isFileOfKind } from './class_folder.js';
 import { DataRequestError } from './errors.js';
 import { isIdxFolder } from './idx.js';
 import type { PrepareOptions } from './options.js';
-import { isAudioFolder, prepareAudioFolder } from './prepare_audio.js';
+import { prepareAudioFolder } from './prepare_audio.js';
 import { prepareIdx } from './prepare_idx.js';
-import { isImageFolder, prepareImageFolder } from './prepare_images.js';
+import { prepareImageFolder } from './prepare_images.js';
 import { prepareSeries } from './prepare_series.js';
 import { prepareTable } from './prepare_table.js';
+import { prepareVolumeFolder, VOLUME_FILES } from './prepare_volumes.js';
 import type { PreparedData } from './types.js';
 
 /**
@@ -26,17 +29,23 @@ import type { PreparedData } from './types.js';
 export async function prepareData(options: PrepareOptions): Promise<PreparedData> {
   const path = options.data.path;
   if (!fs.existsSync(path)) throw new DataRequestError(`data not found: ${path}`);
+  if (isFileOfKind(path, VOLUME_FILES) && !fs.statSync(path).isDirectory()) {
+    throw new DataRequestError(`${path} is one volume; dlflow trains on a folder with one subfolder of NIfTI/.npy volumes per class`);
+  }
   const data = await (fs.statSync(path).isDirectory() ? prepareFolder(options) : (await prepareSeries(options)) ?? prepareTable(options));
   trainingAugment(options.data.augment, data.preprocessing); // refuses augmenting tables or audio before any training
   return data;
 }
 
-/** An IDX, image or audio folder. */
+/** An IDX folder, or class subfolders of images, audio or volumes (whichever most files are, as explore decides). */
 function prepareFolder(options: PrepareOptions): Promise<PreparedData> {
   const dir = options.data.path;
   if (isIdxFolder(dir)) return prepareIdx(options);
-  if (isImageFolder(dir)) return prepareImageFolder(options);
-  if (isAudioFolder(dir)) return prepareAudioFolder(options);
-  throw new DataRequestError(`${dir}: a folder with neither IDX files nor class subfolders of images or WAV files; ` +
-    'dlflow trains on table files (CSV/TSV/JSONL/Parquet), IDX folders, image folders and audio folders');
+  switch (classFolderModality(dir)) {
+    case 'images': return prepareImageFolder(options);
+    case 'audio': return prepareAudioFolder(options);
+    case 'volume': return prepareVolumeFolder(options);
+    case null: throw new DataRequestError(`${dir}: a folder with neither IDX files nor class subfolders of images, WAV files or NIfTI/.npy volumes; ` +
+      'dlflow trains on table files (CSV/TSV/JSONL/Parquet), IDX folders, image folders, audio folders and volume folders');
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * The preprocessing saved in model.json: dl.data's Preprocessor (tables), image scaling (IDX and
- * image folders) or the log-mel recipe (audio), plus the target encoding. Evaluate and predict
+ * image folders), the log-mel recipe (audio) or the volume size and intensity normalisation
+ * (volume folders), plus the target encoding. Evaluate and predict
  * apply the same recipe to new data (see new_data.ts).
  */
 import { Preprocessor } from '../preprocess/preprocessor.js';
@@ -9,6 +10,7 @@ import type { TransformResult } from '../preprocess/transform.js';
 import type { Table } from '../table/table.js';
 import { DataRequestError } from './errors.js';
 import type { AudioPreprocessingJSON } from './prepare_audio.js';
+import type { VolumePreprocessingJSON } from './prepare_volumes.js';
 import type { SeriesPreprocessingJSON } from './prepare_series.js';
 import type { TargetEncoding } from './target.js';
 
@@ -28,12 +30,19 @@ export interface ImagePreprocessingJSON {
   std: number;
 }
 
-export type Preprocessing = (TablePreprocessingJSON | ImagePreprocessingJSON | AudioPreprocessingJSON | SeriesPreprocessingJSON) & { target: TargetEncoding };
+export type Preprocessing = (TablePreprocessingJSON | ImagePreprocessingJSON | AudioPreprocessingJSON | VolumePreprocessingJSON | SeriesPreprocessingJSON) & { target: TargetEncoding };
+
+/** What a model not trained on a table was trained on, and what to give it instead. */
+const TRAINED_ON: Record<Exclude<Preprocessing['type'], 'table' | 'series'>, string> = {
+  audio: 'an audio folder; give a folder of WAV files per class',
+  image: 'images; give an image folder or IDX files',
+  volume: 'volumes; give a folder of NIfTI/.npy volumes per class',
+};
 
 /** Applies saved table preprocessing to a new table (rows that cannot be transformed are listed in `problems`). */
 export function transformTable(pre: Preprocessing, table: Table, withTarget: boolean): TransformResult {
   if (pre.type === 'series') throw new DataRequestError(`this model forecasts the time series '${pre.target.column}' over '${pre.time}'; its rows are read as windows, not one by one`);
-  if (pre.type !== 'table') throw new DataRequestError(`this model was trained on ${pre.type === 'audio' ? 'an audio folder; give a folder of WAV files per class' : 'images; give an image folder or IDX files'}`);
+  if (pre.type !== 'table') throw new DataRequestError(`this model was trained on ${TRAINED_ON[pre.type]}`);
   return Preprocessor.fromJSON(pre.preprocessor).transform(table, { ignoreTarget: !withTarget });
 }
 

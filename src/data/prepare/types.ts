@@ -15,7 +15,7 @@ export interface Arrays {
 /** What the report and summary say about the data. */
 export interface DataSummary {
   source: string;
-  kind: 'table' | 'idx' | 'images' | 'audio' | 'series';
+  kind: 'table' | 'idx' | 'images' | 'audio' | 'volumes' | 'series';
   rows: number;
   columns: number;
   task: TaskType;
@@ -25,7 +25,7 @@ export interface DataSummary {
   inputUnits: number;
   notes: string[];
   /**
-   * Damaged files of an image or audio folder left out with `data.skipBadFiles`, each with its
+   * Damaged files of an image, audio or volume folder left out with `data.skipBadFiles`, each with its
    * reason (saved in model.json as `data.skipped`); absent when none was.
    */
   skipped?: SkippedFiles;
@@ -37,7 +37,7 @@ export interface PreparedData {
   preprocessing: Preprocessing;
   /** Values per example: the product of `inputShape`. */
   inputUnits: number;
-  /** Shape of one example: `[C, H, W]` for images (`[1, 28, 28]` for IDX digits), `[lookback, inputs]` for series, `[features]` for tables and audio features. */
+  /** Shape of one example: `[C, H, W]` for images (`[1, 28, 28]` for IDX digits), `[C, D, H, W]` for volumes, `[lookback, inputs]` for series, `[features]` for tables and audio features. */
   inputShape: number[];
   train: Arrays;
   val: Arrays;
