@@ -58,7 +58,7 @@ export const COMMANDS: readonly CommandDecl[] = [
   },
   {
     name: 'explore', summary: 'profile a data set: types, gaps, warnings, a recommended model', configFlags: false,
-    description: 'Profile a table (CSV/TSV/JSONL/Parquet), an image or audio folder, IDX files or .npy volumes; writes profile.json and report.html.',
+    description: 'Profile a table (CSV/TSV/JSONL/Parquet), an image, audio or volume folder (NIfTI .nii/.nii.gz or .npy), IDX files; writes profile.json and report.html.',
     args: [{ name: 'path', required: true, help: 'the data file or folder' }],
     options: [
       { name: 'target', value: 'column', help: 'column to predict: task, class balance, associations, recommendation' },
@@ -100,7 +100,7 @@ export const COMMANDS: readonly CommandDecl[] = [
     options: [
       { name: 'data', value: 'file', help: 'the rows to predict (required)' },
       { name: 'out', value: 'file', help: 'write the CSV here', default: 'standard output' },
-      { name: 'skip-bad-files', help: 'leave damaged files of an image or audio folder out of the CSV, listing each on stderr (default: the first is an error)' },
+      { name: 'skip-bad-files', help: 'leave damaged files of an image, audio or volume folder out of the CSV, listing each on stderr (default: the first is an error)' },
     ],
     examples: ['dlflow predict runs/<name> --data new.csv --out preds.csv', 'dlflow predict runs/<name> --data photos --skip-bad-files'],
   },
