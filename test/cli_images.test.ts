@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { writeImageFolder } from './image_folder.js';
+import { writeDarkLightImages } from './image_folder.js';
 import { dlflow, scratch } from './cli_helpers.js';
 
-const writeImages = (root: string): void => writeImageFolder(root, { perClass: 30, sizeOf: (cls, i) => (cls === 'light' && i === 0 ? { width: 12, height: 12 } : { width: 8, height: 8 }) });
+const writeImages = (root: string): void => writeDarkLightImages(root, { perClass: 30, sizeOf: (cls, i) => (cls === 'light' && i === 0 ? { width: 12, height: 12 } : { width: 8, height: 8 }) });
 
 describe('dlflow on an image folder', () => {
   test('train, evaluate and predict', () => {

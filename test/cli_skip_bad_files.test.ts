@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { writeImageFolder } from './image_folder.js';
+import { writeDarkLightImages } from './image_folder.js';
 import { dlflow, scratch } from './cli_helpers.js';
 import { sine, wavBytes } from './data_files.js';
 
 const TRUNCATED_PNG = join('images', 'dark', '3.png');
 const EMPTY_PNG = join('images', 'light', '5.png');
 
-const writeImages = (root: string): void => writeImageFolder(root, { perClass: 10 });
+const writeImages = (root: string): void => writeDarkLightImages(root, { perClass: 10 });
 
 /** A scratch folder with `images/`, one PNG truncated and one empty. */
 function damagedImages(): string {

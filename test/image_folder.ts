@@ -18,7 +18,7 @@ export interface ImageFolderSpec {
  * Writes `root/dark/<i>.png` and `root/light/<i>.png`: brightness below 100 or above 150, varied
  * by image and pixel, so a model separates the classes in a few epochs.
  */
-export function writeImageFolder(root: string, spec: ImageFolderSpec): void {
+export function writeDarkLightImages(root: string, spec: ImageFolderSpec): void {
   const blue = spec.blue ?? ((v: number) => v);
   for (const [cls, bright] of [['dark', false], ['light', true]] as const) {
     mkdirSync(join(root, cls), { recursive: true });

@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
-import { writeImageFolder } from './image_folder.js';
+import { writeDarkLightImages } from './image_folder.js';
 import { RunPredictor } from '../src/cli/run/inference.js';
 import { listImageFolder } from '../src/data/image/folder.js';
 import { Preprocessor, type PreprocessorOptions } from '../src/data/preprocess/index.js';
@@ -91,7 +91,7 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d;
 }
 
-const writeImages = (root: string): void => writeImageFolder(root, { perClass: 10, width: 6, height: 5, blue: (v) => (v * 3) % 256 });
+const writeImages = (root: string): void => writeDarkLightImages(root, { perClass: 10, width: 6, height: 5, blue: (v) => (v * 3) % 256 });
 
 /** The images of the folder in predict's row order, as raw [N, 3, H, W] pixels (0–255). */
 function pixelsOf(files: string[]): { data: Float32Array; dims: number[] } {

@@ -359,3 +359,23 @@ describe('onnx', () => {
     assert.throws(() => exportRunBytes(never({}), never({ preprocessing: 'no' })), wrongType('exportRun', 'preprocessing'));
   });
 });
+
+describe('table readers', () => {
+  test('readCsv, parseCsv, readJsonl, parseJsonl and readParquet check their options', async () => {
+    const dir = tempDir();
+    const csv = join(dir, 't.csv');
+    writeFileSync(csv, 'a,b\n1,2\n3,4\n');
+    await assert.rejects(readCsv(csv, never({ delimter: ';' })), unknownKey('readCsv', 'delimter', 'delimiter'));
+    await assert.rejects(readCsv(csv, never({ delimiter: ';;' })), wrongType('readCsv', 'delimiter'));
+    await assert.rejects(readCsv(csv, { maxColumns: 0 }), outOfRange('readCsv', 'maxColumns'));
+    assert.throws(() => dl.data.parseCsv('a\n1\n', never({ onRaggedRows: 'skip' })), unknownKey('parseCsv', 'onRaggedRows', 'onRaggedRow'));
+    assert.throws(() => dl.data.parseCsv('a\n1\n', never({ header: 'yes' })), wrongType('parseCsv', 'header'));
+    assert.deepEqual(dl.data.parseCsv('a;b\n1;2\n', { delimiter: ';', file: 'x.csv' }).table.columns.map((c) => c.name), ['a', 'b']);
+    const jsonl = join(dir, 't.jsonl');
+    writeFileSync(jsonl, '{"a": 1}\n{"a": 2}\n');
+    await assert.rejects(dl.data.readJsonl(jsonl, never({ maxLineByte: 10 })), unknownKey('readJsonl', 'maxLineByte', 'maxLineBytes'));
+    assert.throws(() => dl.data.parseJsonl('{"a": 1}\n', { maxLineBytes: -1 }), outOfRange('parseJsonl', 'maxLineBytes'));
+    assert.equal((await dl.data.readJsonl(jsonl)).table.rowCount, 2);
+    await assert.rejects(dl.data.readParquet(join(dir, 'none.parquet'), never({ textMinLenght: 3 })), unknownKey('readParquet', 'textMinLenght', 'textMinLength'));
+  });
+});

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { writeImageFolder } from './image_folder.js';
+import { writeDarkLightImages } from './image_folder.js';
 import { servedRun } from '../src/cli/commands/serve.js';
 import { main } from '../src/cli/main.js';
 import { RunPredictor } from '../src/cli/run/inference.js';
@@ -62,7 +62,7 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<{
   return { status: r.status, json: await r.json() as Record<string, unknown> };
 }
 
-const writeImages = (root: string): void => writeImageFolder(root, { perClass: 12 });
+const writeImages = (root: string): void => writeDarkLightImages(root, { perClass: 12 });
 
 type V1Prediction = { label: string; probabilities: Record<string, number> };
 

@@ -6,7 +6,7 @@
  */
 export { DataError } from './errors.js';
 export { readCsv, parseCsv, type CsvOptions, type CsvReport, type CsvResult } from './sources/csv.js';
-export { readJsonl, parseJsonl, type JsonlReport } from './sources/jsonl.js';
+export { readJsonl, parseJsonl, type JsonlOptions, type JsonlReport } from './sources/jsonl.js';
 export { DEFAULT_NA_TOKENS } from './sources/na.js';
 export { Table, type Column, type CellValue } from './table/table.js';
 export { inferColumn, type ColumnKind, type TypeEvidence, type InferOptions } from './table/infer.js';

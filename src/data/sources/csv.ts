@@ -12,41 +12,53 @@
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { DataError } from '../errors.js';
-import type { InferOptions } from '../table/infer.js';
+import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../../base/options.js';
+import { INFER_FIELDS, type InferOptions } from '../table/infer.js';
 import { Table } from '../table/table.js';
 import { DateBuilder, DictBuilder, FloatBuilder, type ColumnBuilder } from './builders.js';
-import { CSV_LIMITS } from './limits.js';
+import { CSV_LIMIT_FIELDS } from './limits.js';
 import { DEFAULT_NA_TOKENS, NaMatcher } from './na.js';
 import { FIELD_ESCAPED, RecordScanner, unescapeQuotes, type RecordLimits, type ScannerOptions } from './scanner.js';
 import { detectHeader, guessColumn, sampleRecords, sniffDelimiter } from './sniff.js';
 
-/** Settings for {@link readCsv} and {@link parseCsv}. */
-export interface CsvOptions extends InferOptions {
+const oneChar = (v: unknown): v is string => typeof v === 'string' && v.length === 1;
+const strings = (v: unknown): v is readonly string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** The options of {@link readCsv} and {@link parseCsv}, declared once: their type and their check. */
+const CSV_FIELDS = {
   /** Field delimiter (one character); sniffed from , \t ; | when absent. */
-  delimiter?: string;
+  delimiter: option.custom<string>('one character', oneChar),
   /** Whether the first record names the columns; detected when 'auto' (default). */
-  header?: boolean | 'auto';
+  header: option.custom<boolean | 'auto'>("true, false or 'auto'", (v): v is boolean | 'auto' => typeof v === 'boolean' || v === 'auto'),
   /** Column names to use (required count = fields per record); replaces a header if there is one. */
-  names?: readonly string[];
+  names: option.custom<readonly string[]>('a list of column names', strings),
   /** Comment-line prefix (default '#'); null turns comments off. */
-  comment?: string | null;
+  comment: option.custom<string | null>('a string or null', (v): v is string | null => v === null || (typeof v === 'string' && v.length > 0)),
   /** Quote character (default '"'). */
-  quote?: string;
+  quote: option.custom<string>('one character', oneChar),
   /** Decimal separator for numbers (default '.'). */
-  decimal?: string;
+  decimal: option.custom<string>('one character', oneChar),
   /** Cells equal to one of these (after trimming spaces) are missing (default {@link DEFAULT_NA_TOKENS}). */
-  naTokens?: readonly string[];
+  naTokens: option.custom<readonly string[]>('a list of strings', strings),
   /** What to do with a record whose field count differs from the header's: 'error' (default) or 'skip' (counted). */
-  onRaggedRow?: 'error' | 'skip';
+  onRaggedRow: option.choice(['error', 'skip']),
   /** Bytes read per chunk (default 2 MiB; two chunks are in flight). */
-  chunkSize?: number;
+  chunkSize: option.number({ min: 1, integer: true }),
   /** Records sampled to guess column storage and the header (default 1000). */
-  sampleRecords?: number;
-  /** Most fields a record may have (default 100,000); a wider record is a DataError. */
-  maxColumns?: number;
-  /** Most bytes a record may take, newlines inside quotes included (default 64 MiB); a longer one is a DataError. */
-  maxRecordBytes?: number;
-}
+  sampleRecords: option.number({ min: 1, integer: true }),
+  ...CSV_LIMIT_FIELDS,
+  ...INFER_FIELDS,
+};
+const READ_CSV = defineOptions('readCsv', CSV_FIELDS);
+const PARSE_CSV = defineOptions('parseCsv', {
+  ...CSV_FIELDS,
+  /** The name errors give the input (default '<input>'). */
+  file: option.string(),
+});
+
+/** Settings for {@link readCsv} and {@link parseCsv}. */
+export type CsvOptions = OptionsInput<typeof READ_CSV>;
+type ResolvedCsv = ResolvedOptions<typeof READ_CSV>;
 
 /** What reading found, besides the table. */
 export interface CsvReport {
@@ -95,7 +107,7 @@ class CsvParser {
   readonly report: CsvReport;
   private readonly sink: (buf: Uint8Array, n: number, starts: Int32Array, ends: Int32Array, flags: Uint8Array, line: number) => void;
 
-  constructor(private readonly file: string, private readonly opts: CsvOptions, private readonly limits: RecordLimits,
+  constructor(private readonly file: string, private readonly opts: ResolvedCsv, private readonly limits: RecordLimits,
     private readonly capacityHint: (firstChunk: Buffer) => number) {
     this.na = new NaMatcher(opts.naTokens ?? DEFAULT_NA_TOKENS);
     this.quote = (opts.quote ?? '"').charCodeAt(0);
@@ -200,10 +212,8 @@ class CsvParser {
   }
 }
 
-/** The record limits of `opts`, checked (a bad value is an error naming `owner` and the option). */
-function csvLimits(opts: CsvOptions, owner: string): RecordLimits {
-  return CSV_LIMITS.parse({ maxColumns: opts.maxColumns, maxRecordBytes: opts.maxRecordBytes }, owner);
-}
+/** The record limits of checked options. */
+const csvLimits = (opts: ResolvedCsv): RecordLimits => ({ maxColumns: opts.maxColumns, maxRecordBytes: opts.maxRecordBytes });
 
 /** Estimate of the data rows in `total` bytes from the first chunk (for sizing buffers once). */
 function rowEstimate(total: number) {
@@ -221,13 +231,14 @@ function rowEstimate(total: number) {
  * Throws {@link DataError} for an empty file, ragged rows, unterminated quotes
  * and stray characters after a closing quote.
  */
-export async function readCsv(path: string, opts: CsvOptions = {}): Promise<CsvResult> {
+export async function readCsv(path: string, options: CsvOptions = {}): Promise<CsvResult> {
   const t0 = performance.now();
+  const opts = READ_CSV.parse(options);
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
     if (size === 0) throw new DataError(path, undefined, undefined, 'empty file (0 bytes)');
-    const parser = new CsvParser(path, opts, csvLimits(opts, 'readCsv'), rowEstimate(size));
+    const parser = new CsvParser(path, opts, csvLimits(opts), rowEstimate(size));
     const chunk = Math.max(1 << 16, opts.chunkSize ?? 2 << 20);
     // Double buffering: the read of chunk i+1 (into one of two raw buffers) runs while
     // chunk i is parsed. The parse buffer holds the unconsumed tail of the previous
@@ -267,12 +278,13 @@ export async function readCsv(path: string, opts: CsvOptions = {}): Promise<CsvR
  * Parse CSV/TSV text or bytes held in memory. `file` names the source in
  * error messages (default '<input>').
  */
-export function parseCsv(input: string | Uint8Array, opts: CsvOptions & { file?: string } = {}): CsvResult {
+export function parseCsv(input: string | Uint8Array, options: OptionsInput<typeof PARSE_CSV> = {}): CsvResult {
   const t0 = performance.now();
+  const opts = PARSE_CSV.parse(options);
   const file = opts.file ?? '<input>';
   const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (buf.length === 0) throw new DataError(file, undefined, undefined, 'empty input (0 bytes)');
-  const parser = new CsvParser(file, opts, csvLimits(opts, 'parseCsv'), rowEstimate(buf.length));
+  const parser = new CsvParser(file, opts, csvLimits(opts), rowEstimate(buf.length));
   parser.feed(buf, true);
   const table = parser.finish(opts);
   parser.report.bytes = buf.length;

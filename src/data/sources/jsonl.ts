@@ -10,18 +10,25 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { DataError } from '../errors.js';
-import type { InferOptions } from '../table/infer.js';
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
+import { INFER_FIELDS, type InferOptions } from '../table/infer.js';
 import { countMissing, type ColumnStorage } from '../table/storage.js';
 import { Table } from '../table/table.js';
 import { DictBuilder } from './builders.js';
-import { formatBytes, JSONL_LIMITS, limitHint } from './limits.js';
+import { formatBytes, JSONL_LIMIT_FIELDS, limitHint } from './limits.js';
 import { NaMatcher } from './na.js';
 
-/** Settings for {@link readJsonl} and {@link parseJsonl}. */
-export interface JsonlOptions extends InferOptions {
-  /** Most bytes a line may take (default 64 MiB); a longer one is a DataError. */
-  maxLineBytes?: number;
-}
+/** The options of {@link readJsonl} and {@link parseJsonl}, declared once: their type and their check. */
+const JSONL_FIELDS = { ...JSONL_LIMIT_FIELDS, ...INFER_FIELDS };
+const READ_JSONL = defineOptions('readJsonl', JSONL_FIELDS);
+const PARSE_JSONL = defineOptions('parseJsonl', {
+  ...JSONL_FIELDS,
+  /** The name errors give the input (default '<input>'). */
+  file: option.string(),
+});
+
+/** Settings for {@link readJsonl} and {@link parseJsonl}: `maxLineBytes` (default 64 MiB) and the inference settings. */
+export type JsonlOptions = OptionsInput<typeof READ_JSONL>;
 
 /** What reading a JSON Lines file found, besides the table. */
 export interface JsonlReport {
@@ -162,9 +169,10 @@ async function* fileLines(path: string, maxLineBytes: number): AsyncGenerator<st
 }
 
 /** Read a JSON Lines file into a {@link Table}, line by line. */
-export async function readJsonl(path: string, opts: JsonlOptions = {}): Promise<{ table: Table; report: JsonlReport }> {
+export async function readJsonl(path: string, options: JsonlOptions = {}): Promise<{ table: Table; report: JsonlReport }> {
   const t0 = performance.now();
-  const { maxLineBytes } = JSONL_LIMITS.parse({ maxLineBytes: opts.maxLineBytes }, 'readJsonl');
+  const opts = READ_JSONL.parse(options);
+  const { maxLineBytes } = opts;
   const size = (await stat(path)).size;
   if (size === 0) throw new DataError(path, undefined, undefined, 'empty file (0 bytes)');
   const b = new JsonlBuilder(path);
@@ -175,10 +183,11 @@ export async function readJsonl(path: string, opts: JsonlOptions = {}): Promise<
 }
 
 /** Parse JSON Lines text held in memory; `file` names it in errors (default '<input>'). */
-export function parseJsonl(text: string, opts: JsonlOptions & { file?: string } = {}): { table: Table; report: JsonlReport } {
+export function parseJsonl(text: string, options: OptionsInput<typeof PARSE_JSONL> = {}): { table: Table; report: JsonlReport } {
   const t0 = performance.now();
+  const opts = PARSE_JSONL.parse(options);
   const file = opts.file ?? '<input>';
-  const { maxLineBytes } = JSONL_LIMITS.parse({ maxLineBytes: opts.maxLineBytes }, 'parseJsonl');
+  const { maxLineBytes } = opts;
   if (text.length === 0) throw new DataError(file, undefined, undefined, 'empty input (0 bytes)');
   const b = new JsonlBuilder(file);
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);

@@ -4,21 +4,21 @@
  * limits with a DataError naming the file, the line, the limit and the option that raises it,
  * before it can exhaust memory or stall the read. The defaults are far beyond real tables.
  */
-import { defineOptions, option } from '../../base/options.js';
+import { option } from '../../base/options.js';
 
-/** Options of the CSV readers that bound one record (checked like every declared option). */
-export const CSV_LIMITS = defineOptions('readCsv', {
-  /** Fields per record (default 100,000). */
+/** The CSV readers' options that bound one record (part of their declarations). */
+export const CSV_LIMIT_FIELDS = {
+  /** Fields per record (default 100,000); a wider record is a DataError. */
   maxColumns: option.number({ default: 100_000, min: 1, integer: true }),
-  /** Bytes per record, newlines inside quotes included (default 64 MiB). */
+  /** Bytes per record, newlines inside quotes included (default 64 MiB); a longer one is a DataError. */
   maxRecordBytes: option.number({ default: 64 * 2 ** 20, min: 1, integer: true }),
-});
+};
 
-/** Options of the JSON Lines readers that bound one line. */
-export const JSONL_LIMITS = defineOptions('readJsonl', {
-  /** Bytes per line (default 64 MiB). */
+/** The JSON Lines readers' option that bounds one line. */
+export const JSONL_LIMIT_FIELDS = {
+  /** Bytes per line (default 64 MiB); a longer one is a DataError. */
   maxLineBytes: option.number({ default: 64 * 2 ** 20, min: 1, integer: true }),
-});
+};
 
 /** A byte count as messages say it: `64 MiB`, `1.5 KiB`, `200 bytes`. */
 export function formatBytes(n: number): string {

@@ -10,7 +10,8 @@ import { stat } from 'node:fs/promises';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { DataError } from '../errors.js';
 import { checkParquet } from './parquet_check.js';
-import type { InferOptions } from '../table/infer.js';
+import { defineOptions } from '../../base/options.js';
+import { INFER_FIELDS, type InferOptions } from '../table/infer.js';
 import type { ColumnStorage } from '../table/storage.js';
 import { Table } from '../table/table.js';
 
@@ -65,13 +66,17 @@ function topLevelNames(schema: readonly { name: string; num_children?: number }[
   return names;
 }
 
+/** readParquet's options: the inference settings (declared, so a misspelt key is an error). */
+const READ_PARQUET = defineOptions('readParquet', INFER_FIELDS);
+
 /**
  * Read a Parquet file into a {@link Table}.
  * @throws DataError naming the file when it is empty or not valid Parquet, or when its
  * headers claim more than the file holds (see parquet_check.ts).
  */
-export async function readParquet(path: string, opts: InferOptions = {}): Promise<{ table: Table; report: ParquetReport }> {
+export async function readParquet(path: string, options: InferOptions = {}): Promise<{ table: Table; report: ParquetReport }> {
   const t0 = performance.now();
+  const opts = READ_PARQUET.parse(options);
   const bytes = (await stat(path)).size;
   if (bytes === 0) throw new DataError(path, undefined, undefined, 'empty file (0 bytes)');
   try {
