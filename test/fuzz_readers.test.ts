@@ -6,14 +6,17 @@
  * and checkpoints, a CliError of exit code 1 for model.json, UsageError for config files) — never a RangeError, a
  * TypeError, a crash or a hang. A hang fails through each test's timeout.
  *
+ * NIfTI is seeded from the nibabel-written fixtures of test/fixtures/nifti.
+ *
  * The number of inputs per reader is modest so the suite runs in seconds; a long campaign runs
  * the same properties with more inputs and another seed:
  *   DLFLOW_FUZZ_RUNS=20000 DLFLOW_FUZZ_SEED=7 node --import tsx --test test/fuzz_readers.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -34,6 +37,7 @@ import { parseCsv } from '../src/data/sources/csv.js';
 import { encodeIdx, parseIdx } from '../src/data/sources/idx.js';
 import { parseJsonl } from '../src/data/sources/jsonl.js';
 import { parseNpy } from '../src/data/sources/npy.js';
+import { parseNifti } from '../src/data/sources/nifti.js';
 import { readParquet } from '../src/data/sources/parquet.js';
 import { parseWav } from '../src/data/sources/wav.js';
 import { FileFormatError } from '../src/io/errors.js';
@@ -264,6 +268,13 @@ describe('fuzzed files get a result or the reader\'s own error', { timeout: TIME
 
   test('NPY: DataError', async () => {
     await fuzz([npySeed('<f4', [3, 2], 4), npySeed('>i8', [2, 2], 8, true), npySeed('|u1', [5], 1), npySeed('<f8', [], 8)], [DataError], (b) => parseNpy(b, 'fuzz.npy'));
+  });
+
+  test('NIfTI, plain and gzipped, NIfTI-1 and -2, both byte orders: DataError', async () => {
+    const dir = fileURLToPath(new URL('fixtures/nifti/', import.meta.url));
+    const seeds = ['int16_scaled.nii', 'uint8_big_endian.nii', 'float64_nifti2.nii', 'int32.nii.gz', 'float32_4d_scaled.nii.gz']
+      .map((f) => new Uint8Array(readFileSync(join(dir, f))));
+    await fuzz(seeds, [DataError], (b) => parseNifti(b, 'fuzz.nii'));
   });
 
   test('IDX, plain and gzipped: DataError', async () => {
