@@ -64,4 +64,15 @@ describe('dlflow on an audio folder', () => {
     assert.equal(predict.code, 0, predict.stderr);
     assert.equal(readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n')[0], 'row,prediction,prob_high,prob_low,error');
   });
+
+  test('SpecAugment masks train; crop and flip are refused for spectrograms', () => {
+    const dir = scratch();
+    writeClips(join(dir, 'clips'));
+    const masked = dlflow(dir, 'train', '--data', 'clips', '--epochs', '2', '--name', 'masked', '--log', 'plain', '--data.augment.mask.freq', '8', '--data.augment.mask.time', '4', '--data.augment.mask.count', '2');
+    assert.equal(masked.code, 0, masked.stderr);
+    assert.match(readFileSync(join(dir, 'runs', 'masked', 'config.resolved.yaml'), 'utf8'), /mask:\n\s+freq: 8\n\s+time: 4\n\s+count: 2/);
+    const flipped = dlflow(dir, 'train', '--data', 'clips', '--epochs', '1', '--name', 'flipped', '--data.augment.flip', 'horizontal');
+    assert.equal(flipped.code, 2, flipped.stderr);
+    assert.match(flipped.stderr, /data\.augment\.crop and data\.augment\.flip apply to images; a spectrogram takes data\.augment\.mask/);
+  });
 });

@@ -157,7 +157,7 @@ describe('augmentation', () => {
     assert.deepEqual(a.data.augment, { crop: { padding: 4 }, flip: 'none' });
     const b = resolveConfig({ flags: [['data.augment.crop.padding', '2'], ['data.augment.flip', 'horizontal']] });
     assert.deepEqual(b.data.augment, { crop: { padding: 2 }, flip: 'horizontal' });
-    assert.deepEqual(resolveConfig({}).data.augment, { crop: null, flip: 'none' }, 'off by default');
+    assert.deepEqual(resolveConfig({}).data.augment, { crop: null, flip: 'none', mask: null }, 'off by default');
     assert.throws(() => resolveConfig({ raw: { data: { augment: { flip: 'vertical' } } } }), /data\.augment\.flip: expected one of 'horizontal', 'none'/);
   });
 

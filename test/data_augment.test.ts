@@ -52,10 +52,42 @@ test('augmented examples depend on (seed, epoch, index) only', () => {
 });
 
 test('config to options; augmenting a table is refused', () => {
+  const none = { rowMasks: 0, rowMaskWidth: 0, columnMasks: 0, columnMaskWidth: 0 };
   assert.equal(augmentOptions({ crop: null, flip: 'none' }), null);
-  assert.deepEqual(augmentOptions({ crop: { padding: 4 }, flip: 'horizontal' }), { cropPadding: 4, flipProbability: 0.5 });
+  assert.equal(augmentOptions({ crop: null, flip: 'none', mask: { freq: 0, time: 0, count: 2 } }), null);
+  assert.deepEqual(augmentOptions({ crop: { padding: 4 }, flip: 'horizontal' }), { cropPadding: 4, flipProbability: 0.5, ...none });
   const table = { type: 'table', preprocessor: {}, target: {} } as unknown as Preprocessing;
-  assert.throws(() => trainingAugment({ crop: { padding: 2 }, flip: 'none' }, table), /data\.augment applies to images \(IDX or image folders\), but this data is a table/);
+  assert.throws(() => trainingAugment({ crop: { padding: 2 }, flip: 'none' }, table), /data\.augment applies to images \(IDX or image folders\) and spectrograms \(audio folders\), but this data is a table/);
   const images = { type: 'image', source: 'idx', shape: [1, 4, 4], mean: 0.25, std: 0.5, target: {} } as unknown as Preprocessing;
-  assert.deepEqual(trainingAugment({ crop: null, flip: 'horizontal' }, images), { options: { cropPadding: 0, flipProbability: 0.5 }, fill: -0.5 });
+  assert.deepEqual(trainingAugment({ crop: null, flip: 'horizontal' }, images), { options: { cropPadding: 0, flipProbability: 0.5, ...none }, fill: -0.5 });
+});
+
+test('SpecAugment masks: count masks per axis of widths in [0, max], set to the fill; crop and flip refused on spectrograms', () => {
+  const audio = { type: 'audio', sampleRate: 8000, nFft: 512, hop: 256, nMels: 6, frames: 8, mean: 0, std: 1, target: {} } as unknown as Preprocessing;
+  const aug = trainingAugment({ crop: null, flip: 'none', mask: { freq: 2, time: 3, count: 2 } }, audio);
+  assert.deepEqual(aug, { options: { cropPadding: 0, flipProbability: 0, rowMasks: 2, rowMaskWidth: 2, columnMasks: 2, columnMaskWidth: 3 }, fill: 0 });
+  assert.throws(() => trainingAugment({ crop: null, flip: 'horizontal', mask: null }, audio), /a spectrogram takes data\.augment\.mask \(SpecAugment/);
+  const gen = new Generator(3);
+  const x = Float32Array.from({ length: 6 * 8 }, (_, i) => i + 1); // no zero, so masked cells are the zeros
+  let masked = 0;
+  for (let k = 0; k < 200; k++) {
+    const draw = drawAugment(aug!.options, gen);
+    assert.equal(draw.masks!.length, 4);
+    for (const m of draw.masks!) assert.ok(m.width >= 0 && m.width <= (m.axis === 'row' ? 2 : 3) && m.at >= 0 && m.at < 1, JSON.stringify(m));
+    const out = applyAugmentCHW(x, [1, 6, 8], draw, 0);
+    // a cell is zero exactly when its row or its column lies in one of the masks
+    const rows = new Set<number>(), cols = new Set<number>();
+    for (const m of draw.masks!) {
+      const length = m.axis === 'row' ? 6 : 8;
+      const start = Math.floor(m.at * (length - m.width + 1));
+      for (let i = start; i < start + m.width; i++) (m.axis === 'row' ? rows : cols).add(i);
+    }
+    for (let r = 0; r < 6; r++) for (let c = 0; c < 8; c++) assert.equal(out[r * 8 + c] === 0, rows.has(r) || cols.has(c), `draw ${k} at ${r},${c}`);
+    masked += rows.size + cols.size;
+  }
+  assert.ok(masked > 0, 'some masks are drawn wide');
+  // the byte path masks the same rows and columns (black)
+  const img = image(8, 6, 3);
+  const draw = drawAugment(aug!.options, new Generator(9));
+  assert.deepEqual(applyAugmentCHW(toCHW(img), [3, 6, 8], draw, 0), toCHW(applyAugment(img, draw)));
 });

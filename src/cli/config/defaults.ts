@@ -28,7 +28,7 @@ export function defaultConfig(): DlflowConfig {
       stratify: true,
       skipBadFiles: false,
       preprocessing: {},
-      augment: { crop: null, flip: 'none' },
+      augment: { crop: null, flip: 'none', mask: null },
       series: { time: null, lookback: null, horizon: 1, stride: 1, covariates: null },
     },
     model: {

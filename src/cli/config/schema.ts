@@ -28,6 +28,7 @@ export const CONFIG_SPEC: Spec = S.obj({
     augment: S.obj({
       crop: S.opt(S.obj({ padding: S.int(1) })),
       flip: S.oneOf(['horizontal', 'none']),
+      mask: S.opt(S.obj({ freq: S.int(0, 'widest frequency mask in mels (SpecAugment F)'), time: S.int(0, 'widest time mask in frames (SpecAugment T)'), count: S.int(1, 'masks of each kind per example') })),
     }),
     series: S.opt(S.obj({
       time: S.opt(S.str()),

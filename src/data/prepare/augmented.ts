@@ -1,8 +1,8 @@
 /**
- * The training split of image data with augmentation (`data.augment`): each read of example `i`
- * in epoch `e` crops and flips it with parameters drawn from a generator seeded by (seed, e, i)
- * alone, so the variants depend neither on batch order nor on prefetching, and a run resumed at
- * epoch e sees exactly the variants of an uninterrupted one.
+ * The training split of image or spectrogram data with augmentation (`data.augment`): each read
+ * of example `i` in epoch `e` crops, flips and masks it with parameters drawn from a generator
+ * seeded by (seed, e, i) alone, so the variants depend neither on batch order nor on prefetching,
+ * and a run resumed at epoch e sees exactly the variants of an uninterrupted one.
  */
 import { Generator } from '../../core/generator.js';
 import { applyAugmentCHW, drawAugment, type AugmentOptions } from '../image/augment.js';
@@ -14,8 +14,12 @@ import type { Arrays } from './types.js';
 
 /** The augmentation of a config as image/augment.ts options, or null when every part is off. */
 export function augmentOptions(a: AugmentConfig): AugmentOptions | null {
-  if (a.crop === null && a.flip === 'none') return null;
-  return { cropPadding: a.crop?.padding ?? 0, flipProbability: a.flip === 'horizontal' ? 0.5 : 0 };
+  const mask = a.mask ?? { freq: 0, time: 0, count: 0 };
+  if (a.crop === null && a.flip === 'none' && (mask.count === 0 || mask.freq + mask.time === 0)) return null;
+  return {
+    cropPadding: a.crop?.padding ?? 0, flipProbability: a.flip === 'horizontal' ? 0.5 : 0,
+    rowMasks: mask.count, rowMaskWidth: mask.freq, columnMasks: mask.count, columnMaskWidth: mask.time,
+  };
 }
 
 /** A 32-bit seed from (seed, epoch, index) (MurmurHash3's finaliser over the three words). */
@@ -57,8 +61,8 @@ export class AugmentedImages implements Dataset<[ArrayItem, number]> {
 }
 
 /** What data of each preprocessing kind is, in the message refusing to augment it. */
-const DATA_OF: Record<Exclude<Preprocessing['type'], 'image'>, string> = {
-  table: 'a table', series: 'a time series', audio: 'an audio folder', volume: 'a volume folder',
+const DATA_OF: Record<Exclude<Preprocessing['type'], 'image' | 'audio'>, string> = {
+  table: 'a table', series: 'a time series', volume: 'a volume folder',
 };
 
 /**
@@ -71,6 +75,12 @@ const DATA_OF: Record<Exclude<Preprocessing['type'], 'image'>, string> = {
 export function trainingAugment(a: AugmentConfig, pre: Preprocessing): { options: AugmentOptions; fill: number } | null {
   const options = augmentOptions(a);
   if (options === null) return null;
-  if (pre.type !== 'image') throw new DataRequestError(`data.augment applies to images (IDX or image folders), but this data is ${DATA_OF[pre.type]}`);
-  return { options, fill: -pre.mean / pre.std };
+  if (pre.type === 'image') return { options, fill: -pre.mean / pre.std };
+  if (pre.type === 'audio') {
+    if (a.crop !== null || a.flip !== 'none') {
+      throw new DataRequestError('data.augment.crop and data.augment.flip apply to images; a spectrogram takes data.augment.mask (SpecAugment: { freq, time, count })');
+    }
+    return { options, fill: 0 }; // the mean of a standardised spectrogram, as SpecAugment masks
+  }
+  throw new DataRequestError(`data.augment applies to images (IDX or image folders) and spectrograms (audio folders), but this data is ${DATA_OF[pre.type]}`);
 }

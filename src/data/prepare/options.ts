@@ -6,12 +6,18 @@
 /** Per-column preprocessing override. */
 export type ColumnTreatment = 'standardize' | 'minmax' | 'one_hot' | 'binary' | 'passthrough' | 'drop';
 
-/** Training-time image augmentation; every part off by default. */
+/** Training-time augmentation of images and spectrograms; every part off by default. */
 export interface AugmentConfig {
-  /** Zero-pad this many pixels on each side, then crop back at a random offset (null: off). */
+  /** Images: zero-pad this many pixels on each side, then crop back at a random offset (null: off). */
   crop: { padding: number } | null;
-  /** `horizontal`: mirror left–right with probability 1/2; `none`: off (digits, text: where a flip changes the class). */
+  /** Images: `horizontal` mirrors left–right with probability 1/2; `none`: off (digits, text: where a flip changes the class). */
   flip: 'horizontal' | 'none';
+  /**
+   * SpecAugment's masks (Park et al. 2019), for spectrograms (and as stripes on images): `count`
+   * frequency masks of a width uniform in [0, freq] mels and `count` time masks of a width uniform
+   * in [0, time] frames, set to the mean (null: off).
+   */
+  mask?: { freq: number; time: number; count: number } | null;
 }
 
 /**
