@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as dl from '../src/index.js';
@@ -21,19 +21,11 @@ import {
   ACCUMULATE, BATCH, CASES, SAMPLER_SEED, accumulateCase, bnModelCase, branchyCase, gradsOf, mlpCase, runBatchNorm, train, trainBnModel,
   type BnTrace, type Trace,
 } from './distributed/ddp_cases.js';
+import { MPIRUN, UNDER_CI, childEnv } from './distributed/launch.js';
 
 const { nn } = dl;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = 'test/distributed/ddp_worker.ts';
-const MPIRUN = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'mpirun')).find((p) => existsSync(p));
-const UNDER_CI = process.env.CI === 'true';
-
-/** The environment of a child run alone: no launcher variables of ours, root allowed for Open MPI. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' };
-  for (const k of Object.keys(env)) if (/^(OMPI_COMM_WORLD_|PMI_|PMIX_)/.test(k) || ['RANK', 'WORLD_SIZE', 'LOCAL_RANK'].includes(k)) delete env[k];
-  return env;
-}
 
 type Rank = Record<string, any>;
 
@@ -69,7 +61,7 @@ if (MPIRUN === undefined) {
     /** The worker's run, once for all the tests below (3 minutes at most: a hang fails). */
     const run = (): Rank[] => {
       if (ranks !== null) return ranks;
-      const r = spawnSync(MPIRUN, ['-np', '2', '--oversubscribe', process.execPath, '--import', 'tsx', WORKER, dir], {
+      const r = spawnSync(MPIRUN!, ['-np', '2', '--oversubscribe', process.execPath, '--import', 'tsx', WORKER, dir], {
         cwd: ROOT, env: childEnv(), encoding: 'utf8', timeout: 180_000,
       });
       const output = `${r.stdout}${r.stderr}`;
@@ -239,7 +231,7 @@ if (MPIRUN !== undefined) {
       const { BIN, scratch } = await withCli();
       const cwd = scratch('dlflow-ddp-cli-');
       const rank = (epochs: string): string[] => ['-np', '1', process.execPath, BIN, 'train', '--data', 'datasets/penguins.csv', '--target', 'species', '--epochs', epochs];
-      const r = spawnSync(MPIRUN, ['--oversubscribe', ...rank('2'), ':', ...rank('3')], { cwd, env: childEnv(), encoding: 'utf8', timeout: 180_000 });
+      const r = spawnSync(MPIRUN!, ['--oversubscribe', ...rank('2'), ':', ...rank('3')], { cwd, env: childEnv(), encoding: 'utf8', timeout: 180_000 });
       assert.notEqual(r.status, 0);
       assert.equal(r.stderr.match(/dlflow train: data-parallel ranks disagree: rank 1 has a different resolved config/g)?.length, 1, r.stderr);
       assert.equal(existsSync(join(cwd, 'runs')) ? readdirSync(join(cwd, 'runs')).length : 0, 0, 'no run directory');

@@ -6,27 +6,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BIG, BIG_PROBES, bigInput, floatInput, intInput, scatterBlock } from './distributed/coll_inputs.js';
+import { MPIRUN, UNDER_CI, childEnv } from './distributed/launch.js';
 import { readLaunchEnvironment } from '../src/distributed/environment.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WORKER = 'test/distributed/coll_collectives.ts';
-const MPIRUN = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'mpirun')).find((p) => existsSync(p));
-const UNDER_CI = process.env.CI === 'true';
 
 interface Run { status: number | null; output: string; ranks: Record<string, unknown>[] }
 
-/** The environment of a child run alone: no launcher variables of ours, root allowed for Open MPI. */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1', ...extra };
-  for (const k of Object.keys(env)) if (/^(OMPI_COMM_WORLD_|PMI_|PMIX_)/.test(k) || ['RANK', 'WORLD_SIZE', 'LOCAL_RANK'].includes(k)) delete env[k];
-  return env;
-}
 
 function collect(dir: string, status: number | null, output: string): Run {
   const files = readdirSync(dir).filter((f) => /^rank\d+\.json$/.test(f)).sort();

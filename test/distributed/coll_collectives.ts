@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as dl from '../../src/index.js';
 import { BIG, BIG_PROBES, N, bigInput, floatInput, intInput, scatterBlock } from './coll_inputs.js';
+import { errorOf } from './launch.js';
 
 const [scenario, outDir] = process.argv.slice(2);
 const D = dl.distributed;
@@ -22,15 +23,6 @@ function values(t: dl.Tensor | Float32Array | Int32Array): number[] {
   return Array.from(t instanceof dl.Tensor ? (t.dataSync() as Float32Array) : t);
 }
 
-/** The error a call throws, as { name, message }; null when it does not throw. */
-function errorOf(fn: () => unknown): { name: string; message: string } | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-}
 
 async function collectives(): Promise<void> {
   const world = await D.initProcessGroup({ backend: 'mpi' });

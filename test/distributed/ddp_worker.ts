@@ -11,19 +11,12 @@ import * as T from '../../src/train/index.js';
 import {
   ACCUMULATE, BATCH, BN_CHANNELS, CASES, SAMPLER_SEED, accumulateCase, bnModelCase, branchyCase, gradsOf, mlpCase, runBatchNorm, train, trainBnModel,
 } from './ddp_cases.js';
+import { errorOf } from './launch.js';
 
 const { nn } = dl;
 const [outDir, backend = 'mpi'] = process.argv.slice(2);
 const results: Record<string, unknown> = {};
 
-function errorOf(fn: () => unknown): { name: string; message: string } | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-}
 
 async function main(): Promise<void> {
   const group = await dl.distributed.initProcessGroup({ backend: backend as 'mpi' | 'local', timeoutMs: 120_000 });

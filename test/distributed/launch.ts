@@ -1,0 +1,24 @@
+/** What the MPI tests share: where mpirun is, whether CI runs them, a clean child environment, errors as data. */
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** Open MPI's mpirun on PATH, or undefined (the MPI tests then skip locally and fail under CI). */
+export const MPIRUN = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'mpirun')).find((p) => existsSync(p));
+export const UNDER_CI = process.env.CI === 'true';
+
+/** The environment of a child run alone: no launcher variables of ours, root allowed for Open MPI. */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1', ...extra };
+  for (const k of Object.keys(env)) if (/^(OMPI_COMM_WORLD_|PMI_|PMIX_)/.test(k) || ['RANK', 'WORLD_SIZE', 'LOCAL_RANK'].includes(k)) delete env[k];
+  return env;
+}
+
+/** The error a call throws, as { name, message }; null when it does not throw. */
+export function errorOf(fn: () => unknown): { name: string; message: string } | null {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    return { name: (e as Error).name, message: (e as Error).message };
+  }
+}
