@@ -55,6 +55,8 @@ test('config to options; augmenting a table is refused', () => {
   const none = { rowMasks: 0, rowMaskWidth: 0, columnMasks: 0, columnMaskWidth: 0 };
   assert.equal(augmentOptions({ crop: null, flip: 'none' }), null);
   assert.equal(augmentOptions({ crop: null, flip: 'none', mask: { freq: 0, time: 0, count: 2 } }), null);
+  // a mask given in part: one of each kind, a missing width none
+  assert.deepEqual(augmentOptions({ crop: null, flip: 'none', mask: { freq: 5 } }), { cropPadding: 0, flipProbability: 0, rowMasks: 1, rowMaskWidth: 5, columnMasks: 1, columnMaskWidth: 0 });
   assert.deepEqual(augmentOptions({ crop: { padding: 4 }, flip: 'horizontal' }), { cropPadding: 4, flipProbability: 0.5, ...none });
   const table = { type: 'table', preprocessor: {}, target: {} } as unknown as Preprocessing;
   assert.throws(() => trainingAugment({ crop: { padding: 2 }, flip: 'none' }, table), /data\.augment applies to images \(IDX or image folders\) and spectrograms \(audio folders\), but this data is a table/);

@@ -14,7 +14,8 @@ import type { Arrays } from './types.js';
 
 /** The augmentation of a config as image/augment.ts options, or null when every part is off. */
 export function augmentOptions(a: AugmentConfig): AugmentOptions | null {
-  const mask = a.mask ?? { freq: 0, time: 0, count: 0 };
+  // a mask given in part (`--data.augment.mask.freq 8`) takes one mask of each kind, widths 0 (none) unless given
+  const mask = a.mask === null || a.mask === undefined ? { freq: 0, time: 0, count: 0 } : { freq: 0, time: 0, count: 1, ...a.mask };
   if (a.crop === null && a.flip === 'none' && (mask.count === 0 || mask.freq + mask.time === 0)) return null;
   return {
     cropPadding: a.crop?.padding ?? 0, flipProbability: a.flip === 'horizontal' ? 0.5 : 0,

@@ -15,9 +15,10 @@ export interface AugmentConfig {
   /**
    * SpecAugment's masks (Park et al. 2019), for spectrograms (and as stripes on images): `count`
    * frequency masks of a width uniform in [0, freq] mels and `count` time masks of a width uniform
-   * in [0, time] frames, set to the mean (null: off).
+   * in [0, time] frames, set to the mean (null: off; in a mask given in part, count defaults to 1
+   * and a missing width to 0).
    */
-  mask?: { freq: number; time: number; count: number } | null;
+  mask?: { freq?: number; time?: number; count?: number } | null;
 }
 
 /**
