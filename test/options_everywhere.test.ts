@@ -379,3 +379,13 @@ describe('table readers', () => {
     await assert.rejects(dl.data.readParquet(join(dir, 'none.parquet'), never({ textMinLenght: 3 })), unknownKey('readParquet', 'textMinLenght', 'textMinLength'));
   });
 });
+
+describe('callbacks', () => {
+  test('ProgressBar checks its options', () => {
+    assert.throws(() => new dl.train.ProgressBar(never({ mod: 'plain' })), unknownKey('ProgressBar', 'mod', 'mode'));
+    assert.throws(() => new dl.train.ProgressBar(never({ mode: 'fancy' })), wrongType('ProgressBar', 'mode'));
+    assert.throws(() => new dl.train.ProgressBar(never({ stream: 'stdout' })), wrongType('ProgressBar', 'stream'));
+    const lines: string[] = [];
+    assert.equal(new dl.train.ProgressBar({ mode: 'auto', stream: { write: (s: string) => lines.push(s) } }).mode, 'plain');
+  });
+});

@@ -61,7 +61,7 @@ export function drawAugment(opts: AugmentOptions, gen: Generator): AugmentDraw {
   const flip = p > 0 && gen.nextDouble() < p;
   const degrees = d > 0 ? (2 * gen.nextDouble() - 1) * d : 0;
   const masks = [...drawMasks('row', o.rowMasks, o.rowMaskWidth, gen), ...drawMasks('column', o.columnMasks, o.columnMaskWidth, gen)];
-  return { crop, flip, degrees, masks };
+  return masks.length > 0 ? { crop, flip, degrees, masks } : { crop, flip, degrees };
 }
 
 /** The rows or columns `[start, end)` a mask covers on an axis of `length`. */

@@ -4,6 +4,7 @@
  * (`progressEvery`); otherwise one plain line per epoch, or one JSON object per epoch with
  * `mode: 'jsonl'`. Only the bar reads values during an epoch, and only when it redraws.
  */
+import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import type { Callback } from '../callback.js';
 import type { BatchInfo, EpochLogs, FitContext } from '../types.js';
 
@@ -19,12 +20,14 @@ export interface TextSink {
   columns?: number;
 }
 
-export interface ProgressBarOptions {
+const PROGRESS_BAR_OPTIONS = defineOptions('ProgressBar', {
   /** Where to write (default process.stdout). */
-  stream?: TextSink;
+  stream: option.custom<TextSink>('a stream with write(text)', (v): v is TextSink => typeof v === 'object' && v !== null && typeof (v as TextSink).write === 'function'),
   /** `auto` (bar on a TTY, plain otherwise), `bar`, `plain` or `jsonl`. */
-  mode?: 'auto' | 'bar' | 'plain' | 'jsonl';
-}
+  mode: option.choice(['auto', 'bar', 'plain', 'jsonl'], 'auto'),
+});
+
+export type ProgressBarOptions = OptionsInput<typeof PROGRESS_BAR_OPTIONS>;
 
 const fmt = (v: number): string => (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4));
 
@@ -63,9 +66,10 @@ export class ProgressBar implements Callback {
   private seen = 0;
   private lastDraw = 0;
 
-  constructor(options: ProgressBarOptions = {}) {
+  constructor(input: ProgressBarOptions = {}) {
+    const options = PROGRESS_BAR_OPTIONS.parse(input);
     this.stream = options.stream ?? process.stdout;
-    const mode = options.mode ?? 'auto';
+    const mode = options.mode;
     this.mode = mode === 'auto' ? (this.stream.isTTY ? 'bar' : 'plain') : mode;
   }
 
