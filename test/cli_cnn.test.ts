@@ -154,9 +154,9 @@ describe('dlflow on an IDX folder builds a CNN', () => {
 describe('augmentation', () => {
   test('shorthands: crop: 4, flip: false; on from the command line too', () => {
     const a = resolveConfig({ raw: { data: { augment: { crop: 4, flip: false } } } });
-    assert.deepEqual(a.data.augment, { crop: { padding: 4 }, flip: 'none' });
+    assert.deepEqual(a.data.augment, { crop: { padding: 4 }, flip: 'none', mask: null });
     const b = resolveConfig({ flags: [['data.augment.crop.padding', '2'], ['data.augment.flip', 'horizontal']] });
-    assert.deepEqual(b.data.augment, { crop: { padding: 2 }, flip: 'horizontal' });
+    assert.deepEqual(b.data.augment, { crop: { padding: 2 }, flip: 'horizontal', mask: null });
     assert.deepEqual(resolveConfig({}).data.augment, { crop: null, flip: 'none', mask: null }, 'off by default');
     assert.throws(() => resolveConfig({ raw: { data: { augment: { flip: 'vertical' } } } }), /data\.augment\.flip: expected one of 'horizontal', 'none'/);
   });
@@ -186,6 +186,6 @@ describe('augmentation', () => {
     const dir = scratch();
     const r = dlflow(dir, 'train', '--data.augment.flip', 'horizontal', '--epochs', '1');
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /data\.augment applies to images \(IDX or image folders\), but this data is a table/);
+    assert.match(r.stderr, /data\.augment applies to images \(IDX or image folders\) and spectrograms \(audio folders\), but this data is a table/);
   });
 });
