@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { getNumThreads, setNumThreads } from '../../backends/select.js';
+import { fnv1a31 } from '../../base/hash.js';
 import { manualSeed } from '../../core/generator.js';
 import { DistributedError, initProcessGroup, readLaunchEnvironment, type LaunchEnvironment, type ProcessGroup } from '../../distributed/index.js';
 import { architectureSvgDocument } from '../../report/architecture_svg.js';
@@ -159,20 +160,13 @@ async function joinGroup(launch: LaunchEnvironment, nproc: number | null): Promi
   }
 }
 
-/** A 31-bit FNV-1a hash of a string. */
-function hashOf(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h & 0x7fffffff;
-}
-
 /**
  * Every rank must train the same thing: the resolved config and the parameter count are hashed
  * and all-gathered; a rank that differs is named. Rank 0 reports it (exit code 2, a usage error);
  * the others exit with code 1. Resolves to null when they agree.
  */
 function checkRanksAgree(group: ProcessGroup, config: DlflowConfig, resume: string | null, totalParams: number): number | null {
-  const mine = Int32Array.from([hashOf(JSON.stringify({ config: absolutePaths(config), resume })), totalParams]);
+  const mine = Int32Array.from([fnv1a31(JSON.stringify({ config: absolutePaths(config), resume })), totalParams]);
   const all = Array.from({ length: group.size }, () => new Int32Array(2));
   group.allGather(all, mine);
   const bad = all.findIndex((r) => r[0] !== all[0][0] || r[1] !== all[0][1]);

@@ -5,8 +5,8 @@
  * decompressed with node:zlib.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { DataError } from '../errors.js';
+import { gunzipBounded, isGzip } from './gzip.js';
 
 /** Element types of the IDX format, by type code. */
 const IDX_TYPES = {
@@ -32,10 +32,7 @@ export interface IdxArray {
   data: IdxData;
 }
 
-/** True when the bytes start with the gzip magic number. */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
+export { isGzip } from './gzip.js';
 
 /** The largest (inflated) IDX file read: 20 times MNIST's training images. A gzip bomb stops here. */
 export const MAX_IDX_BYTES = 1 << 30;
@@ -47,12 +44,9 @@ export const MAX_IDX_BYTES = 1 << 30;
 export function parseIdx(raw: Uint8Array, file = '<input>'): IdxArray {
   let bytes = raw;
   if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_IDX_BYTES });
-    } catch (e) {
-      const tooLarge = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-      throw new DataError(file, undefined, undefined, tooLarge ? `gzip data inflates past ${MAX_IDX_BYTES} bytes, more than an IDX file dlflow reads` : `gzip data is corrupt (${(e as Error).message})`);
-    }
+    bytes = gunzipBounded(bytes, MAX_IDX_BYTES, (why) => {
+      throw new DataError(file, undefined, undefined, why.tooLarge ? `gzip data inflates past ${MAX_IDX_BYTES} bytes, more than an IDX file dlflow reads` : `gzip data is corrupt (${why.message})`);
+    });
   }
   if (bytes.length < 4) throw new DataError(file, undefined, undefined, `truncated IDX header: ${bytes.length} bytes, expected at least 4`);
   if (bytes[0] !== 0 || bytes[1] !== 0) throw new DataError(file, undefined, undefined, `not an IDX file: magic number starts 0x${hex(bytes[0])}${hex(bytes[1])}, expected 0x0000`);

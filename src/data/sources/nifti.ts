@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { readHeader, type NIFTI1, type NIFTI2 } from 'nifti-reader-js';
 import { DataError } from '../errors.js';
+import { gunzipBounded, isGzip } from './gzip.js';
 import type { Volume } from './npy.js';
 
 /** Voxel datatypes read, by NIfTI's names. */
@@ -65,7 +66,6 @@ const HEADER_PREFIX = 4096;
 /** Bytes past the image tolerated in a gzipped file (padding some writers add). */
 const TRAILING_SLACK = 1 << 20;
 
-const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const ascii = (b: Uint8Array, at: number, n: number): string => String.fromCharCode(...b.subarray(at, at + n));
 
 /** The header layout of `head` (the file's first bytes, decompressed), by sizeof_hdr and magic. */
@@ -141,17 +141,6 @@ function gzipHead(gz: Uint8Array, fail: (msg: string) => never): Uint8Array {
   }
 }
 
-/** All of a gzipped file, at most `limit` bytes of it. */
-function gunzipBounded(gz: Uint8Array, limit: number, fail: (msg: string) => never): Uint8Array {
-  try {
-    return gunzipSync(gz, { maxOutputLength: limit });
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ERR_BUFFER_TOO_LARGE') fail(`decompresses to more than the ${limit} bytes its header accounts for`);
-    return fail(`truncated or damaged gzip data: ${err.message}`);
-  }
-}
-
 /** Voxels in file order (i fastest, then j, k, channel) scaled into a float32 [C, i, j, k] array (k fastest). */
 function decodeVoxels(bytes: Uint8Array, l: ImageLayout): Float32Array {
   const [nc, ni, nj, nk] = l.shape;
@@ -186,7 +175,8 @@ export function parseNifti(bytes: Uint8Array, file = '<input>'): NiftiVolume {
   if (gz && image.end > bytes.length * MAX_DEFLATE_RATIO) {
     fail(`the header describes ${image.end} bytes, more than a gzip file of ${bytes.length} bytes can hold`);
   }
-  const raw = gz ? gunzipBounded(bytes, image.end + TRAILING_SLACK, fail) : bytes;
+  const limit = image.end + TRAILING_SLACK;
+  const raw = gz ? gunzipBounded(bytes, limit, (why) => fail(why.tooLarge ? `decompresses to more than the ${limit} bytes its header accounts for` : `truncated or damaged gzip data: ${why.message}`)) : bytes;
   if (raw.length < image.end) {
     fail(`truncated NIfTI file: the header describes ${image.shape.join('×')} ${image.datatype.name} voxels from byte ${image.offset} (${image.end} bytes), ` +
       `the ${gz ? 'decompressed ' : ''}file has ${raw.length}`);

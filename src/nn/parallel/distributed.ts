@@ -29,6 +29,7 @@ import { queueBackwardCallback } from '../../autograd/engine.js';
 import { tidy, type Tensor } from '../../core/tensor.js';
 import { keep } from '../../core/scope.js';
 import { tensor, zeros } from '../../ops/creation.js';
+import { fnv1a31 } from '../../base/hash.js';
 import { defineOptions, option, type OptionsInput } from '../../base/options.js';
 import { Module } from '../module.js';
 import { defaultProcessGroup, waitWork, type ProcessGroup, type Work } from './group.js';
@@ -308,10 +309,7 @@ function broadcastInPlace(group: ProcessGroup, t: Tensor): void {
 
 /** A 31-bit hash of the parameters' names and shapes. */
 function shapeSignature(params: readonly Tensor[], names: readonly string[]): number {
-  let h = 2166136261;
-  const text = params.map((p, i) => `${names[i]}:${p.shape.join('x')}`).join(';');
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h & 0x7fffffff;
+  return fnv1a31(params.map((p, i) => `${names[i]}:${p.shape.join('x')}`).join(';'));
 }
 
 /** Buckets over the parameters in reverse order, the first capped at 1 MiB, the others at `capBytes`. */
