@@ -57,6 +57,11 @@ export function describeValue(v: unknown): string {
   return `a ${typeof v}`; // number, boolean, bigint, symbol, function
 }
 
+/** True for an object that is neither null nor an array: what an options object or a JSON mapping must be. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** A value as a message quotes it: numbers and strings literally, anything else described. */
 function quote(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);

@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import { noGrad } from '../autograd/grad_mode.js';
-import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
+import { defineOptions, isPlainObject, option, type OptionsInput, type ResolvedOptions } from '../base/options.js';
 import { Tensor, tidy } from '../core/tensor.js';
 import { writeFileAtomic } from '../io/atomic_write.js';
 import type { Module } from '../nn/module.js';
@@ -41,7 +41,7 @@ export const EXPORT_OPTIONS = defineOptions('onnx.export', {
   outputNames: option.custom<string[]>('a list of non-empty strings', isNames),
   /** Extra metadata_props entries. */
   metadata: option.custom<Record<string, string>>('an object of string values',
-    (v): v is Record<string, string> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((s) => typeof s === 'string')),
+    (v): v is Record<string, string> => isPlainObject(v) && Object.values(v).every((s) => typeof s === 'string')),
   /** The graph's name (default the model's class name). */
   graphName: option.string(),
 });

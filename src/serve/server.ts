@@ -6,7 +6,7 @@
  * when a server is created, so importing dlflow stays light.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { defineOptions, option, type OptionsInput, type OptionsSchema, type ResolvedOptions } from '../base/options.js';
+import { defineOptions, isPlainObject, option, type OptionsInput, type OptionsSchema, type ResolvedOptions } from '../base/options.js';
 import { bearerCheck } from './auth.js';
 import { Batcher, BATCHER_FIELDS } from './batcher.js';
 import { MODEL_NAME, type RouteConfig, type ServerContext } from './context.js';
@@ -21,17 +21,16 @@ import { v2Routes } from './v2.js';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Models the server can call: a name and the three steps (the rest is checked when requests arrive). */
 function isModelList(v: unknown): v is readonly ServedModel[] {
-  return Array.isArray(v) && v.every((m) => isObject(m) && typeof m.name === 'string'
+  return Array.isArray(v) && v.every((m) => isPlainObject(m) && typeof m.name === 'string'
     && typeof m.encode === 'function' && typeof m.forward === 'function' && typeof m.decode === 'function');
 }
 
 function isLoggerOption(v: unknown): v is boolean | { level: LogLevel } {
   if (typeof v === 'boolean') return true;
-  return isObject(v) && Object.keys(v).every((k) => k === 'level') && (LOG_LEVELS as readonly unknown[]).includes(v.level);
+  return isPlainObject(v) && Object.keys(v).every((k) => k === 'level') && (LOG_LEVELS as readonly unknown[]).includes(v.level);
 }
 
 const LISTEN_OPTIONS = defineOptions('listen', {

@@ -8,6 +8,7 @@ import type { Tensor } from '../core/tensor.js';
 import { writeFileAtomicSync } from '../io/atomic_write.js';
 import { FileFormatError, readFileBytes } from '../io/errors.js';
 import { parseSafetensors, serializeSafetensors } from '../io/safetensors.js';
+import { isPlainObject } from '../base/options.js';
 
 /** The JSON half of a checkpoint. */
 export interface CheckpointMeta {
@@ -53,7 +54,6 @@ export function writeCheckpoint(file: string, data: CheckpointData): void {
   writeFileAtomicSync(file, bytes);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** What each key of the metadata must be, so a damaged checkpoint is named before any state is restored from it. */
@@ -64,11 +64,11 @@ const META_FIELDS: { readonly [K in Exclude<keyof CheckpointMeta, 'worldSize'>]:
   globalStep: ['an integer >= 0', isCount],
   history: ['a list', Array.isArray],
   optimizer: ['an object with paramGroups (a list) and scalars (an object of objects)',
-    (v) => isObject(v) && Array.isArray(v.paramGroups) && v.paramGroups.every(isObject) && isObject(v.scalars) && Object.values(v.scalars).every(isObject)],
-  scheduler: ['an object or null', (v) => v === null || isObject(v)],
-  generators: ['an object with default and loader', (v) => isObject(v) && 'default' in v && 'loader' in v],
-  callbacks: ['an object', isObject],
-  extra: ['an object', isObject],
+    (v) => isPlainObject(v) && Array.isArray(v.paramGroups) && v.paramGroups.every(isPlainObject) && isPlainObject(v.scalars) && Object.values(v.scalars).every(isPlainObject)],
+  scheduler: ['an object or null', (v) => v === null || isPlainObject(v)],
+  generators: ['an object with default and loader', (v) => isPlainObject(v) && 'default' in v && 'loader' in v],
+  callbacks: ['an object', isPlainObject],
+  extra: ['an object', isPlainObject],
 };
 
 /**
@@ -93,7 +93,7 @@ export function parseCheckpoint(bytes: Uint8Array, file: string): CheckpointData
   } catch (e) {
     fail(`checkpoint metadata '${META_KEY}' is not valid JSON: ${(e as Error).message}`, META_KEY);
   }
-  if (!isObject(meta)) return fail(`checkpoint metadata '${META_KEY}' must be a JSON object`, META_KEY);
+  if (!isPlainObject(meta)) return fail(`checkpoint metadata '${META_KEY}' must be a JSON object`, META_KEY);
   if (meta.format !== 'dlflow-checkpoint') fail(`unknown checkpoint format ${JSON.stringify(meta.format)?.slice(0, 40)} (expected 'dlflow-checkpoint')`, 'format');
   for (const [key, [expected, valid]] of Object.entries(META_FIELDS)) {
     if (!(key in meta)) fail(`checkpoint metadata misses '${key}' (${expected})`, key);

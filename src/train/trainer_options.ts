@@ -1,5 +1,5 @@
 /** The options of the Trainer and of one `fit` call. */
-import { defineOptions, option, type OptionsInput } from '../base/options.js';
+import { defineOptions, isPlainObject, option, type OptionsInput } from '../base/options.js';
 import { Generator } from '../core/generator.js';
 import type { Tensor } from '../core/tensor.js';
 import type { ProcessGroup } from '../distributed/process_group.js';
@@ -8,8 +8,7 @@ import type { Callback } from './callback.js';
 import type { CheckpointData } from './checkpoint.js';
 import type { LossFn, SchedulerLike } from './types.js';
 
-const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
-const hasMethod = (v: unknown, name: string): boolean => isObject(v) && typeof (v as Record<string, unknown>)[name] === 'function';
+const hasMethod = (v: unknown, name: string): boolean => isPlainObject(v) && typeof (v as Record<string, unknown>)[name] === 'function';
 
 const TRAINER_OPTIONS = defineOptions('Trainer', {
   /** Total epochs (a resumed fit continues up to this number). */
@@ -30,7 +29,7 @@ const TRAINER_OPTIONS = defineOptions('Trainer', {
   /** Clip the gradients' global L2 norm to this value (0 or absent: off). */
   gradClip: option.number({ min: 0 }),
   /** Callbacks, called in order at each event. */
-  callbacks: option.custom<Callback[]>('a list of callbacks', (v): v is Callback[] => Array.isArray(v) && v.every(isObject)),
+  callbacks: option.custom<Callback[]>('a list of callbacks', (v): v is Callback[] => Array.isArray(v) && v.every(isPlainObject)),
   /** Enables validation metrics and the running training accuracy. */
   task: option.choice(['binary', 'multiclass', 'regression']),
   /** Metric names (scikit-learn's); default: a set suited to the task. */
@@ -40,7 +39,7 @@ const TRAINER_OPTIONS = defineOptions('Trainer', {
   /** Stop cleanly on Ctrl-C (SIGINT) after the current batch (default true). */
   handleSigint: option.boolean(),
   /** Free-form data stored in every checkpoint's metadata. */
-  checkpointExtra: option.custom<Record<string, unknown>>('an object', (v): v is Record<string, unknown> => isObject(v)),
+  checkpointExtra: option.custom<Record<string, unknown>>('an object', (v): v is Record<string, unknown> => isPlainObject(v)),
   /**
    * Steps between the batches whose `BatchInfo.running` is offered to `onBatchEnd` callbacks
    * (and always the last batch, when the loader knows its length). The loss stays on the device

@@ -4,7 +4,7 @@
  * parallel-coordinates plot of the parameters coloured by value, the parameter importances
  * (mean decrease in impurity, see importance.ts) and the table of every trial.
  */
-import { defineOptions, option, type OptionsInput } from '../base/options.js';
+import { defineOptions, isPlainObject, option, type OptionsInput } from '../base/options.js';
 import * as r from '../report/index.js';
 import type { Distribution, ParamValue } from './distributions.js';
 import { FAIL_REASON_ATTR, isBetter, type FrozenTrial, type StudyDirection } from './frozen_trial.js';
@@ -20,7 +20,7 @@ const STUDY_REPORT_SPEC = defineOptions('studyReport', {
   storage: option.string(),
   /** Extra summary rows (the data file, the best config's path). */
   extra: option.custom<Record<string, string | number>>('an object of strings and numbers',
-    (v): v is Record<string, string | number> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number')),
+    (v): v is Record<string, string | number> => isPlainObject(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number')),
 });
 
 /** Input of {@link studyReport}. */

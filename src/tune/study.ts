@@ -5,7 +5,7 @@
  * the study holds that many trials.
  */
 import { randomUUID } from 'node:crypto';
-import { defineOptions, option, type OptionsInput, type OptionsSchema, type ResolvedOptions } from '../base/options.js';
+import { defineOptions, isPlainObject, option, type OptionsInput, type OptionsSchema, type ResolvedOptions } from '../base/options.js';
 import type { ParamValue } from './distributions.js';
 import { isTrialPruned, TuneError } from './errors.js';
 import { FAIL_REASON_ATTR, isBetter, lastStep, type FrozenTrial, type StudyDirection } from './frozen_trial.js';
@@ -16,8 +16,7 @@ import type { FinalState, Storage, StudyRecord } from './storages/storage.js';
 import { openStorage } from './storages/open.js';
 import { Trial, type TrialHost } from './trial.js';
 
-const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
-const hasMethod = (v: unknown, name: string): boolean => isObject(v) && typeof (v as Record<string, unknown>)[name] === 'function';
+const hasMethod = (v: unknown, name: string): boolean => isPlainObject(v) && typeof (v as Record<string, unknown>)[name] === 'function';
 const positiveSeconds = option.number({ min: 0, minExclusive: true });
 
 const HEARTBEAT_OPTIONS = defineOptions('heartbeat', {
@@ -41,7 +40,7 @@ const STUDY_FIELDS = {
   loadIfExists: option.boolean(false),
   // only its shape here: checkedHeartbeat checks its fields, naming them
   /** Default for SQLite and PostgreSQL: every 10 s, dead after 120 s; false turns it off. */
-  heartbeat: option.custom<HeartbeatOptions | false>('false or { intervalSeconds, graceSeconds }', (v): v is HeartbeatOptions | false => v === false || isObject(v)),
+  heartbeat: option.custom<HeartbeatOptions | false>('false or { intervalSeconds, graceSeconds }', (v): v is HeartbeatOptions | false => v === false || isPlainObject(v)),
 };
 const storageField = option.custom<string | Storage>('a storage URL or a Storage', (v): v is string | Storage => typeof v === 'string' || hasMethod(v, 'getStudy'));
 const STUDY_WHERE = {

@@ -12,6 +12,7 @@ import { flagsToOverrides } from './overrides.js';
 import { CONFIG_SPEC } from './schema.js';
 import type { DlflowConfig } from './types.js';
 import { validate } from './validate.js';
+import { isPlainObject } from '../../base/options.js';
 
 export interface ResolveInput {
   /** Config file path, if any. */
@@ -48,7 +49,6 @@ export function checkConfig(merged: Record<string, unknown>, source: string): Dl
   return config;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Paths written `./x` or `../x` in a config file are relative to that file (others to the working directory). */
 function relativeToFile(raw: Record<string, unknown>, file: string): Record<string, unknown> {
@@ -56,8 +56,8 @@ function relativeToFile(raw: Record<string, unknown>, file: string): Record<stri
   const out = { ...raw };
   const fixKeys = (o: Record<string, unknown>, keys: string[]): Record<string, unknown> =>
     Object.fromEntries(Object.entries(o).map(([k, v]) => [k, keys.includes(k) ? fix(v) : v]));
-  if (isObj(out.data)) out.data = fixKeys(out.data, ['path', 'test']);
-  if (isObj(out.model)) out.model = fixKeys(out.model, ['arch']);
+  if (isPlainObject(out.data)) out.data = fixKeys(out.data, ['path', 'test']);
+  if (isPlainObject(out.model)) out.model = fixKeys(out.model, ['arch']);
   return out;
 }
 
@@ -72,7 +72,7 @@ const isBundledData = (file: string): boolean => {
 /** Only the bundled data implies its target (species); any other file's target is given or found in the data. */
 function withBundledTarget(merged: Record<string, unknown>): Record<string, unknown> {
   const data = merged.data;
-  if (!isObj(data) || data.target !== null || typeof data.path !== 'string' || !isBundledData(data.path)) return merged;
+  if (!isPlainObject(data) || data.target !== null || typeof data.path !== 'string' || !isBundledData(data.path)) return merged;
   return { ...merged, data: { ...data, target: DEFAULT_DATA.target } };
 }
 

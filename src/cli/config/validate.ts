@@ -4,6 +4,7 @@
  */
 import { didYouMean } from '../../base/suggest.js';
 import { describeSpec, type Spec } from './spec.js';
+import { isPlainObject } from '../../base/options.js';
 
 /** One problem found in a config. */
 export interface ConfigIssue {
@@ -20,7 +21,6 @@ export function showValue(v: unknown): string {
   return String(v);
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function check(value: unknown, spec: Spec, path: string, out: ConfigIssue[]): void {
   const bad = (): void => { out.push({ path, message: `expected ${describeSpec(spec)}, found ${showValue(value)}` }); };

@@ -26,6 +26,7 @@ import type { DlflowConfig } from '../config/types.js';
 import { CliError, UsageError } from '../errors.js';
 import type { Architecture, ModelSpec } from '../model/build.js';
 import { ACTIVATIONS, type LayerSpec } from '../model/layers.js';
+import { isPlainObject } from '../../base/options.js';
 
 export interface ModelInfo {
   dlflow: string;
@@ -64,7 +65,6 @@ type Fields<T> = { readonly [K in keyof T]-?: Check };
 /** One field set per variant of a union tagged by `type` (or `kind`), without the tag itself. */
 type Variants<U, Tag extends keyof U> = { readonly [V in U[Tag] & string]: Fields<Omit<Extract<U, Record<Tag, V>>, Tag>> };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const join = (at: string, key: string): string => (at === '' ? key : `${at}.${key}`);
 
 function run(check: Check, value: unknown, at: string, out: ConfigIssue[]): void {

@@ -5,7 +5,7 @@
  * with its class index — the input of a 1-D CNN (mel bands as channels) or a
  * GRU (frames as steps).
  */
-import { defineOptions, option, type OptionsInput, type OptionsSchema, type ResolvedOptions } from '../../base/options.js';
+import { defineOptions, isPlainObject, option, type OptionsInput, type OptionsSchema, type ResolvedOptions } from '../../base/options.js';
 import type { ArrayItem, Dataset } from '../loader/dataset.js';
 import { listClassFolder, type ClassFolderListing, type ClassFolderOptions, type FileKind } from '../prepare/class_folder.js';
 import { readWav, toMono } from '../sources/wav.js';
@@ -26,7 +26,7 @@ const AUDIO_FOLDER_OPTIONS = defineOptions('AudioFolder', {
   seconds: option.number({ default: 1, min: 0, minExclusive: true }),
   /** Spectrogram settings (defaults: nFft 512, winLength 400, hop 160, 64 mel bands, Slaney scale). */
   mel: option.custom<SpectrogramOptions>('log-mel settings (logMelSpectrogram\'s, without sampleRate)',
-    (v): v is SpectrogramOptions => typeof v === 'object' && v !== null && !Array.isArray(v)),
+    (v): v is SpectrogramOptions => isPlainObject(v)),
 });
 
 /** Settings for {@link AudioFolder}. */

@@ -8,7 +8,7 @@
  * drawn in item-request order, before any asynchronous file read.
  */
 import { readFile } from 'node:fs/promises';
-import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../../base/options.js';
+import { defineOptions, isPlainObject, option, type OptionsInput, type ResolvedOptions } from '../../base/options.js';
 import { Generator } from '../../core/generator.js';
 import { DataError } from '../errors.js';
 import type { ArrayItem, Dataset } from '../loader/dataset.js';
@@ -37,7 +37,7 @@ const IMAGE_FOLDER_OPTIONS = defineOptions('ImageFolder', {
   std: option.custom<readonly number[]>('a list of positive numbers, one per channel', numberList((x) => x > 0 && Number.isFinite(x))),
   /** Random crop, flip and rotation drawn for every read (default none; see {@link AugmentOptions}). */
   augment: option.custom<AugmentOptions>('augmentation settings { cropPadding, flipProbability, rotationDegrees }',
-    (v): v is AugmentOptions => typeof v === 'object' && v !== null && !Array.isArray(v)),
+    (v): v is AugmentOptions => isPlainObject(v)),
   /** Generator for augmentations (default: seeded with `seed`). */
   generator: option.custom<Generator>('a Generator', (v): v is Generator => v instanceof Generator),
   /** Seed of the default generator (default 0). */

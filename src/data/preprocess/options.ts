@@ -3,7 +3,7 @@
  * the check `fit` runs come from the same fields. Defaults (in brackets) are applied where the
  * columns are fitted (fit.ts), since some depend on the column (booleans are not scaled).
  */
-import { defineOptions, option, type OptionsInput, type ResolvedOptions } from '../../base/options.js';
+import { defineOptions, isPlainObject, option, type OptionsInput, type ResolvedOptions } from '../../base/options.js';
 import type { CategoricalImpute, DatePart, NumericImpute, Scaling } from './spec.js';
 
 // Typed as spec.ts's unions, so that a value the lists hold is one the fitted state can record.
@@ -13,7 +13,6 @@ const CATEGORICAL_IMPUTES: readonly CategoricalImpute[] = ['mode', 'constant', '
 const ENCODINGS = ['onehot', 'ordinal'] as const;
 const DATE_PARTS: readonly DatePart[] = ['year', 'month', 'day', 'dayofweek', 'hour'];
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
 export const COLUMN_OPTIONS = defineOptions('Preprocessor.fit: columns', {
@@ -59,7 +58,7 @@ export const PREPROCESSOR_OPTIONS = defineOptions('Preprocessor.fit', {
   dateParts: option.custom<DatePart[] | 'auto'>(`'auto' or a list of ${DATE_PARTS.map((p) => `'${p}'`).join(', ')}`,
     (v): v is DatePart[] | 'auto' => v === 'auto' || (Array.isArray(v) && v.every((p) => (DATE_PARTS as readonly unknown[]).includes(p)))),
   /** Per-column overrides, by column name (each checked as {@link ColumnOptions}). */
-  columns: option.custom<Record<string, ColumnOptions>>('an object of column name → column options', (v): v is Record<string, ColumnOptions> => isRecord(v) && Object.values(v).every(isRecord)),
+  columns: option.custom<Record<string, ColumnOptions>>('an object of column name → column options', (v): v is Record<string, ColumnOptions> => isPlainObject(v) && Object.values(v).every(isPlainObject)),
 });
 
 /** Fit settings (defaults in brackets). */
