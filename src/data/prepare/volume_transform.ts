@@ -15,16 +15,25 @@ export const MAX_VOLUME_VOXELS = 64 ** 3;
 
 const voxels = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
+/** The most frequent of `values` by `key`, with how many share it (ties: the first met). */
+function modeOf<T>(values: readonly T[], key: (v: T) => string | number): { value: T; count: number } {
+  const counts = new Map<string | number, { value: T; count: number }>();
+  for (const v of values) {
+    const entry = counts.get(key(v)) ?? { value: v, count: 0 };
+    entry.count++;
+    counts.set(key(v), entry);
+  }
+  let best = { value: values[0], count: 0 };
+  for (const e of counts.values()) if (e.count > best.count) best = e; // Map order: first met wins ties
+  return best;
+}
+
 /**
  * The value most of `values` are (ties: the first met): the channel count a data set's volumes
  * are trained with.
  */
 export function mostCommon(values: readonly number[]): number {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best = values[0];
-  for (const [v, n] of counts) if (n > (counts.get(best) ?? 0)) best = v;
-  return best;
+  return modeOf(values, (v) => v).value;
 }
 
 /** The size a data set's volumes are trained at: the most common one, and that scaled down to `maxVoxels`. */
@@ -45,15 +54,8 @@ export interface TrainingVolumeSize {
  * trainingVolumeSize([[256, 256, 128]]).size;                         // [80, 80, 40]: ≤ 64³ voxels
  */
 export function trainingVolumeSize(sizes: readonly VolumeSize[], maxVoxels = MAX_VOLUME_VOXELS): TrainingVolumeSize {
-  const counts = new Map<string, { size: VolumeSize; count: number }>();
-  for (const s of sizes) {
-    const entry = counts.get(s.join('×')) ?? { size: s, count: 0 };
-    entry.count++;
-    counts.set(s.join('×'), entry);
-  }
-  let best = { size: sizes[0], count: 0 };
-  for (const e of counts.values()) if (e.count > best.count) best = e; // Map order: first met wins ties
-  return { common: [...best.size], count: best.count, size: shrinkToFit(best.size, maxVoxels) };
+  const best = modeOf(sizes, (s) => s.join('×'));
+  return { common: [...best.value], count: best.count, size: shrinkToFit(best.value, maxVoxels) };
 }
 
 /**
