@@ -1,8 +1,8 @@
 /**
- * The data step as the CLI runs it: src/data/prepare's functions with their data errors turned
- * into CLI errors, which the CLI prints without a stack trace: a damaged file (a bad line, an
- * undecodable image) exits with code 1, a request the data cannot satisfy (a missing column)
- * with code 2.
+ * The data step as the CLI runs it: src/data/prepare's functions for a run's config and for new
+ * data, and the terminal lines of the files they left out. Their data errors reach the CLI as
+ * they are: main.ts turns them into messages without a stack trace (userErrorOf: a damaged file
+ * exits with code 1, a request the data cannot satisfy, such as a missing column, with code 2).
  */
 import type { SkippedFiles } from '../../data/prepare/class_folder.js';
 import { readNewData, type NewData, type NewDataOptions } from '../../data/prepare/new_data.js';
@@ -10,16 +10,6 @@ import type { PrepareOptions } from '../../data/prepare/options.js';
 import { prepareData } from '../../data/prepare/prepare.js';
 import type { Preprocessing } from '../../data/prepare/preprocessing.js';
 import type { PreparedData } from '../../data/prepare/types.js';
-import { userErrorOf } from '../errors.js';
-
-/** Runs `fn`, rethrowing data errors as the CLI errors of {@link userErrorOf}. */
-export async function asUserError<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw userErrorOf(e) ?? e;
-  }
-}
 
 /**
  * The prepared data of a config.
@@ -28,7 +18,7 @@ export async function asUserError<T>(fn: () => Promise<T>): Promise<T> {
  * const data = await prepareRunData(resolveConfig({ flags: [['data', 'datasets/penguins.csv']] }));
  */
 export function prepareRunData(config: PrepareOptions): Promise<PreparedData> {
-  return asUserError(() => prepareData(config));
+  return prepareData(config);
 }
 
 /**
@@ -38,7 +28,7 @@ export function prepareRunData(config: PrepareOptions): Promise<PreparedData> {
  * const d = await readRunData('new.csv', info.preprocessing, false);
  */
 export function readRunData(file: string, pre: Preprocessing, withTarget: boolean, options: NewDataOptions = {}): Promise<NewData> {
-  return asUserError(() => readNewData(file, pre, withTarget, options));
+  return readNewData(file, pre, withTarget, options);
 }
 
 /**

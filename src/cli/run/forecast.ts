@@ -14,7 +14,6 @@ import { formatTime } from '../../data/series/regular.js';
 import { forecastMetrics } from '../../metrics/forecast.js';
 import type { Module } from '../../nn/module.js';
 import { UsageError } from '../errors.js';
-import { asUserError } from './data.js';
 import type { EvaluationJSON } from './evaluation.js';
 import { inputTensor, type LoadedRun } from './setup.js';
 
@@ -142,7 +141,7 @@ export function forecastTable(e: ForecastEvaluationJSON): string {
  */
 export async function evaluateForecastFile(run: LoadedRun, file: string): Promise<{ evaluation: ForecastEvaluationJSON; notes: string[] }> {
   const pre = run.info.preprocessing as SeriesPreprocessing;
-  const r = await asUserError(() => readSeriesFile(file, pre));
+  const r = await readSeriesFile(file, pre);
   return { evaluation: forecastEvaluation(file, pre, modelOutputs(run.model, r.windows, run.info.inputShape), r.windows, r.history), notes: r.notes };
 }
 
@@ -181,7 +180,7 @@ function timeCell(ms: number, pre: SeriesPreprocessingJSON): string {
 export async function forecastCsv(run: LoadedRun, file: string): Promise<{ csv: string; notes: string[] }> {
   const pre = run.info.preprocessing as SeriesPreprocessing;
   if (pre.type !== 'series') throw new UsageError(`${run.dir} was not trained on a time series; dlflow predict writes one prediction per row for it`);
-  const w = await asUserError(() => readLastWindow(file, pre));
+  const w = await readLastWindow(file, pre);
   run.model.eval();
   const out = noGrad(() => tidy(() => Float32Array.from(run.model.forward(inputTensor(w.x, 1, run.info.inputShape)).contiguous().dataSync() as Float32Array)));
   const values = decodeOutputs(out, [w.anchor], pre.scaling.targetScale);

@@ -33,7 +33,7 @@ export async function prepareData(options: PrepareOptions): Promise<PreparedData
     throw new DataRequestError(`${path} is one volume; dlflow trains on a folder with one subfolder of NIfTI/.npy volumes per class`);
   }
   const data = await (fs.statSync(path).isDirectory() ? prepareFolder(options) : (await prepareSeries(options)) ?? prepareTable(options));
-  trainingAugment(options.data.augment, data.preprocessing); // refuses augmenting tables or audio before any training
+  trainingAugment(options.data.augment, data.preprocessing); // refuses augmentation the data cannot take, before any training
   return data;
 }
 
