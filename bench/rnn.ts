@@ -1,64 +1,95 @@
 /**
- * Recurrent layers: LSTM(28, 128, 2 layers, batchFirst) on a [128, 28, 28] batch (Fashion-MNIST
- * images as sequences of 28 rows), forward alone and forward + backward of output.sum(), against
+ * Recurrent layers, the training step of issue 11: Fashion-MNIST training images as sequences of
+ * 28 rows, `LSTM(28, 128, { batchFirst: true })` then `Linear(128, 10)` on the last step, batch
+ * 128, Adam lr 1e-3, cross entropy; the same with `GRU`. Each step is zeroGrad, forward, loss,
+ * backward, step; the median seconds per step over `steps` steps after 5 warm-up steps, beside
  * PyTorch (Debian's python3-torch, the faster of 1 and 2 threads) in the same run, with the
- * ratio. dlflow's layers compose engine ops (one input GEMM per layer and direction, one
- * recurrent GEMM and a few elementwise ops per step); this is the baseline the native fused
- * gate kernels of issue 11 are measured against.
+ * ratio (the goal: ≤ 0.5).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as dl from '../src/index.js';
+import { imageSplitTensors, loadFashionMnist } from '../src/data/index.js';
 import { referenceEnv } from './openblas.js';
 import { printTable } from './timing.js';
 
-const { nn } = dl;
+const { nn, optim } = dl;
+const BATCH = 128;
+const DATA = '/usr/share/datasets/fashion-mnist';
 
-interface TorchResult { threads: number; forward: number; forward_backward: number }
+type Cell = 'lstm' | 'gru';
+interface TorchResult { threads: number; lstm: number; gru: number }
 
-function torchRun(threads: number, rounds: number): TorchResult | string {
+function torchRun(threads: number, steps: number): TorchResult | string {
   const script = fileURLToPath(new URL('./reference/torch_rnn.py', import.meta.url));
-  const run = spawnSync('/usr/bin/python3', [script, String(threads), String(rounds)], { env: referenceEnv(), encoding: 'utf8' });
+  const run = spawnSync('/usr/bin/python3', [script, String(threads), String(steps), DATA], { env: referenceEnv(), encoding: 'utf8' });
   if (run.status !== 0) return `PyTorch reference unavailable (${run.error?.message ?? run.stderr.trim().split('\n').pop()}); install python3-torch`;
   return JSON.parse(run.stdout) as TorchResult;
 }
 
-/** Best seconds of `rounds` calls after 3 warm-up calls (the method of the Python reference). */
-function best(fn: () => void, rounds: number): number {
-  for (let i = 0; i < 3; i++) fn();
-  let seconds = Infinity;
-  for (let i = 0; i < rounds; i++) {
-    const start = process.hrtime.bigint();
-    fn();
-    seconds = Math.min(seconds, Number(process.hrtime.bigint() - start) / 1e9);
+class Classifier extends nn.Module {
+  readonly rnn: InstanceType<typeof nn.LSTM> | InstanceType<typeof nn.GRU>;
+  readonly head = new nn.Linear(128, 10);
+
+  constructor(cell: Cell) {
+    super();
+    this.rnn = cell === 'lstm' ? new nn.LSTM(28, 128, { batchFirst: true }) : new nn.GRU(28, 128, { batchFirst: true });
   }
-  return seconds;
+
+  override forward(x: dl.Tensor): dl.Tensor {
+    const [out] = this.rnn.forward(x);
+    return this.head.forward(out.select(1, -1));
+  }
 }
 
-function dlflowSeconds(rounds: number): { forward: number; forwardBackward: number } {
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Median seconds per training step, as the Python reference measures it. */
+function dlflowSecondsPerStep(cell: Cell, x: dl.Tensor, y: dl.Tensor, steps: number): number {
   dl.manualSeed(0);
-  const lstm = new nn.LSTM(28, 128, { numLayers: 2, batchFirst: true });
-  const x = dl.randn([128, 28, 28], { requiresGrad: true });
-  const forward = best(() => dl.tidy(() => { dl.noGrad(() => lstm.forward(x)); }), rounds);
-  const forwardBackward = best(() => dl.tidy(() => {
-    lstm.zeroGrad();
-    x.grad = null;
-    lstm.forward(x)[0].sum().backward();
-  }), rounds);
-  return { forward, forwardBackward };
+  const model = new Classifier(cell);
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const lossFn = new nn.CrossEntropyLoss();
+  const batches = Math.floor(x.shape[0] / BATCH);
+  const times: number[] = [];
+  for (let s = 0; s < 5 + steps; s++) {
+    const b = s % batches;
+    const start = process.hrtime.bigint();
+    dl.tidy(() => {
+      opt.zeroGrad();
+      const loss = lossFn.forward(model.forward(x.narrow(0, b * BATCH, BATCH)), y.narrow(0, b * BATCH, BATCH));
+      loss.backward();
+      opt.step();
+    });
+    if (s >= 5) times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  return median(times);
 }
 
-export function benchRnn(rounds = 10): void {
-  console.log('\n== recurrent: LSTM(28, 128, 2 layers, batchFirst) on [128, 28, 28] vs PyTorch');
-  const torchRuns = [1, 2].map((t) => torchRun(t, rounds));
+export function benchRnn(steps = 40): void {
+  console.log('\n== recurrent: LSTM/GRU(28, 128, batchFirst) + Linear(128, 10) training step, batch 128, Adam, vs PyTorch');
+  if (!existsSync(DATA)) {
+    console.log(`${DATA} not found: install Debian's dataset-fashion-mnist`);
+    return;
+  }
+  const torchRuns = [1, 2].map((t) => torchRun(t, steps));
   const ok = torchRuns.filter((r): r is TorchResult => typeof r !== 'string');
   for (const r of torchRuns) if (typeof r === 'string') console.log(r);
-  const ours = dlflowSeconds(rounds);
-  const fastest = (key: 'forward' | 'forward_backward'): number | null => (ok.length === 0 ? null : Math.min(...ok.map((r) => r[key])));
-  const ms = (s: number): string => (s * 1e3).toFixed(1);
-  const rows: (string | number)[][] = [['dlflow', dl.getNumThreads(), ms(ours.forward), ms(ours.forwardBackward)]];
-  for (const r of ok) rows.push([`PyTorch ${r.threads} thread${r.threads > 1 ? 's' : ''}`, r.threads, ms(r.forward), ms(r.forward_backward)]);
-  const [f, fb] = [fastest('forward'), fastest('forward_backward')];
-  if (f !== null && fb !== null) rows.push(['ratio to PyTorch best', '', (ours.forward / f).toFixed(2), (ours.forwardBackward / fb).toFixed(2)]);
-  printTable([`best of ${rounds}`, 'threads', 'forward ms', 'forward+backward ms'], rows);
+  const train = imageSplitTensors(loadFashionMnist(DATA).train);
+  const n = BATCH * 40;
+  const x = train.x.narrow(0, 0, n).reshape([n, 28, 28]).contiguous();
+  const y = train.y.narrow(0, 0, n).contiguous();
+  const ours = { lstm: dlflowSecondsPerStep('lstm', x, y, steps), gru: dlflowSecondsPerStep('gru', x, y, steps) };
+  const ms = (s: number): string => (s * 1e3).toFixed(2);
+  const rows: (string | number)[][] = [['dlflow', dl.getNumThreads(), ms(ours.lstm), ms(ours.gru)]];
+  for (const r of ok) rows.push([`PyTorch ${r.threads} thread${r.threads > 1 ? 's' : ''}`, r.threads, ms(r.lstm), ms(r.gru)]);
+  if (ok.length > 0) {
+    const best = (cell: Cell): number => Math.min(...ok.map((r) => r[cell]));
+    rows.push(['ratio to PyTorch best (goal ≤ 0.5)', '', (ours.lstm / best('lstm')).toFixed(2), (ours.gru / best('gru')).toFixed(2)]);
+  }
+  printTable([`median of ${steps} steps`, 'threads', 'LSTM ms/step', 'GRU ms/step'], rows);
 }

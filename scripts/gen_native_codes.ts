@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DTYPES, type DType } from '../src/base/dtype.js';
 import {
   BINARY_OPS, COMPARISON_OPS, LOSS_REDUCTIONS, MATMUL_EPILOGUES, OP_KINDS, OPTIMIZER_ALGOS, OPTIMIZER_FLAG_FIELDS,
-  OPTIMIZER_SCALAR_FIELDS, POOL_OPS, PREDICATE_UNARY_OPS, RANDOM_DISTRIBUTIONS, REDUCE_OPS, UNARY_OPS,
+  OPTIMIZER_SCALAR_FIELDS, POOL_OPS, PREDICATE_UNARY_OPS, RANDOM_DISTRIBUTIONS, RECURRENT_MODES, REDUCE_OPS, UNARY_OPS,
 } from '../src/backends/ops.js';
 import { writeFileAtomicSync } from '../src/io/atomic_write.js';
 
@@ -72,6 +72,7 @@ const ENUMS: readonly EnumSpec[] = [
   spec('LOSS_REDUCTIONS', 'LossReduction', LOSS_REDUCTIONS, (r) => `kReduce${pascal(r)}`, 'kNumLossReductions'),
   spec('MATMUL_EPILOGUES', 'GemmEpilogue', MATMUL_EPILOGUES, (e) => `k${pascal(e)}`, 'kNumGemmEpilogues', true),
   spec('POOL_OPS', 'PoolOp', POOL_OPS, (o) => `p${pascal(o)}`, 'kNumPoolOps'),
+  spec('RECURRENT_MODES', 'RecurrentMode', RECURRENT_MODES, (m) => `m${pascal(m)}`, 'kNumRecurrentModes'),
 ];
 
 /** `head`, then `items` each followed by `sep` (the last by `tail`), wrapped at LINE_WIDTH with `indent`. */

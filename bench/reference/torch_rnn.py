@@ -1,49 +1,74 @@
 #!/usr/bin/env python3
 """PyTorch reference for bench/rnn.ts (Debian's python3-torch).
 
-argv: <threads> <rounds>. Prints one JSON object {"threads": n, "forward": s, "forward_backward": s}:
-the best of <rounds> timed calls (after 3 warm-up calls) of LSTM(28, 128, num_layers=2,
-batch_first=True) on a [128, 28, 28] normal batch, forward alone (no autograd graph) and
-forward + backward of output.sum() (gradients of the input and every parameter).
-Run by the bench as: OPENBLAS_CORETYPE=<core> /usr/bin/python3 torch_rnn.py <threads> <rounds>
+argv: <threads> <steps> <data dir>. Fashion-MNIST training images as sequences of 28 rows (pixels
+scaled to [0, 1]): LSTM(28, 128, batch_first=True) then Linear(128, 10) on the last step, batch
+128, Adam lr 1e-3, cross entropy; the same with GRU. Each training step is zero_grad, forward,
+loss, backward, step. Prints one JSON object {"threads": n, "lstm": s, "gru": s}: the median
+seconds per step over <steps> steps after 5 warm-up steps, consecutive batches of the file.
+Run by the bench as: OPENBLAS_CORETYPE=<core> /usr/bin/python3 torch_rnn.py <threads> <steps> <dir>
 """
+import gzip
 import json
+import statistics
 import sys
 import time
 
+import numpy as np
 import torch
 import torch.nn as nn
 
+BATCH = 128
 
-def best(fn, rounds):
-    for _ in range(3):
-        fn()
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+class Classifier(nn.Module):
+    def __init__(self, cell):
+        super().__init__()
+        self.rnn = cell(28, 128, batch_first=True)
+        self.head = nn.Linear(128, 10)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.head(out[:, -1])
+
+
+def seconds_per_step(cell, x, y, steps):
+    torch.manual_seed(0)
+    model = Classifier(cell)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    batches = x.shape[0] // BATCH
     times = []
-    for _ in range(rounds):
+    for s in range(5 + steps):
+        b = s % batches
+        xb, yb = x[b * BATCH:(b + 1) * BATCH], y[b * BATCH:(b + 1) * BATCH]
         t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        if s >= 5:
+            times.append(time.perf_counter() - t)
+    return statistics.median(times)
 
 
 def main():
-    threads, rounds = int(sys.argv[1]), int(sys.argv[2])
+    threads, steps, root = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     torch.set_num_threads(threads)
-    torch.manual_seed(0)
-    lstm = nn.LSTM(28, 128, num_layers=2, batch_first=True)
-    x = torch.randn(128, 28, 28, requires_grad=True)
-
-    def forward():
-        with torch.no_grad():
-            lstm(x)
-
-    def forward_backward():
-        lstm.zero_grad()
-        x.grad = None
-        lstm(x)[0].sum().backward()
-
-    print(json.dumps({'threads': threads, 'forward': best(forward, rounds), 'forward_backward': best(forward_backward, rounds)}))
+    n = BATCH * 40
+    x = torch.from_numpy(read_idx(f"{root}/train-images-idx3-ubyte.gz")[:n].astype(np.float32) / 255)
+    y = torch.from_numpy(read_idx(f"{root}/train-labels-idx1-ubyte.gz")[:n].astype(np.int64))
+    print(json.dumps({"threads": threads, "lstm": seconds_per_step(nn.LSTM, x, y, steps),
+                      "gru": seconds_per_step(nn.GRU, x, y, steps)}))
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

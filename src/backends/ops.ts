@@ -155,6 +155,16 @@ export const POOL_OPS = ['max', 'avg'] as const;
 export type PoolOp = (typeof POOL_OPS)[number];
 
 /**
+ * The recurrences of the `recurrentCell` kernels (PyTorch's RNN_TANH, RNN_RELU, LSTM and GRU
+ * modes); `RECURRENT_GATES` gives the gate blocks G their weights stack.
+ */
+export const RECURRENT_MODES = ['rnnTanh', 'rnnRelu', 'lstm', 'gru'] as const;
+export type RecurrentMode = (typeof RECURRENT_MODES)[number];
+
+/** Gate blocks per mode, in PyTorch's order: RNN one, LSTM i|f|g|o, GRU r|z|n. */
+export const RECURRENT_GATES: { readonly [M in RecurrentMode]: number } = { rnnTanh: 1, rnnRelu: 1, lstm: 4, gru: 3 };
+
+/**
  * Which input positions each output position of a pooling kernel reads, per spatial dim d of
  * x [N, C, ...S] and out [N, C, ...O] (1 to 3 spatial dims; lists have one entry per dim):
  * - 'sliding': output o reads o·stride − padding + j·dilation for j < kernel that lie in
@@ -298,6 +308,31 @@ export interface OpArgs {
    * weight[c]·invstd[c]·(grad − dbias[c]/n − x̂·dweight[c]/n).
    */
   batchNormBackward: { grad: View; x: View; mean: View; variance: View; weight?: View; eps: number; dx: View; dweight: View; dbias: View };
+  /**
+   * One time step of a recurrent layer over N rows of H units with G gate blocks (float32 [N, ·]
+   * views, any row stride; outputs are written row by row). xg = x·W_ihᵀ + b_ih and
+   * hg = h·W_hhᵀ + b_hh are [N, G·H], h (and LSTM's c) the previous state [N, H]:
+   * - rnnTanh, rnnRelu: h' = act(xg + hg).
+   * - lstm: i|f|g|o = xg + hg; c' = σ(f)⊙c + σ(i)⊙tanh(g), h' = σ(o)⊙tanh(c'); writes cOut and
+   *   saved [N, 4H] = σ(i), σ(f), tanh(g), σ(o).
+   * - gru: r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙h_n), h' = (1 − z)⊙n + z⊙h;
+   *   writes saved [N, 4H] = r, z, n, h_n.
+   * Rows where the optional bool `live` [N] is false keep their state (h' = h, c' = c) and get
+   * zeros in `saved`: a padded sequence that has ended.
+   */
+  recurrentCell: { mode: RecurrentMode; xg: View; hg: View; h: View; c?: View; live?: View; hOut: View; cOut?: View; saved?: View };
+  /**
+   * The gradient of one `recurrentCell` step from the forward's views. h'’s gradient is dh (from
+   * the later steps) plus the optional dy (this step's output, from elsewhere); LSTM's c' gets
+   * dc. Writes dxg (xg's gradient [N, G·H]), dhg (GRU only: hg's gradient; for the others it
+   * equals dxg), dcPrev (LSTM: c's gradient) and dhPass [N, H], the part of h's gradient that
+   * does not pass through hg (GRU: z⊙dh'; a dead row: all of dh'; otherwise zero), so that h's
+   * gradient is dhPass + dhg·W_hh. Dead rows (`live` false) get zero dxg and dhg.
+   */
+  recurrentCellBackward: {
+    mode: RecurrentMode; dh: View; dy?: View; dc?: View; h: View; c?: View; hOut: View; cOut?: View; saved?: View; live?: View;
+    dxg: View; dhg?: View; dhPass: View; dcPrev?: View;
+  };
 }
 
 export type OpKind = keyof OpArgs;
@@ -312,7 +347,7 @@ export const OP_KINDS = [
   'fill', 'copy', 'unary', 'binary', 'binaryScalar', 'clamp', 'where', 'reduce', 'softmax',
   'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'optimizerStep', 'random',
   'crossEntropy', 'crossEntropyBackward', 'conv', 'convBackwardData', 'convBackwardWeight',
-  'pool', 'poolBackward', 'batchNorm', 'batchNormBackward',
+  'pool', 'poolBackward', 'batchNorm', 'batchNormBackward', 'recurrentCell', 'recurrentCellBackward',
 ] as const satisfies readonly OpKind[];
 /** Compile-time check that OP_KINDS lists every kind of `OpArgs`. */
 const _everyKindListed: [Exclude<OpKind, (typeof OP_KINDS)[number]>] extends [never] ? true : never = true;
@@ -320,7 +355,7 @@ const _everyKindListed: [Exclude<OpKind, (typeof OP_KINDS)[number]>] extends [ne
 /** What `supportsOp` is asked: the op kind, its sub-op where it has one, and the compute dtype. */
 export interface OpQuery {
   kind: OpKind;
-  op?: UnaryOp | BinaryOp | ReduceOp | OptimizerAlgo | RandomDistribution | PoolOp;
+  op?: UnaryOp | BinaryOp | ReduceOp | OptimizerAlgo | RandomDistribution | PoolOp | RecurrentMode;
   dtype: DType;
 }
 
@@ -384,6 +419,16 @@ export const OP_SIGNATURES: { readonly [K in OpKind]: OpSignature<K> } = {
   batchNorm: { views: { x: 'in', weight: 'in', bias: 'in', out: 'out', mean: 'out', variance: 'out' }, dtypeOf: (a) => a.x.dtype },
   batchNormBackward: {
     views: { grad: 'in', x: 'in', mean: 'in', variance: 'in', weight: 'in', dx: 'out', dweight: 'out', dbias: 'out' }, dtypeOf: (a) => a.x.dtype,
+  },
+  recurrentCell: {
+    views: { xg: 'in', hg: 'in', h: 'in', c: 'in', live: 'in', hOut: 'out', cOut: 'out', saved: 'out' },
+    dtypeOf: (a) => a.xg.dtype, subOpOf: (a) => a.mode, subOps: RECURRENT_MODES,
+  },
+  recurrentCellBackward: {
+    views: {
+      dh: 'in', dy: 'in', dc: 'in', h: 'in', c: 'in', hOut: 'in', cOut: 'in', saved: 'in', live: 'in', dxg: 'out', dhg: 'out', dhPass: 'out', dcPrev: 'out',
+    },
+    dtypeOf: (a) => a.dh.dtype, subOpOf: (a) => a.mode, subOps: RECURRENT_MODES,
   },
 };
 

@@ -29,7 +29,9 @@ import type { Shape } from '../base/shape.js';
 import { needsGrad, record } from '../autograd/record.js';
 import type { BackwardFn } from '../autograd/node.js';
 import { emptyTensor, runKernel } from '../core/dispatch.js';
+import { keep } from '../core/scope.js';
 import { Tensor } from '../core/tensor.js';
+import { filled } from './creation.js';
 
 /** An output to allocate. */
 export interface OutputSpec {
@@ -139,6 +141,40 @@ export function applyView(x: Tensor, name: string, geo: Geometry, backward: (g: 
  */
 export function attach(out: Tensor, name: string, inputs: readonly (Tensor | null)[], gradient: Gradient): Tensor {
   return record(out, `${name}Backward`, inputs, gradient.saved, gradient.backward);
+}
+
+/**
+ * Records one rule for an op with several differentiable outputs (a recurrent layer's output
+ * sequence and final states). The engine's nodes have one output each, so `outs[0]` carries the
+ * rule and each other output gets a node that hands its gradient over: the rule receives every
+ * output's gradient, null for the others where none arrived. `outs[0]`'s may be a stride-0 zero
+ * when only the others received one (their node must wake the rule's), so the rule reads it
+ * through its strides. Outputs must not share memory with each other.
+ */
+export function attachOutputs(outs: readonly Tensor[], name: string, inputs: readonly (Tensor | null)[], saved: readonly Tensor[],
+  backward: (grads: readonly (Tensor | null)[], saved: readonly Tensor[]) => (Tensor | null)[]): void {
+  if (!needsGrad(inputs)) return;
+  const handed: (Tensor | null)[] = outs.map(() => null);
+  let woken = false;
+  record(outs[0], `${name}Backward`, inputs, saved, (g, s) => {
+    const grads = [g, ...handed.slice(1)];
+    try {
+      return backward(grads, s);
+    } finally {
+      for (const t of handed) t?.dispose();
+      handed.fill(null); // a retained graph collects afresh on the next backward
+      woken = false;
+    }
+  });
+  const primary = outs[0];
+  for (let i = 1; i < outs.length; i++) {
+    record(outs[i], `${name}OutputBackward`, [primary], [], (g) => {
+      handed[i] = keep(g.clone()); // the engine frees g when this returns
+      if (woken) return [null];
+      woken = true;
+      return [filled([], primary.dtype, 0, primary.storage.backend).expand(primary.shape)];
+    });
+  }
 }
 
 function backendOf(call: CallBase<OpKind>): Backend {

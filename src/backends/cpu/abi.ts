@@ -16,10 +16,10 @@
 import { DTYPES, type DType } from '../../base/dtype.js';
 import { isContiguous } from '../../base/shape.js';
 import {
-  BINARY_OPS, LOSS_REDUCTIONS, MATMUL_EPILOGUES, OP_KINDS, OPTIMIZER_ALGOS, OPTIMIZER_SCALAR_FIELDS, POOL_OPS, RANDOM_DISTRIBUTIONS,
+  BINARY_OPS, LOSS_REDUCTIONS, MATMUL_EPILOGUES, OP_KINDS, OPTIMIZER_ALGOS, OPTIMIZER_SCALAR_FIELDS, POOL_OPS, RANDOM_DISTRIBUTIONS, RECURRENT_MODES,
   REDUCE_OPS, UNARY_OPS,
   type BinaryOp, type ConvGeometry, type LossReduction, type MatmulEpilogue, type OpArgs, type OpKind, type OptimizerAlgo, type PoolOp, type PoolWindow,
-  type RandomDistribution, type ReduceOp, type UnaryOp, type View,
+  type RandomDistribution, type RecurrentMode, type ReduceOp, type UnaryOp, type View,
 } from '../ops.js';
 
 /** The most dims a view may have natively (kMaxDims); higher ranks run on the reference. */
@@ -43,6 +43,7 @@ export const UNARY_CODES: { readonly [O in UnaryOp]: number } = codesOf(UNARY_OP
 export const BINARY_CODES: { readonly [O in BinaryOp]: number } = codesOf(BINARY_OPS);
 export const REDUCE_CODES: { readonly [O in ReduceOp]: number } = codesOf(REDUCE_OPS);
 export const POOL_CODES: { readonly [O in PoolOp]: number } = codesOf(POOL_OPS);
+export const RECURRENT_CODES: { readonly [M in RecurrentMode]: number } = codesOf(RECURRENT_MODES);
 
 /** Sub-op code of a query's op (0 for kinds without sub-ops). */
 export function subCode(kind: OpKind, op: string | undefined): number {
@@ -180,6 +181,16 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
   batchNormBackward: (w, { grad, x, mean, variance, weight, eps, dx, dweight, dbias }) => {
     w.view(grad); w.view(x); w.view(mean); w.view(variance); optionalView(w, weight); w.num(eps); w.view(dx); w.view(dweight); w.view(dbias);
     return 0;
+  },
+  recurrentCell: (w, { mode, xg, hg, h, c, live, hOut, cOut, saved }) => {
+    w.view(xg); w.view(hg); w.view(h); w.view(hOut);
+    for (const v of [c, cOut, saved, live]) optionalView(w, v);
+    return RECURRENT_CODES[mode];
+  },
+  recurrentCellBackward: (w, { mode, dh, dy, dc, h, c, hOut, cOut, saved, live, dxg, dhg, dhPass, dcPrev }) => {
+    w.view(dh); w.view(h); w.view(hOut); w.view(dxg); w.view(dhPass);
+    for (const v of [dy, dc, c, cOut, saved, live, dhg, dcPrev]) optionalView(w, v);
+    return RECURRENT_CODES[mode];
   },
 };
 

@@ -14,6 +14,7 @@ import { NORM_KERNELS } from './norm.js';
 import { optimizerStepKernel } from './optimizer_step.js';
 import { POOL_KERNELS } from './pool.js';
 import { RANDOM_KERNELS } from './random.js';
+import { RECURRENT_KERNELS } from './recurrent.js';
 import { REDUCE_KERNELS } from './reduce.js';
 import { SOFTMAX_KERNELS } from './softmax.js';
 import { SORT_KERNELS } from './sort.js';
@@ -26,6 +27,7 @@ import type { ArrayOf, KernelTable } from './strided.js';
 const KERNELS: KernelTable<OpKind> = {
   ...ELEMENTWISE_KERNELS, ...INDEX_KERNELS, ...LOSS_KERNELS, ...MATMUL_KERNELS, ...RANDOM_KERNELS,
   ...REDUCE_KERNELS, ...SOFTMAX_KERNELS, ...SORT_KERNELS, ...CONV_KERNELS, ...POOL_KERNELS, ...NORM_KERNELS,
+  ...RECURRENT_KERNELS,
   optimizerStep: optimizerStepKernel,
 };
 

@@ -1,13 +1,13 @@
 /**
- * Recurrent networks with PyTorch's semantics (RNN with tanh or ReLU, LSTM, GRU), composed from
- * engine ops so autograd gives backpropagation through time: per layer and direction the input
- * projection of all time steps is ONE matmul (x·W_ihᵀ + b_ih over [T·N, in]), then each time
- * step is one recurrent matmul (h·W_hhᵀ + b_hh) and a few elementwise ops (one step function per
- * cell type below, the unit a fused native gate kernel can later replace). Saved tensors grow
- * with the sequence length only.
+ * Recurrent networks with PyTorch's semantics (RNN with tanh or ReLU, LSTM, GRU): the checks,
+ * layouts, layers, directions, dropout and packed-sequence lengths. Each layer and direction
+ * runs as one fused op (ops/recurrent.ts: one input GEMM for all steps, one recurrent GEMM and
+ * one fused gate kernel per step, backward likewise), so autograd sees one node per layer and
+ * direction rather than a dozen per step. The cells are the same op over one step.
  */
 import { needsGrad, record } from '../../autograd/record.js';
 import type { Backend } from '../../backends/backend.js';
+import { RECURRENT_GATES, type RecurrentMode } from '../../backends/ops.js';
 import { defineOptions, describeValue, option, type OptionsInput } from '../../base/options.js';
 import { formatShape } from '../../base/shape.js';
 import { defaultGenerator, Generator } from '../../core/generator.js';
@@ -15,77 +15,33 @@ import { keep } from '../../core/scope.js';
 import { isTensor, type Tensor } from '../../core/tensor.js';
 import { filled, tensor } from '../../ops/creation.js';
 import { cat, stack } from '../../ops/join.js';
+import { recurrentLayer, type RecurrentLayerWeights } from '../../ops/recurrent.js';
 import { dropout } from './dropout.js';
-import { linear } from './linear.js';
 
 /** The recurrence a layer runs (PyTorch's `mode`: RNN_TANH, RNN_RELU, LSTM, GRU). */
-export type RecurrentMode = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
+export type { RecurrentMode };
 
 /**
  * The parameters of one layer and direction in PyTorch's layout: W_ih [G·H, in], W_hh [G·H, H],
  * b_ih and b_hh [G·H] (or null), with G gate blocks stacked in PyTorch's order (LSTM i, f, g, o;
  * GRU r, z, n; RNN one block).
  */
-export interface RecurrentWeights {
-  weightIh: Tensor;
-  weightHh: Tensor;
-  biasIh: Tensor | null;
-  biasHh: Tensor | null;
-}
+export type RecurrentWeights = RecurrentLayerWeights;
 
 /** The state carried between steps: [h] for RNN and GRU, [h, c] for LSTM (each [N, H]). */
 export type RecurrentState = readonly Tensor[];
 
-interface CellRule {
-  /** Gate blocks stacked in the weights' rows. */
-  readonly gates: number;
-  /** The state holds LSTM's cell c after h. */
-  readonly cellState: boolean;
-  /** One step from xp = x·W_ihᵀ + b_ih [N, G·H] and the previous state. */
-  step(xp: Tensor, state: RecurrentState, w: RecurrentWeights): Tensor[];
-}
-
-/** h' = act(xp + h·W_hhᵀ + b_hh). */
-function rnnStep(act: 'tanh' | 'relu'): CellRule['step'] {
-  return (xp, [h], w) => {
-    const pre = linear(h, w.weightHh, w.biasHh).add(xp);
-    return [act === 'tanh' ? pre.tanh() : pre.relu()];
-  };
-}
-
-/** i, f, o = σ(·), g = tanh(·) from gates i|f|g|o; c' = f⊙c + i⊙g, h' = o⊙tanh(c'). */
-function lstmStep(xp: Tensor, [h, c]: RecurrentState, w: RecurrentWeights): Tensor[] {
-  const H = h.shape[1];
-  const [inputForget, cellGate, outputGate] = columnBlocks(linear(h, w.weightHh, w.biasHh).add(xp), [0, 2 * H, 3 * H, 4 * H]);
-  const [i, f] = columnBlocks(inputForget.sigmoid(), [0, H, 2 * H]); // i and f share one sigmoid
-  const cNext = f.mul(c).add(i.mul(cellGate.tanh()));
-  return [outputGate.sigmoid().mul(cNext.tanh()), cNext];
-}
-
-/** r, z = σ(x_rz + h_rz), n = tanh(x_n + r⊙(W_hn·h + b_hn)), h' = n + z⊙(h − n) = (1−z)⊙n + z⊙h. */
-function gruStep(xp: Tensor, [h]: RecurrentState, w: RecurrentWeights): Tensor[] {
-  const H = h.shape[1];
-  const blocks = [0, 2 * H, 3 * H];
-  const [xRZ, xN] = columnBlocks(xp, blocks);
-  const [hRZ, hN] = columnBlocks(linear(h, w.weightHh, w.biasHh), blocks);
-  const [r, z] = columnBlocks(xRZ.add(hRZ).sigmoid(), [0, H, 2 * H]);
-  const n = xN.add(r.mul(hN)).tanh();
-  return [n.add(z.mul(h.sub(n)))];
-}
-
-/** The column blocks [bounds[k], bounds[k+1]) of a matrix [N, ·], with one gathered gradient. */
-function columnBlocks(x: Tensor, bounds: readonly number[]): Tensor[] {
-  return disjointViews(x, bounds.length - 1, (t, k) => t.narrow(1, bounds[k], bounds[k + 1] - bounds[k]));
-}
+/** The mode carries LSTM's cell state c beside h. */
+const hasCell = (mode: RecurrentMode): boolean => mode === 'lstm';
 
 /**
  * `count` disjoint views `view(x, k)` of x whose gradients are gathered into one tensor of x's
  * shape, handed to x by one node. Plain views give each piece's gradient as a zero-filled
- * tensor of x's full size, summed by the engine: over the T steps of an input projection that
- * is O(T²) work in backward, and four full-size tensors per LSTM step for its gates. The
- * engine's nodes have one output each, so the pieces' nodes copy their gradients into a buffer
- * (the first one to run allocates it) and the gathering node, which runs after all of them,
- * hands it on. The pieces must not overlap (each copies into its own region).
+ * tensor of x's full size, summed by the engine (one full-size tensor per layer and direction
+ * of an initial state). The engine's nodes have one output each, so the pieces' nodes copy
+ * their gradients into a buffer (the first one to run allocates it) and the gathering node,
+ * which runs after all of them, hands it on. The pieces must not overlap (each copies into its
+ * own region).
  */
 function disjointViews(x: Tensor, count: number, view: (t: Tensor, k: number) => Tensor): Tensor[] {
   if (!needsGrad([x])) return Array.from({ length: count }, (_, k) => view(x, k));
@@ -106,17 +62,9 @@ function disjointViews(x: Tensor, count: number, view: (t: Tensor, k: number) =>
   }, { view: true }));
 }
 
-/** Each mode's gate count, state and step (a typed table: a new mode does not compile without one). */
-const CELLS: { readonly [M in RecurrentMode]: CellRule } = {
-  rnnTanh: { gates: 1, cellState: false, step: rnnStep('tanh') },
-  rnnRelu: { gates: 1, cellState: false, step: rnnStep('relu') },
-  lstm: { gates: 4, cellState: true, step: lstmStep },
-  gru: { gates: 3, cellState: false, step: gruStep },
-};
-
 /** How many gate blocks a mode's weights stack (RNN 1, GRU 3, LSTM 4). */
 export function gateCount(mode: RecurrentMode): number {
-  return CELLS[mode].gates;
+  return RECURRENT_GATES[mode];
 }
 
 /**
@@ -137,7 +85,7 @@ export function recurrentCell(mode: RecurrentMode, x: Tensor, state: RecurrentSt
   checkWeights(who, mode, w, inputSize);
   const unbatched = x.ndim === 1;
   const batch = unbatched ? 1 : x.shape[0];
-  const names = CELLS[mode].cellState ? ['h', 'c'] : ['h'];
+  const names = hasCell(mode) ? ['h', 'c'] : ['h'];
   if (state !== null && (!Array.isArray(state) || state.length !== names.length)) {
     throw new Error(`${who}: the state must be ${names.length === 2 ? 'a pair [h, c]' : 'one tensor h'}`);
   }
@@ -148,7 +96,8 @@ export function recurrentCell(mode: RecurrentMode, x: Tensor, state: RecurrentSt
     return unbatched ? s.unsqueeze(0) : s;
   });
   const xs = unbatched ? x.unsqueeze(0) : x;
-  const next = CELLS[mode].step(linear(xs, w.weightIh, w.biasIh), batched, w);
+  const step = recurrentLayer(mode, xs.unsqueeze(0), batched[0], batched[1] ?? null, w);
+  const next = step.cN === null ? [step.hN] : [step.hN, step.cN];
   return unbatched ? next.map((s) => s.squeeze(0)) : next;
 }
 
@@ -264,43 +213,23 @@ export function recurrent(mode: RecurrentMode, input: Tensor, hx: RecurrentState
   const p = o.dropout;
   // time-major [T, N, in]: each step's projection is then a contiguous [N, G·H] slice
   let x = unbatched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input;
-  const finals: Tensor[][] = CELLS[mode].cellState ? [[], []] : [[]];
+  const finals: Tensor[][] = hasCell(mode) ? [[], []] : [[]];
   weights.forEach((layer, l) => {
     const last = l === weights.length - 1;
     const outputs = layer.map((w, d) => {
       const index = l * layer.length + d;
-      const run = runDirection(mode, x, states.map((rows) => rows[index]), w, d === 1, masks);
-      run.state.forEach((s, k) => finals[k].push(s));
-      return stack(run.outputs, last && batchFirst && !unbatched ? 1 : 0);
+      const run = recurrentLayer(mode, x, states[0][index], hasCell(mode) ? states[1][index] : null, w, { reverse: d === 1, live: masks });
+      finals[0].push(run.hN);
+      if (run.cN !== null) finals[1].push(run.cN);
+      // past a sequence's end the layer holds its state; the output there is zero
+      return masks === null ? run.output : run.output.where(masks.unsqueeze(2), 0);
     });
     x = outputs.length === 1 ? outputs[0] : cat(outputs, 2);
     if (!last && p > 0) x = dropout(x, p, o.training, o.generator ?? defaultGenerator);
   });
   const state = finals.map((s) => stack(s, 0));
-  return unbatched ? { output: x.squeeze(1), state: state.map((s) => s.squeeze(1)) } : { output: x, state };
-}
-
-/** One layer in one direction over time-major x: per-step outputs (in time order) and the final state. */
-function runDirection(mode: RecurrentMode, x: Tensor, initial: Tensor[], w: RecurrentWeights, reverse: boolean,
-  masks: Tensor | null): { outputs: Tensor[]; state: Tensor[] } {
-  const steps = x.shape[0];
-  const projected = disjointViews(linear(x, w.weightIh, w.biasIh), steps, (p, t) => p.select(0, t)); // one GEMM for all steps
-  const outputs = new Array<Tensor>(steps);
-  let state: Tensor[] = initial;
-  for (let k = 0; k < steps; k++) {
-    const t = reverse ? steps - 1 - k : k;
-    const next = CELLS[mode].step(projected[t], state, w);
-    if (masks === null) {
-      state = next;
-      outputs[t] = next[0];
-    } else {
-      // past a sequence's end its state stays (reverse: stays the initial one until its last step)
-      const live = masks.select(0, t);
-      state = next.map((s, i) => s.where(live, state[i]));
-      outputs[t] = next[0].where(live, 0);
-    }
-  }
-  return { outputs, state };
+  if (unbatched) return { output: x.squeeze(1), state: state.map((s) => s.squeeze(1)) };
+  return { output: batchFirst ? x.transpose(0, 1) : x, state };
 }
 
 interface SequenceGeometry {
@@ -337,10 +266,10 @@ function sequenceGeometry(who: string, mode: RecurrentMode, input: Tensor, weigh
 
 /** W_ih [G·H, in], W_hh [G·H, H], biases [G·H]: named in the error, PyTorch's parameter layout. */
 function checkWeights(who: string, mode: RecurrentMode, w: RecurrentWeights, inputSize: number, hiddenSize = w.weightHh.shape[1]): void {
-  const rows = CELLS[mode].gates * hiddenSize;
+  const rows = RECURRENT_GATES[mode] * hiddenSize;
   const expect = (what: string, t: Tensor | null, shape: readonly number[]): void => {
     if (t !== null && formatShape(t.shape) !== formatShape(shape)) {
-      throw new Error(`${who}: ${what} must be ${formatShape(shape)} (${CELLS[mode].gates} gate block${rows === hiddenSize ? '' : 's'} of ${hiddenSize}), got ${formatShape(t.shape)}`);
+      throw new Error(`${who}: ${what} must be ${formatShape(shape)} (${RECURRENT_GATES[mode]} gate block${rows === hiddenSize ? '' : 's'} of ${hiddenSize}), got ${formatShape(t.shape)}`);
     }
   };
   expect('weightIh', w.weightIh, [rows, inputSize]);
@@ -351,7 +280,7 @@ function checkWeights(who: string, mode: RecurrentMode, w: RecurrentWeights, inp
 
 /** hx checked against [layers·D, N, H] (batched) or [layers·D, H], zeros when absent; per state, its [N, H] rows. */
 function initialStates(who: string, mode: RecurrentMode, hx: RecurrentState | null, g: SequenceGeometry, unbatched: boolean): Tensor[][] {
-  const names = CELLS[mode].cellState ? ['h0', 'c0'] : ['hx'];
+  const names = hasCell(mode) ? ['h0', 'c0'] : ['hx'];
   const shape = unbatched ? [g.stateRows, g.hidden] : [g.stateRows, g.batch, g.hidden];
   if (hx === null) return names.map(() => Array.from({ length: g.stateRows }, () => filled([g.batch, g.hidden], 'float32', 0, g.backend)));
   if (!Array.isArray(hx) || hx.length !== names.length) {
@@ -382,9 +311,9 @@ function checkLengths(who: string, lengths: readonly number[] | Tensor | null, g
   return values;
 }
 
-/** [T, N, 1] booleans: step t is inside sequence n. */
+/** [T, N] booleans: step t is inside sequence n. */
 function stepMasks(lengths: readonly number[], steps: number): Tensor {
   const live = new Uint8Array(steps * lengths.length);
   for (let t = 0; t < steps; t++) lengths.forEach((len, n) => { live[t * lengths.length + n] = t < len ? 1 : 0; });
-  return tensor(live, { shape: [steps, lengths.length, 1], dtype: 'bool' });
+  return tensor(live, { shape: [steps, lengths.length], dtype: 'bool' });
 }
