@@ -119,9 +119,11 @@ inline void split_range(int64_t n, int64_t unit, int64_t parts, int64_t idx, int
 }
 
 #ifndef DLF_GEMM_DIRECT_MAX
-#define DLF_GEMM_DIRECT_MAX 40000
+#define DLF_GEMM_DIRECT_MAX 65536
 #endif
-// Operands up to this many floats (both A and B) are read in place, without packing.
+// Operands up to this many floats (both A and B: 256 KiB, within the L2 of the AVX-512 CPUs we
+// run on) are read in place, without packing. 65536 rather than 40000 takes a recurrent step's
+// [128, 128]·[128, 512] product from 120 to 90 µs on 2 threads (Zen 5), square 256 unchanged.
 constexpr int64_t kDirectMaxFloats = DLF_GEMM_DIRECT_MAX;
 
 // Dynamic over-decomposition of the M split (see run_chunk).

@@ -1,20 +1,25 @@
-// One time step of a recurrent layer and its gradient (op kinds recurrentCell and
-// recurrentCellBackward), float32, with the equations of the contract (src/backends/ops.ts) and
-// of the reference kernel (src/backends/reference/recurrent.ts).
+// A recurrent layer over a whole sequence and its gradient (op kinds recurrentSequence and
+// recurrentSequenceBackward), float32, with the equations of the contract (src/backends/ops.ts)
+// and of the reference kernel (src/backends/reference/recurrent.ts).
 //
-// The layer's GEMMs (the input projection of all steps, the recurrent product of each step, the
-// weight gradients over all steps) run on the packed GEMM; this file fuses everything between
-// them: a step's gate nonlinearities, the state update and what backward needs, in one pass
-// over the rows instead of a dozen elementwise kernels with their temporaries. Rows (the
-// sequences of the batch) are independent, so threads take blocks of rows; each row runs
-// through vectorised row kernels compiled per instruction set (kernels_recurrent_body.inc, the
-// table chosen as kernels_f32's). Rows of a padded sequence that has ended (`live` false) keep
-// their state and pass their gradient through, outside the row kernels.
+// The sequences of a batch are independent, so threads take blocks of rows and run every step
+// of their rows alone: no barrier between steps, each step's recurrent product (a block of
+// rows of h times W_hhᵀ, W_hhᵀ transposed once per call so the GEMM reads it in place) followed
+// at once by the fused gate kernel on the same rows while they are in cache. Backward walks the
+// steps in reverse the same way: the fused gate gradient, then h's gradient as
+// dhPass + dhg·W_hh. The products over all steps (the input projection, the weights'
+// gradients) are the caller's, as single large GEMMs. The row kernels are compiled per
+// instruction set (kernels_recurrent_body.inc, the table chosen as kernels_f32's). Rows of a
+// padded sequence past its end (`live` false) keep their state and pass their gradient through.
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "kernels.h"
+#include "gemm.h"
 #include "kernels_f32.h"
 #include "op_codes.h"
 #include "thread_pool.h"
@@ -34,6 +39,10 @@ struct RecurrentRows {
                     float* dxg, float* dc_prev, float* dh_pass, int64_t H);
   void (*gru_back)(const float* dh, const float* dy, const float* saved, const float* h, float* dxg, float* dhg, float* dh_pass, int64_t H);
 };
+
+// The gate polynomials are written as a·b + c for FMAs (see kernels_recurrent_body.inc); the
+// addon's -ffp-contract=off (kept elsewhere so ISAs agree bit for bit) is lifted here only.
+#pragma GCC optimize("fp-contract=fast")
 
 namespace portable {
 #include "kernels_recurrent_body.inc"
@@ -71,21 +80,6 @@ const RecurrentRows& recurrent_rows() {
 
 int gates_of(int mode) { return mode == mLstm ? 4 : mode == mGru ? 3 : 1; }
 
-// A float32 matrix [rows, cols] whose rows are unit-stride (any row stride); null when absent.
-struct Rows {
-  float* base = nullptr;
-  int64_t stride = 0;
-  float* row(int64_t n) const { return base == nullptr ? nullptr : base + n * stride; }
-};
-
-bool rows_of(const View& v, int64_t rows, int64_t cols, Rows* out) {
-  if (v.dtype != kF32 || v.ndim != 2 || v.shape[0] != rows || v.shape[1] != cols) return false;
-  if (cols > 1 && v.strides[1] != 1) return false;
-  out->base = v.ptr<float>();
-  out->stride = v.strides[0];
-  return true;
-}
-
 // The optional view after its presence flag (abi.ts optionalView).
 bool optional_view(ArgReader& r, const char* name, View* v) {
   if (r.i64("flag") == 0) return false;
@@ -93,23 +87,44 @@ bool optional_view(ArgReader& r, const char* name, View* v) {
   return true;
 }
 
-// An optional matrix: absent is fine (base stays null), present must have the shape.
-bool optional_rows(bool present, const View& v, int64_t rows, int64_t cols, Rows* out) {
-  return !present || rows_of(v, rows, cols, out);
-}
-
-// The live flags of the rows (bool [N], any stride); null when absent.
-struct LiveFlags {
-  const uint8_t* base = nullptr;
-  int64_t stride = 0;
-  bool dead(int64_t n) const { return base != nullptr && base[n * stride] == 0; }
+// A float32 [T, N, cols] or [N, cols] view with unit stride along cols: row n of step t.
+struct Rows {
+  float* base = nullptr;
+  int64_t step = 0, stride = 0;
+  float* at(int64_t t, int64_t n) const { return base == nullptr ? nullptr : base + t * step + n * stride; }
+  float* row(int64_t n) const { return at(0, n); }
 };
 
-bool live_of(bool present, const View& v, int64_t rows, LiveFlags* out) {
+bool rows_of(const View& v, int64_t T, int64_t N, int64_t cols, Rows* out) {
+  const bool seq = T >= 0;
+  if (v.dtype != kF32 || v.ndim != (seq ? 3 : 2)) return false;
+  const int d = seq ? 1 : 0;
+  if ((seq && v.shape[0] != T) || v.shape[d] != N || v.shape[d + 1] != cols || (cols > 1 && v.strides[d + 1] != 1)) return false;
+  *out = Rows{v.ptr<float>(), seq ? v.strides[0] : 0, v.strides[d]};
+  return true;
+}
+
+// An optional matrix: absent leaves `out` null; present must have the shape.
+bool optional_rows(bool present, const View& v, int64_t T, int64_t N, int64_t cols, Rows* out) {
+  return !present || rows_of(v, T, N, cols, out);
+}
+
+// Contiguous outputs (written whole, rows computed by different threads).
+bool contiguous_rows(const View& v, int64_t T, int64_t N, int64_t cols, Rows* out) {
+  return v.contiguous() && rows_of(v, T, N, cols, out);
+}
+
+// The live flags (bool [T, N], any strides); absent: every row live.
+struct LiveFlags {
+  const uint8_t* base = nullptr;
+  int64_t st = 0, sn = 0;
+  bool dead(int64_t t, int64_t n) const { return base != nullptr && base[t * st + n * sn] == 0; }
+};
+
+bool live_of(bool present, const View& v, int64_t T, int64_t N, LiveFlags* out) {
   if (!present) return true;
-  if (v.dtype != kBool || v.ndim != 1 || v.shape[0] != rows) return false;
-  out->base = v.ptr<uint8_t>();
-  out->stride = v.strides[0];
+  if (v.dtype != kBool || v.ndim != 2 || v.shape[0] != T || v.shape[1] != N) return false;
+  *out = LiveFlags{v.ptr<uint8_t>(), v.strides[0], v.strides[1]};
   return true;
 }
 
@@ -117,83 +132,174 @@ void require(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(std::string(what) + ": a view the mode needs is missing");
 }
 
-// Rows per task so that a task covers about 8K gate values.
-int64_t grain_of(int64_t G, int64_t H) { return std::max<int64_t>(1, 8192 / std::max<int64_t>(1, G * H)); }
+// W_hh [GH, H] (any strides) read as float32, or its transpose [H, GH], contiguous.
+std::vector<float> dense_weight(const View& w, bool transpose) {
+  const int64_t GH = w.shape[0], H = w.shape[1];
+  std::vector<float> out(static_cast<size_t>(GH * H));
+  const float* p = w.ptr<float>();
+  for (int64_t r = 0; r < GH; r++)
+    for (int64_t k = 0; k < H; k++) out[transpose ? k * GH + r : r * H + k] = p[r * w.strides[0] + k * w.strides[1]];
+  return out;
+}
+
+// Steps in processing order: step k runs time t_of(k) from the state of time prev_of(k) (-1: the initial state).
+struct StepOrder {
+  int64_t T;
+  bool reverse;
+  int64_t t_of(int64_t k) const { return reverse ? T - 1 - k : k; }
+  int64_t prev_of(int64_t k) const { return k == 0 ? -1 : reverse ? T - k : k - 1; }
+};
+
+// Rows a step handles at once: two of the GEMM's 8-row register tiles.
+constexpr int64_t kSubRows = 16;
+
+inline int64_t ceil_div_rows(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Runs fn(begin, end) over blocks of rows, one block per thread (rounded to 8 rows, the GEMM's
+// register tile); a single block runs on the calling thread with its GEMMs using every thread.
+void for_row_blocks(int64_t N, const std::function<void(int64_t, int64_t)>& fn) {
+  const int64_t threads = num_threads();
+  const int64_t block = std::max<int64_t>(8, (ceil_div_rows(N, threads) + 7) / 8 * 8);
+  const int64_t blocks = ceil_div_rows(N, block);
+  parallel_tasks(blocks, [&](int64_t b) { fn(b * block, std::min(N, (b + 1) * block)); });
+}
 
 }  // namespace
 
-// recurrentCell: xg, hg, h, hOut, [c], [cOut], [saved], [live]; sub = mode
-bool supports_recurrent_cell(int sub, int dtype) { return dtype == kF32 && sub >= 0 && sub < kNumRecurrentModes; }
+// recurrentSequence: reverse, xg, weightHh, h0, output, [biasHh], [c0], [live], [cells], [saved]; sub = mode
+bool supports_recurrent_sequence(int sub, int dtype) { return dtype == kF32 && sub >= 0 && sub < kNumRecurrentModes; }
 
-bool run_recurrent_cell(ArgReader& r, int mode) {
-  const View xg = r.view("xg"), hg = r.view("hg"), h = r.view("h"), h_out = r.view("hOut");
-  View c, c_out, saved, live;
-  const bool has_c = optional_view(r, "c", &c), has_c_out = optional_view(r, "cOut", &c_out);
-  const bool has_saved = optional_view(r, "saved", &saved), has_live = optional_view(r, "live", &live);
-  if (h.ndim != 2) return false;
-  const int64_t N = h.shape[0], H = h.shape[1], G = gates_of(mode);
-  Rows X, Hg, Hp, Ho, C, Co, S;
+bool run_recurrent_sequence(ArgReader& r, int mode) {
+  const bool reverse = r.i64("reverse") != 0;
+  const View xg = r.view("xg"), w = r.view("weightHh"), h0 = r.view("h0"), output = r.view("output");
+  View bias, c0, live, cells, saved;
+  const bool has_b = optional_view(r, "biasHh", &bias), has_c0 = optional_view(r, "c0", &c0), has_live = optional_view(r, "live", &live);
+  const bool has_cells = optional_view(r, "cells", &cells), has_saved = optional_view(r, "saved", &saved);
+  if (output.ndim != 3 || w.ndim != 2 || w.dtype != kF32) return false;
+  const int64_t T = output.shape[0], N = output.shape[1], H = output.shape[2], GH = gates_of(mode) * H;
+  if (w.shape[0] != GH || w.shape[1] != H) return false;
+  if (has_b && (bias.dtype != kF32 || bias.ndim != 1 || bias.shape[0] != GH)) return false;
+  Rows X, H0, C0, O, C, S;
   LiveFlags L;
-  if (!rows_of(xg, N, G * H, &X) || !rows_of(hg, N, G * H, &Hg) || !rows_of(h, N, H, &Hp) || !rows_of(h_out, N, H, &Ho)) return false;
-  if (!optional_rows(has_c, c, N, H, &C) || !optional_rows(has_c_out, c_out, N, H, &Co) || !optional_rows(has_saved, saved, N, 4 * H, &S)) return false;
-  if (!live_of(has_live, live, N, &L)) return false;
-  if (mode == mLstm) require(has_c && has_c_out && has_saved, "recurrentCell (lstm)");
-  if (mode == mGru) require(has_saved, "recurrentCell (gru)");
+  if (!rows_of(xg, T, N, GH, &X) || !rows_of(h0, -1, N, H, &H0) || !optional_rows(has_c0, c0, -1, N, H, &C0)) return false;
+  if (!contiguous_rows(output, T, N, H, &O) || (has_cells && !contiguous_rows(cells, T, N, H, &C)) ||
+      (has_saved && !contiguous_rows(saved, T, N, 4 * H, &S)) || !live_of(has_live, live, T, N, &L)) return false;
+  if (mode == mLstm) require(has_c0 && has_cells && has_saved, "recurrentSequence (lstm)");
+  if (mode == mGru) require(has_saved, "recurrentSequence (gru)");
+  const std::vector<float> wt = dense_weight(w, true);
+  std::vector<float> b(static_cast<size_t>(GH), 0.0f);
+  for (int64_t j = 0; has_b && j < GH; j++) b[j] = bias.ptr<float>()[j * bias.strides[0]];
   const RecurrentRows& k = recurrent_rows();
-  parallel_for(N, grain_of(G, H), [&](int64_t begin, int64_t end) {
-    for (int64_t n = begin; n < end; n++) {
-      if (L.dead(n)) {
-        std::memcpy(Ho.row(n), Hp.row(n), H * sizeof(float));
-        if (has_c_out) std::memcpy(Co.row(n), C.row(n), H * sizeof(float));
-        if (has_saved) std::memset(S.row(n), 0, 4 * H * sizeof(float));
-        continue;
+  const StepOrder steps{T, reverse};
+  for_row_blocks(N, [&](int64_t r0, int64_t r1) {
+    std::vector<float> hg(static_cast<size_t>(kSubRows * GH));
+    for (int64_t s = 0; s < T; s++) {
+      const int64_t t = steps.t_of(s), prev = steps.prev_of(s);
+      const Rows& hp = prev < 0 ? H0 : O;
+      const int64_t tp = prev < 0 ? 0 : prev;
+      // a few rows at a time, so that hg stays in L1 between the GEMM and the gates
+      for (int64_t q0 = r0; q0 < r1; q0 += kSubRows) {
+        const int64_t m = std::min(kSubRows, r1 - q0);
+        for (int64_t i = 0; i < m; i++) std::memcpy(hg.data() + i * GH, b.data(), GH * sizeof(float));
+        sgemm(m, GH, H, hp.at(tp, q0), hp.stride, 1, wt.data(), GH, 1, hg.data(), GH, true);
+        for (int64_t n = q0; n < q0 + m; n++) {
+          const float* h = hp.at(tp, n);
+          const float* c = mode != mLstm ? nullptr : prev < 0 ? C0.row(n) : C.at(prev, n);
+          const float* hgn = hg.data() + (n - q0) * GH;
+          if (L.dead(t, n)) {
+            std::memcpy(O.at(t, n), h, H * sizeof(float));
+            if (has_cells) std::memcpy(C.at(t, n), c, H * sizeof(float));
+            if (has_saved) std::memset(S.at(t, n), 0, 4 * H * sizeof(float));
+          } else if (mode == mLstm) {
+            k.lstm(X.at(t, n), hgn, c, O.at(t, n), C.at(t, n), S.at(t, n), H);
+          } else if (mode == mGru) {
+            k.gru(X.at(t, n), hgn, h, O.at(t, n), S.at(t, n), H);
+          } else {
+            k.rnn(X.at(t, n), hgn, O.at(t, n), H, mode == mRnnRelu);
+          }
+        }
       }
-      if (mode == mLstm) k.lstm(X.row(n), Hg.row(n), C.row(n), Ho.row(n), Co.row(n), S.row(n), H);
-      else if (mode == mGru) k.gru(X.row(n), Hg.row(n), Hp.row(n), Ho.row(n), S.row(n), H);
-      else k.rnn(X.row(n), Hg.row(n), Ho.row(n), H, mode == mRnnRelu);
     }
   });
   return true;
 }
 
-// recurrentCellBackward: dh, h, hOut, dxg, dhPass, [dy], [dc], [c], [cOut], [saved], [live], [dhg], [dcPrev]; sub = mode
-bool supports_recurrent_cell_backward(int sub, int dtype) { return dtype == kF32 && sub >= 0 && sub < kNumRecurrentModes; }
+// recurrentSequenceBackward: reverse, weightHh, h0, output, dxg, dh0, [dOutput], [dhN], [dcN], [c0], [live], [cells], [saved],
+// [dhg], [dc0]; sub = mode
+bool supports_recurrent_sequence_backward(int sub, int dtype) { return dtype == kF32 && sub >= 0 && sub < kNumRecurrentModes; }
 
-bool run_recurrent_cell_backward(ArgReader& r, int mode) {
-  const View dh = r.view("dh"), h = r.view("h"), h_out = r.view("hOut"), dxg = r.view("dxg"), dh_pass = r.view("dhPass");
-  View dy, dc, c, c_out, saved, live, dhg, dc_prev;
-  const bool has_dy = optional_view(r, "dy", &dy), has_dc = optional_view(r, "dc", &dc);
-  const bool has_c = optional_view(r, "c", &c), has_c_out = optional_view(r, "cOut", &c_out);
-  const bool has_saved = optional_view(r, "saved", &saved), has_live = optional_view(r, "live", &live);
-  const bool has_dhg = optional_view(r, "dhg", &dhg), has_dc_prev = optional_view(r, "dcPrev", &dc_prev);
-  if (h.ndim != 2) return false;
-  const int64_t N = h.shape[0], H = h.shape[1], G = gates_of(mode);
-  Rows Dh, Hp, Ho, Dx, Dp, Dy, Dc, C, Co, S, Dhg, Dcp;
+bool run_recurrent_sequence_backward(ArgReader& r, int mode) {
+  const bool reverse = r.i64("reverse") != 0;
+  const View w = r.view("weightHh"), h0 = r.view("h0"), output = r.view("output"), dxg = r.view("dxg"), dh0 = r.view("dh0");
+  View dout, dhn, dcn, c0, live, cells, saved, dhg, dc0;
+  const bool has_dout = optional_view(r, "dOutput", &dout), has_dhn = optional_view(r, "dhN", &dhn), has_dcn = optional_view(r, "dcN", &dcn);
+  const bool has_c0 = optional_view(r, "c0", &c0), has_live = optional_view(r, "live", &live);
+  const bool has_cells = optional_view(r, "cells", &cells), has_saved = optional_view(r, "saved", &saved);
+  const bool has_dhg = optional_view(r, "dhg", &dhg), has_dc0 = optional_view(r, "dc0", &dc0);
+  if (output.ndim != 3 || w.ndim != 2 || w.dtype != kF32) return false;
+  const int64_t T = output.shape[0], N = output.shape[1], H = output.shape[2], GH = gates_of(mode) * H;
+  if (w.shape[0] != GH || w.shape[1] != H) return false;
+  Rows H0, O, Dx, Dh0, Dout, Dhn, Dcn, C0, C, S, Dhg, Dc0;
   LiveFlags L;
-  if (!rows_of(dh, N, H, &Dh) || !rows_of(h, N, H, &Hp) || !rows_of(h_out, N, H, &Ho) || !rows_of(dxg, N, G * H, &Dx) ||
-      !rows_of(dh_pass, N, H, &Dp)) return false;
-  if (!optional_rows(has_dy, dy, N, H, &Dy) || !optional_rows(has_dc, dc, N, H, &Dc) || !optional_rows(has_c, c, N, H, &C) ||
-      !optional_rows(has_c_out, c_out, N, H, &Co) || !optional_rows(has_saved, saved, N, 4 * H, &S) ||
-      !optional_rows(has_dhg, dhg, N, G * H, &Dhg) || !optional_rows(has_dc_prev, dc_prev, N, H, &Dcp)) return false;
-  if (!live_of(has_live, live, N, &L)) return false;
-  if (mode == mLstm) require(has_c && has_c_out && has_saved && has_dc_prev, "recurrentCellBackward (lstm)");
-  if (mode == mGru) require(has_saved && has_dhg, "recurrentCellBackward (gru)");
+  if (!rows_of(h0, -1, N, H, &H0) || !rows_of(output, T, N, H, &O) || !contiguous_rows(dxg, T, N, GH, &Dx) ||
+      !contiguous_rows(dh0, -1, N, H, &Dh0)) return false;
+  if (!optional_rows(has_dout, dout, T, N, H, &Dout) || !optional_rows(has_dhn, dhn, -1, N, H, &Dhn) ||
+      !optional_rows(has_dcn, dcn, -1, N, H, &Dcn) || !optional_rows(has_c0, c0, -1, N, H, &C0) ||
+      !optional_rows(has_cells, cells, T, N, H, &C) || !optional_rows(has_saved, saved, T, N, 4 * H, &S) ||
+      (has_dhg && !contiguous_rows(dhg, T, N, GH, &Dhg)) || (has_dc0 && !contiguous_rows(dc0, -1, N, H, &Dc0)) ||
+      !live_of(has_live, live, T, N, &L)) return false;
+  if (mode == mLstm) require(has_c0 && has_cells && has_saved && has_dc0, "recurrentSequenceBackward (lstm)");
+  if (mode == mGru) require(has_saved && has_dhg, "recurrentSequenceBackward (gru)");
+  const std::vector<float> wd = dense_weight(w, false);
   const RecurrentRows& k = recurrent_rows();
-  parallel_for(N, grain_of(G, H), [&](int64_t begin, int64_t end) {
-    for (int64_t n = begin; n < end; n++) {
-      if (L.dead(n)) {
-        std::memset(Dx.row(n), 0, G * H * sizeof(float));
-        if (has_dhg) std::memset(Dhg.row(n), 0, G * H * sizeof(float));
-        for (int64_t j = 0; j < H; j++) Dp.row(n)[j] = Dh.row(n)[j] + (has_dy ? Dy.row(n)[j] : 0.0f);
-        if (has_dc_prev) {
-          if (has_dc) std::memcpy(Dcp.row(n), Dc.row(n), H * sizeof(float));
-          else std::memset(Dcp.row(n), 0, H * sizeof(float));
+  const StepOrder steps{T, reverse};
+  for_row_blocks(N, [&](int64_t r0, int64_t r1) {
+    const int64_t m = r1 - r0;
+    // per row of the block: the carried gradients of h and c, and the part of h's that bypasses hg
+    std::vector<float> dh(static_cast<size_t>(m * H), 0.0f), dc(static_cast<size_t>(m * H), 0.0f), pass(static_cast<size_t>(m * H));
+    for (int64_t n = r0; n < r1; n++) {
+      if (has_dhn) std::memcpy(dh.data() + (n - r0) * H, Dhn.row(n), H * sizeof(float));
+      if (has_dcn) std::memcpy(dc.data() + (n - r0) * H, Dcn.row(n), H * sizeof(float));
+    }
+    for (int64_t s = T - 1; s >= 0; s--) {
+      const int64_t t = steps.t_of(s), prev = steps.prev_of(s);
+      const Rows& hp = prev < 0 ? H0 : O;
+      const int64_t tp = prev < 0 ? 0 : prev;
+      const Rows& gates = mode == mGru ? Dhg : Dx;  // the gradient that flows through W_hh
+      // one row's gate gradients and the part of h's gradient that bypasses hg
+      const auto back_row = [&](int64_t n) {
+        const int64_t i = n - r0;
+        float* dhn = dh.data() + i * H;
+        float* dcn = dc.data() + i * H;
+        float* pn = pass.data() + i * H;
+        const float* dy = has_dout ? Dout.at(t, n) : nullptr;
+        if (L.dead(t, n)) {
+          std::memset(Dx.at(t, n), 0, GH * sizeof(float));
+          if (has_dhg) std::memset(Dhg.at(t, n), 0, GH * sizeof(float));
+          for (int64_t j = 0; j < H; j++) pn[j] = dhn[j] + (dy == nullptr ? 0.0f : dy[j]);
+          return;  // dc passes through unchanged
         }
-        continue;
+        if (mode == mLstm) {
+          const float* c = prev < 0 ? C0.row(n) : C.at(prev, n);
+          // dc is read before it is overwritten, element by element, so it updates in place
+          k.lstm_back(dhn, dy, dcn, S.at(t, n), c, C.at(t, n), Dx.at(t, n), dcn, pn, H);
+        } else if (mode == mGru) {
+          k.gru_back(dhn, dy, S.at(t, n), hp.at(tp, n), Dx.at(t, n), Dhg.at(t, n), pn, H);
+        } else {
+          k.rnn_back(dhn, dy, O.at(t, n), Dx.at(t, n), pn, H, mode == mRnnRelu);
+        }
+      };
+      // a few rows at a time: their gate gradients are still in cache for dh ← pass + dhg·W_hh
+      for (int64_t q0 = r0; q0 < r1; q0 += kSubRows) {
+        const int64_t m = std::min(kSubRows, r1 - q0), i0 = q0 - r0;
+        for (int64_t n = q0; n < q0 + m; n++) back_row(n);
+        std::memcpy(dh.data() + i0 * H, pass.data() + i0 * H, m * H * sizeof(float));
+        sgemm(m, H, GH, gates.at(t, q0), GH, 1, wd.data(), H, 1, dh.data() + i0 * H, H, true);
       }
-      if (mode == mLstm) k.lstm_back(Dh.row(n), Dy.row(n), Dc.row(n), S.row(n), C.row(n), Co.row(n), Dx.row(n), Dcp.row(n), Dp.row(n), H);
-      else if (mode == mGru) k.gru_back(Dh.row(n), Dy.row(n), S.row(n), Hp.row(n), Dx.row(n), Dhg.row(n), Dp.row(n), H);
-      else k.rnn_back(Dh.row(n), Dy.row(n), Ho.row(n), Dx.row(n), Dp.row(n), H, mode == mRnnRelu);
+    }
+    for (int64_t n = r0; n < r1; n++) {
+      std::memcpy(Dh0.row(n), dh.data() + (n - r0) * H, H * sizeof(float));
+      if (has_dc0) std::memcpy(Dc0.row(n), dc.data() + (n - r0) * H, H * sizeof(float));
     }
   });
   return true;

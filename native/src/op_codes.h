@@ -16,8 +16,8 @@ enum OpKind : int {
   kReduce = 7, kSoftmax = 8, kMatmul = 9, kGather = 10, kScatterAdd = 11, kIndexSelect = 12,
   kIndexAdd = 13, kSort = 14, kOptimizerStep = 15, kRandom = 16, kCrossEntropy = 17,
   kCrossEntropyBackward = 18, kConv = 19, kConvBackwardData = 20, kConvBackwardWeight = 21,
-  kPool = 22, kPoolBackward = 23, kBatchNorm = 24, kBatchNormBackward = 25, kRecurrentCell = 26,
-  kRecurrentCellBackward = 27, kNumOpKinds = 28
+  kPool = 22, kPoolBackward = 23, kBatchNorm = 24, kBatchNormBackward = 25, kRecurrentSequence = 26,
+  kRecurrentSequenceBackward = 27, kNumOpKinds = 28
 };
 
 // UNARY_OPS
@@ -161,8 +161,8 @@ constexpr int kMaxOptimizerScalars = 9;
   X(kPoolBackward, pool_backward) \
   X(kBatchNorm, batch_norm) \
   X(kBatchNormBackward, batch_norm_backward) \
-  X(kRecurrentCell, recurrent_cell) \
-  X(kRecurrentCellBackward, recurrent_cell_backward)
+  X(kRecurrentSequence, recurrent_sequence) \
+  X(kRecurrentSequenceBackward, recurrent_sequence_backward)
 
 class ArgReader;  // views.h
 
@@ -220,9 +220,9 @@ bool run_batch_norm(ArgReader& r, int sub);
 bool supports_batch_norm(int sub, int dtype);
 bool run_batch_norm_backward(ArgReader& r, int sub);
 bool supports_batch_norm_backward(int sub, int dtype);
-bool run_recurrent_cell(ArgReader& r, int sub);
-bool supports_recurrent_cell(int sub, int dtype);
-bool run_recurrent_cell_backward(ArgReader& r, int sub);
-bool supports_recurrent_cell_backward(int sub, int dtype);
+bool run_recurrent_sequence(ArgReader& r, int sub);
+bool supports_recurrent_sequence(int sub, int dtype);
+bool run_recurrent_sequence_backward(ArgReader& r, int sub);
+bool supports_recurrent_sequence_backward(int sub, int dtype);
 
 }  // namespace dlflow

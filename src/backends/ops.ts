@@ -155,7 +155,7 @@ export const POOL_OPS = ['max', 'avg'] as const;
 export type PoolOp = (typeof POOL_OPS)[number];
 
 /**
- * The recurrences of the `recurrentCell` kernels (PyTorch's RNN_TANH, RNN_RELU, LSTM and GRU
+ * The recurrences of the `recurrentSequence` kernels (PyTorch's RNN_TANH, RNN_RELU, LSTM and GRU
  * modes); `RECURRENT_GATES` gives the gate blocks G their weights stack.
  */
 export const RECURRENT_MODES = ['rnnTanh', 'rnnRelu', 'lstm', 'gru'] as const;
@@ -309,29 +309,35 @@ export interface OpArgs {
    */
   batchNormBackward: { grad: View; x: View; mean: View; variance: View; weight?: View; eps: number; dx: View; dweight: View; dbias: View };
   /**
-   * One time step of a recurrent layer over N rows of H units with G gate blocks (float32 [N, ·]
-   * views, any row stride; outputs are written row by row). xg = x·W_ihᵀ + b_ih and
-   * hg = h·W_hhᵀ + b_hh are [N, G·H], h (and LSTM's c) the previous state [N, H]:
-   * - rnnTanh, rnnRelu: h' = act(xg + hg).
-   * - lstm: i|f|g|o = xg + hg; c' = σ(f)⊙c + σ(i)⊙tanh(g), h' = σ(o)⊙tanh(c'); writes cOut and
-   *   saved [N, 4H] = σ(i), σ(f), tanh(g), σ(o).
+   * One recurrent layer in one direction over T steps of N sequences with H units and G gate
+   * blocks (float32; [·, N, ·] views with unit stride along their last dim). xg [T, N, G·H]
+   * holds every step's input projection x_t·W_ihᵀ + b_ih; each step computes
+   * hg = h·W_hhᵀ + b_hh from weightHh [G·H, H] and biasHh [G·H] (absent: 0), then, from the
+   * previous state h (h0 [N, H] at the first step; LSTM's c from c0):
+   * - rnnTanh, rnnRelu: h' = act(xg_t + hg).
+   * - lstm: i|f|g|o = xg_t + hg; c' = σ(f)⊙c + σ(i)⊙tanh(g), h' = σ(o)⊙tanh(c'); writes
+   *   cells[t] = c' and saved[t] [N, 4H] = σ(i), σ(f), tanh(g), σ(o).
    * - gru: r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙h_n), h' = (1 − z)⊙n + z⊙h;
-   *   writes saved [N, 4H] = r, z, n, h_n.
-   * Rows where the optional bool `live` [N] is false keep their state (h' = h, c' = c) and get
-   * zeros in `saved`: a padded sequence that has ended.
+   *   writes saved[t] = r, z, n, h_n.
+   * output[t] = h'. Steps run t = 0 … T−1, or T−1 … 0 when `reverse`. Where the optional bool
+   * `live` [T, N] is false the row keeps its state (h' = h, c' = c; saved zeros): a padded
+   * sequence past its end. Outputs are contiguous.
    */
-  recurrentCell: { mode: RecurrentMode; xg: View; hg: View; h: View; c?: View; live?: View; hOut: View; cOut?: View; saved?: View };
+  recurrentSequence: {
+    mode: RecurrentMode; reverse: boolean; xg: View; weightHh: View; biasHh?: View; h0: View; c0?: View; live?: View;
+    output: View; cells?: View; saved?: View;
+  };
   /**
-   * The gradient of one `recurrentCell` step from the forward's views. h'’s gradient is dh (from
-   * the later steps) plus the optional dy (this step's output, from elsewhere); LSTM's c' gets
-   * dc. Writes dxg (xg's gradient [N, G·H]), dhg (GRU only: hg's gradient; for the others it
-   * equals dxg), dcPrev (LSTM: c's gradient) and dhPass [N, H], the part of h's gradient that
-   * does not pass through hg (GRU: z⊙dh'; a dead row: all of dh'; otherwise zero), so that h's
-   * gradient is dhPass + dhg·W_hh. Dead rows (`live` false) get zero dxg and dhg.
+   * The gradient of `recurrentSequence` from the forward's views and the gradients of its
+   * outputs: dOutput [T, N, H] (any row strides, unit stride along H; absent: zero), dhN and
+   * (LSTM) dcN [N, H] for the final state (absent: zero). Writes dxg [T, N, G·H] (the gradient
+   * of xg, which is also that of every step's hg except for GRU), dhg (GRU only: the gradient
+   * of every step's hg, whose n block differs), dh0 and (LSTM) dc0. The weights' and biases'
+   * gradients are products over all steps that the caller forms from these.
    */
-  recurrentCellBackward: {
-    mode: RecurrentMode; dh: View; dy?: View; dc?: View; h: View; c?: View; hOut: View; cOut?: View; saved?: View; live?: View;
-    dxg: View; dhg?: View; dhPass: View; dcPrev?: View;
+  recurrentSequenceBackward: {
+    mode: RecurrentMode; reverse: boolean; dOutput?: View; dhN?: View; dcN?: View; weightHh: View; h0: View; c0?: View; live?: View;
+    output: View; cells?: View; saved?: View; dxg: View; dhg?: View; dh0: View; dc0?: View;
   };
 }
 
@@ -347,7 +353,7 @@ export const OP_KINDS = [
   'fill', 'copy', 'unary', 'binary', 'binaryScalar', 'clamp', 'where', 'reduce', 'softmax',
   'matmul', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'sort', 'optimizerStep', 'random',
   'crossEntropy', 'crossEntropyBackward', 'conv', 'convBackwardData', 'convBackwardWeight',
-  'pool', 'poolBackward', 'batchNorm', 'batchNormBackward', 'recurrentCell', 'recurrentCellBackward',
+  'pool', 'poolBackward', 'batchNorm', 'batchNormBackward', 'recurrentSequence', 'recurrentSequenceBackward',
 ] as const satisfies readonly OpKind[];
 /** Compile-time check that OP_KINDS lists every kind of `OpArgs`. */
 const _everyKindListed: [Exclude<OpKind, (typeof OP_KINDS)[number]>] extends [never] ? true : never = true;
@@ -420,15 +426,16 @@ export const OP_SIGNATURES: { readonly [K in OpKind]: OpSignature<K> } = {
   batchNormBackward: {
     views: { grad: 'in', x: 'in', mean: 'in', variance: 'in', weight: 'in', dx: 'out', dweight: 'out', dbias: 'out' }, dtypeOf: (a) => a.x.dtype,
   },
-  recurrentCell: {
-    views: { xg: 'in', hg: 'in', h: 'in', c: 'in', live: 'in', hOut: 'out', cOut: 'out', saved: 'out' },
+  recurrentSequence: {
+    views: { xg: 'in', weightHh: 'in', biasHh: 'in', h0: 'in', c0: 'in', live: 'in', output: 'out', cells: 'out', saved: 'out' },
     dtypeOf: (a) => a.xg.dtype, subOpOf: (a) => a.mode, subOps: RECURRENT_MODES,
   },
-  recurrentCellBackward: {
+  recurrentSequenceBackward: {
     views: {
-      dh: 'in', dy: 'in', dc: 'in', h: 'in', c: 'in', hOut: 'in', cOut: 'in', saved: 'in', live: 'in', dxg: 'out', dhg: 'out', dhPass: 'out', dcPrev: 'out',
+      dOutput: 'in', dhN: 'in', dcN: 'in', weightHh: 'in', h0: 'in', c0: 'in', live: 'in', output: 'in', cells: 'in', saved: 'in',
+      dxg: 'out', dhg: 'out', dh0: 'out', dc0: 'out',
     },
-    dtypeOf: (a) => a.dh.dtype, subOpOf: (a) => a.mode, subOps: RECURRENT_MODES,
+    dtypeOf: (a) => a.h0.dtype, subOpOf: (a) => a.mode, subOps: RECURRENT_MODES,
   },
 };
 

@@ -313,8 +313,8 @@ export const KERNEL_EMITTERS: { readonly [K in OpKind]: KernelEmitter<K> | null 
   poolBackward: notExportable,
   batchNorm,
   batchNormBackward: notExportable,
-  recurrentCell: notExportable,
-  recurrentCellBackward: notExportable,
+  recurrentSequence: notExportable,
+  recurrentSequenceBackward: notExportable,
 };
 
 /** Emits one kernel call (the tracer's entry point). */

@@ -1,20 +1,20 @@
 /**
  * One recurrent layer in one direction as one autograd node, the way cuDNN runs it rather than
  * as a graph of per-step ops. Forward: the input projection of all T steps is one GEMM
- * (xg = x·W_ihᵀ + b_ih over [T·N, in]); each step is one recurrent GEMM (hg = h·W_hhᵀ + b_hh)
- * and one fused `recurrentCell` kernel (gates, state update, what backward needs). Backward
- * walks the steps in reverse with one fused `recurrentCellBackward` kernel and one GEMM per
- * step (h's gradient = dhPass + dhg·W_hh), and leaves the weight gradients to three GEMMs over
- * all steps at once (dW_hh = Σ_t dhg_tᵀ·h_{t−1} as [G·H, T·N]·[T·N, H]; dW_ih and dx likewise),
- * where 28 small ones per step cost more than twice as much. Saved memory is O(T): the
- * outputs, LSTM's cells, and four gate values per unit and step.
+ * (xg = x·W_ihᵀ + b_ih over [T·N, in]), then one `recurrentSequence` kernel runs the steps
+ * (per step a recurrent GEMM hg = h·W_hhᵀ + b_hh and the fused gates; the native kernel gives
+ * each thread its own block of sequences for all steps, so steps need no barrier). Backward is
+ * one `recurrentSequenceBackward` kernel (the steps in reverse: fused gate gradients, then
+ * h's gradient = dhPass + dhg·W_hh), and the weights' gradients are three GEMMs over all steps
+ * at once (dW_hh = Σ_t dhg_tᵀ·h_{t−1} as [G·H, T·N]·[T·N, H]; dW_ih and dx likewise) rather than
+ * 3·T small ones. Saved memory is O(T): the outputs, LSTM's cells, and four gate values per
+ * unit and step.
  */
 import { RECURRENT_GATES, type RecurrentMode, type View } from '../backends/ops.js';
 import { noGrad } from '../autograd/grad_mode.js';
-import { emptyTensor, viewAs, viewOf } from '../core/dispatch.js';
+import { emptyTensor, viewOf } from '../core/dispatch.js';
 import type { Tensor } from '../core/tensor.js';
 import { apply, attachOutputs } from './apply.js';
-import { filled } from './creation.js';
 import { cat } from './join.js';
 import { affine } from './linalg.js';
 
@@ -55,21 +55,6 @@ interface Trace {
 /** A fresh float32 tensor on x's backend. */
 const like = (x: Tensor, shape: readonly number[]): Tensor => emptyTensor(shape, 'float32', x.storage.backend);
 
-/** out ← a·b (+ addend), float32 matrices, into an existing [rows, cols] tensor. */
-function gemmInto(out: Tensor, inputs: readonly Tensor[], a: View, b: View, addend?: View): void {
-  apply({ name: 'Addmm', kind: 'matmul', inputs, out: { into: out }, args(o) { return { a, b, out: viewOf(o), addend }; } });
-}
-
-/** Wᵀ as a [cols, rows] view of a [rows, cols] weight. */
-const transposed = (w: Tensor): View => viewAs(w, [w.shape[1], w.shape[0]], [w.strides[1], w.strides[0]]);
-
-/** A bias [k] repeated over `rows` rows, or undefined. */
-const rowsOf = (bias: Tensor | null, rows: number): View | undefined =>
-  bias === null ? undefined : viewAs(bias, [rows, bias.shape[0]], [0, bias.strides[0]]);
-
-/** The view of tensor t at step t, or undefined. */
-const stepOf = (t: Tensor | null, step: number): View | undefined => (t === null ? undefined : viewOf(t.select(0, step)));
-
 /**
  * Runs one layer in one direction over time-major x [T, N, in] (any strides) from h0 (and LSTM's
  * c0), each [N, H]. `live` (bool [T, N], optional) marks the steps inside each padded sequence:
@@ -99,27 +84,18 @@ function runForward(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: Tensor | nul
   live: Tensor | null): Trace {
   const [T, N, inputSize] = x.shape;
   const H = w.weightHh.shape[1];
-  const GH = RECURRENT_GATES[mode] * H;
   const rows = x.reshape([T * N, inputSize]);
-  const xg = affine(rows, w.weightIh, w.biasIh).reshape([T, N, GH]);
-  const output = like(x, [T, N, H]);
+  const xg = affine(rows, w.weightIh, w.biasIh).reshape([T, N, RECURRENT_GATES[mode] * H]);
   const cells = mode === 'lstm' ? like(x, [T, N, H]) : null;
   const saved = mode === 'lstm' || mode === 'gru' ? like(x, [T, N, 4 * H]) : null;
-  const hg = like(x, [N, GH]);
-  const hT = transposed(w.weightHh), bias = rowsOf(w.biasHh, N);
-  for (let k = 0; k < T; k++) {
-    const t = reverse ? T - 1 - k : k;
-    const prev = reverse ? t + 1 : t - 1;
-    const h = k === 0 ? h0 : output.select(0, prev);
-    const c = cells === null ? null : k === 0 ? c0! : cells.select(0, prev);
-    gemmInto(hg, [h, w.weightHh], viewOf(h), hT, bias);
-    const hOut = output.select(0, t);
-    apply({
-      name: 'RecurrentCell', kind: 'recurrentCell', inputs: [hg, h], out: { into: hOut },
-      args(o) { return { mode, xg: viewOf(xg.select(0, t)), hg: viewOf(hg), h: viewOf(h), c: c === null ? undefined : viewOf(c),
-        live: stepOf(live, t), hOut: viewOf(o), cOut: stepOf(cells, t), saved: stepOf(saved, t) }; },
-    });
-  }
+  const output = apply({
+    name: 'RecurrentSequence', kind: 'recurrentSequence', inputs: [xg, w.weightHh, w.biasHh, h0, c0],
+    out: { shape: [T, N, H], dtype: 'float32' },
+    args(o) { return {
+      mode, reverse, xg: viewOf(xg), weightHh: viewOf(w.weightHh), biasHh: optional(w.biasHh), h0: viewOf(h0), c0: optional(c0),
+      live: optional(live), output: viewOf(o), cells: optional(cells), saved: optional(saved),
+    }; },
+  });
   return { mode, x, rows, h0, c0, w, output, cells, saved, live, reverse };
 }
 
@@ -131,42 +107,37 @@ function runBackward(trace: Trace, grads: readonly (Tensor | null)[]): (Tensor |
   const [T, N, inputSize] = x.shape;
   const H = w.weightHh.shape[1];
   const GH = RECURRENT_GATES[mode] * H;
-  const dY = rowsReadable(grads[0]);
-  const dxg = like(x, [T, N, GH]);
-  const dhg = mode === 'gru' ? like(x, [T, N, GH]) : dxg;
-  const dhPass = like(x, [N, H]);
-  let dh = grads[1] ?? filled([N, H], 'float32', 0, x.storage.backend);
-  let dc = cells === null ? null : grads[2] ?? filled([N, H], 'float32', 0, x.storage.backend);
-  for (let k = T - 1; k >= 0; k--) {
-    const t = reverse ? T - 1 - k : k;
-    const prev = reverse ? t + 1 : t - 1;
-    const h = k === 0 ? h0 : output.select(0, prev);
-    const c = cells === null ? null : k === 0 ? c0! : cells.select(0, prev);
-    const dcPrev = dc === null ? null : like(x, [N, H]);
-    const [dhIn, dcIn] = [dh, dc];
-    apply({
-      name: 'RecurrentCellGrad', kind: 'recurrentCellBackward', inputs: [dhIn, h], out: { into: dhPass },
-      args(o) { return {
-        mode, dh: viewOf(dhIn), dy: stepOf(dY, t), dc: dcIn === null ? undefined : viewOf(dcIn), h: viewOf(h), c: c === null ? undefined : viewOf(c),
-        hOut: viewOf(output.select(0, t)), cOut: stepOf(cells, t), saved: stepOf(saved, t), live: stepOf(live, t),
-        dxg: viewOf(dxg.select(0, t)), dhg: mode === 'gru' ? viewOf(dhg.select(0, t)) : undefined, dhPass: viewOf(o),
-        dcPrev: dcPrev === null ? undefined : viewOf(dcPrev),
-      }; },
-    });
-    dh = like(x, [N, H]);
-    gemmInto(dh, [dhg, w.weightHh, dhPass], viewOf(dhg.select(0, t)), viewOf(w.weightHh), viewOf(dhPass));
-    dc = dcPrev;
-  }
+  const [dOutput, dhN, dcN] = [rowsReadable(grads[0]), rowsReadable(grads[1] ?? null), rowsReadable(grads[2] ?? null)];
+  const dhg = mode === 'gru' ? like(x, [T, N, GH]) : null;
+  const dh0 = like(x, [N, H]);
+  const dc0 = mode === 'lstm' ? like(x, [N, H]) : null;
+  const dxg = apply({
+    name: 'RecurrentSequenceGrad', kind: 'recurrentSequenceBackward', inputs: [output, w.weightHh, h0],
+    out: { shape: [T, N, GH], dtype: 'float32' },
+    args(o) { return {
+      mode, reverse, dOutput: optional(dOutput), dhN: optional(dhN), dcN: optional(dcN), weightHh: viewOf(w.weightHh), h0: viewOf(h0),
+      c0: optional(c0), live: optional(live), output: viewOf(output), cells: optional(cells), saved: optional(saved), dxg: viewOf(o),
+      dhg: optional(dhg), dh0: viewOf(dh0), dc0: optional(dc0),
+    }; },
+  });
+  const gx = dxg.reshape([T * N, GH]);
+  const gh = dhg === null ? gx : dhg.reshape([T * N, GH]);
+  const needs = (t: Tensor | null): t is Tensor => t !== null && t.requiresGrad;
+  // LSTM's and the RNNs' two biases get the same gradient: summed once
+  const dbIh = needs(w.biasIh) || (dhg === null && needs(w.biasHh)) ? gx.sum(0) : null;
   return [
-    x.requiresGrad ? dxg.reshape([T * N, GH]).matmul(w.weightIh).reshape([T, N, inputSize]) : null,
-    h0.requiresGrad ? dh : null,
-    c0 !== null && c0.requiresGrad ? dc : null,
-    w.weightIh.requiresGrad ? dxg.reshape([T * N, GH]).t().matmul(trace.rows) : null,
-    w.weightHh.requiresGrad ? dhg.reshape([T * N, GH]).t().matmul(previousStates(trace).reshape([T * N, H])) : null,
-    w.biasIh !== null && w.biasIh.requiresGrad ? dxg.reshape([T * N, GH]).sum(0) : null,
-    w.biasHh !== null && w.biasHh.requiresGrad ? dhg.reshape([T * N, GH]).sum(0) : null,
+    x.requiresGrad ? gx.matmul(w.weightIh).reshape([T, N, inputSize]) : null,
+    h0.requiresGrad ? dh0 : null,
+    needs(c0) ? dc0 : null,
+    needs(w.weightIh) ? gx.t().matmul(trace.rows) : null,
+    needs(w.weightHh) ? gh.t().matmul(previousStates(trace).reshape([T * N, H])) : null,
+    needs(w.biasIh) ? dbIh : null,
+    needs(w.biasHh) ? (dhg === null ? (needs(w.biasIh) ? dbIh!.clone() : dbIh) : gh.sum(0)) : null,
   ];
 }
+
+/** The view of an optional tensor. */
+const optional = (t: Tensor | null): View | undefined => (t === null ? undefined : viewOf(t));
 
 /** [T, N, H]: the state each step started from (h0 first in processing order). */
 function previousStates({ output, h0, reverse }: Trace): Tensor {

@@ -182,14 +182,14 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
     w.view(grad); w.view(x); w.view(mean); w.view(variance); optionalView(w, weight); w.num(eps); w.view(dx); w.view(dweight); w.view(dbias);
     return 0;
   },
-  recurrentCell: (w, { mode, xg, hg, h, c, live, hOut, cOut, saved }) => {
-    w.view(xg); w.view(hg); w.view(h); w.view(hOut);
-    for (const v of [c, cOut, saved, live]) optionalView(w, v);
+  recurrentSequence: (w, { mode, reverse, xg, weightHh, biasHh, h0, c0, live, output, cells, saved }) => {
+    w.num(reverse ? 1 : 0); w.view(xg); w.view(weightHh); w.view(h0); w.view(output);
+    for (const v of [biasHh, c0, live, cells, saved]) optionalView(w, v);
     return RECURRENT_CODES[mode];
   },
-  recurrentCellBackward: (w, { mode, dh, dy, dc, h, c, hOut, cOut, saved, live, dxg, dhg, dhPass, dcPrev }) => {
-    w.view(dh); w.view(h); w.view(hOut); w.view(dxg); w.view(dhPass);
-    for (const v of [dy, dc, c, cOut, saved, live, dhg, dcPrev]) optionalView(w, v);
+  recurrentSequenceBackward: (w, { mode, reverse, dOutput, dhN, dcN, weightHh, h0, c0, live, output, cells, saved, dxg, dhg, dh0, dc0 }) => {
+    w.num(reverse ? 1 : 0); w.view(weightHh); w.view(h0); w.view(output); w.view(dxg); w.view(dh0);
+    for (const v of [dOutput, dhN, dcN, c0, live, cells, saved, dhg, dc0]) optionalView(w, v);
     return RECURRENT_CODES[mode];
   },
 };

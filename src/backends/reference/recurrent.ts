@@ -1,119 +1,140 @@
 /**
- * One time step of a recurrent layer and its gradient (op kinds recurrentCell and
- * recurrentCellBackward), row by row in double precision, exactly as the contract in `../ops.ts`
- * states the equations.
+ * A recurrent layer over a sequence and its gradient (op kinds recurrentSequence and
+ * recurrentSequenceBackward), step by step and row by row in double precision, exactly as the
+ * contract in `../ops.ts` states the equations.
  */
 import { RECURRENT_GATES, type OpArgs, type RecurrentMode, type View } from '../ops.js';
 import type { ArrayOf, KernelTable } from './strided.js';
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
-/** Element (n, j) of a 2-D view (or n of a 1-D one) read and written through its buffer. */
-interface Matrix {
-  get(n: number, j?: number): number;
-  set(n: number, j: number, value: number): void;
+/** Element access to a view of 1 to 3 dims through its buffer. */
+interface Elements {
+  get(...index: number[]): number;
+  set(value: number, ...index: number[]): void;
 }
 
-function matrixOf(view: View | undefined, arrayOf: ArrayOf): Matrix | null {
+function elementsOf(view: View | undefined, arrayOf: ArrayOf): Elements | null {
   if (view === undefined) return null;
   const data = arrayOf(view);
-  const [s0, s1 = 0] = view.strides;
-  return {
-    get: (n, j = 0) => Number(data[view.offset + n * s0 + j * s1]),
-    set: (n, j, value) => { data[view.offset + n * s0 + j * s1] = value; },
-  };
+  const at = (index: readonly number[]): number => index.reduce((o, i, d) => o + i * view.strides[d], view.offset);
+  return { get: (...index) => Number(data[at(index)]), set: (value, ...index) => { data[at(index)] = value; } };
 }
 
-/** Rows and hidden units of a step: N from h, H from h's columns, G from the mode. */
-function sizesOf(mode: RecurrentMode, h: View): { N: number; H: number; G: number } {
-  return { N: h.shape[0], H: h.shape[1], G: RECURRENT_GATES[mode] };
+/** Sizes of a layer: steps T, rows N, units H, gate blocks G. */
+function sizesOf(mode: RecurrentMode, output: View): { T: number; N: number; H: number; G: number } {
+  const [T, N, H] = output.shape;
+  return { T, N, H, G: RECURRENT_GATES[mode] };
 }
 
-export function recurrentCellKernel(args: OpArgs['recurrentCell'], arrayOf: ArrayOf): void {
-  const { mode } = args;
-  const { N, H } = sizesOf(mode, args.h);
-  const [xg, hg, h, c, live, hOut, cOut, saved] = [args.xg, args.hg, args.h, args.c, args.live, args.hOut, args.cOut, args.saved]
-    .map((v) => matrixOf(v, arrayOf));
-  for (let n = 0; n < N; n++) {
-    if (live !== null && live.get(n) === 0) {
-      for (let j = 0; j < H; j++) {
-        hOut!.set(n, j, h!.get(n, j));
-        if (cOut !== null) cOut.set(n, j, c!.get(n, j));
+/** Steps in processing order, with the step each one starts from (-1: the initial state). */
+function order(T: number, reverse: boolean): { t: number; prev: number }[] {
+  return Array.from({ length: T }, (_, k) => (reverse ? { t: T - 1 - k, prev: k === 0 ? -1 : T - k } : { t: k, prev: k - 1 }));
+}
+
+/** hg = h·W_hhᵀ + b_hh for one row, in double. */
+function hiddenProjection(h: readonly number[], w: Elements, b: Elements | null, GH: number): number[] {
+  return Array.from({ length: GH }, (_, r) => h.reduce((s, v, k) => s + v * w.get(r, k), b === null ? 0 : b.get(r)));
+}
+
+export function recurrentSequenceKernel(args: OpArgs['recurrentSequence'], arrayOf: ArrayOf): void {
+  const { mode, reverse } = args;
+  const { T, N, H, G } = sizesOf(mode, args.output);
+  const [xg, w, b, h0, c0, live, output, cells, saved] = [args.xg, args.weightHh, args.biasHh, args.h0, args.c0, args.live, args.output,
+    args.cells, args.saved].map((v) => elementsOf(v, arrayOf));
+  for (const { t, prev } of order(T, reverse)) {
+    for (let n = 0; n < N; n++) {
+      const h = Array.from({ length: H }, (_, j) => (prev < 0 ? h0!.get(n, j) : output!.get(prev, n, j)));
+      const c = cells === null ? [] : Array.from({ length: H }, (_, j) => (prev < 0 ? c0!.get(n, j) : cells.get(prev, n, j)));
+      if (live !== null && live.get(t, n) === 0) {
+        for (let j = 0; j < H; j++) {
+          output!.set(h[j], t, n, j);
+          if (cells !== null) cells.set(c[j], t, n, j);
+        }
+        if (saved !== null) for (let j = 0; j < 4 * H; j++) saved.set(0, t, n, j);
+        continue;
       }
-      if (saved !== null) for (let j = 0; j < 4 * H; j++) saved.set(n, j, 0);
-      continue;
-    }
-    for (let j = 0; j < H; j++) {
-      const pre = (k: number): number => xg!.get(n, k * H + j) + hg!.get(n, k * H + j);
-      if (mode === 'rnnTanh' || mode === 'rnnRelu') {
-        const p = pre(0);
-        hOut!.set(n, j, mode === 'rnnTanh' ? Math.tanh(p) : Math.max(p, 0));
-      } else if (mode === 'lstm') {
-        const [i, f, g, o] = [sigmoid(pre(0)), sigmoid(pre(1)), Math.tanh(pre(2)), sigmoid(pre(3))];
-        const cNext = f * c!.get(n, j) + i * g;
-        cOut!.set(n, j, cNext);
-        hOut!.set(n, j, o * Math.tanh(Math.fround(cNext)));
-        [i, f, g, o].forEach((v, k) => saved!.set(n, k * H + j, v));
-      } else {
-        const r = sigmoid(pre(0)), z = sigmoid(pre(1));
-        const hn = hg!.get(n, 2 * H + j);
-        const nGate = Math.tanh(xg!.get(n, 2 * H + j) + r * hn);
-        hOut!.set(n, j, (1 - z) * nGate + z * h!.get(n, j));
-        [r, z, nGate, hn].forEach((v, k) => saved!.set(n, k * H + j, v));
+      const hg = hiddenProjection(h, w!, b, G * H);
+      for (let j = 0; j < H; j++) {
+        const x = (k: number): number => xg!.get(t, n, k * H + j);
+        const pre = (k: number): number => x(k) + hg[k * H + j];
+        if (mode === 'rnnTanh' || mode === 'rnnRelu') {
+          output!.set(mode === 'rnnTanh' ? Math.tanh(pre(0)) : Math.max(pre(0), 0), t, n, j);
+        } else if (mode === 'lstm') {
+          const gates = [sigmoid(pre(0)), sigmoid(pre(1)), Math.tanh(pre(2)), sigmoid(pre(3))];
+          const cNext = Math.fround(gates[1] * c[j] + gates[0] * gates[2]);
+          cells!.set(cNext, t, n, j);
+          output!.set(gates[3] * Math.tanh(cNext), t, n, j);
+          gates.forEach((v, k) => saved!.set(v, t, n, k * H + j));
+        } else {
+          const r = sigmoid(pre(0)), z = sigmoid(pre(1)), hn = hg[2 * H + j];
+          const nGate = Math.tanh(x(2) + r * hn);
+          output!.set((1 - z) * nGate + z * h[j], t, n, j);
+          [r, z, nGate, hn].forEach((v, k) => saved!.set(v, t, n, k * H + j));
+        }
       }
     }
   }
 }
 
-export function recurrentCellBackwardKernel(args: OpArgs['recurrentCellBackward'], arrayOf: ArrayOf): void {
-  const { mode } = args;
-  const { N, H, G } = sizesOf(mode, args.h);
-  const [dh, dy, dc, h, c, hOut, cOut, saved, live, dxg, dhg, dhPass, dcPrev] = [
-    args.dh, args.dy, args.dc, args.h, args.c, args.hOut, args.cOut, args.saved, args.live, args.dxg, args.dhg, args.dhPass, args.dcPrev,
-  ].map((v) => matrixOf(v, arrayOf));
+export function recurrentSequenceBackwardKernel(args: OpArgs['recurrentSequenceBackward'], arrayOf: ArrayOf): void {
+  const { mode, reverse } = args;
+  const { T, N, H, G } = sizesOf(mode, args.output);
+  const [dOutput, dhN, dcN, w, h0, c0, live, output, cells, saved, dxg, dhg, dh0, dc0] = [args.dOutput, args.dhN, args.dcN, args.weightHh,
+    args.h0, args.c0, args.live, args.output, args.cells, args.saved, args.dxg, args.dhg, args.dh0, args.dc0].map((v) => elementsOf(v, arrayOf));
+  const steps = order(T, reverse).reverse();
   for (let n = 0; n < N; n++) {
-    const dead = live !== null && live.get(n) === 0;
+    let dh = Array.from({ length: H }, (_, j) => (dhN === null ? 0 : dhN.get(n, j)));
+    let dc = Array.from({ length: H }, (_, j) => (dcN === null ? 0 : dcN.get(n, j)));
+    for (const { t, prev } of steps) {
+      const state = (j: number): number => (prev < 0 ? h0!.get(n, j) : output!.get(prev, n, j));
+      const cell = (j: number): number => (prev < 0 ? c0!.get(n, j) : cells!.get(prev, n, j));
+      const g = dh.map((v, j) => v + (dOutput === null ? 0 : dOutput.get(t, n, j)));
+      const dead = live !== null && live.get(t, n) === 0;
+      const pass = new Array<number>(H).fill(0);
+      const dcPrev = new Array<number>(H).fill(0);
+      const gx = new Array<number>(G * H).fill(0), gh = new Array<number>(G * H).fill(0);
+      for (let j = 0; j < H; j++) {
+        if (dead) {
+          pass[j] = g[j];
+          dcPrev[j] = dc[j];
+        } else if (mode === 'rnnTanh' || mode === 'rnnRelu') {
+          const y = output!.get(t, n, j);
+          gx[j] = gh[j] = mode === 'rnnTanh' ? g[j] * (1 - y * y) : y > 0 ? g[j] : 0;
+        } else if (mode === 'lstm') {
+          const [i, f, gg, o] = [0, 1, 2, 3].map((k) => saved!.get(t, n, k * H + j));
+          const tc = Math.tanh(cells!.get(t, n, j));
+          const dct = dc[j] + g[j] * o * (1 - tc * tc);
+          [dct * gg * i * (1 - i), dct * cell(j) * f * (1 - f), dct * i * (1 - gg * gg), g[j] * tc * o * (1 - o)]
+            .forEach((v, k) => { gx[k * H + j] = gh[k * H + j] = v; });
+          dcPrev[j] = dct * f;
+        } else {
+          const [r, z, nGate, hn] = [0, 1, 2, 3].map((k) => saved!.get(t, n, k * H + j));
+          const dn = g[j] * (1 - z) * (1 - nGate * nGate);
+          const dr = dn * hn * r * (1 - r);
+          const dz = g[j] * (state(j) - nGate) * z * (1 - z);
+          [gx[j], gx[H + j], gx[2 * H + j]] = [dr, dz, dn];
+          [gh[j], gh[H + j], gh[2 * H + j]] = [dr, dz, dn * r];
+          pass[j] = g[j] * z;
+        }
+      }
+      for (let k = 0; k < G * H; k++) {
+        dxg!.set(gx[k], t, n, k);
+        if (dhg !== null) dhg.set(gh[k], t, n, k);
+      }
+      // h's gradient: what bypasses hg, plus hg's gradient through W_hh
+      dh = pass.map((v, j) => gh.reduce((s, d, r) => s + d * w!.get(r, j), v));
+      dc = dcPrev;
+    }
     for (let j = 0; j < H; j++) {
-      const g = dh!.get(n, j) + (dy === null ? 0 : dy.get(n, j));
-      const setGate = (k: number, value: number, hidden = value): void => {
-        dxg!.set(n, k * H + j, dead ? 0 : value);
-        if (dhg !== null) dhg.set(n, k * H + j, dead ? 0 : hidden);
-      };
-      if (dead) {
-        for (let k = 0; k < G; k++) setGate(k, 0);
-        dhPass!.set(n, j, g);
-        if (dcPrev !== null) dcPrev.set(n, j, dc === null ? 0 : dc.get(n, j));
-        continue;
-      }
-      if (mode === 'rnnTanh' || mode === 'rnnRelu') {
-        const y = hOut!.get(n, j);
-        setGate(0, mode === 'rnnTanh' ? g * (1 - y * y) : y > 0 ? g : 0);
-        dhPass!.set(n, j, 0);
-      } else if (mode === 'lstm') {
-        const [i, f, gg, o] = [0, 1, 2, 3].map((k) => saved!.get(n, k * H + j));
-        const tc = Math.tanh(cOut!.get(n, j));
-        const dcTotal = (dc === null ? 0 : dc.get(n, j)) + g * o * (1 - tc * tc);
-        setGate(0, dcTotal * gg * i * (1 - i));
-        setGate(1, dcTotal * c!.get(n, j) * f * (1 - f));
-        setGate(2, dcTotal * i * (1 - gg * gg));
-        setGate(3, g * tc * o * (1 - o));
-        dcPrev!.set(n, j, dcTotal * f);
-        dhPass!.set(n, j, 0);
-      } else {
-        const [r, z, nGate, hn] = [0, 1, 2, 3].map((k) => saved!.get(n, k * H + j));
-        const dn = g * (1 - z) * (1 - nGate * nGate);
-        const dr = dn * hn * r * (1 - r);
-        setGate(0, dr);
-        setGate(1, g * (h!.get(n, j) - nGate) * z * (1 - z));
-        setGate(2, dn, dn * r);
-        dhPass!.set(n, j, g * z);
-      }
+      dh0!.set(dh[j], n, j);
+      if (dc0 !== null) dc0.set(dc[j], n, j);
     }
   }
 }
 
 /** This family's kernels, by op kind. */
-export const RECURRENT_KERNELS: KernelTable<'recurrentCell' | 'recurrentCellBackward'> = {
-  recurrentCell: recurrentCellKernel,
-  recurrentCellBackward: recurrentCellBackwardKernel,
+export const RECURRENT_KERNELS: KernelTable<'recurrentSequence' | 'recurrentSequenceBackward'> = {
+  recurrentSequence: recurrentSequenceKernel,
+  recurrentSequenceBackward: recurrentSequenceBackwardKernel,
 };
