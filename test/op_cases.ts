@@ -301,6 +301,34 @@ export const OP_CASES: OpCase[] = [
     rtol: 1e-3, noGradcheck: true,
     fn: (x, w, b) => dl.nn.F.conv2d(x, w, b, { padding: 1 }),
   },
+  // recurrent layers (one recurrentSequence kernel per layer and direction): 19 units, one
+  // 16-lane block and a tail; weights scaled so the gates are not saturated
+  {
+    name: 'lstm over a sequence: output, hN, cN from given h0, c0', inputs: [f([5, 3, 4]), f([76, 4]), f([76, 19]), f([76]), f([76]), f([1, 3, 19]), f([1, 3, 19])],
+    rtol: 1e-4,
+    fn: (x, wi, wh, bi, bh, h0, c0) => {
+      const r = dl.nn.F.recurrent('lstm', x, [h0, c0], [[{ weightIh: wi.mul(0.3), weightHh: wh.mul(0.2), biasIh: bi, biasHh: bh }]]);
+      return [r.output, ...r.state];
+    },
+  },
+  {
+    name: 'gru bidirectional, batchFirst, padded lengths', inputs: [f([3, 6, 4]), f([57, 4]), f([57, 19]), f([57]), f([57]), f([57, 4]), f([57, 19]), f([57]), f([57])],
+    rtol: 1e-4,
+    fn: (x, wi, wh, bi, bh, wi2, wh2, bi2, bh2) => {
+      const w = (a: dl.Tensor, b: dl.Tensor, c: dl.Tensor, d: dl.Tensor) => ({ weightIh: a.mul(0.3), weightHh: b.mul(0.2), biasIh: c, biasHh: d });
+      const r = dl.nn.F.recurrent('gru', x, null, [[w(wi, wh, bi, bh), w(wi2, wh2, bi2, bh2)]], { batchFirst: true, lengths: [6, 2, 4] });
+      return [r.output, ...r.state];
+    },
+  },
+  {
+    name: 'rnn tanh and relu, two layers, a transposed input, no biases', inputs: [f([3, 7, 4]), f([5, 4]), f([5, 5]), f([5, 5]), f([5, 5])],
+    rtol: 1e-4,
+    fn: (x, wi, wh, wi2, wh2) => {
+      const layers = [[{ weightIh: wi, weightHh: wh.mul(0.3), biasIh: null, biasHh: null }], [{ weightIh: wi2, weightHh: wh2.mul(0.3), biasIh: null, biasHh: null }]];
+      const input = x.transpose(0, 1);
+      return [dl.nn.F.recurrent('rnnTanh', input, null, layers).output, dl.nn.F.recurrent('rnnRelu', input, null, layers).output];
+    },
+  },
   {
     name: 'pad in every mode', inputs: [f([2, 3, 4, 5])],
     fn: (x) => [dl.nn.F.pad(x, [2, 1, 0, 3], 'reflect'), dl.nn.F.pad(x, [1, 2], 'replicate'), dl.nn.F.pad(x, [3, 5, 1, 1], 'circular'), dl.nn.F.pad(x, [1, -2, 2, 0], 'constant', 0.5)],
