@@ -14,7 +14,9 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <cstdlib>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,7 @@ struct RecurrentRows {
   void (*lstm_back)(const float* dh, const float* dy, const float* dc, const float* saved, const float* c, const float* c_out,
                     float* dxg, float* dc_prev, float* dh_pass, int64_t H);
   void (*gru_back)(const float* dh, const float* dy, const float* saved, const float* h, float* dxg, float* dhg, float* dh_pass, int64_t H);
+  void (*add_row)(const float* row, int64_t n, double* acc);  // acc[j] += row[j], in double
 };
 
 // The gate polynomials are written as a·b + c for FMAs (see kernels_recurrent_body.inc); the
@@ -132,15 +135,49 @@ void require(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(std::string(what) + ": a view the mode needs is missing");
 }
 
-// W_hh [GH, H] (any strides) read as float32, or its transpose [H, GH], contiguous.
-std::vector<float> dense_weight(const View& w, bool transpose) {
-  const int64_t GH = w.shape[0], H = w.shape[1];
-  std::vector<float> out(static_cast<size_t>(GH * H));
-  const float* p = w.ptr<float>();
-  for (int64_t r = 0; r < GH; r++)
-    for (int64_t k = 0; k < H; k++) out[transpose ? k * GH + r : r * H + k] = p[r * w.strides[0] + k * w.strides[1]];
-  return out;
-}
+inline int64_t ceil_div_rows(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// A weight packed once per call into the GEMM microkernel's B panels (kc deep, nr wide), for
+// the T products of a step loop: element (p, j) of B [K, N] is b[p * b_rs + j * b_cs], so a
+// transpose costs nothing. Packing once instead of at every step, and running the microkernel
+// without sgemm's per-call planning, matter at these sizes (8 rows × 48 columns × 128 deep
+// per call).
+class PackedPanels {
+ public:
+  PackedPanels(const float* b, int64_t b_rs, int64_t b_cs, int64_t K, int64_t N)
+      : ps_(sgemm_panel_shape()), K_(K), N_(N), kc_(std::max<int64_t>(1, std::min<int64_t>(K, ps_.kc))),
+        nkb_(ceil_div_rows(K, kc_)), npan_(ceil_div_rows(N, ps_.nr)) {
+    const size_t floats = static_cast<size_t>(nkb_ * npan_ * kc_ * ps_.nr);
+    data_.reset(static_cast<float*>(std::aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64)));
+    if (!data_) throw std::bad_alloc();
+    for (int64_t kb = 0; kb < nkb_; kb++)
+      for (int64_t p = 0; p < npan_; p++)
+        sgemm_pack_b_panel(cols(p), depth(kb), b + kb * kc_ * b_rs + p * ps_.nr * b_cs, b_rs, b_cs, panel(kb, p));
+  }
+
+  // C[0:m, 0:N] += A[0:m, 0:K], A's rows read in place (row stride a_rs, unit column stride).
+  void multiply_add(int64_t m, const float* a, int64_t a_rs, float* c, int64_t ldc) const {
+    for (int64_t i0 = 0; i0 < m; i0 += ps_.mr) {
+      const int mm = static_cast<int>(std::min<int64_t>(ps_.mr, m - i0));
+      for (int64_t kb = 0; kb < nkb_; kb++)
+        for (int64_t p = 0; p < npan_; p++)
+          sgemm_panel_kernel_direct_a(mm, static_cast<int>(cols(p)), depth(kb), a + i0 * a_rs + kb * kc_, a_rs, 1, panel(kb, p),
+                                      c + i0 * ldc + p * ps_.nr, ldc, true);
+    }
+  }
+
+ private:
+  struct Free {
+    void operator()(float* p) const { std::free(p); }
+  };
+  int64_t cols(int64_t p) const { return std::min<int64_t>(ps_.nr, N_ - p * ps_.nr); }
+  int64_t depth(int64_t kb) const { return std::min(kc_, K_ - kb * kc_); }
+  float* panel(int64_t kb, int64_t p) const { return data_.get() + (kb * npan_ + p) * kc_ * ps_.nr; }
+
+  GemmPanelShape ps_;
+  int64_t K_, N_, kc_, nkb_, npan_;
+  std::unique_ptr<float, Free> data_;
+};
 
 // Steps in processing order: step k runs time t_of(k) from the state of time prev_of(k) (-1: the initial state).
 struct StepOrder {
@@ -153,15 +190,17 @@ struct StepOrder {
 // Rows a step handles at once: two of the GEMM's 8-row register tiles.
 constexpr int64_t kSubRows = 16;
 
-inline int64_t ceil_div_rows(int64_t a, int64_t b) { return (a + b - 1) / b; }
+// Blocks of rows, one per thread (rounded to 8 rows, the GEMM's register tile): each thread
+// runs every step of its block. A single block (few rows) runs on the calling thread.
+int64_t row_block_size(int64_t N) {
+  return std::max<int64_t>(8, (ceil_div_rows(N, num_threads()) + 7) / 8 * 8);
+}
+int64_t row_blocks(int64_t N) { return ceil_div_rows(N, row_block_size(N)); }
 
-// Runs fn(begin, end) over blocks of rows, one block per thread (rounded to 8 rows, the GEMM's
-// register tile); a single block runs on the calling thread with its GEMMs using every thread.
-void for_row_blocks(int64_t N, const std::function<void(int64_t, int64_t)>& fn) {
-  const int64_t threads = num_threads();
-  const int64_t block = std::max<int64_t>(8, (ceil_div_rows(N, threads) + 7) / 8 * 8);
-  const int64_t blocks = ceil_div_rows(N, block);
-  parallel_tasks(blocks, [&](int64_t b) { fn(b * block, std::min(N, (b + 1) * block)); });
+// Runs fn(block, begin, end) over the row blocks.
+void for_row_blocks(int64_t N, const std::function<void(int64_t, int64_t, int64_t)>& fn) {
+  const int64_t size = row_block_size(N);
+  parallel_tasks(row_blocks(N), [&](int64_t b) { fn(b, b * size, std::min(N, (b + 1) * size)); });
 }
 
 }  // namespace
@@ -186,12 +225,12 @@ bool run_recurrent_sequence(ArgReader& r, int mode) {
       (has_saved && !contiguous_rows(saved, T, N, 4 * H, &S)) || !live_of(has_live, live, T, N, &L)) return false;
   if (mode == mLstm) require(has_c0 && has_cells && has_saved, "recurrentSequence (lstm)");
   if (mode == mGru) require(has_saved, "recurrentSequence (gru)");
-  const std::vector<float> wt = dense_weight(w, true);
+  const PackedPanels wt(w.ptr<float>(), w.strides[1], w.strides[0], H, GH);  // W_hhᵀ
   std::vector<float> b(static_cast<size_t>(GH), 0.0f);
   for (int64_t j = 0; has_b && j < GH; j++) b[j] = bias.ptr<float>()[j * bias.strides[0]];
   const RecurrentRows& k = recurrent_rows();
   const StepOrder steps{T, reverse};
-  for_row_blocks(N, [&](int64_t r0, int64_t r1) {
+  for_row_blocks(N, [&](int64_t, int64_t r0, int64_t r1) {
     std::vector<float> hg(static_cast<size_t>(kSubRows * GH));
     for (int64_t s = 0; s < T; s++) {
       const int64_t t = steps.t_of(s), prev = steps.prev_of(s);
@@ -201,7 +240,7 @@ bool run_recurrent_sequence(ArgReader& r, int mode) {
       for (int64_t q0 = r0; q0 < r1; q0 += kSubRows) {
         const int64_t m = std::min(kSubRows, r1 - q0);
         for (int64_t i = 0; i < m; i++) std::memcpy(hg.data() + i * GH, b.data(), GH * sizeof(float));
-        sgemm(m, GH, H, hp.at(tp, q0), hp.stride, 1, wt.data(), GH, 1, hg.data(), GH, true);
+        wt.multiply_add(m, hp.at(tp, q0), hp.stride, hg.data(), GH);
         for (int64_t n = q0; n < q0 + m; n++) {
           const float* h = hp.at(tp, n);
           const float* c = mode != mLstm ? nullptr : prev < 0 ? C0.row(n) : C.at(prev, n);
@@ -236,6 +275,8 @@ bool run_recurrent_sequence_backward(ArgReader& r, int mode) {
   const bool has_c0 = optional_view(r, "c0", &c0), has_live = optional_view(r, "live", &live);
   const bool has_cells = optional_view(r, "cells", &cells), has_saved = optional_view(r, "saved", &saved);
   const bool has_dhg = optional_view(r, "dhg", &dhg), has_dc0 = optional_view(r, "dc0", &dc0);
+  View dbi, dbh;
+  const bool has_dbi = optional_view(r, "dbIh", &dbi), has_dbh = optional_view(r, "dbHh", &dbh);
   if (output.ndim != 3 || w.ndim != 2 || w.dtype != kF32) return false;
   const int64_t T = output.shape[0], N = output.shape[1], H = output.shape[2], GH = gates_of(mode) * H;
   if (w.shape[0] != GH || w.shape[1] != H) return false;
@@ -248,13 +289,20 @@ bool run_recurrent_sequence_backward(ArgReader& r, int mode) {
       !optional_rows(has_cells, cells, T, N, H, &C) || !optional_rows(has_saved, saved, T, N, 4 * H, &S) ||
       (has_dhg && !contiguous_rows(dhg, T, N, GH, &Dhg)) || (has_dc0 && !contiguous_rows(dc0, -1, N, H, &Dc0)) ||
       !live_of(has_live, live, T, N, &L)) return false;
+  const auto bias_ok = [&](bool present, const View& v) { return !present || (v.dtype == kF32 && v.ndim == 1 && v.shape[0] == GH); };
+  if (!bias_ok(has_dbi, dbi) || !bias_ok(has_dbh, dbh)) return false;
   if (mode == mLstm) require(has_c0 && has_cells && has_saved && has_dc0, "recurrentSequenceBackward (lstm)");
   if (mode == mGru) require(has_saved && has_dhg, "recurrentSequenceBackward (gru)");
-  const std::vector<float> wd = dense_weight(w, false);
+  const PackedPanels wd(w.ptr<float>(), w.strides[0], w.strides[1], GH, H);  // W_hh
   const RecurrentRows& k = recurrent_rows();
   const StepOrder steps{T, reverse};
-  for_row_blocks(N, [&](int64_t r0, int64_t r1) {
+  // each block's column sums of dxg and dhg, added in block order afterwards (deterministic for a thread count)
+  const int64_t blocks = row_blocks(N);
+  std::vector<double> sums(static_cast<size_t>(2 * blocks * GH), 0.0);
+  for_row_blocks(N, [&](int64_t b, int64_t r0, int64_t r1) {
     const int64_t m = r1 - r0;
+    double* sum_x = sums.data() + 2 * b * GH;
+    double* sum_h = sum_x + GH;
     // per row of the block: the carried gradients of h and c, and the part of h's that bypasses hg
     std::vector<float> dh(static_cast<size_t>(m * H), 0.0f), dc(static_cast<size_t>(m * H), 0.0f), pass(static_cast<size_t>(m * H));
     for (int64_t n = r0; n < r1; n++) {
@@ -292,9 +340,13 @@ bool run_recurrent_sequence_backward(ArgReader& r, int mode) {
       // a few rows at a time: their gate gradients are still in cache for dh ← pass + dhg·W_hh
       for (int64_t q0 = r0; q0 < r1; q0 += kSubRows) {
         const int64_t m = std::min(kSubRows, r1 - q0), i0 = q0 - r0;
-        for (int64_t n = q0; n < q0 + m; n++) back_row(n);
+        for (int64_t n = q0; n < q0 + m; n++) {
+          back_row(n);
+          if (has_dbi) k.add_row(Dx.at(t, n), GH, sum_x);
+          if (has_dbh) k.add_row(Dhg.at(t, n), GH, sum_h);
+        }
         std::memcpy(dh.data() + i0 * H, pass.data() + i0 * H, m * H * sizeof(float));
-        sgemm(m, H, GH, gates.at(t, q0), GH, 1, wd.data(), H, 1, dh.data() + i0 * H, H, true);
+        wd.multiply_add(m, gates.at(t, q0), GH, dh.data() + i0 * H, H);
       }
     }
     for (int64_t n = r0; n < r1; n++) {
@@ -302,6 +354,15 @@ bool run_recurrent_sequence_backward(ArgReader& r, int mode) {
       if (has_dc0) std::memcpy(Dc0.row(n), dc.data() + (n - r0) * H, H * sizeof(float));
     }
   });
+  for (int which = 0; which < 2; which++) {
+    if (!(which == 0 ? has_dbi : has_dbh)) continue;
+    const View& out = which == 0 ? dbi : dbh;
+    for (int64_t j = 0; j < GH; j++) {
+      double total = 0;
+      for (int64_t b = 0; b < blocks; b++) total += sums[(2 * b + which) * GH + j];
+      out.ptr<float>()[j * out.strides[0]] = static_cast<float>(total);
+    }
+  }
   return true;
 }
 

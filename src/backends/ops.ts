@@ -332,12 +332,14 @@ export interface OpArgs {
    * outputs: dOutput [T, N, H] (any row strides, unit stride along H; absent: zero), dhN and
    * (LSTM) dcN [N, H] for the final state (absent: zero). Writes dxg [T, N, G·H] (the gradient
    * of xg, which is also that of every step's hg except for GRU), dhg (GRU only: the gradient
-   * of every step's hg, whose n block differs), dh0 and (LSTM) dc0. The weights' and biases'
-   * gradients are products over all steps that the caller forms from these.
+   * of every step's hg, whose n block differs), dh0 and (LSTM) dc0, and when given the biases'
+   * gradients [G·H]: dbIh, the sum of dxg over all steps and rows, and (GRU) dbHh, that of dhg
+   * (sums in double). The weights' gradients are products over all steps that the caller
+   * forms from dxg and dhg.
    */
   recurrentSequenceBackward: {
     mode: RecurrentMode; reverse: boolean; dOutput?: View; dhN?: View; dcN?: View; weightHh: View; h0: View; c0?: View; live?: View;
-    output: View; cells?: View; saved?: View; dxg: View; dhg?: View; dh0: View; dc0?: View;
+    output: View; cells?: View; saved?: View; dxg: View; dhg?: View; dh0: View; dc0?: View; dbIh?: View; dbHh?: View;
   };
 }
 
@@ -433,7 +435,7 @@ export const OP_SIGNATURES: { readonly [K in OpKind]: OpSignature<K> } = {
   recurrentSequenceBackward: {
     views: {
       dOutput: 'in', dhN: 'in', dcN: 'in', weightHh: 'in', h0: 'in', c0: 'in', live: 'in', output: 'in', cells: 'in', saved: 'in',
-      dxg: 'out', dhg: 'out', dh0: 'out', dc0: 'out',
+      dxg: 'out', dhg: 'out', dh0: 'out', dc0: 'out', dbIh: 'out', dbHh: 'out',
     },
     dtypeOf: (a) => a.h0.dtype, subOpOf: (a) => a.mode, subOps: RECURRENT_MODES,
   },

@@ -111,20 +111,21 @@ function runBackward(trace: Trace, grads: readonly (Tensor | null)[]): (Tensor |
   const dhg = mode === 'gru' ? like(x, [T, N, GH]) : null;
   const dh0 = like(x, [N, H]);
   const dc0 = mode === 'lstm' ? like(x, [N, H]) : null;
+  const needs = (t: Tensor | null): t is Tensor => t !== null && t.requiresGrad;
+  // LSTM's and the RNNs' two biases get the same gradient, summed once
+  const dbIh = needs(w.biasIh) || (dhg === null && needs(w.biasHh)) ? like(x, [GH]) : null;
+  const dbHh = dhg !== null && needs(w.biasHh) ? like(x, [GH]) : null;
   const dxg = apply({
     name: 'RecurrentSequenceGrad', kind: 'recurrentSequenceBackward', inputs: [output, w.weightHh, h0],
     out: { shape: [T, N, GH], dtype: 'float32' },
     args(o) { return {
       mode, reverse, dOutput: optional(dOutput), dhN: optional(dhN), dcN: optional(dcN), weightHh: viewOf(w.weightHh), h0: viewOf(h0),
       c0: optional(c0), live: optional(live), output: viewOf(output), cells: optional(cells), saved: optional(saved), dxg: viewOf(o),
-      dhg: optional(dhg), dh0: viewOf(dh0), dc0: optional(dc0),
+      dhg: optional(dhg), dh0: viewOf(dh0), dc0: optional(dc0), dbIh: optional(dbIh), dbHh: optional(dbHh),
     }; },
   });
   const gx = dxg.reshape([T * N, GH]);
   const gh = dhg === null ? gx : dhg.reshape([T * N, GH]);
-  const needs = (t: Tensor | null): t is Tensor => t !== null && t.requiresGrad;
-  // LSTM's and the RNNs' two biases get the same gradient: summed once
-  const dbIh = needs(w.biasIh) || (dhg === null && needs(w.biasHh)) ? gx.sum(0) : null;
   return [
     x.requiresGrad ? gx.matmul(w.weightIh).reshape([T, N, inputSize]) : null,
     h0.requiresGrad ? dh0 : null,
@@ -132,7 +133,7 @@ function runBackward(trace: Trace, grads: readonly (Tensor | null)[]): (Tensor |
     needs(w.weightIh) ? gx.t().matmul(trace.rows) : null,
     needs(w.weightHh) ? gh.t().matmul(previousStates(trace).reshape([T * N, H])) : null,
     needs(w.biasIh) ? dbIh : null,
-    needs(w.biasHh) ? (dhg === null ? (needs(w.biasIh) ? dbIh!.clone() : dbIh) : gh.sum(0)) : null,
+    needs(w.biasHh) ? (dhg === null ? (needs(w.biasIh) ? dbIh!.clone() : dbIh) : dbHh) : null,
   ];
 }
 

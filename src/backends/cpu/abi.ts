@@ -187,9 +187,9 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
     for (const v of [biasHh, c0, live, cells, saved]) optionalView(w, v);
     return RECURRENT_CODES[mode];
   },
-  recurrentSequenceBackward: (w, { mode, reverse, dOutput, dhN, dcN, weightHh, h0, c0, live, output, cells, saved, dxg, dhg, dh0, dc0 }) => {
+  recurrentSequenceBackward: (w, { mode, reverse, dOutput, dhN, dcN, weightHh, h0, c0, live, output, cells, saved, dxg, dhg, dh0, dc0, dbIh, dbHh }) => {
     w.num(reverse ? 1 : 0); w.view(weightHh); w.view(h0); w.view(output); w.view(dxg); w.view(dh0);
-    for (const v of [dOutput, dhN, dcN, c0, live, cells, saved, dhg, dc0]) optionalView(w, v);
+    for (const v of [dOutput, dhN, dcN, c0, live, cells, saved, dhg, dc0, dbIh, dbHh]) optionalView(w, v);
     return RECURRENT_CODES[mode];
   },
 };

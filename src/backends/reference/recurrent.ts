@@ -83,6 +83,8 @@ export function recurrentSequenceBackwardKernel(args: OpArgs['recurrentSequenceB
   const [dOutput, dhN, dcN, w, h0, c0, live, output, cells, saved, dxg, dhg, dh0, dc0] = [args.dOutput, args.dhN, args.dcN, args.weightHh,
     args.h0, args.c0, args.live, args.output, args.cells, args.saved, args.dxg, args.dhg, args.dh0, args.dc0].map((v) => elementsOf(v, arrayOf));
   const steps = order(T, reverse).reverse();
+  const [dbIh, dbHh] = [args.dbIh, args.dbHh].map((v) => elementsOf(v, arrayOf));
+  const sums = [new Float64Array(G * H), new Float64Array(G * H)];
   for (let n = 0; n < N; n++) {
     let dh = Array.from({ length: H }, (_, j) => (dhN === null ? 0 : dhN.get(n, j)));
     let dc = Array.from({ length: H }, (_, j) => (dcN === null ? 0 : dcN.get(n, j)));
@@ -121,6 +123,9 @@ export function recurrentSequenceBackwardKernel(args: OpArgs['recurrentSequenceB
       for (let k = 0; k < G * H; k++) {
         dxg!.set(gx[k], t, n, k);
         if (dhg !== null) dhg.set(gh[k], t, n, k);
+        // the float32 values written, as the biases' gradients sum them
+        sums[0][k] += Math.fround(gx[k]);
+        sums[1][k] += Math.fround(gh[k]);
       }
       // h's gradient: what bypasses hg, plus hg's gradient through W_hh
       dh = pass.map((v, j) => gh.reduce((s, d, r) => s + d * w!.get(r, j), v));
@@ -130,6 +135,10 @@ export function recurrentSequenceBackwardKernel(args: OpArgs['recurrentSequenceB
       dh0!.set(dh[j], n, j);
       if (dc0 !== null) dc0.set(dc[j], n, j);
     }
+  }
+  for (let k = 0; k < G * H; k++) {
+    dbIh?.set(sums[0][k], k);
+    dbHh?.set(sums[1][k], k);
   }
 }
 
