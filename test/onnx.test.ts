@@ -87,6 +87,18 @@ class VolumeNet extends nn.Module {
   }
 }
 
+/** The three cells, each from the state the previous one left (LSTMCell from zeros). */
+class Cells extends nn.Module {
+  lstm = new nn.LSTMCell(4, 6);
+  gru = new nn.GRUCell(4, 6);
+  rnn = new nn.RNNCell(4, 6, { nonlinearity: 'relu' });
+  override forward(x: dl.Tensor): dl.Tensor[] {
+    const [h, c] = this.lstm.forward(x);
+    const g = this.gru.forward(x, h);
+    return [h, c, g, this.rnn.forward(x, g)];
+  }
+}
+
 /** Gives BatchNorm layers non-trivial running statistics (a few training steps' worth). */
 function warmBatchNorm(m: Net, x: dl.Tensor): void {
   m.train();
@@ -108,6 +120,7 @@ const CASES: { name: string; make: () => Net; input: (batch: number) => dl.Tenso
   { name: 'gru', make: () => new nn.GRU(4, 6, { numLayers: 2, batchFirst: true }), input: (n) => dl.randn([n, 8, 4]) },
   { name: 'rnn', make: () => new nn.RNN(4, 5, { nonlinearity: 'relu', bidirectional: true, batchFirst: true }), input: (n) => dl.randn([n, 6, 4]) },
   { name: 'functional', make: () => new Functional(), input: (n) => dl.randn([n, 6]) },
+  { name: 'cells', make: () => new Cells(), input: (n) => dl.randn([n, 4]) },
 ];
 
 function outputsOf(y: unknown): dl.Tensor[] {

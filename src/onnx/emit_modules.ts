@@ -1,6 +1,7 @@
 /**
  * Modules that export as ONNX's own ops instead of their traced kernels: RNN, LSTM and GRU
- * become ONNX's RNN, LSTM and GRU nodes, one per layer (both directions in one node). Their
+ * become ONNX's RNN, LSTM and GRU nodes, one per layer (both directions in one node), and their
+ * cells (RNNCell, LSTMCell, GRUCell) the same node over a sequence of one step. Their
  * weights are re-laid into ONNX's form — gates reordered (LSTM: PyTorch's i, f, g, o to ONNX's
  * i, o, f, c; GRU: r, z, n to z, r, h, with linear_before_reset = 1, which is PyTorch's GRU),
  * directions stacked, the two biases joined — as initializers named after the module
@@ -8,7 +9,7 @@
  * or a replaced forward is traced op by op).
  */
 import type { Tensor } from '../core/tensor.js';
-import { GRU, LSTM, RNN, type RNNBase } from '../nn/layers/recurrent.js';
+import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell, type RNNBase, type RNNCellBase } from '../nn/layers/recurrent.js';
 import type { Module } from '../nn/module.js';
 import type { RecurrentWeights } from '../nn/functional/recurrent.js';
 import { int, ints, str, strs, type Dim, type GraphBuilder, type Value } from './graph.js';
@@ -18,19 +19,20 @@ interface RecurrentSpec {
   readonly op: 'RNN' | 'LSTM' | 'GRU';
   /** ONNX's gate order as indices into PyTorch's gate blocks. */
   readonly gateOrder: readonly number[];
-  readonly attrs: (m: RNNBase, directions: number) => Record<string, ReturnType<typeof int> | ReturnType<typeof strs>>;
+  readonly attrs: (m: RNNBase | RNNCellBase, directions: number) => Record<string, ReturnType<typeof int> | ReturnType<typeof strs>>;
   /** How many state tensors the module takes and returns (h, or h and c). */
   readonly states: number;
 }
 
-const SPECS: readonly (readonly [new (...a: never[]) => RNNBase, RecurrentSpec])[] = [
-  [LSTM, { op: 'LSTM', gateOrder: [0, 3, 1, 2], states: 2, attrs: () => ({}) }],
-  [GRU, { op: 'GRU', gateOrder: [1, 0, 2], states: 1, attrs: () => ({ linear_before_reset: int(1) }) }],
-  [RNN, {
-    op: 'RNN', gateOrder: [0], states: 1,
-    attrs: (m, directions) => ({ activations: strs(new Array<string>(directions).fill((m as RNN).nonlinearity === 'relu' ? 'Relu' : 'Tanh')) }),
-  }],
-];
+const LSTM_SPEC: RecurrentSpec = { op: 'LSTM', gateOrder: [0, 3, 1, 2], states: 2, attrs: () => ({}) };
+const GRU_SPEC: RecurrentSpec = { op: 'GRU', gateOrder: [1, 0, 2], states: 1, attrs: () => ({ linear_before_reset: int(1) }) };
+const RNN_SPEC: RecurrentSpec = {
+  op: 'RNN', gateOrder: [0], states: 1,
+  attrs: (m, directions) => ({ activations: strs(new Array<string>(directions).fill((m as RNN | RNNCell).nonlinearity === 'relu' ? 'Relu' : 'Tanh')) }),
+};
+
+const SPECS: readonly (readonly [new (...a: never[]) => RNNBase, RecurrentSpec])[] = [[LSTM, LSTM_SPEC], [GRU, GRU_SPEC], [RNN, RNN_SPEC]];
+const CELL_SPECS: readonly (readonly [new (...a: never[]) => RNNCellBase, RecurrentSpec])[] = [[LSTMCell, LSTM_SPEC], [GRUCell, GRU_SPEC], [RNNCell, RNN_SPEC]];
 
 const floatData = (t: Tensor): Float32Array => Float32Array.from(untraced(() => t.contiguous().dataSync()) as Float32Array);
 
@@ -111,7 +113,43 @@ function recurrentEmitter(spec: RecurrentSpec): SelfEmitter {
   };
 }
 
-const EMITTERS = new Map(SPECS.map(([cls, spec]) => [cls as unknown, { cls, emit: recurrentEmitter(spec) }]));
+/**
+ * A cell as the layer's node over one step: x [N, in] becomes [1, N, in], the state [N, H]
+ * becomes [1, N, H] (absent: zeros, as the cell), and the node's final states are the results.
+ */
+function cellEmitter(spec: RecurrentSpec): SelfEmitter {
+  return (tracer: Tracer, path: string, module: Module, args: unknown[], run: () => unknown) => {
+    const m = module as RNNCellBase;
+    const [x, hx] = args as [Tensor, Tensor | readonly Tensor[] | null | undefined];
+    if (x.ndim !== 2) tracer.fail(`${spec.op} cell on input of shape [${x.shape.join(', ')}]`, 'only batched input [N, in] is exported');
+    const out = run() as Tensor | [Tensor, Tensor];
+    const initial: Tensor[] = hx === null || hx === undefined ? [] : Array.isArray(hx) ? [...hx] : [hx as Tensor];
+    const results = Array.isArray(out) ? out : [out];
+    tracer.module(path, [x, ...initial], results, (ins, shapes: Dim[][]) => {
+      const g = tracer.g!;
+      const [xv, ...states] = ins;
+      const H = m.hiddenSize;
+      const reshape = (v: Value, dims: readonly number[], shape: readonly Dim[]): Value =>
+        g.op('Reshape', [v, g.constant('int64', [dims.length], dims, 'shape')], { dtype: 'float32', shape });
+      const N = xv.shape[0];
+      const [W, R, B] = layerInitializers(g, path, 0, [untraced(() => m.cellWeights())], spec, H);
+      const inputs: (Value | null)[] = [reshape(xv, [1, -1, m.inputSize], [1, N, m.inputSize]), W, R, B, null,
+        states[0] === undefined ? null : reshape(states[0], [1, -1, H], [1, N, H])];
+      if (spec.op === 'LSTM') inputs.push(states[1] === undefined ? null : reshape(states[1], [1, -1, H], [1, N, H]));
+      const stateSpecs = Array.from({ length: spec.states }, () => ({ dtype: 'float32' as const, shape: [1, N, H] }));
+      const [, ...last] = g.node(spec.op, inputs, [{ dtype: 'float32', shape: [1, 1, N, H] }, ...stateSpecs], {
+        hidden_size: int(H), direction: str('forward'), ...spec.attrs(m, 1),
+      });
+      return last.map((v, i) => reshape(v, [-1, H], shapes[i]));
+    });
+    return out;
+  };
+}
+
+const EMITTERS = new Map<unknown, { cls: { prototype: Module }; emit: SelfEmitter }>([
+  ...SPECS.map(([cls, spec]) => [cls, { cls, emit: recurrentEmitter(spec) }] as const),
+  ...CELL_SPECS.map(([cls, spec]) => [cls, { cls, emit: cellEmitter(spec) }] as const),
+]);
 
 /** The self-emitter of `m`, when its class is in the table and its forward is the class's own. */
 export function selfEmitterOf(m: Module): SelfEmitter | null {
