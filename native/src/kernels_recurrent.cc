@@ -190,10 +190,11 @@ struct StepOrder {
 // Rows a step handles at once: two of the GEMM's 8-row register tiles.
 constexpr int64_t kSubRows = 16;
 
-// Blocks of rows, one per thread (rounded to 8 rows, the GEMM's register tile): each thread
-// runs every step of its block. A single block (few rows) runs on the calling thread.
+// Blocks of rows, two per thread (rounded to 8 rows, the GEMM's register tile), handed out
+// dynamically so that a thread whose core is busy with other work takes fewer; a thread runs
+// every step of its block. A single block (few rows) runs on the calling thread.
 int64_t row_block_size(int64_t N) {
-  return std::max<int64_t>(8, (ceil_div_rows(N, num_threads()) + 7) / 8 * 8);
+  return std::max<int64_t>(8, (ceil_div_rows(N, 2 * num_threads()) + 7) / 8 * 8);
 }
 int64_t row_blocks(int64_t N) { return ceil_div_rows(N, row_block_size(N)); }
 
