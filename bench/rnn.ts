@@ -4,7 +4,7 @@
  * 128, Adam lr 1e-3, cross entropy; the same with `GRU`. Each step is zeroGrad, forward, loss,
  * backward, step; the median seconds per step over `steps` steps after 5 warm-up steps, beside
  * PyTorch (Debian's python3-torch, the faster of 1 and 2 threads) in the same run, with the
- * ratio (the goal: ≤ 0.5).
+ * ratio (the goal: ≤ 0.5). The sides alternate over rounds (see benchRnn).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -70,26 +70,41 @@ function dlflowSecondsPerStep(cell: Cell, x: dl.Tensor, y: dl.Tensor, steps: num
   return median(times);
 }
 
-export function benchRnn(steps = 40): void {
+/**
+ * `rounds` rounds, each PyTorch on 1 and 2 threads then dlflow, so that the machine's drift
+ * (shared VMs) reaches both sides alike; each side's figure is its median over the rounds.
+ */
+export function benchRnn(steps = 40, rounds = 3): void {
   console.log('\n== recurrent: LSTM/GRU(28, 128, batchFirst) + Linear(128, 10) training step, batch 128, Adam, vs PyTorch');
   if (!existsSync(DATA)) {
     console.log(`${DATA} not found: install Debian's dataset-fashion-mnist`);
     return;
   }
-  const torchRuns = [1, 2].map((t) => torchRun(t, steps));
-  const ok = torchRuns.filter((r): r is TorchResult => typeof r !== 'string');
-  for (const r of torchRuns) if (typeof r === 'string') console.log(r);
   const train = imageSplitTensors(loadFashionMnist(DATA).train);
   const n = BATCH * 40;
   const x = train.x.narrow(0, 0, n).reshape([n, 28, 28]).contiguous();
   const y = train.y.narrow(0, 0, n).contiguous();
-  const ours = { lstm: dlflowSecondsPerStep('lstm', x, y, steps), gru: dlflowSecondsPerStep('gru', x, y, steps) };
-  const ms = (s: number): string => (s * 1e3).toFixed(2);
-  const rows: (string | number)[][] = [['dlflow', dl.getNumThreads(), ms(ours.lstm), ms(ours.gru)]];
-  for (const r of ok) rows.push([`PyTorch ${r.threads} thread${r.threads > 1 ? 's' : ''}`, r.threads, ms(r.lstm), ms(r.gru)]);
-  if (ok.length > 0) {
-    const best = (cell: Cell): number => Math.min(...ok.map((r) => r[cell]));
-    rows.push(['ratio to PyTorch best (goal ≤ 0.5)', '', (ours.lstm / best('lstm')).toFixed(2), (ours.gru / best('gru')).toFixed(2)]);
+  const torch: Record<number, TorchResult[]> = { 1: [], 2: [] };
+  const ours: { lstm: number; gru: number }[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const threads of [1, 2]) {
+      const result = torchRun(threads, steps);
+      if (typeof result === 'string') {
+        if (r === 0) console.log(result);
+      } else {
+        torch[threads].push(result);
+      }
+    }
+    ours.push({ lstm: dlflowSecondsPerStep('lstm', x, y, steps), gru: dlflowSecondsPerStep('gru', x, y, steps) });
   }
-  printTable([`median of ${steps} steps`, 'threads', 'LSTM ms/step', 'GRU ms/step'], rows);
+  const ms = (s: number): string => (s * 1e3).toFixed(2);
+  const mid = (cell: Cell, list: readonly { lstm: number; gru: number }[]): number => median(list.map((o) => o[cell]));
+  const rows: (string | number)[][] = [['dlflow', dl.getNumThreads(), ms(mid('lstm', ours)), ms(mid('gru', ours))]];
+  const measured = [1, 2].filter((t) => torch[t].length > 0);
+  for (const t of measured) rows.push([`PyTorch ${t} thread${t > 1 ? 's' : ''}`, t, ms(mid('lstm', torch[t])), ms(mid('gru', torch[t]))]);
+  if (measured.length > 0) {
+    const best = (cell: Cell): number => Math.min(...measured.map((t) => mid(cell, torch[t])));
+    rows.push(['ratio to PyTorch best (goal ≤ 0.5)', '', (mid('lstm', ours) / best('lstm')).toFixed(2), (mid('gru', ours) / best('gru')).toFixed(2)]);
+  }
+  printTable([`median of ${steps} steps, ${rounds} rounds`, 'threads', 'LSTM ms/step', 'GRU ms/step'], rows);
 }
