@@ -3,6 +3,7 @@
  * dlflow's figure, its reference measured in the same run, and their ratio.
  */
 import { benchConv } from './conv.js';
+import { benchDecode } from './decode.js';
 import { benchDispatch } from './dispatch.js';
 import { benchMatmul } from './matmul.js';
 import { benchMlp } from './mlp.js';
@@ -23,6 +24,7 @@ const BENCHES: Record<string, () => void | Promise<void>> = {
   rnn: () => benchRnn(),
   workflow: benchWorkflow,
   tune: benchTune,
+  decode: benchDecode,
   // Each in its own process tree: explore generates a 150 MB file and measures peak memory in a
   // child; serve starts server processes; allreduce launches mpirun.
   explore: () => {

@@ -43,6 +43,32 @@ describe('dlflow on an image folder', () => {
     assert.ok(!existsSync(join(dir, 'runs', 'bad')), 'no run directory left behind');
   });
 
+  test('decoded on demand (--lazy): the same run as in memory; evaluate and predict; a damaged file named, no stack trace', () => {
+    const dir = scratch();
+    writeImages(join(dir, 'images'));
+    const args = ['train', '--data', 'images', '--epochs', '3', '--log', 'plain', '--data.augment.flip', 'horizontal'];
+    const memory = dlflow(dir, ...args, '--name', 'memory');
+    assert.equal(memory.code, 0, memory.stderr);
+    const lazy = dlflow(dir, ...args, '--name', 'lazy', '--lazy');
+    assert.equal(lazy.code, 0, lazy.stderr);
+    assert.match(lazy.stdout, /note: images decoded on demand, batch by batch \(data\.lazy: true\)/);
+    const epochs = (out: string): string[] => out.split('\n').filter((l) => l.startsWith('epoch ')).map((l) => l.replace(/\s+[\d.]+s$/, ''));
+    assert.deepEqual(epochs(lazy.stdout), epochs(memory.stdout));
+    assert.equal(epochs(lazy.stdout).length, 3);
+    const test = (out: string): string | undefined => out.split('\n').find((l) => l.startsWith('test ('));
+    assert.equal(test(lazy.stdout), test(memory.stdout));
+    const evaluation = dlflow(dir, 'evaluate', 'runs/lazy', '--json');
+    assert.equal(evaluation.code, 0, evaluation.stderr);
+    const predict = dlflow(dir, 'predict', 'runs/lazy', '--data', 'images', '--out', 'preds.csv');
+    assert.equal(predict.code, 0, predict.stderr);
+    const bad = join(dir, 'images', 'light', '5.png');
+    writeFileSync(bad, readFileSync(bad).subarray(0, 60));
+    const broken = dlflow(dir, ...args, '--name', 'broken', '--lazy');
+    assert.equal(broken.code, 1, broken.stderr);
+    assert.match(broken.stderr, /images\/light\/5\.png: cannot decode PNG image/);
+    assert.doesNotMatch(broken.stderr, /\n\s+at /, 'no stack trace');
+  });
+
   test('a folder with neither images nor IDX files is a usage error', () => {
     const dir = scratch();
     mkdirSync(join(dir, 'empty', 'a'), { recursive: true });

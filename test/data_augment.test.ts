@@ -10,6 +10,7 @@ import { applyAugment, applyAugmentCHW, drawAugment } from '../src/data/image/au
 import type { Image } from '../src/data/image/decode.js';
 import { toCHW } from '../src/data/image/transform.js';
 import { augmentOptions, AugmentedImages, trainingAugment } from '../src/data/prepare/augmented.js';
+import { exampleItems } from '../src/data/prepare/examples.js';
 import type { Preprocessing } from '../src/data/prepare/preprocessing.js';
 
 const image = (w: number, h: number, c: 1 | 3): Image => ({ width: w, height: h, channels: c, data: Uint8Array.from({ length: w * h * c }, (_, i) => (i * 37 + 11) % 256) });
@@ -37,7 +38,7 @@ test('augmented examples depend on (seed, epoch, index) only', () => {
   const rows = 6;
   const arrays = { x: Float32Array.from({ length: rows * 2 * 5 * 5 }, (_, i) => i % 17), y: Float64Array.from({ length: rows }, (_, i) => i % 2), rows };
   let epoch = 1;
-  const make = (seed: number): AugmentedImages => new AugmentedImages(arrays, { shape: [2, 5, 5], augment: { cropPadding: 2, flipProbability: 0.5 }, seed, fill: -1, epoch: () => epoch });
+  const make = (seed: number): AugmentedImages => new AugmentedImages(exampleItems(arrays, [2, 5, 5]), { shape: [2, 5, 5], augment: { cropPadding: 2, flipProbability: 0.5 }, seed, fill: -1, epoch: () => epoch });
   const a = make(0), b = make(0);
   const forward = Array.from({ length: rows }, (_, i) => a.getItem(i));
   const backward = Array.from({ length: rows }, (_, i) => b.getItem(rows - 1 - i)).reverse();

@@ -129,6 +129,28 @@ test('for await keeps exactly `prefetch` batches requested ahead', async () => {
   }
 });
 
+test('a dataset that reads batches hears of the next `prefetch` batches, each once and in order, before each is taken', () => {
+  const calls: string[] = [];
+  const ds = {
+    length: 7,
+    getItem: (i: number) => i,
+    getItems: (idx: Int32Array) => { calls.push(`get ${[...idx]}`); return [...idx]; },
+    willNeed: (idx: Int32Array) => { calls.push(`need ${[...idx]}`); },
+  };
+  const loader = new DataLoader(ds, { batchSize: 3, prefetch: 1, collate: (items: number[]) => items });
+  assert.deepEqual([...loader], [[0, 1, 2], [3, 4, 5], [6]]);
+  assert.deepEqual(calls, ['need 0,1,2', 'need 3,4,5', 'get 0,1,2', 'need 6', 'get 3,4,5', 'get 6']);
+  calls.length = 0;
+  const it = loader[Symbol.iterator]();
+  it.next();
+  const state = loader.getState(); // one batch served: a resumed loader announces from the second
+  const resumed = new DataLoader(ds, { batchSize: 3, prefetch: 0, collate: (items: number[]) => items });
+  resumed.setState(state);
+  calls.length = 0;
+  assert.deepEqual([...resumed], [[3, 4, 5], [6]]);
+  assert.deepEqual(calls, ['need 3,4,5', 'get 3,4,5', 'need 6', 'get 6']);
+});
+
 test('DataLoader options are checked: misspelt keys, sizes, types', () => {
   const ds = new TensorDataset(dl.zeros([4, 2]));
   assert.throws(() => new DataLoader(ds, { batchsize: 2 } as never), /DataLoader: unknown option 'batchsize' \(did you mean 'batchSize'\?/);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { detectModality, classFolderModality } from '../src/data/explore/detect.js';
 import { isFileOfKind } from '../src/data/prepare/class_folder.js';
+import { inMemory } from '../src/data/prepare/examples.js';
 import type { DataOptions } from '../src/data/prepare/options.js';
 import { prepareVolumeFolder, readVolumeFile, VOLUME_FILES } from '../src/data/prepare/prepare_volumes.js';
 import { MAX_VOLUME_VOXELS, resampleTrilinear, standardizeVolume, trainingVolumeSize } from '../src/data/prepare/volume_transform.js';
@@ -110,7 +111,7 @@ describe('the volume data step', () => {
     assert.deepEqual(data.preprocessing, { type: 'volume', shape: [2, 64, 64, 64], intensity: 'zscore', target: data.target });
     assert.ok(data.summary.notes.includes(`volumes resampled (trilinear) to 64×64×64: the most common size, 70×70×70 (8 of 8), has more than ${MAX_VOLUME_VOXELS} = 64³ voxels`), data.summary.notes.join('\n'));
     const units = 2 * 64 ** 3;
-    const first = data.train.x.subarray(0, units);
+    const first = inMemory(data.train)!.x.subarray(0, units);
     const mean = first.reduce((a, b) => a + b, 0) / units;
     const variance = first.reduce((a, b) => a + (b - mean) ** 2, 0) / units;
     assert.ok(Math.abs(mean) < 1e-4 && Math.abs(variance - 1) < 1e-3, `mean ${mean}, variance ${variance}`);

@@ -11,6 +11,7 @@ import { resolveConfig } from '../src/cli/config/resolve.js';
 import { chooseLoss } from '../src/cli/model/loss.js';
 import { prepareRunData } from '../src/cli/run/data.js';
 import { splitRows } from '../src/data/loader/split.js';
+import { inMemory } from '../src/data/prepare/examples.js';
 import * as tune from '../src/tune/index.js';
 
 const rowKey = (x: Float32Array, units: number, r: number): string => x.subarray(r * units, (r + 1) * units).join(',');
@@ -34,7 +35,8 @@ describe('dlflow tune: k-fold trials on small tables', async () => {
     assert.ok(v.method === 'kfold');
     const units = data.inputUnits;
     const pool = new Map<string, number>();
-    for (const a of [data.train, data.val]) for (let r = 0; r < a.rows; r++) pool.set(rowKey(a.x, units, r), (pool.get(rowKey(a.x, units, r)) ?? 0) + 1);
+    const [train, val] = [inMemory(data.train)!, inMemory(data.val)!];
+    for (const a of [train, val]) for (let r = 0; r < a.rows; r++) pool.set(rowKey(a.x, units, r), (pool.get(rowKey(a.x, units, r)) ?? 0) + 1);
     const seen = new Map<string, number>();
     for (const s of v.splits) {
       assert.equal(s.train.rows + s.val.rows, v.rows);
@@ -47,7 +49,7 @@ describe('dlflow tune: k-fold trials on small tables', async () => {
       }
     }
     assert.deepEqual(seen, pool, 'each train + validation row validates exactly once');
-    assert.deepEqual(v.pool.x, Float32Array.from([...data.train.x, ...data.val.x]), 'the pool is the train rows then the validation rows, nothing else');
+    assert.deepEqual(v.pool.x, Float32Array.from([...train.x, ...val.x]), 'the pool is the train rows then the validation rows, nothing else');
   });
 
   it('a k-fold trial reports the mean of the folds so far after each fold and returns the mean', async () => {

@@ -32,7 +32,7 @@ function choicesOf(key: string | undefined): readonly string[] | null {
   if (key === undefined) return null;
   let spec = configSpecOf(key);
   while (spec.t === 'nullable') spec = spec.of;
-  if (spec.t === 'boolean') return ['true', 'false'];
+  if (spec.t === 'boolean') return ['true', 'false', ...(spec.or ?? [])];
   return spec.t === 'string' && spec.oneOf !== undefined ? spec.oneOf : null;
 }
 

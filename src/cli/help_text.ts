@@ -21,7 +21,7 @@ function defaultOf(dotted: string): string | null {
 function acceptsOf(dotted: string): string | null {
   let spec = configSpecOf(dotted);
   while (spec.t === 'nullable') spec = spec.of;
-  if (spec.t === 'number' || (spec.t === 'string' && spec.oneOf !== undefined)) return describeSpec(spec);
+  if (spec.t === 'number' || (spec.t === 'string' && spec.oneOf !== undefined) || (spec.t === 'boolean' && spec.or !== undefined)) return describeSpec(spec);
   return null;
 }
 

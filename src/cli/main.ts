@@ -82,6 +82,9 @@ export async function main(args: readonly string[]): Promise<number> {
   } catch (e) {
     const user = userErrorOf(e);
     return user !== null ? report(user, command) : reportUnexpected(e, command, verbose);
+  } finally {
+    // image decode workers (data.lazy) end after the batch they hold, not cut off at exit
+    if (command !== undefined) await (await import('../data/prepare/image_pool.js')).closeDecodePool();
   }
 }
 

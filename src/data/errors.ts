@@ -27,3 +27,9 @@ export function formatLocation(file: string, line?: number, column?: number): st
   if (line !== undefined && column !== undefined) s += `:${column}`;
   return s;
 }
+
+/** What a DataError says after the `file:line:column:` it names (to re-raise or record it elsewhere). */
+export function dataErrorDetail(e: DataError): string {
+  const prefix = `${formatLocation(e.file, e.line, e.column)}: `;
+  return e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+}

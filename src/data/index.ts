@@ -22,7 +22,7 @@ export { readWav, parseWav, wavInfo, toMono, type Wav, type WavInfo } from './so
 export { resample, type ResampleOptions } from './audio/resample.js';
 export { fft } from './audio/fft.js';
 export { logMelSpectrogram, melFilterBank, hzToMel, melToHz, type LogMel, type LogMelOptions, type MelScale } from './audio/mel.js';
-export { decodeImage, readImage, imageSize, type Image } from './image/decode.js';
+export { decodeImage, decodeImageAsync, readImage, readImageAsync, imageSize, type Image, type ImageDecoder } from './image/decode.js';
 export { resizeBilinear, flipHorizontal, padCrop, rotate, toCHW } from './image/transform.js';
 export { augment, drawAugment, applyAugment, applyAugmentCHW, type AugmentOptions, type AugmentDraw } from './image/augment.js';
 export { ImageFolder, listImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions } from './image/folder.js';

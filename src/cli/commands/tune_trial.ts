@@ -9,7 +9,8 @@
 import { manualSeed, Generator } from '../../core/generator.js';
 import { kFold } from '../../data/loader/split.js';
 import { takeExamples } from '../../data/prepare/prepared_classes.js';
-import type { Arrays, PreparedData } from '../../data/prepare/types.js';
+import { inMemory } from '../../data/prepare/examples.js';
+import type { Arrays, Examples, PreparedData } from '../../data/prepare/types.js';
 import { EarlyStopping } from '../../train/callbacks/early_stopping.js';
 import type { Callback } from '../../train/callback.js';
 import { Trainer } from '../../train/trainer.js';
@@ -45,9 +46,10 @@ export function validationOf(config: DlflowConfig, data: PreparedData): Validati
   const { folds, maxRows } = config.tune.cv;
   const rows = data.train.rows + data.val.rows;
   const rule = `k-fold (k = ${folds}) when a table's train + validation rows are at most ${maxRows} (tune.cv.maxRows), else the validation split`;
-  if (data.summary.kind !== 'table' || rows > maxRows || rows < folds) return { method: 'holdout', rows: data.val.rows, rule };
+  const [train, val] = [inMemory(data.train), inMemory(data.val)]; // a table's rows are always in memory
+  if (data.summary.kind !== 'table' || rows > maxRows || rows < folds || train === null || val === null) return { method: 'holdout', rows: data.val.rows, rule };
   const units = data.inputUnits;
-  const both = [data.train, data.val];
+  const both = [train, val];
   const pool = takeExamples(concat(both.map((a) => a.x)), Float64Array.from(both.flatMap((a) => [...a.y])), units, Array.from({ length: rows }, (_, i) => i));
   const labels = data.task === 'regression' ? undefined : pool.y;
   const splits = kFold(rows, folds, { generator: new Generator(config.seed), labels }).map((f) => ({
@@ -72,7 +74,7 @@ function finalLogs(history: readonly EpochLogs[], es: EarlyStopping | null): Epo
 }
 
 /** One fit on `train`, judged on `val`; `onEpoch` returns true to stop it (pruned). */
-async function fit(c: DlflowConfig, data: PreparedData, train: Arrays, val: Arrays, loss: LossChoice, judge: Judge, onEpoch: (value: number, epoch: number) => boolean): Promise<FitOutcome> {
+async function fit(c: DlflowConfig, data: PreparedData, train: Examples, val: Examples, loss: LossChoice, judge: Judge, onEpoch: (value: number, epoch: number) => boolean): Promise<FitOutcome> {
   manualSeed(c.seed);
   const { model } = await buildModel(c, data.inputShape, loss.outputs);
   const h = withDataDefaults(c, data).hyperparameters; // 'auto' settings, as dlflow train resolves them

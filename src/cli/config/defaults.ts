@@ -27,6 +27,8 @@ export function defaultConfig(): DlflowConfig {
       split: { train: 0.7, val: 0.15, test: 0.15 },
       stratify: true,
       skipBadFiles: false,
+      lazy: 'auto',
+      memoryBudget: null,
       preprocessing: {},
       augment: { crop: null, flip: 'none', mask: null },
       series: { time: null, lookback: null, horizon: 1, stride: 1, covariates: null },

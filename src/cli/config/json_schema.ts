@@ -29,7 +29,7 @@ function node(spec: Spec, dflt: unknown): JsonSchema {
     case 'string':
       if (spec.oneOf) return { type: 'string', enum: [...spec.oneOf] };
       return { type: 'string', ...(spec.pattern ? { pattern: spec.pattern.source } : {}) };
-    case 'boolean': return { type: 'boolean' };
+    case 'boolean': return spec.or === undefined ? { type: 'boolean' } : { enum: [true, false, ...spec.or] };
     case 'list': return { type: 'array', items: node(spec.of, undefined), ...(spec.minItems !== undefined ? { minItems: spec.minItems } : {}) };
     case 'map': return { type: 'object', additionalProperties: node(spec.of, undefined) };
     case 'nullable': return { anyOf: [node(spec.of, undefined), { type: 'null' }] };

@@ -33,6 +33,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   flag('features', 'data.features', 'a,b,...', 'input columns (default: all but the target)'),
   flag('drop', 'data.drop', 'a,b,...', 'columns left out'),
   flag('skip-bad-files', 'data.skipBadFiles', 'bool', 'leave damaged files of an image or audio folder out, listing each, instead of failing on the first'),
+  flag('lazy', 'data.lazy', 'auto|bool', "decode an image folder's images on demand, batch by batch in worker threads, instead of holding them in memory"),
   flag('model', 'model.arch', 'arch', "'auto', 'layers' or a .ts/.js Module file"),
   flag('hidden', 'model.hidden', 'n,n,...', 'hidden layer sizes (default: from the data)'),
   flag('activation', 'model.activation', 'name', 'activation after each hidden layer'),

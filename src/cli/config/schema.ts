@@ -24,6 +24,8 @@ export const CONFIG_SPEC: Spec = S.obj({
     split: S.obj({ train: fraction, val: fraction, test: fraction }),
     stratify: S.bool(),
     skipBadFiles: S.bool(),
+    lazy: S.boolOr(['auto'], "decode an image folder's images on demand in worker threads (auto: when its examples as float32 would exceed data.memoryBudget)"),
+    memoryBudget: { t: 'nullable', of: S.num({ positive: true }), doc: "bytes an image folder's examples may take in memory before data.lazy auto decodes on demand (null: a quarter of the machine's memory)" },
     preprocessing: S.map(S.oneOf(TREATMENTS)),
     augment: S.obj({
       crop: S.opt(S.obj({ padding: S.int(1) })),

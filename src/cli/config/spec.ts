@@ -5,7 +5,7 @@
 export type Spec =
   | { t: 'number'; min?: number; max?: number; int?: boolean; positive?: boolean; doc?: string }
   | { t: 'string'; oneOf?: readonly string[]; pattern?: RegExp; describe?: string; doc?: string }
-  | { t: 'boolean'; doc?: string }
+  | { t: 'boolean'; doc?: string; /** Strings accepted besides true and false (`'auto'`). */ or?: readonly string[] }
   | { t: 'list'; of: Spec; minItems?: number; doc?: string }
   | { t: 'object'; fields: Readonly<Record<string, Spec>>; doc?: string }
   | { t: 'map'; of: Spec; doc?: string }
@@ -19,6 +19,8 @@ export const S = {
   str: (o: Omit<Extract<Spec, { t: 'string' }>, 't'> = {}): Spec => ({ t: 'string', ...o }),
   oneOf: (values: readonly string[], doc?: string): Spec => ({ t: 'string', oneOf: values, doc }),
   bool: (doc?: string): Spec => ({ t: 'boolean', doc }),
+  /** true, false or one of `or` (`'auto' | true | false`). */
+  boolOr: (or: readonly string[], doc?: string): Spec => ({ t: 'boolean', or, doc }),
   list: (of: Spec, minItems?: number): Spec => ({ t: 'list', of, minItems }),
   obj: (fields: Record<string, Spec>, doc?: string): Spec => ({ t: 'object', fields, doc }),
   map: (of: Spec): Spec => ({ t: 'map', of }),
@@ -39,7 +41,7 @@ export function describeSpec(spec: Spec): string {
     case 'string':
       if (spec.oneOf) return `one of ${spec.oneOf.map((v) => `'${v}'`).join(', ')}`;
       return spec.describe ?? 'a string';
-    case 'boolean': return 'true or false';
+    case 'boolean': return spec.or === undefined ? 'true or false' : `true, false or ${spec.or.map((v) => `'${v}'`).join(', ')}`;
     case 'list': return `a list of ${describeSpec(spec.of).replace(/^an? /, '')}${spec.of.t === 'number' ? 's' : ''}`;
     case 'object': return 'a mapping';
     case 'map': return `a mapping of names to ${describeSpec(spec.of)}`;

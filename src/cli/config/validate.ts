@@ -46,7 +46,7 @@ function check(value: unknown, spec: Spec, path: string, out: ConfigIssue[]): vo
       if (spec.pattern && !spec.pattern.test(value)) return bad();
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') bad();
+      if (typeof value !== 'boolean' && !(typeof value === 'string' && spec.or?.includes(value))) bad();
       return;
     case 'list':
       if (!Array.isArray(value)) return bad();

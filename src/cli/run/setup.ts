@@ -16,9 +16,9 @@ import type { Sampler } from '../../data/loader/distributed_sampler.js';
 import { defaultCollate } from '../../data/loader/collate.js';
 import { AugmentedImages, trainingAugment } from '../../data/prepare/augmented.js';
 import type { AugmentConfig } from '../../data/prepare/options.js';
-import type { PreparedData } from '../../data/prepare/types.js';
+import { exampleItems, inMemory } from '../../data/prepare/examples.js';
+import type { Examples, PreparedData } from '../../data/prepare/types.js';
 import type { DlflowConfig } from '../config/types.js';
-import type { Arrays } from '../../data/prepare/types.js';
 import { UsageError } from '../errors.js';
 import { modelFromArchitecture, type Architecture } from '../model/build.js';
 import type { LayerSpec } from '../model/layers.js';
@@ -37,14 +37,25 @@ export function inputTensor(x: Float32Array, rows: number, inputShape: readonly 
   return tensor(x, { shape: [rows, ...inputShape] });
 }
 
-/** A dl.data DataLoader over prepared arrays, batches `[B, ...inputShape]` (its shuffling state goes into checkpoints). */
-export function loaderOf(a: Arrays, inputShape: readonly number[], loss: LossChoice, batchSize: number, shuffle: boolean, seed: number): DataLoader<Tensor[]> {
-  return new DataLoader(new TensorDataset(inputTensor(a.x, a.rows, inputShape), loss.targets(a.y)), { batchSize, shuffle, seed, prefetch: 0 });
+/** The collate of `[x, target]` items: the inputs stacked, the targets as the loss takes them. */
+function itemCollate(loss: LossChoice): (items: [ArrayItem, number][]) => Tensor[] {
+  return (items) => [defaultCollate(items.map((it) => it[0])) as Tensor, loss.targets(Float64Array.from(items, (it) => it[1]))];
+}
+
+/**
+ * A dl.data DataLoader over a split's examples, batches `[B, ...inputShape]` (its shuffling state
+ * goes into checkpoints): one gather per batch from arrays in memory; examples decoded on demand
+ * are stacked batch by batch, the next batch decoding while this one trains.
+ */
+export function loaderOf(e: Examples, inputShape: readonly number[], loss: LossChoice, batchSize: number, shuffle: boolean, seed: number): DataLoader<unknown, Tensor[]> {
+  const arrays = inMemory(e);
+  if (arrays !== null) return new DataLoader(new TensorDataset(inputTensor(arrays.x, arrays.rows, inputShape), loss.targets(arrays.y)), { batchSize, shuffle, seed, prefetch: 0 }) as DataLoader<unknown, Tensor[]>;
+  return new DataLoader(exampleItems(e, inputShape), { batchSize, shuffle, seed, prefetch: 1, collate: itemCollate(loss) }) as DataLoader<unknown, Tensor[]>;
 }
 
 /**
  * The training split's loader: examples cropped and flipped afresh each epoch when `augment` is
- * on (image data; seeded by `seed`, the epoch and the example), else the arrays as they are.
+ * on (image data; seeded by `seed`, the epoch and the example), else the examples as they are.
  * Shuffled, or in the order of `sampler` (a data-parallel rank's DistributedSampler) when given.
  *
  * @example
@@ -53,15 +64,18 @@ export function loaderOf(a: Arrays, inputShape: readonly number[], loss: LossCho
 export function trainLoaderOf(data: PreparedData, augment: AugmentConfig, loss: LossChoice, batchSize: number, seed: number, sampler?: Sampler): DataLoader<unknown, Tensor[]> {
   const aug = trainingAugment(augment, data.preprocessing);
   const order = sampler === undefined ? { shuffle: true } : { sampler };
-  if (aug === null && sampler === undefined) return loaderOf(data.train, data.inputShape, loss, batchSize, true, seed) as DataLoader<unknown, Tensor[]>;
-  if (aug === null) {
-    const train = new TensorDataset(inputTensor(data.train.x, data.train.rows, data.inputShape), loss.targets(data.train.y));
+  if (aug === null && sampler === undefined) return loaderOf(data.train, data.inputShape, loss, batchSize, true, seed);
+  const arrays = inMemory(data.train);
+  if (aug === null && arrays !== null) {
+    const train = new TensorDataset(inputTensor(arrays.x, arrays.rows, data.inputShape), loss.targets(arrays.y));
     return new DataLoader(train, { batchSize, ...order, seed, prefetch: 0 }) as DataLoader<unknown, Tensor[]>;
   }
-  const collate = (items: [ArrayItem, number][]): Tensor[] => [defaultCollate(items.map((it) => it[0])) as Tensor, loss.targets(Float64Array.from(items, (it) => it[1]))];
+  const items = exampleItems(data.train, data.inputShape);
+  const prefetch = arrays === null ? 1 : 0;
+  if (aug === null) return new DataLoader(items, { batchSize, ...order, seed, prefetch, collate: itemCollate(loss) }) as DataLoader<unknown, Tensor[]>;
   // The dataset reads the epoch from its loader: the variants of epoch e are the same on resume.
-  const dataset: AugmentedImages = new AugmentedImages(data.train, { shape: data.inputShape, augment: aug.options, seed, fill: aug.fill, epoch: () => loader.getState().epoch });
-  const loader: DataLoader<[ArrayItem, number], Tensor[]> = new DataLoader(dataset, { batchSize, ...order, seed, prefetch: 0, collate });
+  const dataset: AugmentedImages = new AugmentedImages(items, { shape: data.inputShape, augment: aug.options, seed, fill: aug.fill, epoch: () => loader.getState().epoch });
+  const loader: DataLoader<[ArrayItem, number], Tensor[]> = new DataLoader(dataset, { batchSize, ...order, seed, prefetch, collate: itemCollate(loss) });
   return loader as DataLoader<unknown, Tensor[]>;
 }
 

@@ -61,7 +61,7 @@ export function writesRun(run: TrainRun): boolean {
 export interface TrainingSetup {
   trainer: Trainer;
   trainLoader: DataLoader<unknown, Tensor[]>;
-  valLoader: DataLoader<Tensor[]>;
+  valLoader: DataLoader<unknown, Tensor[]>;
   early: EarlyStopping | null;
 }
 

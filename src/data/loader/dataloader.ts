@@ -11,7 +11,8 @@
  *   `setImmediate` otherwise; collation into tensors happens when the batch is
  *   taken, inside the consumer's `tidy` scope, so prefetched work never leaks
  *   tensors. Sync iteration assembles each batch on demand (on one thread,
- *   assembling ahead cannot overlap anything).
+ *   assembling ahead cannot overlap anything), but tells a dataset that reads
+ *   ahead itself (`willNeed`: decode workers) the `prefetch` batches to come.
  * - Exact resume: {@link DataLoader.getState} holds the generator state at the
  *   start of the current epoch and the batches already served; after
  *   {@link DataLoader.setState} the next epoch replays the same order and skips
@@ -39,7 +40,7 @@ const LOADER_OPTIONS = defineOptions('DataLoader', {
   dropLast: option.boolean(false),
   /** Items → batch (default {@link defaultCollate}). */
   collate: option.custom<(items: never[]) => unknown>('a function (items) => batch', (v): v is (items: never[]) => unknown => typeof v === 'function'),
-  /** Batches requested ahead by `for await` (default 1; 0 turns prefetching off). */
+  /** Batches requested ahead by `for await`, and announced ahead to a dataset with `willNeed` (default 1; 0 turns prefetching off). */
   prefetch: option.number({ default: 1, min: 0, integer: true }),
   /** The indices of each epoch (e.g. a DistributedSampler); excludes `shuffle`. */
   sampler: option.custom<Sampler>('a sampler (length and indices())', (v): v is Sampler => typeof v === 'object' && v !== null && typeof (v as Sampler).indices === 'function'),
@@ -141,6 +142,12 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B>, AsyncI
     this.served = 0;
   }
 
+  /** The dataset's items `indices`: in one call when it reads batches (`getItems`), else one by one. */
+  private itemsOf(indices: Int32Array): T[] {
+    const ds = this.dataset;
+    return ds.getItems !== undefined ? ds.getItems(indices) : Array.from(indices, (i) => ds.getItem(i));
+  }
+
   /** Collate fetched items (or gather rows of in-memory tensors). */
   private assemble(indices: Int32Array, items: T[] | null): B {
     const ds = this.dataset;
@@ -150,14 +157,18 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B>, AsyncI
       index.dispose();
       return out as unknown as B;
     }
-    const list = items ?? Array.from(indices, (i) => ds.getItem(i));
+    const list = items ?? this.itemsOf(indices);
     return this.collateFn !== null ? this.collateFn(list) : (defaultCollate(list) as unknown as B);
   }
 
   *[Symbol.iterator](): Iterator<B> {
     const { order, first } = this.beginEpoch();
     const nb = this.length;
+    const ds = this.dataset;
+    let announced = first;
     for (let b = first; b < nb; b++) {
+      // batches b..b+prefetch announced, each once and in order, before batch b is taken
+      while (ds.willNeed !== undefined && announced < nb && announced <= b + this.prefetch) ds.willNeed(this.indicesOf(order, announced++));
       const batch = this.assemble(this.indicesOf(order, b), null);
       this.served = b + 1 === nb ? 0 : b + 1; // the last batch out ends the epoch
       yield batch;
@@ -171,7 +182,7 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B>, AsyncI
     const ds = this.dataset;
     if (ds.getItemAsync !== undefined) return Promise.all(Array.from(idx, (i) => ds.getItemAsync!(i)));
     return new Promise((resolve, reject) => setImmediate(() => {
-      try { resolve(Array.from(idx, (i) => ds.getItem(i))); } catch (e) { reject(e); }
+      try { resolve(this.itemsOf(idx)); } catch (e) { reject(e); }
     }));
   }
 

@@ -14,6 +14,13 @@ export interface Dataset<T = unknown> {
   getItem(i: number): T;
   /** Optional asynchronous getter (file reads off the main thread); used by `for await` loaders. */
   getItemAsync?(i: number): Promise<T>;
+  /** Optional: items `indices` at once (a dataset decoding files does them in parallel); loaders use it instead of `getItem`. */
+  getItems?(indices: Int32Array): T[];
+  /**
+   * Optional: the items of a batch a loader will ask for soon, in the order it will ask, so a
+   * dataset reading files can start on them while the current batch trains.
+   */
+  willNeed?(indices: Int32Array): void;
 }
 
 /** A float32 array with its shape (an image [C, H, W], a window [T, F], ...). */

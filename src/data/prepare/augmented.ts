@@ -10,7 +10,6 @@ import type { ArrayItem, Dataset } from '../loader/dataset.js';
 import { DataRequestError } from './errors.js';
 import type { AugmentConfig } from './options.js';
 import type { Preprocessing } from './preprocessing.js';
-import type { Arrays } from './types.js';
 
 /** The augmentation of a config as image/augment.ts options, or null when every part is off. */
 export function augmentOptions(a: AugmentConfig): AugmentOptions | null {
@@ -43,21 +42,34 @@ export interface AugmentedImagesOptions {
   epoch: () => number;
 }
 
-/** Augmented examples of a split: items `[x as ArrayItem [C, H, W], label]`. */
+/**
+ * Augmented examples of a split: items `[x as ArrayItem [C, H, W], label]`, read from `source`
+ * (examples.ts: arrays in memory or an image folder decoded on demand, whose batch reads and
+ * read-ahead pass through).
+ */
 export class AugmentedImages implements Dataset<[ArrayItem, number]> {
-  private readonly units: number;
+  readonly willNeed?: (indices: Int32Array) => void;
 
-  constructor(private readonly arrays: Arrays, private readonly opts: AugmentedImagesOptions) {
-    this.units = opts.shape.reduce((a, b) => a * b, 1);
+  constructor(private readonly source: Dataset<[ArrayItem, number]>, private readonly opts: AugmentedImagesOptions) {
+    if (source.willNeed !== undefined) this.willNeed = (indices) => source.willNeed!(indices);
   }
 
-  get length(): number { return this.arrays.rows; }
+  get length(): number { return this.source.length; }
 
   getItem(i: number): [ArrayItem, number] {
+    return this.augmented(this.source.getItem(i), i);
+  }
+
+  getItems(indices: Int32Array): [ArrayItem, number][] {
+    const items = this.source.getItems?.(indices) ?? Array.from(indices, (i) => this.source.getItem(i));
+    return items.map((item, k) => this.augmented(item, indices[k]));
+  }
+
+  /** Example `i` (`item`) cropped, flipped and masked by the draws of (seed, epoch, i). */
+  private augmented([x, label]: [ArrayItem, number], i: number): [ArrayItem, number] {
     const gen = new Generator(mixSeed(this.opts.seed, this.opts.epoch(), i));
-    const x = this.arrays.x.subarray(i * this.units, (i + 1) * this.units);
-    const data = applyAugmentCHW(x, this.opts.shape, drawAugment(this.opts.augment, gen), this.opts.fill);
-    return [{ data, shape: [...this.opts.shape] }, this.arrays.y[i]];
+    const data = applyAugmentCHW(x.data, this.opts.shape, drawAugment(this.opts.augment, gen), this.opts.fill);
+    return [{ data, shape: [...this.opts.shape] }, label];
   }
 }
 

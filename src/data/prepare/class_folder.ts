@@ -1,7 +1,8 @@
 /**
  * Class folders, `root/<class>/<file>` with one subfolder per class (classes in sorted name
- * order, files sorted within each): the one listing and decoding path of image, audio and volume
- * folders, for training, evaluate, predict and the ImageFolder/AudioFolder datasets.
+ * order, files sorted within each): the one listing of image, audio and volume folders (their
+ * one decoding pass over it is decode_listed.ts), for training, evaluate, predict and the
+ * ImageFolder/AudioFolder datasets.
  *
  * A folder may hold a million files, so entries are streamed (`opendirSync`), never read into one
  * array, and what is held is bounded: at most `maxFiles` usable files (more is an error naming the
@@ -15,13 +16,14 @@
  */
 import { opendirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DataError, formatLocation } from '../errors.js';
+import { DataError, dataErrorDetail } from '../errors.js';
 import { DataRequestError } from './errors.js';
 
 /**
- * Most usable files one folder listing holds. The data step keeps every example in memory: 250,000
- * RGB images of 32×32 pixels are 3 GB as float32, about what a workstation spares; a larger
- * folder is refused at once rather than exhausting memory hours later.
+ * Most usable files one folder listing holds. The data step keeps every example in memory (an
+ * image folder over its memory budget decodes on demand instead, but is listed within the same
+ * bound): 250,000 RGB images of 32×32 pixels are 3 GB as float32, about what a workstation
+ * spares; a larger folder is refused at once rather than exhausting memory hours later.
  */
 export const MAX_FOLDER_FILES = 250_000;
 
@@ -43,12 +45,6 @@ export interface DamagedFile {
 export interface SkippedFiles {
   count: number;
   files: DamagedFile[];
-}
-
-/** What a DataError says after the `file:line:` it names. */
-function reasonOf(e: DataError): string {
-  const prefix = `${formatLocation(e.file, e.line, e.column)}: `;
-  return e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
 }
 
 /**
@@ -83,10 +79,24 @@ export class DamagedFiles {
     try {
       return read();
     } catch (e) {
-      if (!this.skip || !(e instanceof DataError)) throw e;
-      this.add(file, reasonOf(e));
-      return null;
+      return this.recorded(file, e);
     }
+  }
+
+  /** {@link attempt} for an asynchronous read. */
+  async attemptAsync<T>(file: string, read: () => Promise<T>): Promise<T | null> {
+    try {
+      return await read();
+    } catch (e) {
+      return this.recorded(file, e);
+    }
+  }
+
+  /** Records `e`, a DataError of a skipped file (null); anything else propagates. */
+  private recorded(file: string, e: unknown): null {
+    if (!this.skip || !(e instanceof DataError)) throw e;
+    this.add(file, dataErrorDetail(e));
+    return null;
   }
 
   /** Damaged files directly inside `folder`. */
@@ -217,7 +227,7 @@ export function listClassFolder(root: string, opts: ClassFolderOptions): ClassFo
   const maxFiles = opts.maxFiles ?? MAX_FOLDER_FILES;
   const damaged = opts.damaged ?? new DamagedFiles();
   const tooMany = (): Error => new DataRequestError(`${root}: more than ${maxFiles} ${opts.files.what} in its class folders; ` +
-    `dlflow keeps every example in memory and reads at most ${maxFiles} from one folder: train on a sample of them`);
+    `dlflow reads at most ${maxFiles} from one folder: train on a sample of them`);
   const classes = classNames(root);
   const files: string[] = [];
   const labels: number[] = [];
@@ -258,29 +268,6 @@ export function requireEveryClass(root: string, classes: readonly string[], kept
     const example = first === undefined ? '' : `; first: ${basename(first.file)}: ${first.reason}`;
     throw new DataError(folder, undefined, undefined, `every file of class '${name}' is damaged (${lost} skipped${example})`);
   });
-}
-
-/**
- * Decodes each listed file with `decode` and hands the value to `keep` with its index among the
- * kept ones; a damaged file (a DataError) goes to `damaged`. Returns the kept files' class labels.
- * @throws DataError when no file is left.
- * @example
- * const labels = decodeListed('photos', listing, IMAGE_FILES, damaged, (f) => readImage(f), (img, k) => store(img, k));
- */
-export function decodeListed<T>(
-  root: string, listing: ClassFolderListing, kind: FileKind, damaged: DamagedFiles,
-  decode: (file: string) => T, keep: (value: T, index: number) => void,
-): Int32Array {
-  const labels = new Int32Array(listing.files.length);
-  let kept = 0;
-  listing.files.forEach((file, row) => {
-    const value = damaged.attempt(file, () => decode(file));
-    if (value === null) return;
-    keep(value, kept);
-    labels[kept++] = listing.labels[row];
-  });
-  requireUsable(root, kind, kept, damaged);
-  return labels.slice(0, kept);
 }
 
 /** `eachEntry`, with a folder that cannot be read taken as empty (the lister names it later). */

@@ -49,12 +49,12 @@ type ImagePre = ImagePreprocessingJSON & { target: Preprocessing['target'] };
 const allRows = (rows: number): Int32Array => Int32Array.from({ length: rows }, (_, i) => i);
 
 /** An image folder (class subfolders) for a model trained on one: resized and scaled as in training. */
-function readImageFolder(dir: string, pre: ImagePre, damaged: DamagedFiles): NewData {
+async function readImageFolder(dir: string, pre: ImagePre, damaged: DamagedFiles): Promise<NewData> {
   if (!fs.statSync(dir).isDirectory() || !isImageFolder(dir)) {
     throw new DataRequestError(`${dir}: expected a folder with one subfolder of PNG/JPEG images per class (the model was trained on an image folder)`);
   }
   const [, height, width] = pre.shape;
-  const images = loadImageBytes(dir, [height, width], damaged);
+  const images = await loadImageBytes(dir, [height, width], damaged);
   const y = trainedLabels(dir, images.labels, images.classes, pre.target.classes ?? []);
   const rows = images.labels.length;
   return {

@@ -60,6 +60,14 @@ export interface DataOptions {
    * each with its reason, instead of failing on the first.
    */
   skipBadFiles: boolean;
+  /**
+   * Image folders: decode the images on demand, batch by batch in worker threads, instead of holding
+   * every example in memory. `auto` (the default): when the examples as float32 would exceed
+   * `memoryBudget`. Training gives the same numbers either way.
+   */
+  lazy?: 'auto' | boolean;
+  /** Bytes the examples of an image folder may take in memory before `lazy: auto` decodes on demand (null: a quarter of the machine's memory). */
+  memoryBudget?: number | null;
   /** Image augmentation of the training split (image and IDX folders). */
   augment: AugmentConfig;
   /** Forecasting when the table is a regular time series (absent: automatic); null: rows are independent examples. */

@@ -32,16 +32,31 @@ export async function prepareData(options: PrepareOptions): Promise<PreparedData
   if (isFileOfKind(path, VOLUME_FILES) && !fs.statSync(path).isDirectory()) {
     throw new DataRequestError(`${path} is one volume; dlflow trains on a folder with one subfolder of NIfTI/.npy volumes per class`);
   }
-  const data = await (fs.statSync(path).isDirectory() ? prepareFolder(options) : (await prepareSeries(options)) ?? prepareTable(options));
+  const isFolder = fs.statSync(path).isDirectory();
+  if (!isFolder) refuseLazy(options, 'a table file');
+  const data = await (isFolder ? prepareFolder(options) : (await prepareSeries(options)) ?? prepareTable(options));
   trainingAugment(options.data.augment, data.preprocessing); // refuses augmentation the data cannot take, before any training
   return data;
+}
+
+/**
+ * `data.lazy: true` asked of data that is not an image folder is a request error (`auto`, the
+ * default, and `false` apply to anything).
+ */
+function refuseLazy(options: PrepareOptions, what: string): void {
+  if (options.data.lazy === true) throw new DataRequestError(`data.lazy: true decodes image folders (class subfolders of PNG/JPEG files) on demand, but ${options.data.path} is ${what}`);
 }
 
 /** An IDX folder, or class subfolders of images, audio or volumes (whichever most files are, as explore decides). */
 function prepareFolder(options: PrepareOptions): Promise<PreparedData> {
   const dir = options.data.path;
-  if (isIdxFolder(dir)) return prepareIdx(options);
-  switch (classFolderModality(dir)) {
+  if (isIdxFolder(dir)) {
+    refuseLazy(options, 'an IDX folder');
+    return prepareIdx(options);
+  }
+  const modality = classFolderModality(dir);
+  if (modality !== 'images' && modality !== null) refuseLazy(options, `${modality === 'audio' ? 'an audio' : 'a volume'} folder`);
+  switch (modality) {
     case 'images': return prepareImageFolder(options);
     case 'audio': return prepareAudioFolder(options);
     case 'volume': return prepareVolumeFolder(options);

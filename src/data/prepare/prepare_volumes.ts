@@ -15,8 +15,9 @@ import { readNifti } from '../sources/nifti.js';
 import { loadVolume, type Volume } from '../sources/npy.js';
 import { DataError } from '../errors.js';
 import {
-  DamagedFiles, decodeListed, hasClassFiles, listClassFolder, requireEveryClass, type ClassFolderListing, type FileKind, type SkippedFiles,
+  DamagedFiles, hasClassFiles, listClassFolder, requireEveryClass, type ClassFolderListing, type FileKind, type SkippedFiles,
 } from './class_folder.js';
+import { decodeListed } from './decode_listed.js';
 import { DataRequestError } from './errors.js';
 import type { PrepareOptions } from './options.js';
 import { classificationData, takeExamples, trainedLabels } from './prepared_classes.js';

@@ -2,7 +2,7 @@
 import type { SkippedFiles } from './class_folder.js';
 import { DataRequestError } from './errors.js';
 import type { Preprocessing } from './preprocessing.js';
-import type { Arrays, DataSummary, PreparedData } from './types.js';
+import type { Arrays, DataSummary, Examples, PreparedData } from './types.js';
 
 export interface ClassExamples {
   source: string;
@@ -16,9 +16,9 @@ export interface ClassExamples {
   features: Omit<Preprocessing, 'target'>;
   /** Shape of one example. */
   shape: number[];
-  train: Arrays;
-  val: Arrays;
-  test: Arrays;
+  train: Examples;
+  val: Examples;
+  test: Examples;
   /** Examples in the source (e.g. train + test files). */
   rows: number;
   notes: string[];

@@ -54,16 +54,60 @@ export function transformTable(pre: Preprocessing, table: Table, withTarget: boo
  */
 export function scaleImages(pre: Pick<ImagePreprocessingJSON, 'mean' | 'std'>, bytes: Uint8Array): Float32Array {
   const out = new Float32Array(bytes.length);
+  scaleImagesInto(pre, bytes, out, 0);
+  return out;
+}
+
+/** {@link scaleImages} written into `out` from `offset` (a batch decoded on demand fills its rows this way). */
+export function scaleImagesInto(pre: Pick<ImagePreprocessingJSON, 'mean' | 'std'>, bytes: Uint8Array, out: Float32Array, offset: number): void {
   const a = 1 / (255 * pre.std);
   const b = -pre.mean / pre.std;
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] * a + b;
-  return out;
+  for (let i = 0; i < bytes.length; i++) out[offset + i] = bytes[i] * a + b;
+}
+
+/** Bytes summed at a time: their sum of squares (≤ 2^20 · 255²) stays an exact double. */
+const MOMENT_CHUNK = 1 << 20;
+
+/**
+ * Exact moments of pixel bytes: their count, sum and sum of squares, as integers (BigInt), so they
+ * add up in any order and in any grouping (image by image in a streaming pass, or one array) to
+ * the same statistics.
+ */
+export class PixelMoments {
+  private count = 0;
+  private sum = 0n;
+  private squares = 0n;
+
+  /** Adds `bytes`. */
+  add(bytes: Uint8Array): this {
+    for (let start = 0; start < bytes.length; start += MOMENT_CHUNK) {
+      let s = 0, q = 0;
+      const end = Math.min(bytes.length, start + MOMENT_CHUNK);
+      for (let i = start; i < end; i++) { const v = bytes[i]; s += v; q += v * v; }
+      this.sum += BigInt(s);
+      this.squares += BigInt(q);
+    }
+    this.count += bytes.length;
+    return this;
+  }
+
+  /** Adds moments taken elsewhere (another image, another thread). */
+  merge(other: PixelMoments): this {
+    this.count += other.count;
+    this.sum += other.sum;
+    this.squares += other.squares;
+    return this;
+  }
+
+  /** Mean and standard deviation of the bytes scaled to [0, 1] (std at least 1e-6). */
+  stats(): { mean: number; std: number } {
+    const mean = Number(this.sum) / 255 / this.count;
+    const meanSquare = Number(this.squares) / (255 * 255) / this.count;
+    return { mean, std: Math.sqrt(Math.max(1e-12, meanSquare - mean * mean)) };
+  }
 }
 
 /** Mean and standard deviation of pixel bytes scaled to [0, 1]. */
 export function pixelStats(bytes: Uint8Array): { mean: number; std: number } {
-  let sum = 0, sq = 0;
-  for (let i = 0; i < bytes.length; i++) { const v = bytes[i] / 255; sum += v; sq += v * v; }
-  const mean = sum / bytes.length;
-  return { mean, std: Math.sqrt(Math.max(1e-12, sq / bytes.length - mean * mean)) };
+  return new PixelMoments().add(bytes).stats();
 }
