@@ -155,14 +155,15 @@ class PackedPanels {
         sgemm_pack_b_panel(cols(p), depth(kb), b + kb * kc_ * b_rs + p * ps_.nr * b_cs, b_rs, b_cs, panel(kb, p));
   }
 
-  // C[0:m, 0:N] += A[0:m, 0:K], A's rows read in place (row stride a_rs, unit column stride).
-  void multiply_add(int64_t m, const float* a, int64_t a_rs, float* c, int64_t ldc) const {
+  // C[0:m, 0:N] (+)= A[0:m, 0:K] (onto C when `accumulate`, else over it), A's rows read in
+  // place (row stride a_rs, unit column stride).
+  void multiply(int64_t m, const float* a, int64_t a_rs, float* c, int64_t ldc, bool accumulate) const {
     for (int64_t i0 = 0; i0 < m; i0 += ps_.mr) {
       const int mm = static_cast<int>(std::min<int64_t>(ps_.mr, m - i0));
       for (int64_t kb = 0; kb < nkb_; kb++)
         for (int64_t p = 0; p < npan_; p++)
           sgemm_panel_kernel_direct_a(mm, static_cast<int>(cols(p)), depth(kb), a + i0 * a_rs + kb * kc_, a_rs, 1, panel(kb, p),
-                                      c + i0 * ldc + p * ps_.nr, ldc, true);
+                                      c + i0 * ldc + p * ps_.nr, ldc, accumulate || kb > 0);
     }
   }
 
@@ -227,7 +228,7 @@ bool run_recurrent_sequence(ArgReader& r, int mode) {
   if (mode == mLstm) require(has_c0 && has_cells && has_saved, "recurrentSequence (lstm)");
   if (mode == mGru) require(has_saved, "recurrentSequence (gru)");
   const PackedPanels wt(w.ptr<float>(), w.strides[1], w.strides[0], H, GH);  // W_hhᵀ
-  std::vector<float> b(static_cast<size_t>(GH), 0.0f);
+  std::vector<float> b(static_cast<size_t>(has_b ? GH : 0));
   for (int64_t j = 0; has_b && j < GH; j++) b[j] = bias.ptr<float>()[j * bias.strides[0]];
   const RecurrentRows& k = recurrent_rows();
   const StepOrder steps{T, reverse};
@@ -240,8 +241,8 @@ bool run_recurrent_sequence(ArgReader& r, int mode) {
       // a few rows at a time, so that hg stays in L1 between the GEMM and the gates
       for (int64_t q0 = r0; q0 < r1; q0 += kSubRows) {
         const int64_t m = std::min(kSubRows, r1 - q0);
-        for (int64_t i = 0; i < m; i++) std::memcpy(hg.data() + i * GH, b.data(), GH * sizeof(float));
-        wt.multiply_add(m, hp.at(tp, q0), hp.stride, hg.data(), GH);
+        for (int64_t i = 0; has_b && i < m; i++) std::memcpy(hg.data() + i * GH, b.data(), GH * sizeof(float));
+        wt.multiply(m, hp.at(tp, q0), hp.stride, hg.data(), GH, has_b);
         for (int64_t n = q0; n < q0 + m; n++) {
           const float* h = hp.at(tp, n);
           const float* c = mode != mLstm ? nullptr : prev < 0 ? C0.row(n) : C.at(prev, n);
@@ -346,8 +347,10 @@ bool run_recurrent_sequence_backward(ArgReader& r, int mode) {
           if (has_dbi) k.add_row(Dx.at(t, n), GH, sum_x);
           if (has_dbh) k.add_row(Dhg.at(t, n), GH, sum_h);
         }
-        std::memcpy(dh.data() + i0 * H, pass.data() + i0 * H, m * H * sizeof(float));
-        wd.multiply_add(m, gates.at(t, q0), GH, dh.data() + i0 * H, H);
+        // pass is zero for LSTM's and the RNNs' live rows: then the product alone is h's gradient
+        const bool with_pass = mode == mGru || has_live;
+        if (with_pass) std::memcpy(dh.data() + i0 * H, pass.data() + i0 * H, m * H * sizeof(float));
+        wd.multiply(m, gates.at(t, q0), GH, dh.data() + i0 * H, H, with_pass);
       }
     }
     for (int64_t n = r0; n < r1; n++) {

@@ -85,14 +85,18 @@ function runForward(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: Tensor | nul
   const [T, N, inputSize] = x.shape;
   const H = w.weightHh.shape[1];
   const rows = x.reshape([T * N, inputSize]);
-  const xg = affine(rows, w.weightIh, w.biasIh).reshape([T, N, RECURRENT_GATES[mode] * H]);
+  // LSTM and the RNNs add b_hh where b_ih goes (only GRU's n gate keeps it apart): folded into
+  // the projection, each step's product starts from zero instead of from a copy of b_hh
+  const folded = mode !== 'gru' && w.biasHh !== null;
+  const biasIn = folded ? (w.biasIh === null ? w.biasHh : w.biasIh.add(w.biasHh!)) : w.biasIh;
+  const xg = affine(rows, w.weightIh, biasIn).reshape([T, N, RECURRENT_GATES[mode] * H]);
   const cells = mode === 'lstm' ? like(x, [T, N, H]) : null;
   const saved = mode === 'lstm' || mode === 'gru' ? like(x, [T, N, 4 * H]) : null;
   const output = apply({
     name: 'RecurrentSequence', kind: 'recurrentSequence', inputs: [xg, w.weightHh, w.biasHh, h0, c0],
     out: { shape: [T, N, H], dtype: 'float32' },
     args(o) { return {
-      mode, reverse, xg: viewOf(xg), weightHh: viewOf(w.weightHh), biasHh: optional(w.biasHh), h0: viewOf(h0), c0: optional(c0),
+      mode, reverse, xg: viewOf(xg), weightHh: viewOf(w.weightHh), biasHh: folded ? undefined : optional(w.biasHh), h0: viewOf(h0), c0: optional(c0),
       live: optional(live), output: viewOf(o), cells: optional(cells), saved: optional(saved),
     }; },
   });
@@ -130,8 +134,7 @@ function runBackward(trace: Trace, grads: readonly (Tensor | null)[]): (Tensor |
     x.requiresGrad ? gx.matmul(w.weightIh).reshape([T, N, inputSize]) : null,
     h0.requiresGrad ? dh0 : null,
     needs(c0) ? dc0 : null,
-    needs(w.weightIh) ? gx.t().matmul(trace.rows) : null,
-    needs(w.weightHh) ? gh.t().matmul(previousStates(trace).reshape([T * N, H])) : null,
+    ...weightGrads(trace, gx, gh),
     needs(w.biasIh) ? dbIh : null,
     needs(w.biasHh) ? (dhg === null ? (needs(w.biasIh) ? dbIh!.clone() : dbIh) : dbHh) : null,
   ];
@@ -139,6 +142,26 @@ function runBackward(trace: Trace, grads: readonly (Tensor | null)[]): (Tensor |
 
 /** The view of an optional tensor. */
 const optional = (t: Tensor | null): View | undefined => (t === null ? undefined : viewOf(t));
+
+/**
+ * dW_ih = dxgᵀ·x and dW_hh = dhgᵀ·h_prev over all T·N rows. Where the two gradients are the same
+ * matrix (LSTM, the RNNs) one GEMM against [x | h_prev] reads it once instead of twice: it is
+ * the largest operand (T·N·G·H floats, cold in cache after the backward kernel wrote it), and
+ * the second pass cost more than the product over x itself.
+ */
+function weightGrads(trace: Trace, gx: Tensor, gh: Tensor): [Tensor | null, Tensor | null] {
+  const { w, rows } = trace;
+  const [T, N] = trace.output.shape;
+  const H = w.weightHh.shape[1];
+  const [ih, hh] = [w.weightIh.requiresGrad, w.weightHh.requiresGrad];
+  const previous = (): Tensor => previousStates(trace).reshape([T * N, H]);
+  if (ih && hh && gx === gh) {
+    const both = gx.t().matmul(cat([rows, previous()], 1));
+    const inputSize = rows.shape[1];
+    return [both.narrow(1, 0, inputSize).contiguous(), both.narrow(1, inputSize, H).contiguous()];
+  }
+  return [ih ? gx.t().matmul(rows) : null, hh ? gh.t().matmul(previous()) : null];
+}
 
 /** [T, N, H]: the state each step started from (h0 first in processing order). */
 function previousStates({ output, h0, reverse }: Trace): Tensor {
