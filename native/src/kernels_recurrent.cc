@@ -207,56 +207,75 @@ void for_row_blocks(int64_t N, const std::function<void(int64_t, int64_t, int64_
 
 }  // namespace
 
-// recurrentSequence: reverse, xg, weightHh, h0, output, [biasHh], [c0], [live], [cells], [saved]; sub = mode
+// A bias [GH] (float32, any stride) read into a dense vector; empty when absent.
+bool bias_values(bool present, const View& v, int64_t GH, std::vector<float>* out) {
+  if (!present) return true;
+  if (v.dtype != kF32 || v.ndim != 1 || v.shape[0] != GH) return false;
+  out->resize(static_cast<size_t>(GH));
+  for (int64_t j = 0; j < GH; j++) (*out)[j] = v.ptr<float>()[j * v.strides[0]];
+  return true;
+}
+
+// rows [0, m) of c (leading dimension ld) = bias, or left for the product to overwrite when absent.
+void fill_rows(float* c, int64_t m, int64_t ld, const std::vector<float>& bias) {
+  for (int64_t i = 0; !bias.empty() && i < m; i++) std::memcpy(c + i * ld, bias.data(), bias.size() * sizeof(float));
+}
+
+// recurrentSequence: reverse, x, weightIh, weightHh, h0, output, [biasIh], [biasHh], [c0], [live], [cells], [saved]; sub = mode
 bool supports_recurrent_sequence(int sub, int dtype) { return dtype == kF32 && sub >= 0 && sub < kNumRecurrentModes; }
 
 bool run_recurrent_sequence(ArgReader& r, int mode) {
   const bool reverse = r.i64("reverse") != 0;
-  const View xg = r.view("xg"), w = r.view("weightHh"), h0 = r.view("h0"), output = r.view("output");
-  View bias, c0, live, cells, saved;
-  const bool has_b = optional_view(r, "biasHh", &bias), has_c0 = optional_view(r, "c0", &c0), has_live = optional_view(r, "live", &live);
+  const View x = r.view("x"), wi = r.view("weightIh"), w = r.view("weightHh"), h0 = r.view("h0"), output = r.view("output");
+  View bias_i, bias_h, c0, live, cells, saved;
+  const bool has_bi = optional_view(r, "biasIh", &bias_i), has_bh = optional_view(r, "biasHh", &bias_h);
+  const bool has_c0 = optional_view(r, "c0", &c0), has_live = optional_view(r, "live", &live);
   const bool has_cells = optional_view(r, "cells", &cells), has_saved = optional_view(r, "saved", &saved);
-  if (output.ndim != 3 || w.ndim != 2 || w.dtype != kF32) return false;
-  const int64_t T = output.shape[0], N = output.shape[1], H = output.shape[2], GH = gates_of(mode) * H;
-  if (w.shape[0] != GH || w.shape[1] != H) return false;
-  if (has_b && (bias.dtype != kF32 || bias.ndim != 1 || bias.shape[0] != GH)) return false;
+  if (output.ndim != 3 || x.ndim != 3 || w.ndim != 2 || wi.ndim != 2 || w.dtype != kF32 || wi.dtype != kF32) return false;
+  const int64_t T = output.shape[0], N = output.shape[1], H = output.shape[2], GH = gates_of(mode) * H, I = x.shape[2];
+  if (w.shape[0] != GH || w.shape[1] != H || wi.shape[0] != GH || wi.shape[1] != I) return false;
+  std::vector<float> bi, bh;
+  if (!bias_values(has_bi, bias_i, GH, &bi) || !bias_values(has_bh, bias_h, GH, &bh)) return false;
   Rows X, H0, C0, O, C, S;
   LiveFlags L;
-  if (!rows_of(xg, T, N, GH, &X) || !rows_of(h0, -1, N, H, &H0) || !optional_rows(has_c0, c0, -1, N, H, &C0)) return false;
+  if (!rows_of(x, T, N, I, &X) || !rows_of(h0, -1, N, H, &H0) || !optional_rows(has_c0, c0, -1, N, H, &C0)) return false;
   if (!contiguous_rows(output, T, N, H, &O) || (has_cells && !contiguous_rows(cells, T, N, H, &C)) ||
       (has_saved && !contiguous_rows(saved, T, N, 4 * H, &S)) || !live_of(has_live, live, T, N, &L)) return false;
   if (mode == mLstm) require(has_c0 && has_cells && has_saved, "recurrentSequence (lstm)");
   if (mode == mGru) require(has_saved, "recurrentSequence (gru)");
-  const PackedPanels wt(w.ptr<float>(), w.strides[1], w.strides[0], H, GH);  // W_hhᵀ
-  std::vector<float> b(static_cast<size_t>(has_b ? GH : 0));
-  for (int64_t j = 0; has_b && j < GH; j++) b[j] = bias.ptr<float>()[j * bias.strides[0]];
+  const PackedPanels wit(wi.ptr<float>(), wi.strides[1], wi.strides[0], I, GH);  // W_ihᵀ
+  const PackedPanels wt(w.ptr<float>(), w.strides[1], w.strides[0], H, GH);      // W_hhᵀ
   const RecurrentRows& k = recurrent_rows();
   const StepOrder steps{T, reverse};
   for_row_blocks(N, [&](int64_t, int64_t r0, int64_t r1) {
-    std::vector<float> hg(static_cast<size_t>(kSubRows * GH));
+    std::vector<float> xg(static_cast<size_t>(kSubRows * GH)), hg(static_cast<size_t>(kSubRows * GH));
     for (int64_t s = 0; s < T; s++) {
       const int64_t t = steps.t_of(s), prev = steps.prev_of(s);
       const Rows& hp = prev < 0 ? H0 : O;
       const int64_t tp = prev < 0 ? 0 : prev;
-      // a few rows at a time, so that hg stays in L1 between the GEMM and the gates
+      // a few rows at a time: both projections of a step stay in cache for its gates, and the
+      // input's projection is never stored for all steps
       for (int64_t q0 = r0; q0 < r1; q0 += kSubRows) {
         const int64_t m = std::min(kSubRows, r1 - q0);
-        for (int64_t i = 0; has_b && i < m; i++) std::memcpy(hg.data() + i * GH, b.data(), GH * sizeof(float));
-        wt.multiply(m, hp.at(tp, q0), hp.stride, hg.data(), GH, has_b);
+        fill_rows(xg.data(), m, GH, bi);
+        wit.multiply(m, X.at(t, q0), X.stride, xg.data(), GH, has_bi);
+        fill_rows(hg.data(), m, GH, bh);
+        wt.multiply(m, hp.at(tp, q0), hp.stride, hg.data(), GH, has_bh);
         for (int64_t n = q0; n < q0 + m; n++) {
           const float* h = hp.at(tp, n);
           const float* c = mode != mLstm ? nullptr : prev < 0 ? C0.row(n) : C.at(prev, n);
+          const float* xgn = xg.data() + (n - q0) * GH;
           const float* hgn = hg.data() + (n - q0) * GH;
           if (L.dead(t, n)) {
             std::memcpy(O.at(t, n), h, H * sizeof(float));
             if (has_cells) std::memcpy(C.at(t, n), c, H * sizeof(float));
             if (has_saved) std::memset(S.at(t, n), 0, 4 * H * sizeof(float));
           } else if (mode == mLstm) {
-            k.lstm(X.at(t, n), hgn, c, O.at(t, n), C.at(t, n), S.at(t, n), H);
+            k.lstm(xgn, hgn, c, O.at(t, n), C.at(t, n), S.at(t, n), H);
           } else if (mode == mGru) {
-            k.gru(X.at(t, n), hgn, h, O.at(t, n), S.at(t, n), H);
+            k.gru(xgn, hgn, h, O.at(t, n), S.at(t, n), H);
           } else {
-            k.rnn(X.at(t, n), hgn, O.at(t, n), H, mode == mRnnRelu);
+            k.rnn(xgn, hgn, O.at(t, n), H, mode == mRnnRelu);
           }
         }
       }

@@ -310,12 +310,12 @@ export interface OpArgs {
   batchNormBackward: { grad: View; x: View; mean: View; variance: View; weight?: View; eps: number; dx: View; dweight: View; dbias: View };
   /**
    * One recurrent layer in one direction over T steps of N sequences with H units and G gate
-   * blocks (float32; [·, N, ·] views with unit stride along their last dim). xg [T, N, G·H]
-   * holds every step's input projection x_t·W_ihᵀ + b_ih; each step computes
-   * hg = h·W_hhᵀ + b_hh from weightHh [G·H, H] and biasHh [G·H] (absent: 0), then, from the
-   * previous state h (h0 [N, H] at the first step; LSTM's c from c0):
-   * - rnnTanh, rnnRelu: h' = act(xg_t + hg).
-   * - lstm: i|f|g|o = xg_t + hg; c' = σ(f)⊙c + σ(i)⊙tanh(g), h' = σ(o)⊙tanh(c'); writes
+   * blocks (float32; [·, N, ·] views with unit stride along their last dim). Each step computes
+   * the input's projection xg = x_t·W_ihᵀ + b_ih from x [T, N, in], weightIh [G·H, in] and
+   * biasIh [G·H], and the state's hg = h·W_hhᵀ + b_hh from weightHh [G·H, H] and biasHh (absent
+   * biases: 0), then, from the previous state h (h0 [N, H] at the first step; LSTM's c from c0):
+   * - rnnTanh, rnnRelu: h' = act(xg + hg).
+   * - lstm: i|f|g|o = xg + hg; c' = σ(f)⊙c + σ(i)⊙tanh(g), h' = σ(o)⊙tanh(c'); writes
    *   cells[t] = c' and saved[t] [N, 4H] = σ(i), σ(f), tanh(g), σ(o).
    * - gru: r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙h_n), h' = (1 − z)⊙n + z⊙h;
    *   writes saved[t] = r, z, n, h_n.
@@ -324,14 +324,14 @@ export interface OpArgs {
    * sequence past its end. Outputs are contiguous.
    */
   recurrentSequence: {
-    mode: RecurrentMode; reverse: boolean; xg: View; weightHh: View; biasHh?: View; h0: View; c0?: View; live?: View;
-    output: View; cells?: View; saved?: View;
+    mode: RecurrentMode; reverse: boolean; x: View; weightIh: View; biasIh?: View; weightHh: View; biasHh?: View; h0: View; c0?: View;
+    live?: View; output: View; cells?: View; saved?: View;
   };
   /**
    * The gradient of `recurrentSequence` from the forward's views and the gradients of its
    * outputs: dOutput [T, N, H] (any row strides, unit stride along H; absent: zero), dhN and
    * (LSTM) dcN [N, H] for the final state (absent: zero). Writes dxg [T, N, G·H] (the gradient
-   * of xg, which is also that of every step's hg except for GRU), dhg (GRU only: the gradient
+   * of every step's xg, which is also that of its hg except for GRU), dhg (GRU only: the gradient
    * of every step's hg, whose n block differs), dh0 and (LSTM) dc0, and when given the biases'
    * gradients [G·H]: dbIh, the sum of dxg over all steps and rows, and (GRU) dbHh, that of dhg
    * (sums in double). The weights' gradients are products over all steps that the caller
@@ -429,8 +429,10 @@ export const OP_SIGNATURES: { readonly [K in OpKind]: OpSignature<K> } = {
     views: { grad: 'in', x: 'in', mean: 'in', variance: 'in', weight: 'in', dx: 'out', dweight: 'out', dbias: 'out' }, dtypeOf: (a) => a.x.dtype,
   },
   recurrentSequence: {
-    views: { xg: 'in', weightHh: 'in', biasHh: 'in', h0: 'in', c0: 'in', live: 'in', output: 'out', cells: 'out', saved: 'out' },
-    dtypeOf: (a) => a.xg.dtype, subOpOf: (a) => a.mode, subOps: RECURRENT_MODES,
+    views: {
+      x: 'in', weightIh: 'in', biasIh: 'in', weightHh: 'in', biasHh: 'in', h0: 'in', c0: 'in', live: 'in', output: 'out', cells: 'out', saved: 'out',
+    },
+    dtypeOf: (a) => a.x.dtype, subOpOf: (a) => a.mode, subOps: RECURRENT_MODES,
   },
   recurrentSequenceBackward: {
     views: {

@@ -1,14 +1,14 @@
 /**
  * One recurrent layer in one direction as one autograd node, the way cuDNN runs it rather than
- * as a graph of per-step ops. Forward: the input projection of all T steps is one GEMM
- * (xg = x·W_ihᵀ + b_ih over [T·N, in]), then one `recurrentSequence` kernel runs the steps
- * (per step a recurrent GEMM hg = h·W_hhᵀ + b_hh and the fused gates; the native kernel gives
- * each thread its own block of sequences for all steps, so steps need no barrier). Backward is
- * one `recurrentSequenceBackward` kernel (the steps in reverse: fused gate gradients, then
- * h's gradient = dhPass + dhg·W_hh), and the weights' gradients are three GEMMs over all steps
- * at once (dW_hh = Σ_t dhg_tᵀ·h_{t−1} as [G·H, T·N]·[T·N, H]; dW_ih and dx likewise) rather than
- * 3·T small ones. Saved memory is O(T): the outputs, LSTM's cells, and four gate values per
- * unit and step.
+ * as a graph of per-step ops. Forward is one `recurrentSequence` kernel: per step the input's
+ * projection x_t·W_ihᵀ + b_ih, the state's h·W_hhᵀ + b_hh and the fused gates (the native kernel
+ * gives each thread its own block of sequences for all steps, so steps need no barrier, and
+ * keeps a step's projections in cache instead of storing x's for all steps). Backward is one
+ * `recurrentSequenceBackward` kernel (the steps in reverse: fused gate gradients, then h's
+ * gradient = dhPass + dhg·W_hh; the biases' gradients summed on the way), and the weights'
+ * gradients are GEMMs over all steps at once (dW_hh = Σ_t dhg_tᵀ·h_{t−1} as
+ * [G·H, T·N]·[T·N, H]; dW_ih likewise) rather than 2T small ones. Saved memory is O(T): the
+ * outputs, LSTM's cells, and four gate values per unit and step.
  */
 import { RECURRENT_GATES, type RecurrentMode, type View } from '../backends/ops.js';
 import { noGrad } from '../autograd/grad_mode.js';
@@ -16,7 +16,6 @@ import { emptyTensor, viewOf } from '../core/dispatch.js';
 import type { Tensor } from '../core/tensor.js';
 import { apply, attachOutputs } from './apply.js';
 import { cat } from './join.js';
-import { affine } from './linalg.js';
 
 /** A layer's parameters in PyTorch's layout: W_ih [G·H, in], W_hh [G·H, H], biases [G·H] or null. */
 export interface RecurrentLayerWeights {
@@ -40,8 +39,6 @@ export interface RecurrentLayerResult {
 interface Trace {
   readonly mode: RecurrentMode;
   readonly x: Tensor;
-  /** x as [T·N, in] (a copy when x's steps are not contiguous). */
-  readonly rows: Tensor;
   readonly h0: Tensor;
   readonly c0: Tensor | null;
   readonly w: RecurrentLayerWeights;
@@ -75,32 +72,32 @@ export function recurrentLayer(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: T
   const cN = cells === null ? null : noGrad(() => cells.select(0, last).clone());
   const outs = cN === null ? [output, hN] : [output, hN, cN];
   const inputs = [x, h0, c0, w.weightIh, w.weightHh, w.biasIh, w.biasHh];
-  const saved = [trace.rows, h0, c0, w.weightIh, w.weightHh, output, cells, trace.saved, live].filter((t): t is Tensor => t !== null);
+  const saved = [x, h0, c0, w.weightIh, w.weightHh, output, cells, trace.saved, live].filter((t): t is Tensor => t !== null);
   attachOutputs(outs, `${mode === 'lstm' ? 'LSTM' : mode === 'gru' ? 'GRU' : 'RNN'}Layer`, inputs, saved, (grads) => runBackward(trace, grads));
   return { output, hN, cN };
 }
 
 function runForward(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: Tensor | null, w: RecurrentLayerWeights, reverse: boolean,
   live: Tensor | null): Trace {
-  const [T, N, inputSize] = x.shape;
+  const [T, N] = x.shape;
   const H = w.weightHh.shape[1];
-  const rows = x.reshape([T * N, inputSize]);
-  // LSTM and the RNNs add b_hh where b_ih goes (only GRU's n gate keeps it apart): folded into
-  // the projection, each step's product starts from zero instead of from a copy of b_hh
+  // LSTM and the RNNs add b_hh where b_ih goes (only GRU's n gate keeps it apart): one bias
   const folded = mode !== 'gru' && w.biasHh !== null;
-  const biasIn = folded ? (w.biasIh === null ? w.biasHh : w.biasIh.add(w.biasHh!)) : w.biasIh;
-  const xg = affine(rows, w.weightIh, biasIn).reshape([T, N, RECURRENT_GATES[mode] * H]);
+  const biasIh = folded ? (w.biasIh === null ? w.biasHh : w.biasIh.add(w.biasHh!)) : w.biasIh;
+  // the kernel reads x's rows in place: only their last dim must be unit-stride
+  const input = x.strides[2] === 1 ? x : x.contiguous();
   const cells = mode === 'lstm' ? like(x, [T, N, H]) : null;
   const saved = mode === 'lstm' || mode === 'gru' ? like(x, [T, N, 4 * H]) : null;
   const output = apply({
-    name: 'RecurrentSequence', kind: 'recurrentSequence', inputs: [xg, w.weightHh, w.biasHh, h0, c0],
+    name: 'RecurrentSequence', kind: 'recurrentSequence', inputs: [input, w.weightIh, w.weightHh, biasIh, h0, c0],
     out: { shape: [T, N, H], dtype: 'float32' },
     args(o) { return {
-      mode, reverse, xg: viewOf(xg), weightHh: viewOf(w.weightHh), biasHh: folded ? undefined : optional(w.biasHh), h0: viewOf(h0), c0: optional(c0),
-      live: optional(live), output: viewOf(o), cells: optional(cells), saved: optional(saved),
+      mode, reverse, x: viewOf(input), weightIh: viewOf(w.weightIh), biasIh: optional(biasIh), weightHh: viewOf(w.weightHh),
+      biasHh: folded ? undefined : optional(w.biasHh), h0: viewOf(h0), c0: optional(c0), live: optional(live), output: viewOf(o),
+      cells: optional(cells), saved: optional(saved),
     }; },
   });
-  return { mode, x, rows, h0, c0, w, output, cells, saved, live, reverse };
+  return { mode, x, h0, c0, w, output, cells, saved, live, reverse };
 }
 
 /** A gradient with unit stride along its last dim, as the row kernels read it (a broadcast one is materialised). */
@@ -150,8 +147,9 @@ const optional = (t: Tensor | null): View | undefined => (t === null ? undefined
  * the second pass cost more than the product over x itself.
  */
 function weightGrads(trace: Trace, gx: Tensor, gh: Tensor): [Tensor | null, Tensor | null] {
-  const { w, rows } = trace;
+  const { w } = trace;
   const [T, N] = trace.output.shape;
+  const rows = trace.x.reshape([T * N, trace.x.shape[2]]); // a copy when x's steps are not contiguous
   const H = w.weightHh.shape[1];
   const [ih, hh] = [w.weightIh.requiresGrad, w.weightHh.requiresGrad];
   const previous = (): Tensor => previousStates(trace).reshape([T * N, H]);

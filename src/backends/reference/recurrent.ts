@@ -32,16 +32,17 @@ function order(T: number, reverse: boolean): { t: number; prev: number }[] {
   return Array.from({ length: T }, (_, k) => (reverse ? { t: T - 1 - k, prev: k === 0 ? -1 : T - k } : { t: k, prev: k - 1 }));
 }
 
-/** hg = h·W_hhᵀ + b_hh for one row, in double. */
-function hiddenProjection(h: readonly number[], w: Elements, b: Elements | null, GH: number): number[] {
+/** v·Wᵀ + b for one row (hg from h and W_hh, xg from x and W_ih), in double. */
+function projection(h: readonly number[], w: Elements, b: Elements | null, GH: number): number[] {
   return Array.from({ length: GH }, (_, r) => h.reduce((s, v, k) => s + v * w.get(r, k), b === null ? 0 : b.get(r)));
 }
 
 export function recurrentSequenceKernel(args: OpArgs['recurrentSequence'], arrayOf: ArrayOf): void {
   const { mode, reverse } = args;
   const { T, N, H, G } = sizesOf(mode, args.output);
-  const [xg, w, b, h0, c0, live, output, cells, saved] = [args.xg, args.weightHh, args.biasHh, args.h0, args.c0, args.live, args.output,
-    args.cells, args.saved].map((v) => elementsOf(v, arrayOf));
+  const [x, wi, bi, w, b, h0, c0, live, output, cells, saved] = [args.x, args.weightIh, args.biasIh, args.weightHh, args.biasHh, args.h0,
+    args.c0, args.live, args.output, args.cells, args.saved].map((v) => elementsOf(v, arrayOf));
+  const inputSize = args.x.shape[2];
   for (const { t, prev } of order(T, reverse)) {
     for (let n = 0; n < N; n++) {
       const h = Array.from({ length: H }, (_, j) => (prev < 0 ? h0!.get(n, j) : output!.get(prev, n, j)));
@@ -54,10 +55,11 @@ export function recurrentSequenceKernel(args: OpArgs['recurrentSequence'], array
         if (saved !== null) for (let j = 0; j < 4 * H; j++) saved.set(0, t, n, j);
         continue;
       }
-      const hg = hiddenProjection(h, w!, b, G * H);
+      const hg = projection(h, w!, b, G * H);
+      const xg = projection(Array.from({ length: inputSize }, (_, k) => x!.get(t, n, k)), wi!, bi, G * H);
       for (let j = 0; j < H; j++) {
-        const x = (k: number): number => xg!.get(t, n, k * H + j);
-        const pre = (k: number): number => x(k) + hg[k * H + j];
+        const input = (k: number): number => xg[k * H + j];
+        const pre = (k: number): number => input(k) + hg[k * H + j];
         if (mode === 'rnnTanh' || mode === 'rnnRelu') {
           output!.set(mode === 'rnnTanh' ? Math.tanh(pre(0)) : Math.max(pre(0), 0), t, n, j);
         } else if (mode === 'lstm') {
@@ -68,7 +70,7 @@ export function recurrentSequenceKernel(args: OpArgs['recurrentSequence'], array
           gates.forEach((v, k) => saved!.set(v, t, n, k * H + j));
         } else {
           const r = sigmoid(pre(0)), z = sigmoid(pre(1)), hn = hg[2 * H + j];
-          const nGate = Math.tanh(x(2) + r * hn);
+          const nGate = Math.tanh(input(2) + r * hn);
           output!.set((1 - z) * nGate + z * h[j], t, n, j);
           [r, z, nGate, hn].forEach((v, k) => saved!.set(v, t, n, k * H + j));
         }
