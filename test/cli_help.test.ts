@@ -57,7 +57,7 @@ describe('help', () => {
       assert.ok(text.includes(`${spellings} `), `${spellings} in dlflow train --help`);
       assert.ok(text.includes(f.path), `${f.path} in dlflow train --help`);
     }
-    assert.match(text, new RegExp(`--epochs <n> passes over the training split \\(hyperparameters\\.epochs: an integer >= 1; default: ${d.hyperparameters.epochs}\\)`));
+    assert.match(text, new RegExp(`--epochs <n> passes over the training split \\(hyperparameters\\.epochs: an integer >= 1 or 'auto'; default: ${d.hyperparameters.epochs}\\)`));
     assert.match(text, new RegExp(`--batchSize, --batch-size <n> .*default: ${d.hyperparameters.batchSize}\\)`));
     assert.match(text, /--optimizer <name> optimizer \(hyperparameters\.optimizer: one of 'sgd', 'adam',.* default: adam\)/);
     assert.match(dlflow(cwd, 'tune', '--help').stdout.replace(/\s+/g, ' '), new RegExp(`--trials <n> .*\\(default: ${d.tune.trials}\\)`));

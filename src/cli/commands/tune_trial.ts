@@ -21,7 +21,7 @@ import { UsageError } from '../errors.js';
 import { buildModel } from '../model/build.js';
 import type { LossChoice } from '../model/loss.js';
 import { optimizerFactory, schedulerFactory } from '../model/optimizer.js';
-import { withDataDefaults } from '../config/data_defaults.js';
+import { resolvedEpochs, withDataDefaults } from '../config/data_defaults.js';
 import { loaderOf } from '../run/setup.js';
 
 /** The judged metric and which way is better. */
@@ -99,7 +99,7 @@ async function fit(c: DlflowConfig, data: PreparedData, train: Examples, val: Ex
   const es = e.patience > 0 ? new EarlyStopping({ monitor: e.monitor, patience: e.patience, minDelta: e.minDelta, restoreBest: e.restoreBest }) : null;
   const sched = schedulerFactory(h, trainLoader.length);
   const trainer = new Trainer({
-    epochs: h.epochs, device: c.device, optimizer: optimizerFactory(h), scheduler: sched.make, schedulerInterval: sched.interval,
+    epochs: resolvedEpochs(h), device: c.device, optimizer: optimizerFactory(h), scheduler: sched.make, schedulerInterval: sched.interval,
     loss: loss.fn, gradClip: h.gradClip, callbacks: [reporter, ...(es === null ? [] : [es])], task: data.task, metrics: c.metrics === 'auto' ? undefined : c.metrics,
   });
   const result = await trainer.fit(model, trainLoader, valLoader);

@@ -39,7 +39,7 @@ export function defaultConfig(): DlflowConfig {
       gru: { hidden: 32, layers: 1 },
     },
     hyperparameters: {
-      epochs: 50,
+      epochs: 'auto',
       batchSize: 64,
       lr: 1e-3,
       optimizer: 'adam',

@@ -24,7 +24,8 @@ function node(spec: Spec, dflt: unknown): JsonSchema {
       if (spec.positive) bounds.exclusiveMinimum = 0;
       if (spec.min !== undefined) bounds.minimum = spec.min;
       if (spec.max !== undefined) bounds.maximum = spec.max;
-      return { type: spec.int ? 'integer' : 'number', ...bounds };
+      const numeric: JsonSchema = { type: spec.int ? 'integer' : 'number', ...bounds };
+      return spec.or === undefined ? numeric : { anyOf: [numeric, { enum: [...spec.or] }] };
     }
     case 'string':
       if (spec.oneOf) return { type: 'string', enum: [...spec.oneOf] };

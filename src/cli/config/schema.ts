@@ -61,7 +61,7 @@ export const CONFIG_SPEC: Spec = S.obj({
     }),
   }),
   hyperparameters: S.obj({
-    epochs: S.int(1),
+    epochs: S.intOr(1, ['auto'], 'passes over the training split (auto: 300 for a time series, where early stopping ends training, else 50)'),
     batchSize: S.int(1),
     lr: S.num({ positive: true }),
     optimizer: S.oneOf(OPTIMIZERS),

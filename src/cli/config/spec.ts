@@ -3,7 +3,7 @@
  * can check a whole config and name the key path, the expectation and what was found.
  */
 export type Spec =
-  | { t: 'number'; min?: number; max?: number; int?: boolean; positive?: boolean; doc?: string }
+  | { t: 'number'; min?: number; max?: number; int?: boolean; positive?: boolean; doc?: string; /** Strings accepted besides numbers (`'auto'`). */ or?: readonly string[] }
   | { t: 'string'; oneOf?: readonly string[]; pattern?: RegExp; describe?: string; doc?: string }
   | { t: 'boolean'; doc?: string; /** Strings accepted besides true and false (`'auto'`). */ or?: readonly string[] }
   | { t: 'list'; of: Spec; minItems?: number; doc?: string }
@@ -16,6 +16,8 @@ export type Spec =
 export const S = {
   num: (o: Omit<Extract<Spec, { t: 'number' }>, 't'> = {}): Spec => ({ t: 'number', ...o }),
   int: (min = 0, doc?: string): Spec => ({ t: 'number', int: true, min, doc }),
+  /** An integer >= min or one of `or` (`'auto'`). */
+  intOr: (min: number, or: readonly string[], doc?: string): Spec => ({ t: 'number', int: true, min, or, doc }),
   str: (o: Omit<Extract<Spec, { t: 'string' }>, 't'> = {}): Spec => ({ t: 'string', ...o }),
   oneOf: (values: readonly string[], doc?: string): Spec => ({ t: 'string', oneOf: values, doc }),
   bool: (doc?: string): Spec => ({ t: 'boolean', doc }),
@@ -33,10 +35,11 @@ export function describeSpec(spec: Spec): string {
   switch (spec.t) {
     case 'number': {
       const kind = spec.int ? 'an integer' : 'a number';
-      if (spec.positive) return `${kind} > 0`;
-      if (spec.min !== undefined && spec.max !== undefined) return `${kind} in [${spec.min}, ${spec.max}]`;
-      if (spec.min !== undefined) return `${kind} >= ${spec.min}`;
-      return kind;
+      const or = spec.or === undefined ? '' : ` or ${spec.or.map((v) => `'${v}'`).join(', ')}`;
+      if (spec.positive) return `${kind} > 0${or}`;
+      if (spec.min !== undefined && spec.max !== undefined) return `${kind} in [${spec.min}, ${spec.max}]${or}`;
+      if (spec.min !== undefined) return `${kind} >= ${spec.min}${or}`;
+      return `${kind}${or}`;
     }
     case 'string':
       if (spec.oneOf) return `one of ${spec.oneOf.map((v) => `'${v}'`).join(', ')}`;

@@ -51,7 +51,8 @@ export interface SchedulerConfig {
 }
 
 export interface HyperparametersConfig {
-  epochs: number;
+  /** `auto`: resolved for the data (data_defaults.ts). */
+  epochs: number | 'auto';
   batchSize: number;
   lr: number;
   optimizer: string;

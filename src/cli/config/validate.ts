@@ -30,6 +30,7 @@ function check(value: unknown, spec: Spec, path: string, out: ConfigIssue[]): vo
       if (value !== null) check(value, spec.of, path, out);
       return;
     case 'number': {
+      if (typeof value === 'string' && spec.or?.includes(value)) return;
       if (typeof value !== 'number' || !Number.isFinite(value)) return bad();
       if (spec.int && !Number.isInteger(value)) return bad();
       if (spec.positive && !(value > 0)) return bad();

@@ -3,6 +3,7 @@ import type { Tensor } from '../../core/tensor.js';
 import * as optim from '../../optim/index.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { SchedulerLike } from '../../train/types.js';
+import { resolvedEpochs } from '../config/data_defaults.js';
 import type { HyperparametersConfig } from '../config/types.js';
 import { UsageError } from '../errors.js';
 
@@ -43,8 +44,8 @@ export function schedulerFactory(h: HyperparametersConfig, stepsPerEpoch: number
     case 'none': return { interval: 'epoch' };
     case 'step': return { make: (o) => new lrScheduler.StepLR(o, { stepSize: s.stepSize, gamma: s.gamma }), interval: 'epoch' };
     case 'exponential': return { make: (o) => new lrScheduler.ExponentialLR(o, { gamma: s.gamma }), interval: 'epoch' };
-    case 'cosine': return { make: (o) => new lrScheduler.CosineAnnealingLR(o, { TMax: h.epochs, etaMin: s.minLr }), interval: 'epoch' };
+    case 'cosine': return { make: (o) => new lrScheduler.CosineAnnealingLR(o, { TMax: resolvedEpochs(h), etaMin: s.minLr }), interval: 'epoch' };
     case 'plateau': return { make: (o) => new lrScheduler.ReduceLROnPlateau(o, { factor: s.factor, patience: s.patience, minLr: s.minLr }) as unknown as SchedulerLike, interval: 'epoch' };
-    case 'onecycle': return { make: (o) => new lrScheduler.OneCycleLR(o, { maxLr: h.lr, epochs: h.epochs, stepsPerEpoch }), interval: 'step' };
+    case 'onecycle': return { make: (o) => new lrScheduler.OneCycleLR(o, { maxLr: h.lr, epochs: resolvedEpochs(h), stepsPerEpoch }), interval: 'step' };
   }
 }

@@ -25,6 +25,7 @@ import { UsageError } from '../errors.js';
 import { evaluateModel } from '../../train/evaluate.js';
 import { Trainer } from '../../train/trainer.js';
 import type { FitResult } from '../../train/types.js';
+import { resolvedEpochs } from '../config/data_defaults.js';
 import type { DlflowConfig } from '../config/types.js';
 import type { PreparedData } from '../../data/prepare/types.js';
 import type { LossChoice } from '../model/loss.js';
@@ -97,7 +98,7 @@ export function trainingSetup(run: TrainRun): TrainingSetup {
   const { callbacks, early } = callbacksOf(run);
   const sched = schedulerFactory(h, trainLoader.length);
   const trainer = new Trainer({
-    epochs: h.epochs, device: config.device, optimizer: optimizerFactory(h), scheduler: sched.make, schedulerInterval: sched.interval,
+    epochs: resolvedEpochs(h), device: config.device, optimizer: optimizerFactory(h), scheduler: sched.make, schedulerInterval: sched.interval,
     loss: loss.fn, gradClip: h.gradClip, callbacks, task: data.task,
     metrics: config.metrics === 'auto' ? undefined : config.metrics, processGroup: group,
   });

@@ -67,6 +67,7 @@ export function recommendSeries(features: number, rows: number, lookback: number
   return {
     task: 'forecasting', loss: 'mse', architecture: 'gru', alternatives: ['cnn1d'], inputShape: [lookback, features], inputUnits: lookback * features, outputUnits: 1,
     reason: 'a regular time series: sliding windows into a GRU (or a 1-D CNN), split by time',
-    hyperparameters: { optimizer: 'adam', learningRate: 1e-3, batchSize: rows < 5000 ? 32 : 128, epochs: 50, weightDecay: 0, lookback, horizon: 1 },
+    // up to 300 epochs, ended by early stopping: what dlflow train's `epochs: auto` gives a series
+    hyperparameters: { optimizer: 'adam', learningRate: 1e-3, batchSize: rows < 5000 ? 32 : 128, epochs: 300, weightDecay: 0, lookback, horizon: 1 },
   };
 }
