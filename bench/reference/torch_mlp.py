@@ -10,7 +10,6 @@ Prints one JSON object: {"seconds": first epoch training time, "accuracy": test 
 
 Run by the bench as: OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 torch_mlp.py <threads> <data dir> [index|dataloader]
 """
-import gzip
 import json
 import sys
 import time
@@ -18,13 +17,7 @@ import time
 import numpy as np
 import torch
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+from idx import read_idx
 
 
 def main():

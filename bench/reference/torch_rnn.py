@@ -8,7 +8,6 @@ loss, backward, step. Prints one JSON object {"threads": n, "lstm": s, "gru": s}
 seconds per step over <steps> steps after 5 warm-up steps, consecutive batches of the file.
 Run by the bench as: OPENBLAS_CORETYPE=<core> /usr/bin/python3 torch_rnn.py <threads> <steps> <dir>
 """
-import gzip
 import json
 import statistics
 import sys
@@ -18,15 +17,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from idx import read_idx
+
 BATCH = 128
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
 class Classifier(nn.Module):

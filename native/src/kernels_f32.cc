@@ -64,25 +64,8 @@ void add_libm_entries(F32Kernels& t) {
   t.binary[bGeluBackward] = s_geluBackward;
 }
 
-namespace portable {
-#include "kernels_f32_body.inc"
-}  // namespace portable
-
-#if defined(__x86_64__)
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-namespace avx2 {
-#include "kernels_f32_body.inc"
-}  // namespace avx2
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")
-namespace avx512 {
-#include "kernels_f32_body.inc"
-}  // namespace avx512
-#pragma GCC pop_options
-#endif
+#define DLF_ISA_BODY "kernels_f32_body.inc"
+#include "isa_regions.inc"
 
 F32Kernels make_table() {
   F32Kernels t{};

@@ -3,6 +3,7 @@
 // them contiguous rows or tiles.
 #pragma once
 #include <cstdint>
+#include <string>
 
 #include "views.h"
 
@@ -26,6 +27,19 @@ struct F32Kernels {
 
 // The table for this CPU (AVX-512 if available, else AVX2+FMA, else portable).
 const F32Kernels& f32_kernels();
+
+// A kernel table of another family for the instruction set f32_kernels() chose: filled by
+// `portable`, then by `avx2` or `avx512` (null where not compiled) over it. Used through
+// isa_regions.inc's DLF_ISA_TABLE.
+template <class Table>
+Table isa_table(void (*portable)(Table&), void (*avx2)(Table&), void (*avx512)(Table&)) {
+  Table t{};
+  portable(t);
+  const std::string isa = f32_kernels().isa;
+  if (isa == "avx512" && avx512 != nullptr) avx512(t);
+  else if (isa == "avx2" && avx2 != nullptr) avx2(t);
+  return t;
+}
 
 // Relative cost of a float32 unary/binary op per element (for the threading threshold).
 int64_t f32_unary_cost(int op);

@@ -39,38 +39,12 @@ struct Pool2x2Rows {
   void (*avg_back)(const float* g, int64_t n, double divisor, float* o0, float* o1);
 };
 
-namespace portable {
-#include "kernels_pool_body.inc"
-}  // namespace portable
-
-#if defined(__x86_64__)
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-namespace avx2 {
-#include "kernels_pool_body.inc"
-}  // namespace avx2
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")
-namespace avx512 {
-#include "kernels_pool_body.inc"
-}  // namespace avx512
-#pragma GCC pop_options
-#endif
+#define DLF_ISA_BODY "kernels_pool_body.inc"
+#include "isa_regions.inc"
 
 // The row kernels for this CPU: the instruction set the float32 table chose (one detection).
 const Pool2x2Rows& rows2x2() {
-  static const Pool2x2Rows table = [] {
-    Pool2x2Rows t{};
-    portable::fill_table(t);
-#if defined(__x86_64__)
-    const std::string isa = f32_kernels().isa;
-    if (isa == "avx512") avx512::fill_table(t);
-    else if (isa == "avx2") avx2::fill_table(t);
-#endif
-    return t;
-  }();
+  static const Pool2x2Rows table = DLF_ISA_TABLE(Pool2x2Rows);
   return table;
 }
 

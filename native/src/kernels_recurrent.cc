@@ -47,37 +47,11 @@ struct RecurrentRows {
 // addon's -ffp-contract=off (kept elsewhere so ISAs agree bit for bit) is lifted here only.
 #pragma GCC optimize("fp-contract=fast")
 
-namespace portable {
-#include "kernels_recurrent_body.inc"
-}  // namespace portable
-
-#if defined(__x86_64__)
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-namespace avx2 {
-#include "kernels_recurrent_body.inc"
-}  // namespace avx2
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")
-namespace avx512 {
-#include "kernels_recurrent_body.inc"
-}  // namespace avx512
-#pragma GCC pop_options
-#endif
+#define DLF_ISA_BODY "kernels_recurrent_body.inc"
+#include "isa_regions.inc"
 
 const RecurrentRows& recurrent_rows() {
-  static const RecurrentRows table = [] {
-    RecurrentRows t{};
-    portable::fill_table(t);
-#if defined(__x86_64__)
-    const std::string isa = f32_kernels().isa;
-    if (isa == "avx512") avx512::fill_table(t);
-    else if (isa == "avx2") avx2::fill_table(t);
-#endif
-    return t;
-  }();
+  static const RecurrentRows table = DLF_ISA_TABLE(RecurrentRows);
   return table;
 }
 
