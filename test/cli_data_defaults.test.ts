@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parse } from 'yaml';
-import { withDataDefaults } from '../src/cli/config/data_defaults.js';
+import { resolvedEpochs, withDataDefaults } from '../src/cli/config/data_defaults.js';
 import { defaultConfig } from '../src/cli/config/defaults.js';
 import { dlflow, scratch } from './cli_helpers.js';
 
@@ -32,6 +32,19 @@ test('settings the user gave are kept; the config passed in is not changed', () 
   assert.equal(fresh.hyperparameters.scheduler.type, 'auto');
 });
 
+test("epochs 'auto': 300 for a time series (early stopping ends it), 50 for everything else; a number given is kept", () => {
+  const epochsOf = (traits: Parameters<typeof withDataDefaults>[1], config = defaultConfig()): number | 'auto' =>
+    withDataDefaults(config, traits).hyperparameters.epochs;
+  assert.equal(defaultConfig().hyperparameters.epochs, 'auto');
+  assert.equal(epochsOf({ inputShape: [52, 1], task: 'regression', series: {} }), 300);
+  assert.equal(epochsOf({ inputShape: [52, 1], task: 'regression' }), 50);
+  assert.equal(epochsOf({ inputShape: [1, 28, 28], task: 'multiclass' }), 50);
+  const given = defaultConfig();
+  given.hyperparameters.epochs = 7;
+  assert.equal(epochsOf({ inputShape: [52, 1], task: 'regression', series: {} }, given), 7);
+  assert.throws(() => resolvedEpochs(defaultConfig().hyperparameters), /epochs 'auto' must be resolved/);
+});
+
 const dir = scratch('dlflow-defaults-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -41,4 +54,5 @@ test("a run's config.resolved.yaml records what 'auto' became", () => {
   const resolved = parse(readFileSync(join(dir, 'runs', 't', 'config.resolved.yaml'), 'utf8')) as ReturnType<typeof defaultConfig>;
   assert.equal(resolved.hyperparameters.scheduler.type, 'none');
   assert.equal(resolved.hyperparameters.earlyStopping.monitor, 'val_loss');
+  assert.equal(resolved.hyperparameters.epochs, 1);
 });
