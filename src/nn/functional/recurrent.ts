@@ -1,9 +1,10 @@
 /**
  * Recurrent networks with PyTorch's semantics (RNN with tanh or ReLU, LSTM, GRU): the checks,
  * layouts, layers, directions, dropout and packed-sequence lengths. Each layer and direction
- * runs as one fused op (ops/recurrent.ts: one input GEMM for all steps, one recurrent GEMM and
- * one fused gate kernel per step, backward likewise), so autograd sees one node per layer and
- * direction rather than a dozen per step. The cells are the same op over one step.
+ * runs as one fused op (ops/recurrent.ts: one kernel runs every step's projections and gates,
+ * one runs the steps' gradients, and the weights' gradients are GEMMs over all steps), so
+ * autograd sees one node per layer and direction rather than a dozen per step. The cells are
+ * the same op over one step.
  */
 import { needsGrad, record } from '../../autograd/record.js';
 import type { Backend } from '../../backends/backend.js';
