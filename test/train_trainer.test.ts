@@ -139,7 +139,10 @@ describe('Trainer', () => {
     const spy: T.Callback = { onEpochEnd: () => { counts.push(dl.memory().numTensors); } };
     await new T.Trainer({ epochs: 6, task: 'binary', handleSigint: false, callbacks: [new T.EarlyStopping({ patience: 100 }), new T.ModelCheckpoint({ dir: tmp() }), spy] })
       .fit(model, loader, loader);
-    assert.deepEqual(counts.slice(2), new Array(counts.length - 2).fill(counts[1]), `tensors per epoch: ${counts.join(' ')}`);
+    // No epoch adds tensors. The count is process-wide, so it may fall when the garbage collector
+    // finalizes what earlier tests left unreachable (seen in CI: 195 195 195 195 22 22); a leak
+    // would raise it every epoch.
+    for (let e = 2; e < counts.length; e++) assert.ok(counts[e] <= counts[e - 1], `tensors per epoch: ${counts.join(' ')}`);
   });
 
   test('options are checked by their declaration: misspelt keys, ranges, types', () => {
