@@ -109,7 +109,7 @@ void require(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(std::string(what) + ": a view the mode needs is missing");
 }
 
-inline int64_t ceil_div_rows(int64_t a, int64_t b) { return (a + b - 1) / b; }
+inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // A weight packed once per call into the GEMM microkernel's B panels (kc deep, nr wide), for
 // the T products of a step loop: element (p, j) of B [K, N] is b[p * b_rs + j * b_cs], so a
@@ -120,7 +120,7 @@ class PackedPanels {
  public:
   PackedPanels(const float* b, int64_t b_rs, int64_t b_cs, int64_t K, int64_t N)
       : ps_(sgemm_panel_shape()), K_(K), N_(N), kc_(std::max<int64_t>(1, std::min<int64_t>(K, ps_.kc))),
-        nkb_(ceil_div_rows(K, kc_)), npan_(ceil_div_rows(N, ps_.nr)) {
+        nkb_(ceil_div(K, kc_)), npan_(ceil_div(N, ps_.nr)) {
     const size_t floats = static_cast<size_t>(nkb_ * npan_ * kc_ * ps_.nr);
     data_.reset(static_cast<float*>(std::aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64)));
     if (!data_) throw std::bad_alloc();
@@ -169,9 +169,9 @@ constexpr int64_t kSubRows = 16;
 // dynamically so that a thread whose core is busy with other work takes fewer; a thread runs
 // every step of its block. A single block (few rows) runs on the calling thread.
 int64_t row_block_size(int64_t N) {
-  return std::max<int64_t>(8, (ceil_div_rows(N, 2 * num_threads()) + 7) / 8 * 8);
+  return std::max<int64_t>(8, (ceil_div(N, 2 * num_threads()) + 7) / 8 * 8);
 }
-int64_t row_blocks(int64_t N) { return ceil_div_rows(N, row_block_size(N)); }
+int64_t row_blocks(int64_t N) { return ceil_div(N, row_block_size(N)); }
 
 // Runs fn(block, begin, end) over the row blocks.
 void for_row_blocks(int64_t N, const std::function<void(int64_t, int64_t, int64_t)>& fn) {
