@@ -33,11 +33,11 @@ namespace {
 
 // The row kernels of one instruction set (see kernels_recurrent_body.inc).
 struct RecurrentRows {
-  void (*rnn)(const float* xg, const float* hg, float* h_out, int64_t H, bool relu);
-  void (*lstm)(const float* xg, const float* hg, const float* c, float* h_out, float* c_out, float* saved, int64_t H);
+  void (*rnn)(const float* pre, float* h_out, int64_t H, bool relu);
+  void (*lstm)(const float* pre, const float* c, float* h_out, float* c_out, float* saved, int64_t H);
   void (*gru)(const float* xg, const float* hg, const float* h, float* h_out, float* saved, int64_t H);
   void (*rnn_back)(const float* dh, const float* dy, const float* y, float* dxg, float* dh_pass, int64_t H, bool relu);
-  void (*lstm_back)(const float* dh, const float* dy, const float* dc, const float* saved, const float* c, const float* c_out,
+  void (*lstm_back)(const float* dh, const float* dy, const float* dc, const float* saved, const float* c,
                     float* dxg, float* dc_prev, float* dh_pass, int64_t H);
   void (*gru_back)(const float* dh, const float* dy, const float* saved, const float* h, float* dxg, float* dhg, float* dh_pass, int64_t H);
   void (*add_row)(const float* row, int64_t n, double* acc);  // acc[j] += row[j], in double
@@ -56,6 +56,8 @@ const RecurrentRows& recurrent_rows() {
 }
 
 int gates_of(int mode) { return mode == mLstm ? 4 : mode == mGru ? 3 : 1; }
+// Values per unit in `saved` (the contract): LSTM's gates and tanh(c'), GRU's r, z, n, h_n.
+int saved_of(int mode) { return mode == mLstm ? 5 : 4; }
 
 // The optional view after its presence flag (abi.ts optionalView).
 bool optional_view(ArgReader& r, const char* name, View* v) {
@@ -195,61 +197,96 @@ void fill_rows(float* c, int64_t m, int64_t ld, const std::vector<float>& bias) 
   for (int64_t i = 0; !bias.empty() && i < m; i++) std::memcpy(c + i * ld, bias.data(), bias.size() * sizeof(float));
 }
 
-// recurrentSequence: reverse, x, weightIh, weightHh, h0, output, [biasIh], [biasHh], [c0], [live], [cells], [saved]; sub = mode
+// [W_ih | W_hh] [GH, in + H] in one dense matrix: LSTM's and the RNNs' step is then one
+// product of [x_t | h] (K = in + H) instead of two, the short one over x alone (K = in, 28 for
+// rows of an image) costing a whole pass over the outputs for little arithmetic.
+std::vector<float> joined_weights(const View& wi, const View& w, int64_t GH, int64_t I, int64_t H) {
+  std::vector<float> out(static_cast<size_t>(GH * (I + H)));
+  for (int64_t j = 0; j < GH; j++) {
+    float* row = out.data() + j * (I + H);
+    for (int64_t k = 0; k < I; k++) row[k] = wi.ptr<float>()[j * wi.strides[0] + k * wi.strides[1]];
+    for (int64_t k = 0; k < H; k++) row[I + k] = w.ptr<float>()[j * w.strides[0] + k * w.strides[1]];
+  }
+  return out;
+}
+
+// recurrentSequence: reverse, x, weightIh, weightHh, h0, output, [biasIh], [biasHh], [c0], [live], [cells], [saved],
+// [stepInputs]; sub = mode
 bool supports_recurrent_sequence(int sub, int dtype) { return dtype == kF32 && sub >= 0 && sub < kNumRecurrentModes; }
 
 bool run_recurrent_sequence(ArgReader& r, int mode) {
   const bool reverse = r.i64("reverse") != 0;
   const View x = r.view("x"), wi = r.view("weightIh"), w = r.view("weightHh"), h0 = r.view("h0"), output = r.view("output");
-  View bias_i, bias_h, c0, live, cells, saved;
+  View bias_i, bias_h, c0, live, cells, saved, step_inputs;
   const bool has_bi = optional_view(r, "biasIh", &bias_i), has_bh = optional_view(r, "biasHh", &bias_h);
   const bool has_c0 = optional_view(r, "c0", &c0), has_live = optional_view(r, "live", &live);
   const bool has_cells = optional_view(r, "cells", &cells), has_saved = optional_view(r, "saved", &saved);
+  const bool has_steps = optional_view(r, "stepInputs", &step_inputs);
   if (output.ndim != 3 || x.ndim != 3 || w.ndim != 2 || wi.ndim != 2 || w.dtype != kF32 || wi.dtype != kF32) return false;
-  const int64_t T = output.shape[0], N = output.shape[1], H = output.shape[2], GH = gates_of(mode) * H, I = x.shape[2];
+  const int64_t T = output.shape[0], N = output.shape[1], H = output.shape[2], GH = gates_of(mode) * H, I = x.shape[2], K = I + H;
   if (w.shape[0] != GH || w.shape[1] != H || wi.shape[0] != GH || wi.shape[1] != I) return false;
   std::vector<float> bi, bh;
   if (!bias_values(has_bi, bias_i, GH, &bi) || !bias_values(has_bh, bias_h, GH, &bh)) return false;
-  Rows X, H0, C0, O, C, S;
+  Rows X, H0, C0, O, C, S, XH;
   LiveFlags L;
   if (!rows_of(x, T, N, I, &X) || !rows_of(h0, -1, N, H, &H0) || !optional_rows(has_c0, c0, -1, N, H, &C0)) return false;
   if (!contiguous_rows(output, T, N, H, &O) || (has_cells && !contiguous_rows(cells, T, N, H, &C)) ||
-      (has_saved && !contiguous_rows(saved, T, N, 4 * H, &S)) || !live_of(has_live, live, T, N, &L)) return false;
+      (has_saved && !contiguous_rows(saved, T, N, saved_of(mode) * H, &S)) || (has_steps && !contiguous_rows(step_inputs, T, N, K, &XH)) ||
+      !live_of(has_live, live, T, N, &L)) return false;
   if (mode == mLstm) require(has_c0 && has_cells && has_saved, "recurrentSequence (lstm)");
   if (mode == mGru) require(has_saved, "recurrentSequence (gru)");
-  const PackedPanels wit(wi.ptr<float>(), wi.strides[1], wi.strides[0], I, GH);  // W_ihᵀ
-  const PackedPanels wt(w.ptr<float>(), w.strides[1], w.strides[0], H, GH);      // W_hhᵀ
+  // GRU keeps the two products apart (its n gate needs h's alone); the others add them, so one
+  // product over [x_t | h] against [W_ih | W_hh]ᵀ gives the sum, with one bias b_ih + b_hh
+  const bool joined = mode != mGru;
+  if (joined && !bh.empty()) {
+    if (bi.empty()) bi.assign(bh.size(), 0.0f);
+    for (size_t j = 0; j < bh.size(); j++) bi[j] += bh[j];
+    bh.clear();
+  }
+  const std::vector<float> wcat = joined ? joined_weights(wi, w, GH, I, H) : std::vector<float>{};
+  const std::unique_ptr<PackedPanels> wj = joined ? std::make_unique<PackedPanels>(wcat.data(), 1, K, K, GH) : nullptr;  // [W_ih|W_hh]ᵀ
+  const std::unique_ptr<PackedPanels> wit = joined ? nullptr : std::make_unique<PackedPanels>(wi.ptr<float>(), wi.strides[1], wi.strides[0], I, GH);
+  const std::unique_ptr<PackedPanels> wt = joined ? nullptr : std::make_unique<PackedPanels>(w.ptr<float>(), w.strides[1], w.strides[0], H, GH);
   const RecurrentRows& k = recurrent_rows();
   const StepOrder steps{T, reverse};
   for_row_blocks(N, [&](int64_t, int64_t r0, int64_t r1) {
-    std::vector<float> xg(static_cast<size_t>(kSubRows * GH)), hg(static_cast<size_t>(kSubRows * GH));
+    std::vector<float> xg(static_cast<size_t>(kSubRows * GH)), hg(joined ? 0 : static_cast<size_t>(kSubRows * GH));
+    std::vector<float> scratch(has_steps ? 0 : static_cast<size_t>(kSubRows * K));
     for (int64_t s = 0; s < T; s++) {
       const int64_t t = steps.t_of(s), prev = steps.prev_of(s);
       const Rows& hp = prev < 0 ? H0 : O;
       const int64_t tp = prev < 0 ? 0 : prev;
-      // a few rows at a time: both projections of a step stay in cache for its gates, and the
-      // input's projection is never stored for all steps
+      // a few rows at a time: the step's products stay in cache for its gates, and the input's
+      // projection is never stored for all steps
       for (int64_t q0 = r0; q0 < r1; q0 += kSubRows) {
         const int64_t m = std::min(kSubRows, r1 - q0);
+        float* operands = has_steps ? XH.at(t, q0) : scratch.data();  // [x_t | h] of the m rows, K apart
+        for (int64_t n = 0; n < m; n++) {
+          std::memcpy(operands + n * K, X.at(t, q0 + n), I * sizeof(float));
+          std::memcpy(operands + n * K + I, hp.at(tp, q0 + n), H * sizeof(float));
+        }
         fill_rows(xg.data(), m, GH, bi);
-        wit.multiply(m, X.at(t, q0), X.stride, xg.data(), GH, has_bi);
-        fill_rows(hg.data(), m, GH, bh);
-        wt.multiply(m, hp.at(tp, q0), hp.stride, hg.data(), GH, has_bh);
+        if (joined) {
+          wj->multiply(m, operands, K, xg.data(), GH, !bi.empty());
+        } else {
+          wit->multiply(m, operands, K, xg.data(), GH, !bi.empty());
+          fill_rows(hg.data(), m, GH, bh);
+          wt->multiply(m, operands + I, K, hg.data(), GH, !bh.empty());
+        }
         for (int64_t n = q0; n < q0 + m; n++) {
           const float* h = hp.at(tp, n);
           const float* c = mode != mLstm ? nullptr : prev < 0 ? C0.row(n) : C.at(prev, n);
           const float* xgn = xg.data() + (n - q0) * GH;
-          const float* hgn = hg.data() + (n - q0) * GH;
           if (L.dead(t, n)) {
             std::memcpy(O.at(t, n), h, H * sizeof(float));
             if (has_cells) std::memcpy(C.at(t, n), c, H * sizeof(float));
-            if (has_saved) std::memset(S.at(t, n), 0, 4 * H * sizeof(float));
+            if (has_saved) std::memset(S.at(t, n), 0, saved_of(mode) * H * sizeof(float));
           } else if (mode == mLstm) {
-            k.lstm(xgn, hgn, c, O.at(t, n), C.at(t, n), S.at(t, n), H);
+            k.lstm(xgn, c, O.at(t, n), C.at(t, n), S.at(t, n), H);
           } else if (mode == mGru) {
-            k.gru(xgn, hgn, h, O.at(t, n), S.at(t, n), H);
+            k.gru(xgn, hg.data() + (n - q0) * GH, h, O.at(t, n), S.at(t, n), H);
           } else {
-            k.rnn(xgn, hgn, O.at(t, n), H, mode == mRnnRelu);
+            k.rnn(xgn, O.at(t, n), H, mode == mRnnRelu);
           }
         }
       }
@@ -281,7 +318,7 @@ bool run_recurrent_sequence_backward(ArgReader& r, int mode) {
       !contiguous_rows(dh0, -1, N, H, &Dh0)) return false;
   if (!optional_rows(has_dout, dout, T, N, H, &Dout) || !optional_rows(has_dhn, dhn, -1, N, H, &Dhn) ||
       !optional_rows(has_dcn, dcn, -1, N, H, &Dcn) || !optional_rows(has_c0, c0, -1, N, H, &C0) ||
-      !optional_rows(has_cells, cells, T, N, H, &C) || !optional_rows(has_saved, saved, T, N, 4 * H, &S) ||
+      !optional_rows(has_cells, cells, T, N, H, &C) || !optional_rows(has_saved, saved, T, N, saved_of(mode) * H, &S) ||
       (has_dhg && !contiguous_rows(dhg, T, N, GH, &Dhg)) || (has_dc0 && !contiguous_rows(dc0, -1, N, H, &Dc0)) ||
       !live_of(has_live, live, T, N, &L)) return false;
   const auto bias_ok = [&](bool present, const View& v) { return !present || (v.dtype == kF32 && v.ndim == 1 && v.shape[0] == GH); };
@@ -325,7 +362,7 @@ bool run_recurrent_sequence_backward(ArgReader& r, int mode) {
         if (mode == mLstm) {
           const float* c = prev < 0 ? C0.row(n) : C.at(prev, n);
           // dc is read before it is overwritten, element by element, so it updates in place
-          k.lstm_back(dhn, dy, dcn, S.at(t, n), c, C.at(t, n), Dx.at(t, n), dcn, pn, H);
+          k.lstm_back(dhn, dy, dcn, S.at(t, n), c, Dx.at(t, n), dcn, pn, H);
         } else if (mode == mGru) {
           k.gru_back(dhn, dy, S.at(t, n), hp.at(tp, n), Dx.at(t, n), Dhg.at(t, n), pn, H);
         } else {

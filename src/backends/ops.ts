@@ -316,16 +316,18 @@ export interface OpArgs {
    * biases: 0), then, from the previous state h (h0 [N, H] at the first step; LSTM's c from c0):
    * - rnnTanh, rnnRelu: h' = act(xg + hg).
    * - lstm: i|f|g|o = xg + hg; c' = σ(f)⊙c + σ(i)⊙tanh(g), h' = σ(o)⊙tanh(c'); writes
-   *   cells[t] = c' and saved[t] [N, 4H] = σ(i), σ(f), tanh(g), σ(o).
+   *   cells[t] = c' and saved[t] [N, 5H] = σ(i), σ(f), tanh(g), σ(o), tanh(c').
    * - gru: r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙h_n), h' = (1 − z)⊙n + z⊙h;
    *   writes saved[t] = r, z, n, h_n.
    * output[t] = h'. Steps run t = 0 … T−1, or T−1 … 0 when `reverse`. Where the optional bool
    * `live` [T, N] is false the row keeps its state (h' = h, c' = c; saved zeros): a padded
-   * sequence past its end. Outputs are contiguous.
+   * sequence past its end. When given, stepInputs[t] [N, in + H] receives every step's operands
+   * [x_t | h], the state being the one the step started from (for every row, live or not): the
+   * weights' gradients are products over them. Outputs are contiguous.
    */
   recurrentSequence: {
     mode: RecurrentMode; reverse: boolean; x: View; weightIh: View; biasIh?: View; weightHh: View; biasHh?: View; h0: View; c0?: View;
-    live?: View; output: View; cells?: View; saved?: View;
+    live?: View; output: View; cells?: View; saved?: View; stepInputs?: View;
   };
   /**
    * The gradient of `recurrentSequence` from the forward's views and the gradients of its
@@ -335,7 +337,7 @@ export interface OpArgs {
    * of every step's hg, whose n block differs), dh0 and (LSTM) dc0, and when given the biases'
    * gradients [G·H]: dbIh, the sum of dxg over all steps and rows, and (GRU) dbHh, that of dhg
    * (sums in double). The weights' gradients are products over all steps that the caller
-   * forms from dxg and dhg.
+   * forms from dxg and dhg and the forward's stepInputs.
    */
   recurrentSequenceBackward: {
     mode: RecurrentMode; reverse: boolean; dOutput?: View; dhN?: View; dcN?: View; weightHh: View; h0: View; c0?: View; live?: View;
@@ -431,6 +433,7 @@ export const OP_SIGNATURES: { readonly [K in OpKind]: OpSignature<K> } = {
   recurrentSequence: {
     views: {
       x: 'in', weightIh: 'in', biasIh: 'in', weightHh: 'in', biasHh: 'in', h0: 'in', c0: 'in', live: 'in', output: 'out', cells: 'out', saved: 'out',
+      stepInputs: 'out',
     },
     dtypeOf: (a) => a.x.dtype, subOpOf: (a) => a.mode, subOps: RECURRENT_MODES,
   },

@@ -6,16 +6,17 @@
  * keeps a step's projections in cache instead of storing x's for all steps). Backward is one
  * `recurrentSequenceBackward` kernel (the steps in reverse: fused gate gradients, then h's
  * gradient = dhPass + dhg·W_hh; the biases' gradients summed on the way), and the weights'
- * gradients are GEMMs over all steps at once (dW_hh = Σ_t dhg_tᵀ·h_{t−1} as
- * [G·H, T·N]·[T·N, H]; dW_ih likewise) rather than 2T small ones. Saved memory is O(T): the
- * outputs, LSTM's cells, and four gate values per unit and step.
+ * gradients are GEMMs over all steps at once (dW_hh = Σ_t dhg_tᵀ·h_{t−1} as one product over
+ * the T·N rows of the step operands [x_t | h_{t−1}] the forward kept; dW_ih likewise) rather
+ * than 2T small ones. Saved memory is O(T): the outputs, LSTM's cells, four or five values per
+ * unit and step, and the step operands when a gradient is wanted.
  */
 import { RECURRENT_GATES, type RecurrentMode, type View } from '../backends/ops.js';
 import { noGrad } from '../autograd/grad_mode.js';
 import { emptyTensor, viewOf } from '../core/dispatch.js';
 import type { Tensor } from '../core/tensor.js';
+import { needsGrad } from '../autograd/record.js';
 import { apply, attachOutputs } from './apply.js';
-import { cat } from './join.js';
 
 /** A layer's parameters in PyTorch's layout: W_ih [G·H, in], W_hh [G·H, H], biases [G·H] or null. */
 export interface RecurrentLayerWeights {
@@ -45,9 +46,14 @@ interface Trace {
   readonly output: Tensor;
   readonly cells: Tensor | null;
   readonly saved: Tensor | null;
+  /** [T, N, in + H]: each step's operands [x_t | h] (the weights' gradients are products over them). */
+  readonly stepInputs: Tensor | null;
   readonly live: Tensor | null;
   readonly reverse: boolean;
 }
+
+/** Values per unit that a step keeps for backward (see the contract): LSTM's tanh(c') among them, so backward need not recompute it. */
+const SAVED_BLOCKS = { lstm: 5, gru: 4 } as const;
 
 /** A fresh float32 tensor on x's backend. */
 const like = (x: Tensor, shape: readonly number[]): Tensor => emptyTensor(shape, 'float32', x.storage.backend);
@@ -65,21 +71,22 @@ export function recurrentLayer(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: T
   options: { reverse?: boolean; live?: Tensor | null } = {}): RecurrentLayerResult {
   const reverse = options.reverse ?? false;
   const live = options.live ?? null;
-  const trace = noGrad(() => runForward(mode, x, h0, c0, w, reverse, live));
+  const inputs = [x, h0, c0, w.weightIh, w.weightHh, w.biasIh, w.biasHh];
+  const differentiable = needsGrad(inputs);
+  const trace = noGrad(() => runForward(mode, x, h0, c0, w, reverse, live, differentiable));
   const last = reverse ? 0 : x.shape[0] - 1;
   const { output, cells } = trace;
   const hN = noGrad(() => output.select(0, last).clone());
   const cN = cells === null ? null : noGrad(() => cells.select(0, last).clone());
   const outs = cN === null ? [output, hN] : [output, hN, cN];
-  const inputs = [x, h0, c0, w.weightIh, w.weightHh, w.biasIh, w.biasHh];
-  const saved = [x, h0, c0, w.weightIh, w.weightHh, output, cells, trace.saved, live].filter((t): t is Tensor => t !== null);
+  const saved = [x, h0, c0, w.weightIh, w.weightHh, output, cells, trace.saved, trace.stepInputs, live].filter((t): t is Tensor => t !== null);
   attachOutputs(outs, `${mode === 'lstm' ? 'LSTM' : mode === 'gru' ? 'GRU' : 'RNN'}Layer`, inputs, saved, (grads) => runBackward(trace, grads));
   return { output, hN, cN };
 }
 
 function runForward(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: Tensor | null, w: RecurrentLayerWeights, reverse: boolean,
-  live: Tensor | null): Trace {
-  const [T, N] = x.shape;
+  live: Tensor | null, differentiable: boolean): Trace {
+  const [T, N, inputSize] = x.shape;
   const H = w.weightHh.shape[1];
   // LSTM and the RNNs add b_hh where b_ih goes (only GRU's n gate keeps it apart): one bias
   const folded = mode !== 'gru' && w.biasHh !== null;
@@ -87,17 +94,18 @@ function runForward(mode: RecurrentMode, x: Tensor, h0: Tensor, c0: Tensor | nul
   // the kernel reads x's rows in place: only their last dim must be unit-stride
   const input = x.strides[2] === 1 ? x : x.contiguous();
   const cells = mode === 'lstm' ? like(x, [T, N, H]) : null;
-  const saved = mode === 'lstm' || mode === 'gru' ? like(x, [T, N, 4 * H]) : null;
+  const saved = mode === 'lstm' || mode === 'gru' ? like(x, [T, N, SAVED_BLOCKS[mode] * H]) : null;
+  const stepInputs = differentiable ? like(x, [T, N, inputSize + H]) : null;
   const output = apply({
     name: 'RecurrentSequence', kind: 'recurrentSequence', inputs: [input, w.weightIh, w.weightHh, biasIh, h0, c0],
     out: { shape: [T, N, H], dtype: 'float32' },
     args(o) { return {
       mode, reverse, x: viewOf(input), weightIh: viewOf(w.weightIh), biasIh: optional(biasIh), weightHh: viewOf(w.weightHh),
       biasHh: folded ? undefined : optional(w.biasHh), h0: viewOf(h0), c0: optional(c0), live: optional(live), output: viewOf(o),
-      cells: optional(cells), saved: optional(saved),
+      cells: optional(cells), saved: optional(saved), stepInputs: optional(stepInputs),
     }; },
   });
-  return { mode, x, h0, c0, w, output, cells, saved, live, reverse };
+  return { mode, x, h0, c0, w, output, cells, saved, stepInputs, live, reverse };
 }
 
 /** A gradient with unit stride along its last dim, as the row kernels read it (a broadcast one is materialised). */
@@ -141,29 +149,24 @@ function runBackward(trace: Trace, grads: readonly (Tensor | null)[]): (Tensor |
 const optional = (t: Tensor | null): View | undefined => (t === null ? undefined : viewOf(t));
 
 /**
- * dW_ih = dxgᵀ·x and dW_hh = dhgᵀ·h_prev over all T·N rows. Where the two gradients are the same
- * matrix (LSTM, the RNNs) one GEMM against [x | h_prev] reads it once instead of twice: it is
- * the largest operand (T·N·G·H floats, cold in cache after the backward kernel wrote it), and
- * the second pass cost more than the product over x itself.
+ * dW_ih = dxgᵀ·x and dW_hh = dhgᵀ·h_prev over all T·N rows, from the forward's step operands
+ * [x_t | h_prev] (read in place, no gathering of x and of the shifted states). They are formed
+ * transposed, [in + H, G·H] = [x | h_prev]ᵀ·dxg, so that the GEMM's columns are the G·H gate
+ * units (whole 48-wide register panels; the other way round, in + H = 156 columns leave half
+ * the panels narrow). Where the two gradients are the same matrix (LSTM, the RNNs) one GEMM
+ * reads it once for both weights.
  */
 function weightGrads(trace: Trace, gx: Tensor, gh: Tensor): [Tensor | null, Tensor | null] {
   const { w } = trace;
-  const [T, N] = trace.output.shape;
-  const rows = trace.x.reshape([T * N, trace.x.shape[2]]); // a copy when x's steps are not contiguous
-  const H = w.weightHh.shape[1];
   const [ih, hh] = [w.weightIh.requiresGrad, w.weightHh.requiresGrad];
-  const previous = (): Tensor => previousStates(trace).reshape([T * N, H]);
+  if (!ih && !hh) return [null, null];
+  const [T, N, inputSize] = trace.x.shape;
+  const H = w.weightHh.shape[1];
+  const operands = trace.stepInputs!.reshape([T * N, inputSize + H]);
+  const transposedGrad = (start: number, length: number, g: Tensor): Tensor => operands.narrow(1, start, length).t().matmul(g).t().contiguous();
   if (ih && hh && gx === gh) {
-    const both = gx.t().matmul(cat([rows, previous()], 1));
-    const inputSize = rows.shape[1];
+    const both = operands.t().matmul(gx).t();
     return [both.narrow(1, 0, inputSize).contiguous(), both.narrow(1, inputSize, H).contiguous()];
   }
-  return [ih ? gx.t().matmul(rows) : null, hh ? gh.t().matmul(previous()) : null];
-}
-
-/** [T, N, H]: the state each step started from (h0 first in processing order). */
-function previousStates({ output, h0, reverse }: Trace): Tensor {
-  const T = output.shape[0];
-  if (T === 1) return h0.unsqueeze(0);
-  return reverse ? cat([output.narrow(0, 1, T - 1), h0.unsqueeze(0)], 0) : cat([h0.unsqueeze(0), output.narrow(0, 0, T - 1)], 0);
+  return [ih ? transposedGrad(0, inputSize, gx) : null, hh ? transposedGrad(inputSize, H, gh) : null];
 }

@@ -182,9 +182,9 @@ export const ENCODERS: { readonly [K in OpKind]: Encoder<K> } = {
     w.view(grad); w.view(x); w.view(mean); w.view(variance); optionalView(w, weight); w.num(eps); w.view(dx); w.view(dweight); w.view(dbias);
     return 0;
   },
-  recurrentSequence: (w, { mode, reverse, x, weightIh, biasIh, weightHh, biasHh, h0, c0, live, output, cells, saved }) => {
+  recurrentSequence: (w, { mode, reverse, x, weightIh, biasIh, weightHh, biasHh, h0, c0, live, output, cells, saved, stepInputs }) => {
     w.num(reverse ? 1 : 0); w.view(x); w.view(weightIh); w.view(weightHh); w.view(h0); w.view(output);
-    for (const v of [biasIh, biasHh, c0, live, cells, saved]) optionalView(w, v);
+    for (const v of [biasIh, biasHh, c0, live, cells, saved, stepInputs]) optionalView(w, v);
     return RECURRENT_CODES[mode];
   },
   recurrentSequenceBackward: (w, { mode, reverse, dOutput, dhN, dcN, weightHh, h0, c0, live, output, cells, saved, dxg, dhg, dh0, dc0, dbIh, dbHh }) => {

@@ -40,19 +40,23 @@ function projection(h: readonly number[], w: Elements, b: Elements | null, GH: n
 export function recurrentSequenceKernel(args: OpArgs['recurrentSequence'], arrayOf: ArrayOf): void {
   const { mode, reverse } = args;
   const { T, N, H, G } = sizesOf(mode, args.output);
-  const [x, wi, bi, w, b, h0, c0, live, output, cells, saved] = [args.x, args.weightIh, args.biasIh, args.weightHh, args.biasHh, args.h0,
-    args.c0, args.live, args.output, args.cells, args.saved].map((v) => elementsOf(v, arrayOf));
+  const [x, wi, bi, w, b, h0, c0, live, output, cells, saved, stepInputs] = [args.x, args.weightIh, args.biasIh, args.weightHh,
+    args.biasHh, args.h0, args.c0, args.live, args.output, args.cells, args.saved, args.stepInputs].map((v) => elementsOf(v, arrayOf));
   const inputSize = args.x.shape[2];
   for (const { t, prev } of order(T, reverse)) {
     for (let n = 0; n < N; n++) {
       const h = Array.from({ length: H }, (_, j) => (prev < 0 ? h0!.get(n, j) : output!.get(prev, n, j)));
       const c = cells === null ? [] : Array.from({ length: H }, (_, j) => (prev < 0 ? c0!.get(n, j) : cells.get(prev, n, j)));
+      if (stepInputs !== null) {
+        for (let k = 0; k < inputSize; k++) stepInputs.set(x!.get(t, n, k), t, n, k);
+        for (let j = 0; j < H; j++) stepInputs.set(h[j], t, n, inputSize + j);
+      }
       if (live !== null && live.get(t, n) === 0) {
         for (let j = 0; j < H; j++) {
           output!.set(h[j], t, n, j);
           if (cells !== null) cells.set(c[j], t, n, j);
         }
-        if (saved !== null) for (let j = 0; j < 4 * H; j++) saved.set(0, t, n, j);
+        if (saved !== null) for (let j = 0; j < args.saved!.shape[2]; j++) saved.set(0, t, n, j);
         continue;
       }
       const hg = projection(h, w!, b, G * H);
@@ -65,9 +69,10 @@ export function recurrentSequenceKernel(args: OpArgs['recurrentSequence'], array
         } else if (mode === 'lstm') {
           const gates = [sigmoid(pre(0)), sigmoid(pre(1)), Math.tanh(pre(2)), sigmoid(pre(3))];
           const cNext = Math.fround(gates[1] * c[j] + gates[0] * gates[2]);
+          const tc = Math.tanh(cNext);
           cells!.set(cNext, t, n, j);
-          output!.set(gates[3] * Math.tanh(cNext), t, n, j);
-          gates.forEach((v, k) => saved!.set(v, t, n, k * H + j));
+          output!.set(gates[3] * tc, t, n, j);
+          [...gates, tc].forEach((v, k) => saved!.set(v, t, n, k * H + j));
         } else {
           const r = sigmoid(pre(0)), z = sigmoid(pre(1)), hn = hg[2 * H + j];
           const nGate = Math.tanh(input(2) + r * hn);
@@ -106,8 +111,7 @@ export function recurrentSequenceBackwardKernel(args: OpArgs['recurrentSequenceB
           const y = output!.get(t, n, j);
           gx[j] = gh[j] = mode === 'rnnTanh' ? g[j] * (1 - y * y) : y > 0 ? g[j] : 0;
         } else if (mode === 'lstm') {
-          const [i, f, gg, o] = [0, 1, 2, 3].map((k) => saved!.get(t, n, k * H + j));
-          const tc = Math.tanh(cells!.get(t, n, j));
+          const [i, f, gg, o, tc] = [0, 1, 2, 3, 4].map((k) => saved!.get(t, n, k * H + j));
           const dct = dc[j] + g[j] * o * (1 - tc * tc);
           [dct * gg * i * (1 - i), dct * cell(j) * f * (1 - f), dct * i * (1 - gg * gg), g[j] * tc * o * (1 - o)]
             .forEach((v, k) => { gx[k * H + j] = gh[k * H + j] = v; });
