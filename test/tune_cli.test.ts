@@ -65,9 +65,17 @@ describe('dlflow tune', () => {
     assert.equal(t.code, 2);
     assert.match(t.stderr, /tune\.trails: unknown key \(did you mean 'trials'\?\)/);
     assert.match(t.stderr, /tune\.space\.lrr: unknown key \(did you mean 'lr'\?\)/);
-    const c = dlflow(dir, 'tune', '--tune.space.lr.low', '-1');
+    const c = dlflow(dir, 'tune', '--tune.space.dropout.log', 'true');
     assert.equal(c.code, 2);
-    assert.match(c.stderr, /tune\.space\.lr: low must be > 0 on a log scale, got -1/);
+    assert.match(c.stderr, /tune\.space\.dropout: low must be > 0 on a log scale, got 0/);
+    // Bounds and choices are checked against the key they are written into (the config schema).
+    const b = dlflow(dir, 'tune', '--tune.space.lr.low', '-1');
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /tune\.space\.lr\.low: not a value of hyperparameters\.lr: expected a number > 0, found -1/);
+    writeFileSync(join(dir, 'choice.yaml'), 'tune:\n  space:\n    optimizer: { type: categorical, log: false, choices: [adam, adamm] }\n');
+    const o = dlflow(dir, 'tune', 'choice.yaml');
+    assert.equal(o.code, 2);
+    assert.match(o.stderr, /tune\.space\.optimizer\.choices\[1\]: not a value of hyperparameters\.optimizer: expected one of 'sgd', .*found "adamm" \(did you mean 'adam'\?\)/);
     writeFileSync(join(dir, 'empty.yaml'), 'tune:\n  space: { layers: null, units: null, lr: null, batchSize: null, dropout: null, weightDecay: null, optimizer: null }\n');
     const e = dlflow(dir, 'tune', 'empty.yaml');
     assert.equal(e.code, 2);

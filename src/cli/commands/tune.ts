@@ -21,7 +21,10 @@ import { categoricalDistribution, floatDistribution, intDistribution, type Distr
 import { parseArgs, takeFlag, takeSwitch } from '../args.js';
 import { resolveConfig } from '../config/resolve.js';
 import { TUNABLE, type TunableName, type TuneParamConfig } from '../config/tune.js';
-import type { DlflowConfig } from '../config/types.js';
+import { CONFIG_SPEC } from '../config/schema.js';
+import { specAt, type Spec } from '../config/spec.js';
+import type { DlflowConfig, HyperparametersConfig, ModelConfig } from '../config/types.js';
+import { validate } from '../config/validate.js';
 import type { PreparedData } from '../../data/prepare/types.js';
 import { withDataDefaults } from '../config/data_defaults.js';
 import { prepareRunData as prepareData } from '../run/data.js';
@@ -51,15 +54,42 @@ function parse(argv: readonly string[]): Cli {
   return { config, json, retrain: config.tune.retrain && !noRetrain, worker, argv };
 }
 
+/** The config key each searched setting is written into (layers: how many entries model.hidden has). */
+const TUNED_KEY: { [K in TunableName]: string | null } = {
+  layers: null, units: 'model.hidden', lr: 'hyperparameters.lr', batchSize: 'hyperparameters.batchSize', dropout: 'hyperparameters.dropout',
+  weightDecay: 'hyperparameters.weightDecay', optimizer: 'hyperparameters.optimizer', epochs: 'hyperparameters.epochs', activation: 'model.activation',
+};
+
+/** What one value of a searched setting must be: its key's spec (an element's, for model.hidden); layers: an integer >= 0. */
+function valueSpecOf(name: TunableName): Spec {
+  const key = TUNED_KEY[name];
+  if (key === null) return { t: 'number', int: true, min: 0 };
+  let spec = specAt(CONFIG_SPEC, key.split('.')).spec as Spec;
+  while (spec.t === 'nullable' || spec.t === 'list') spec = spec.of;
+  return spec;
+}
+
+/** Throws a usage error naming the entry when a choice or bound is not a value its key accepts. */
+function checkValues(key: string, name: TunableName, values: readonly [string, unknown][]): void {
+  const spec = valueSpecOf(name);
+  const issues = values.flatMap(([at, v]) => validate(v, spec, `${key}.${at}`));
+  if (issues.length > 0) {
+    const target = TUNED_KEY[name] ?? 'the hidden layer count';
+    throw new UsageError(`invalid config: ${issues[0].path}: not a value of ${target}: ${issues[0].message}`);
+  }
+}
+
 /** The distribution of one space entry; a contradictory entry is a usage error naming its key. */
 function distributionOf(name: TunableName, p: TuneParamConfig): Distribution {
   const key = `tune.space.${name}`;
   try {
     if (p.type === 'categorical') {
       if (p.choices === null) throw new UsageError(`invalid config: ${key}: a categorical needs choices`);
+      checkValues(key, name, p.choices.map((c, i) => [`choices[${i}]`, c]));
       return categoricalDistribution(key, p.choices);
     }
     if (p.low === null || p.high === null) throw new UsageError(`invalid config: ${key}: ${p.type} needs low and high`);
+    checkValues(key, name, [['low', p.low], ['high', p.high]]);
     const opts = { log: p.log, ...(p.step === null ? {} : { step: p.step }) };
     return p.type === 'int' ? intDistribution(key, p.low, p.high, opts) : floatDistribution(key, p.low, p.high, opts);
   } catch (e) {
@@ -107,9 +137,9 @@ function trialConfig(base: DlflowConfig, space: Space, trial: tune.Trial): Dlflo
     batchSize: (x) => { h.batchSize = x as number; },
     dropout: (x) => { h.dropout = x as number; },
     weightDecay: (x) => { h.weightDecay = x as number; },
-    optimizer: (x) => { h.optimizer = x as string; },
+    optimizer: (x) => { h.optimizer = x as HyperparametersConfig['optimizer']; },
     epochs: (x) => { h.epochs = x as number; },
-    activation: (x) => { c.model.activation = x as string; },
+    activation: (x) => { c.model.activation = x as ModelConfig['activation']; },
   };
   for (const [k, apply] of Object.entries(set) as [keyof typeof set, (x: unknown) => void][]) {
     const x = v(k);

@@ -1,6 +1,17 @@
-/** The config schema: what every key accepts. Defaults live in defaults.ts. */
-import { S, type Spec } from './spec.js';
+/**
+ * The config schema: what every key accepts, and (types.ts) the config's TypeScript types, inferred
+ * from it. Defaults live in defaults.ts.
+ */
+import { S } from './spec.js';
 import { TUNE_SPEC } from './tune.js';
+
+/** One layer of a `model.layers` list (its keys are checked by cli/model/layer_list.ts). */
+export interface LayerConfig {
+  type: string;
+  units?: number;
+  p?: number;
+  [option: string]: unknown;
+}
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'adamax', 'nadam', 'radam', 'rmsprop', 'adagrad', 'adadelta'] as const;
 export const SCHEDULERS = ['auto', 'none', 'step', 'exponential', 'cosine', 'plateau', 'onecycle'] as const;
@@ -10,9 +21,9 @@ export const TREATMENTS = ['standardize', 'minmax', 'one_hot', 'binary', 'passth
 
 const fraction = S.num({ min: 0, max: 1 });
 
-export const CONFIG_SPEC: Spec = S.obj({
-  name: S.opt(S.str({ pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, describe: 'a name of letters, digits, ".", "_" or "-"' })),
-  runsDir: S.str(),
+export const CONFIG_SPEC = S.obj({
+  name: S.opt(S.str({ pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, describe: 'a name of letters, digits, ".", "_" or "-"' }), 'run name (null: from the data file and the time)'),
+  runsDir: S.str({ doc: 'folder that holds run directories' }),
   seed: S.int(0),
   device: S.str({ pattern: /^(auto|cpu|cuda(:\d+)?)$/, describe: "'auto', 'cpu', 'cuda' or 'cuda:N'" }),
   data: S.obj({
@@ -25,7 +36,7 @@ export const CONFIG_SPEC: Spec = S.obj({
     stratify: S.bool(),
     skipBadFiles: S.bool(),
     lazy: S.boolOr(['auto'], "decode an image folder's images on demand in worker threads (auto: when its examples as float32 would exceed data.memoryBudget)"),
-    memoryBudget: { t: 'nullable', of: S.num({ positive: true }), doc: "bytes an image folder's examples may take in memory before data.lazy auto decodes on demand (null: a quarter of the machine's memory)" },
+    memoryBudget: S.opt(S.num({ positive: true }), "bytes an image folder's examples may take in memory before data.lazy auto decodes on demand (null: a quarter of the machine's memory)"),
     preprocessing: S.map(S.oneOf(TREATMENTS)),
     augment: S.obj({
       crop: S.opt(S.obj({ padding: S.int(1) })),
@@ -41,11 +52,11 @@ export const CONFIG_SPEC: Spec = S.obj({
     })),
   }),
   model: S.obj({
-    arch: S.str({ describe: "'auto', 'mlp', 'cnn', 'gru', 'layers' or a path to a .ts/.js Module file" }),
+    arch: S.str({ describe: "'auto', 'mlp', 'cnn', 'gru', 'layers' or a path to a .ts/.js Module file", doc: 'auto: a GRU for time series, a CNN for images, spectrograms and volumes, an MLP otherwise' }),
     hidden: S.opt(S.list(S.num({ int: true, positive: true }))),
     activation: S.oneOf(ACTIVATIONS),
     batchNorm: S.bool(),
-    layers: S.opt(S.list(S.any())),
+    layers: S.opt(S.list(S.any<LayerConfig>())),
     cnn: S.obj({
       channels: S.opt(S.list(S.num({ int: true, positive: true }), 1)),
       kernelSize: S.num({ int: true, positive: true }),
@@ -69,7 +80,7 @@ export const CONFIG_SPEC: Spec = S.obj({
     weightDecay: S.num({ min: 0 }),
     dropout: S.num({ min: 0, max: 0.99 }),
     scheduler: S.obj({
-      type: S.oneOf(SCHEDULERS),
+      type: S.oneOf(SCHEDULERS, 'auto: cosine for images, spectrograms and volumes, none otherwise'),
       stepSize: S.int(1),
       gamma: S.num({ positive: true }),
       patience: S.int(0),
@@ -84,8 +95,8 @@ export const CONFIG_SPEC: Spec = S.obj({
     }),
     gradClip: S.num({ min: 0 }),
   }),
-  loss: S.oneOf(LOSSES),
-  metrics: S.any("'auto' or a list of metric names"),
-  log: S.oneOf(['auto', 'bar', 'plain', 'jsonl']),
+  loss: S.oneOf(LOSSES, 'auto: from the task'),
+  metrics: S.any<'auto' | string[]>("'auto' or a list of metric names"),
+  log: S.oneOf(['auto', 'bar', 'plain', 'jsonl'], 'progress output (auto: a bar on a terminal, else plain lines)'),
   tune: TUNE_SPEC,
 });

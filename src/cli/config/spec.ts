@@ -12,22 +12,47 @@ export type Spec =
   | { t: 'nullable'; of: Spec; doc?: string }
   | { t: 'any'; doc?: string };
 
-/** Builders that keep the schema file short. */
+/** Carries, at the type level only, the value a spec accepts (no such property exists at run time). */
+declare const ACCEPTS: unique symbol;
+
+/** A spec that knows the TypeScript type of what it accepts: the builders below return these. */
+export type Typed<T> = Spec & { readonly [ACCEPTS]?: T };
+
+/**
+ * The TypeScript type of the values a spec built with {@link S} accepts: the config's types are
+ * inferred from its schema (schema.ts), so the two cannot disagree.
+ *
+ * @example
+ * const point = S.obj({ x: S.num(), tag: S.opt(S.oneOf(['a', 'b'])) });
+ * type Point = Infer<typeof point>; // { x: number; tag: 'a' | 'b' | null }
+ */
+export type Infer<S> = S extends Typed<infer T> ? T : never;
+
+type Fields = Record<string, Typed<unknown>>;
+
+/** Builders that keep the schema file short; each returns a {@link Typed} spec. */
 export const S = {
-  num: (o: Omit<Extract<Spec, { t: 'number' }>, 't'> = {}): Spec => ({ t: 'number', ...o }),
-  int: (min = 0, doc?: string): Spec => ({ t: 'number', int: true, min, doc }),
+  num: (o: Omit<Extract<Spec, { t: 'number' }>, 't' | 'or'> = {}): Typed<number> => ({ t: 'number', ...o }),
+  int: (min = 0, doc?: string): Typed<number> => ({ t: 'number', int: true, min, doc }),
   /** An integer >= min or one of `or` (`'auto'`). */
-  intOr: (min: number, or: readonly string[], doc?: string): Spec => ({ t: 'number', int: true, min, or, doc }),
-  str: (o: Omit<Extract<Spec, { t: 'string' }>, 't'> = {}): Spec => ({ t: 'string', ...o }),
-  oneOf: (values: readonly string[], doc?: string): Spec => ({ t: 'string', oneOf: values, doc }),
-  bool: (doc?: string): Spec => ({ t: 'boolean', doc }),
+  intOr: <const O extends readonly string[]>(min: number, or: O, doc?: string): Typed<number | O[number]> => ({ t: 'number', int: true, min, or, doc }),
+  str: (o: Omit<Extract<Spec, { t: 'string' }>, 't' | 'oneOf'> = {}): Typed<string> => ({ t: 'string', ...o }),
+  oneOf: <const V extends readonly string[]>(values: V, doc?: string): Typed<V[number]> => ({ t: 'string', oneOf: values, doc }),
+  bool: (doc?: string): Typed<boolean> => ({ t: 'boolean', doc }),
   /** true, false or one of `or` (`'auto' | true | false`). */
-  boolOr: (or: readonly string[], doc?: string): Spec => ({ t: 'boolean', or, doc }),
-  list: (of: Spec, minItems?: number): Spec => ({ t: 'list', of, minItems }),
-  obj: (fields: Record<string, Spec>, doc?: string): Spec => ({ t: 'object', fields, doc }),
-  map: (of: Spec): Spec => ({ t: 'map', of }),
-  opt: (of: Spec): Spec => ({ t: 'nullable', of }),
-  any: (doc?: string): Spec => ({ t: 'any', doc }),
+  boolOr: <const O extends readonly string[]>(or: O, doc?: string): Typed<boolean | O[number]> => ({ t: 'boolean', or, doc }),
+  list: <T>(of: Typed<T>, minItems?: number, doc?: string): Typed<T[]> => ({ t: 'list', of, minItems, doc }),
+  obj: <F extends Fields>(fields: F, doc?: string): Typed<{ [K in keyof F]: Infer<F[K]> }> => ({ t: 'object', fields, doc }),
+  /** An object whose keys are `keys`, each accepting `of`. */
+  objOf: <K extends string, T>(keys: readonly K[], of: Typed<T>, doc?: string): Typed<{ [P in K]: T }> =>
+    ({ t: 'object', fields: Object.fromEntries(keys.map((k) => [k, of])), doc }),
+  map: <T>(of: Typed<T>, doc?: string): Typed<Record<string, T>> => ({ t: 'map', of, doc }),
+  opt: <T>(of: Typed<T>, doc?: string): Typed<T | null> => ({ t: 'nullable', of, doc }),
+  /**
+   * Any value, checked by the code that reads it (a layer list, a metric list): `T` is the type
+   * that code guarantees, stated here because the schema language cannot say it.
+   */
+  any: <T = unknown>(doc?: string): Typed<T> => ({ t: 'any', doc }),
 };
 
 /** What a spec accepts, in words. */
