@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { configSchemaText } from '../src/cli/commands/schema.js';
 import { CONFIG_SPEC } from '../src/cli/config/schema.js';
 import { defaultConfig } from '../src/cli/config/defaults.js';
+import type { DlflowConfig } from '../src/cli/config/types.js';
 import { validate } from '../src/cli/config/validate.js';
 import { dlflow, ROOT, scratch } from './cli_helpers.js';
 
@@ -80,6 +81,26 @@ describe('config JSON Schema', () => {
       return mine.flatMap((k) => keysOf(node.properties![k] as { properties?: Record<string, unknown> }, (value as Record<string, unknown>)[k], at === '' ? k : `${at}.${k}`));
     };
     keysOf(schema as { properties: Record<string, unknown> }, defaultConfig(), '');
+  });
+
+  test('the config\'s TypeScript types are the schema\'s: what the types reject, the validator rejects', () => {
+    // Each @ts-expect-error fails `npm run typecheck` (part of npm test) if the inferred type accepts the value.
+    const bad: DlflowConfig = defaultConfig();
+    // @ts-expect-error -- not one of the schema's optimizers
+    bad.hyperparameters.optimizer = 'adamm';
+    // @ts-expect-error -- epochs: an integer or 'auto'
+    bad.hyperparameters.epochs = 'many';
+    // @ts-expect-error -- model.hidden: integers or null
+    bad.model.hidden = ['64'];
+    // @ts-expect-error -- no such key in the schema
+    bad.hyperparameters.epcohs = 3;
+    assert.deepEqual(validate(bad, CONFIG_SPEC).map((i) => i.path).sort(),
+      ['hyperparameters.epcohs', 'hyperparameters.epochs', 'hyperparameters.optimizer', 'model.hidden[0]']);
+    const good: DlflowConfig = defaultConfig();
+    good.hyperparameters.optimizer = 'adamw';
+    good.hyperparameters.epochs = 'auto';
+    good.tune.space.units = null;
+    assert.deepEqual(validate(good, CONFIG_SPEC), []);
   });
 
   test('every key carries its default and a description', () => {
