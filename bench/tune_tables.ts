@@ -1,5 +1,6 @@
 /**
- * `dlflow tune` with 16 trials against scikit-learn's logistic regression on small tables from
+ * `dlflow train` with its untuned defaults (seeds 0–2) and `dlflow tune` with 16 trials against
+ * scikit-learn's logistic regression on small tables from
  * scikit-learn's bundled datasets (breast cancer, wine, iris, digits), written and split 75/25 by
  * scripts/make_sklearn_tables.py in this run, which also fits the logistic regression (default
  * C, C by 5-fold cross-validation, and the range over C = 0.01 ... 100). Both tools see the same
@@ -22,6 +23,18 @@ const BIN = join(ROOT, 'bin', 'dlflow.js');
 
 interface TableInfo { rows_train: number; rows_test: number; columns: number; classes: number; logreg_accuracy: number; logreg_cv_accuracy: number; logreg_c_range: [number, number] }
 
+const DEFAULT_SEEDS = [0, 1, 2];
+
+/** Trains one table with the defaults (no config, no flags but the files and the seed); returns the test accuracy. */
+function trainDefaults(dir: string, name: string, seed: number): number {
+  const args = [BIN, 'train', '--data', join(dir, `${name}_train.csv`), '--target', 'target', '--data.test', join(dir, `${name}_test.csv`),
+    '--seed', String(seed), '--name', `defaults-${name}-${seed}`, '--log', 'plain'];
+  const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`dlflow train on ${name} failed: ${r.stderr.slice(-2000)}`);
+  const evaluation = JSON.parse(readFileSync(join(dir, 'runs', `defaults-${name}-${seed}`, 'evaluation.json'), 'utf8')) as { metrics: { accuracy: number } };
+  return evaluation.metrics.accuracy;
+}
+
 /** Tunes one table; returns the retrained best model's test accuracy and the study's summary. */
 function tuneTable(dir: string, name: string): { accuracy: number; bestValue: number; seconds: number; summary: string } {
   const t0 = performance.now();
@@ -38,7 +51,7 @@ function tuneTable(dir: string, name: string): { accuracy: number; bestValue: nu
 }
 
 export async function benchTuneTables(): Promise<void> {
-  console.log(`\n== dlflow tune (${TRIALS} trials, default space) vs scikit-learn logistic regression: held-out accuracy on the test split`);
+  console.log(`\n== dlflow train (untuned defaults, mean of seeds ${DEFAULT_SEEDS.join(', ')}) and dlflow tune (${TRIALS} trials, default space) vs scikit-learn logistic regression: held-out accuracy on the test split`);
   const dir = mkdtempSync(join(tmpdir(), 'dlflow-bench-tables-'));
   try {
     const py = spawnSync('/usr/bin/python3', [join(ROOT, 'scripts', 'make_sklearn_tables.py'), dir], { encoding: 'utf8', env: referenceEnv() });
@@ -47,11 +60,14 @@ export async function benchTuneTables(): Promise<void> {
       return;
     }
     const tables = JSON.parse(py.stdout) as Record<string, TableInfo>;
-    console.log(`${'table'.padEnd(14)} ${'rows'.padStart(10)} ${'logreg'.padStart(7)} ${'dlflow'.padStart(7)} ${'gap'.padStart(7)}  within 0.01  ${'cv/val'.padStart(6)} ${'(s)'.padStart(4)}  logreg with C by 5-fold CV; over C = 0.01..100`);
+    console.log(`${'table'.padEnd(14)} ${'rows'.padStart(10)} ${'logreg'.padStart(7)} ${'default'.padStart(7)} ${'(range)'.padStart(13)} ${'tuned'.padStart(7)} ${'gap'.padStart(7)}  within 0.01  ${'cv/val'.padStart(6)} ${'(s)'.padStart(4)}  logreg with C by 5-fold CV; over C = 0.01..100`);
     for (const [name, info] of Object.entries(tables)) {
+      const defaults = DEFAULT_SEEDS.map((seed) => trainDefaults(dir, name, seed));
+      const mean = defaults.reduce((a, b) => a + b, 0) / defaults.length;
+      const range = `${Math.min(...defaults).toFixed(3)}-${Math.max(...defaults).toFixed(3)}`;
       const r = tuneTable(dir, name);
       const gap = info.logreg_accuracy - r.accuracy;
-      console.log(`${name.padEnd(14)} ${`${info.rows_train}/${info.rows_test}`.padStart(10)} ${info.logreg_accuracy.toFixed(4).padStart(7)} ${r.accuracy.toFixed(4).padStart(7)} ${gap.toFixed(4).padStart(7)}  ${(gap <= 0.01 ? 'yes' : 'no').padEnd(11)}  ${r.bestValue.toFixed(4)} ${r.seconds.toFixed(0).padStart(4)}  ${info.logreg_cv_accuracy.toFixed(4)}; ${info.logreg_c_range.map((v) => v.toFixed(3)).join('-')}`);
+      console.log(`${name.padEnd(14)} ${`${info.rows_train}/${info.rows_test}`.padStart(10)} ${info.logreg_accuracy.toFixed(4).padStart(7)} ${mean.toFixed(4).padStart(7)} ${range.padStart(13)} ${r.accuracy.toFixed(4).padStart(7)} ${gap.toFixed(4).padStart(7)}  ${(gap <= 0.01 ? 'yes' : 'no').padEnd(11)}  ${r.bestValue.toFixed(4)} ${r.seconds.toFixed(0).padStart(4)}  ${info.logreg_cv_accuracy.toFixed(4)}; ${info.logreg_c_range.map((v) => v.toFixed(3)).join('-')}`);
       console.log(`${''.padEnd(14)} ${r.summary}`);
     }
   } finally {

@@ -9,7 +9,7 @@ import { defaultConfig } from '../src/cli/config/defaults.js';
 import { dlflow, scratch } from './cli_helpers.js';
 
 const settings = (inputShape: number[], task: 'binary' | 'multiclass' | 'regression', config = defaultConfig()): [string, string] => {
-  const h = withDataDefaults(config, { inputShape, task }).hyperparameters;
+  const h = withDataDefaults(config, { inputShape, task, summary: { splits: { train: 1000 } } }).hyperparameters;
   return [h.scheduler.type, h.earlyStopping.monitor];
 };
 
@@ -28,20 +28,30 @@ test('settings the user gave are kept; the config passed in is not changed', () 
   config.hyperparameters.earlyStopping.monitor = 'val_f1_macro';
   assert.deepEqual(settings([1, 28, 28], 'multiclass', config), ['step', 'val_f1_macro']);
   const fresh = defaultConfig();
-  withDataDefaults(fresh, { inputShape: [1, 28, 28], task: 'multiclass' });
+  withDataDefaults(fresh, { inputShape: [1, 28, 28], task: 'multiclass', summary: { splits: { train: 1000 } } });
   assert.equal(fresh.hyperparameters.scheduler.type, 'auto');
 });
 
-test("epochs 'auto': 300 for a time series (early stopping ends it), 50 for everything else; a number given is kept", () => {
-  const epochsOf = (traits: Parameters<typeof withDataDefaults>[1], config = defaultConfig()): number | 'auto' =>
-    withDataDefaults(config, traits).hyperparameters.epochs;
+test("epochs 'auto': 300 for a time series (early stopping ends it), a table at least 1000 steps' worth (at most 1000 epochs), else 50; a number given is kept", () => {
+  const epochsOf = (traits: Omit<Parameters<typeof withDataDefaults>[1], 'summary'>, train = 60000, config = defaultConfig()): number | 'auto' =>
+    withDataDefaults(config, { ...traits, summary: { splits: { train } } }).hyperparameters.epochs;
   assert.equal(defaultConfig().hyperparameters.epochs, 'auto');
   assert.equal(epochsOf({ inputShape: [52, 1], task: 'regression', series: {} }), 300);
   assert.equal(epochsOf({ inputShape: [52, 1], task: 'regression' }), 50);
   assert.equal(epochsOf({ inputShape: [1, 28, 28], task: 'multiclass' }), 50);
+  assert.equal(epochsOf({ inputShape: [1, 28, 28], task: 'multiclass' }, 92), 50, 'not a table: the rule is for tables');
+  // Tables, batches of 64: iris's 92 training rows are 2 steps an epoch, breast cancer's 351 are 6.
+  assert.equal(epochsOf({ inputShape: [4], task: 'multiclass' }, 92), 500);
+  assert.equal(epochsOf({ inputShape: [30], task: 'binary' }, 351), 167);
+  assert.equal(epochsOf({ inputShape: [30], task: 'binary' }, 10), 1000);
+  assert.equal(epochsOf({ inputShape: [30], task: 'binary' }, 60000), 50);
+  const small = defaultConfig();
+  small.hyperparameters.batchSize = 16;
+  assert.equal(epochsOf({ inputShape: [4], task: 'multiclass' }, 92, small), 167);
   const given = defaultConfig();
   given.hyperparameters.epochs = 7;
-  assert.equal(epochsOf({ inputShape: [52, 1], task: 'regression', series: {} }, given), 7);
+  assert.equal(epochsOf({ inputShape: [52, 1], task: 'regression', series: {} }, 60000, given), 7);
+  assert.equal(epochsOf({ inputShape: [4], task: 'multiclass' }, 92, given), 7);
   assert.throws(() => resolvedEpochs(defaultConfig().hyperparameters), /epochs 'auto' must be resolved/);
 });
 
