@@ -62,7 +62,7 @@ describe('dlflow on an audio folder', () => {
     assert.ok(metrics.accuracy >= 0.9, `accuracy ${metrics.accuracy} on clearly different tones`);
     const predict = dlflow(dir, 'predict', 'runs/audio', '--data', 'clips', '--out', 'preds.csv');
     assert.equal(predict.code, 0, predict.stderr);
-    assert.equal(readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n')[0], 'row,prediction,prob_high,prob_low,error');
+    assert.equal(readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n')[0], 'row,file,prediction,prob_high,prob_low,error');
   });
 
   test('SpecAugment masks train; crop and flip are refused for spectrograms', () => {

@@ -1,6 +1,6 @@
 /** `dlflow train` on an image folder (one subfolder per class), then evaluate, predict and a bad folder. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { writeDarkLightImages } from './image_folder.js';
@@ -27,8 +27,14 @@ describe('dlflow on an image folder', () => {
     const predict = dlflow(dir, 'predict', 'runs/img', '--data', 'images', '--out', 'preds.csv');
     assert.equal(predict.code, 0, predict.stderr);
     const lines = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n');
-    assert.equal(lines[0], 'row,prediction,prob_dark,prob_light,error');
+    assert.equal(lines[0], 'row,file,prediction,prob_dark,prob_light,error');
     assert.equal(lines.length, 61);
+    // Each row names its image, relative to the folder: every image once, in the listing's order.
+    const named = lines.slice(1).map((l) => l.split(',')[1]);
+    const onDisk = ['dark', 'light'].flatMap((c) => readdirSync(join(dir, 'images', c)).sort().map((f) => `${c}/${f}`));
+    assert.deepEqual(named, onDisk);
+    const right = lines.slice(1).filter((l) => { const [, file, predicted] = l.split(','); return file.split('/')[0] === predicted; }).length;
+    assert.ok(right / 60 >= 0.9, `${right} of 60 predictions name their file's class folder`);
   });
 
   test('a truncated PNG is an error (exit 1) naming its file, without a stack trace (train and predict)', () => {

@@ -75,8 +75,11 @@ describe('damaged files in an image folder', () => {
     assert.equal(predict.code, 0, predict.stderr);
     assertListed(predict.stderr);
     const lines = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n');
-    assert.equal(lines[0], 'row,prediction,prob_dark,prob_light,error');
+    assert.equal(lines[0], 'row,file,prediction,prob_dark,prob_light,error');
     assert.equal(lines.length, 1 + 18, 'one row per usable image');
+    const named = new Set(lines.slice(1).map((l) => l.split(',')[1]));
+    assert.equal(named.size, 18, 'each row names its own image');
+    for (const damaged of [TRUNCATED_PNG, EMPTY_PNG]) assert.ok(!named.has(damaged.replace(/^images\//, '')), `${damaged} has no row`);
     assert.ok(lines.slice(1).every((l) => l.endsWith(',')), 'no row carries an error');
   });
 

@@ -105,13 +105,13 @@ describe('dlflow on a NIfTI volume folder', () => {
     assert.ok(folder.accuracy >= 0 && folder.accuracy <= 1);
     ok(dlflow(dir, 'predict', 'runs/nii', '--data', 'scans', '--out', 'preds.csv'));
     const lines = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n');
-    assert.equal(lines[0], 'row,prediction,prob_ball,prob_pair,prob_rod,error');
+    assert.equal(lines[0], 'row,file,prediction,prob_ball,prob_pair,prob_rod,error');
     assert.equal(lines.length, 19);
   });
 
   test('ONNX export: the volume in, z-scored in the graph; onnxruntime gives predict\'s probabilities', async () => {
     ok(dlflow(dir, 'predict', 'runs/nii', '--data', 'scans', '--out', 'preds.csv'));
-    const expected = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n').slice(1).flatMap((l) => l.split(',').slice(2, 5).map(Number));
+    const expected = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n').slice(1).flatMap((l) => l.split(',').slice(3, 6).map(Number));
     const out = ok(dlflow(dir, 'export', 'runs/nii', '--out', 'nii.onnx')).stdout;
     assert.match(out, /volume {2}float32 \[batch, 1, 8, 8, 8\] {2}\(volume\)/);
     const files = CLASSES.flatMap((c) => readdirSync(join(dir, 'scans', c)).sort().map((f) => join(dir, 'scans', c, f)));

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import { writeDarkLightImages } from './image_folder.js';
@@ -67,14 +67,15 @@ function columnFeeds(session: InferenceSession, csv: { header: string[]; rows: s
 
 /** ORT's label and probabilities equal predict's CSV (its 6 significant digits). */
 function sameAsPredict(out: Record<string, OrtTensor>, predictCsv: string, classes: number): void {
-  const expected = readCsv(predictCsv).rows;
+  const { header, rows: expected } = readCsv(predictCsv);
+  const at = header.indexOf('prediction'); // after row (and a folder's file column)
   const labels = out.label.data as string[];
   const probs = out.probabilities.data as Float32Array;
   assert.deepEqual([...out.probabilities.dims], [expected.length, classes]);
   expected.forEach((cells, i) => {
-    assert.equal(labels[i], cells[1], `row ${i + 1} label`);
+    assert.equal(labels[i], cells[at], `row ${i + 1} label`);
     for (let k = 0; k < classes; k++) {
-      assert.ok(Math.abs(probs[classes * i + k] - Number(cells[2 + k])) < 1e-5, `row ${i + 1} class ${k}: ORT ${probs[classes * i + k]} vs predict ${cells[2 + k]}`);
+      assert.ok(Math.abs(probs[classes * i + k] - Number(cells[at + 1 + k])) < 1e-5, `row ${i + 1} class ${k}: ORT ${probs[classes * i + k]} vs predict ${cells[at + 1 + k]}`);
     }
   });
 }
@@ -210,9 +211,11 @@ describe('dlflow export <run>: the preprocessing in the graph answers like dlflo
     assert.match(out, /image {2}float32 \[batch, 3, 5, 6\] {2}\(image\)/);
     const session = await ort.InferenceSession.create(at('img.onnx'));
     // predict's rows follow the folder listing (classes, then files, sorted).
-    const px = pixelsOf(listImageFolder(at('images')).files);
+    const listed = listImageFolder(at('images')).files;
+    const px = pixelsOf(listed);
     const r = await session.run({ image: new ort.Tensor('float32', px.data, px.dims) });
     sameAsPredict(r, at('img.csv'), 2);
+    assert.deepEqual(readCsv(at('img.csv')).rows.map((cells) => cells[1]), listed.map((f) => relative(at('images'), f)), 'the file column names each row\'s image');
   });
 
   test('--no-preprocessing: the network alone, equal to the run\'s forward on transformed rows', async () => {

@@ -161,8 +161,9 @@ describe('dlflow serve: predictions equal dlflow predict', () => {
     const [label, probs] = r.json.outputs as { data: (string | number)[] }[];
     const expected = readCsvRows(at('img.csv')).rows;
     expected.forEach((cells, i) => {
-      assert.equal(label.data[i], cells[1]);
-      assert.deepEqual([probs.data[2 * i], probs.data[2 * i + 1]].map((p) => (p as number).toPrecision(6)), cells.slice(2, 4));
+      // row, file, prediction, probabilities
+      assert.equal(label.data[i], cells[2]);
+      assert.deepEqual([probs.data[2 * i], probs.data[2 * i + 1]].map((p) => (p as number).toPrecision(6)), cells.slice(3, 5));
     });
     const v1 = await post(`${si.url}/v1/models/img:predict`, { instances: [{ pixel: 1 }] });
     assert.equal(v1.status, 400);

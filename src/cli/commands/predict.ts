@@ -1,7 +1,8 @@
 /**
  * `dlflow predict <run> --data file [--out preds.csv] [--skip-bad-files]`: applies the run's saved
  * preprocessing and writes one output row per input row: the predicted class and each class's
- * probability, or the predicted value. Rows that cannot be transformed are listed by line on
+ * probability, or the predicted value; for a folder, a `file` column names each row's file
+ * (relative to the folder). Rows that cannot be transformed are listed by line on
  * stderr and get an `error` cell instead of a prediction — never dropped silently. A damaged file
  * of an image or audio folder is an error naming it; with `--skip-bad-files` it has no row (the
  * rows number the usable files) and is listed on stderr. The model runs through the inference
@@ -42,23 +43,26 @@ export async function runPredict(argv: readonly string[]): Promise<number> {
   d.sourceRows.forEach((src, i) => { outputRow[src] = i; });
   const p = predictor.predict(d.x, d.rows);
   const lines: string[] = [];
+  // A folder's rows are its files: name each (its row number alone does not say which file it is).
+  const fileHead = d.files === null ? [] : ['file'];
+  const fileCell = (r: number): string[] => (d.files === null ? [] : [csvCell(d.files[outputRow[r]] ?? '')]);
   const noPrediction = (r: number): string => csvCell(d.problems.get(r)?.reason ?? 'not transformed');
   if ('probabilities' in p) {
     const labels = predictor.labels ?? [];
     const { probabilities: scores, k } = p;
-    lines.push(['row', 'prediction', ...labels.map((l) => `prob_${l}`), 'error'].map(csvCell).join(','));
+    lines.push(['row', ...fileHead, 'prediction', ...labels.map((l) => `prob_${l}`), 'error'].map(csvCell).join(','));
     for (let r = 0; r < d.totalRows; r++) {
       const i = outputRow[r];
-      if (i < 0) { lines.push([String(r + 1), '', ...labels.map(() => ''), noPrediction(r)].join(',')); continue; }
+      if (i < 0) { lines.push([String(r + 1), ...fileCell(r), '', ...labels.map(() => ''), noPrediction(r)].join(',')); continue; }
       let best = 0;
       for (let j = 1; j < k; j++) if (scores[i * k + j] > scores[i * k + best]) best = j;
-      lines.push([String(r + 1), csvCell(labels[best]), ...Array.from({ length: k }, (_, j) => scores[i * k + j].toPrecision(6)), ''].join(','));
+      lines.push([String(r + 1), ...fileCell(r), csvCell(labels[best]), ...Array.from({ length: k }, (_, j) => scores[i * k + j].toPrecision(6)), ''].join(','));
     }
   } else {
-    lines.push(['row', 'prediction', 'error'].join(','));
+    lines.push(['row', ...fileHead, 'prediction', 'error'].join(','));
     for (let r = 0; r < d.totalRows; r++) {
       const i = outputRow[r];
-      lines.push(i < 0 ? [String(r + 1), '', noPrediction(r)].join(',') : [String(r + 1), p.values[i].toPrecision(8), ''].join(','));
+      lines.push(i < 0 ? [String(r + 1), ...fileCell(r), '', noPrediction(r)].join(',') : [String(r + 1), ...fileCell(r), p.values[i].toPrecision(8), ''].join(','));
     }
   }
   for (const prob of d.problems.values()) process.stderr.write(`${dataFile}: line ${prob.line}: ${prob.reason} (no prediction)\n`);

@@ -7,6 +7,7 @@
  * first, or with `skipBadFiles` are left out and listed in `skipped`.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DamagedFiles, type SkippedFiles } from './class_folder.js';
 import { idxEvalFiles, isIdxFolder, readIdxBytes } from './idx.js';
 import { DataRequestError } from './errors.js';
@@ -27,6 +28,8 @@ export interface NewData {
   y: Float64Array | null;
   /** Source row (0-based) of each transformed row. */
   sourceRows: Int32Array;
+  /** A folder's files, each row's path relative to the folder (null for a table or IDX file). */
+  files: string[] | null;
   /** Rows in the source. */
   totalRows: number;
   /** Source rows left out: line in the file and why. */
@@ -48,6 +51,9 @@ type ImagePre = ImagePreprocessingJSON & { target: Preprocessing['target'] };
 
 const allRows = (rows: number): Int32Array => Int32Array.from({ length: rows }, (_, i) => i);
 
+/** Paths relative to the folder `dir`, with '/' between parts on every platform (`cat/001.png`). */
+const relativeTo = (dir: string, files: readonly string[]): string[] => files.map((f) => path.relative(dir, f).split(path.sep).join('/'));
+
 /** An image folder (class subfolders) for a model trained on one: resized and scaled as in training. */
 async function readImageFolder(dir: string, pre: ImagePre, damaged: DamagedFiles): Promise<NewData> {
   if (!fs.statSync(dir).isDirectory() || !isImageFolder(dir)) {
@@ -58,7 +64,7 @@ async function readImageFolder(dir: string, pre: ImagePre, damaged: DamagedFiles
   const y = trainedLabels(dir, images.labels, images.classes, pre.target.classes ?? []);
   const rows = images.labels.length;
   return {
-    x: scaleImages(pre, images.bytes), rows, inputShape: pre.shape, y, sourceRows: allRows(rows), totalRows: rows, problems: new Map(),
+    x: scaleImages(pre, images.bytes), rows, inputShape: pre.shape, y, sourceRows: allRows(rows), files: relativeTo(dir, images.files), totalRows: rows, problems: new Map(),
     skipped: images.skipped, notes: images.resized > 0 ? [`${images.resized} image(s) resized to ${width}×${height}`] : [],
   };
 }
@@ -75,7 +81,7 @@ function readIdxImages(file: string, pre: ImagePre, withTarget: boolean): NewDat
   if (withTarget && y === null) throw new DataRequestError(`${file}: no label file next to the images; evaluate needs labels`);
   const rows = images.dims[0];
   return {
-    x: scaleImages(pre, images.data), rows, inputShape: pre.shape, y, sourceRows: allRows(rows), totalRows: rows, problems: new Map(),
+    x: scaleImages(pre, images.data), rows, inputShape: pre.shape, y, sourceRows: allRows(rows), files: null, totalRows: rows, problems: new Map(),
     skipped: noneSkipped(), notes: [`images from ${files.images}`],
   };
 }
@@ -83,7 +89,7 @@ function readIdxImages(file: string, pre: ImagePre, withTarget: boolean): NewDat
 /** A volume folder (class subfolders) for a model trained on one; evaluate (`withTarget`) needs trained class names. */
 function readVolumes(dir: string, pre: VolumePreprocessingJSON & { target: Preprocessing['target'] }, withTarget: boolean, damaged: DamagedFiles): NewData {
   const v = readVolumeFolder(dir, pre, withTarget ? pre.target.classes ?? [] : null, damaged);
-  return { x: v.x, rows: v.rows, inputShape: pre.shape, y: v.y, sourceRows: allRows(v.rows), totalRows: v.rows, problems: new Map(), skipped: v.skipped, notes: v.notes };
+  return { x: v.x, rows: v.rows, inputShape: pre.shape, y: v.y, sourceRows: allRows(v.rows), files: relativeTo(dir, v.files), totalRows: v.rows, problems: new Map(), skipped: v.skipped, notes: v.notes };
 }
 
 /** A table transformed by the saved Preprocessor; rows it cannot transform are listed by line. */
@@ -107,7 +113,7 @@ async function readTable(file: string, pre: Preprocessing, withTarget: boolean):
   const notes = Object.entries(t.unknownCategories).filter(([, n]) => n > 0).map(([c, n]) => `${n} row(s) with a ${c} value not seen in training (encoded as unknown)`);
   return {
     x: t.x, rows: t.rows, inputShape: [t.numFeatures], y: withTarget && t.y !== null ? Float64Array.from(t.y) : null,
-    sourceRows: t.sourceRows, totalRows: table.rowCount, problems, skipped: noneSkipped(), notes,
+    sourceRows: t.sourceRows, files: null, totalRows: table.rowCount, problems, skipped: noneSkipped(), notes,
   };
 }
 
@@ -124,7 +130,7 @@ export async function readNewData(file: string, pre: Preprocessing, withTarget: 
   if (pre.type === 'audio') {
     const audio = readAudioFolder(file, pre, pre.target.classes ?? [], damaged);
     return {
-      x: audio.x, y: audio.y, rows: audio.rows, inputShape: audio.shape, sourceRows: allRows(audio.rows), totalRows: audio.rows, problems: new Map(),
+      x: audio.x, y: audio.y, rows: audio.rows, inputShape: audio.shape, sourceRows: allRows(audio.rows), files: relativeTo(file, audio.files), totalRows: audio.rows, problems: new Map(),
       skipped: audio.skipped, notes: [],
     };
   }

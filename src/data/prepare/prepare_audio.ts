@@ -55,6 +55,8 @@ interface FeatureRows {
   frames: number;
   sampleRate: number;
   labels: Int32Array;
+  /** The path of each clip, in row order. */
+  files: string[];
   skipped: SkippedFiles;
 }
 
@@ -66,9 +68,11 @@ interface FeatureRows {
 function featureRows(dir: string, listing: ClassFolderListing, spec: Pick<AudioPreprocessingJSON, 'sampleRate' | 'frames'> | null, damaged: DamagedFiles): FeatureRows {
   let sampleRate = spec?.sampleRate ?? null;
   const mels: { data: Float32Array; frames: number }[] = [];
-  const labels = decodeListed(dir, listing, WAV_FILES, damaged, readWav, (wav) => {
+  const files: string[] = [];
+  const labels = decodeListed(dir, listing, WAV_FILES, damaged, readWav, (wav, _, row) => {
     sampleRate ??= wav.sampleRate;
     mels.push(clipSpectrogram(wav, sampleRate));
+    files.push(listing.files[row]);
   });
   const frames = spec?.frames ?? Math.min(MAX_FRAMES, Math.max(...mels.map((m) => m.frames)));
   const units = N_MELS * frames;
@@ -80,7 +84,7 @@ function featureRows(dir: string, listing: ClassFolderListing, spec: Pick<AudioP
       for (let t = 0; t < frames; t++) x[row * units + b * frames + t] = t < m.frames ? m.data[b * m.frames + t] : floor;
     }
   });
-  return { x, frames, sampleRate: sampleRate!, labels, skipped: damaged.summary() };
+  return { x, frames, sampleRate: sampleRate!, labels, files, skipped: damaged.summary() };
 }
 
 /** Standardise in place with (mean, std). */
@@ -132,6 +136,8 @@ export interface AudioFolderData {
   x: Float32Array;
   y: Float64Array;
   rows: number;
+  /** The path of each clip, in row order. */
+  files: string[];
   /** The example shape, `[1, nMels, frames]`. */
   shape: number[];
   skipped: SkippedFiles;
@@ -144,7 +150,7 @@ export interface AudioFolderData {
 export function readAudioFolder(dir: string, spec: AudioPreprocessingJSON, classes: readonly string[], damaged = new DamagedFiles()): AudioFolderData {
   if (!isAudioFolder(dir)) throw new DataRequestError(`${dir}: expected a folder with one subfolder of WAV files per class (the model was trained on an audio folder)`);
   const listing = listAudioFolder(dir, { damaged });
-  const { x, labels, skipped } = featureRows(dir, listing, spec, damaged);
+  const { x, labels, files, skipped } = featureRows(dir, listing, spec, damaged);
   const y = trainedLabels(dir, labels, listing.classes, classes);
-  return { x: standardise(x, spec.mean, spec.std), y, rows: labels.length, shape: audioExampleShape(spec), skipped };
+  return { x: standardise(x, spec.mean, spec.std), y, rows: labels.length, files, shape: audioExampleShape(spec), skipped };
 }

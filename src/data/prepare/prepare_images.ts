@@ -30,6 +30,8 @@ export interface FolderBytes {
   width: number;
   labels: Int32Array;
   classes: string[];
+  /** The path of each image, in row order (a damaged file left out has no row). */
+  files: string[];
   /** Images whose size differed and were resized. */
   resized: number;
   /** Damaged files left out (none unless skipped). */
@@ -91,14 +93,14 @@ function decodeFolder(dir: string, listing: FolderListing, damaged: DamagedFiles
  */
 export async function loadImageBytes(dir: string, size?: readonly [number, number], damaged = new DamagedFiles(), listing = listImageFolder(dir, { damaged })): Promise<FolderBytes> {
   const images = new ChannelFirstImages(listing.files.length, size);
-  const labels = await decodeFolder(dir, listing, damaged, images, null);
+  const files: string[] = [];
+  const labels = await decodeFolder(dir, listing, damaged, images, null, (_, row) => { files.push(listing.files[row]); });
   const { bytes, height, width } = images.take(labels.length);
-  return { bytes, height, width, labels, classes: listing.classes, resized: images.resized, skipped: damaged.summary() };
+  return { bytes, height, width, labels, classes: listing.classes, files, resized: images.resized, skipped: damaged.summary() };
 }
 
 /** A pass that keeps no pixels: the kept files, their sizes, each image's pixel moments, and the workers that decode them later. */
 interface FolderScan extends Omit<FolderBytes, 'bytes'> {
-  files: string[];
   moments: PixelMoments[];
   pool: DecodePool;
 }

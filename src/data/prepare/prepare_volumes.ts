@@ -170,6 +170,8 @@ export interface VolumeFolderData {
   /** Class indices in the trained order, or null when not asked for. */
   y: Float64Array | null;
   rows: number;
+  /** The path of each volume, in row order. */
+  files: string[];
   skipped: SkippedFiles;
   notes: string[];
 }
@@ -191,5 +193,5 @@ export function readVolumeFolder(dir: string, spec: VolumePreprocessingJSON, cla
   const notes = resampled > 0 ? [`${resampled} of ${volumes.length} volume(s) resampled (trilinear) to ${sizeText(sizeOf(spec.shape))}, the trained size`] : [];
   if (nonFinite > 0) notes.push(`${nonFinite} volume(s) with NaN or infinite voxels: those voxels set to 0 (the volume mean)`);
   const y = classes === null ? null : trainedLabels(dir, labels, listing.classes, classes);
-  return { x, y, rows: volumes.length, skipped: damaged.summary(), notes };
+  return { x, y, rows: volumes.length, files: volumes.map((v) => v.file), skipped: damaged.summary(), notes };
 }
