@@ -181,8 +181,6 @@ void for_row_blocks(int64_t N, const std::function<void(int64_t, int64_t, int64_
   parallel_tasks(row_blocks(N), [&](int64_t b) { fn(b, b * size, std::min(N, (b + 1) * size)); });
 }
 
-}  // namespace
-
 // A bias [GH] (float32, any stride) read into a dense vector; empty when absent.
 bool bias_values(bool present, const View& v, int64_t GH, std::vector<float>* out) {
   if (!present) return true;
@@ -209,6 +207,8 @@ std::vector<float> joined_weights(const View& wi, const View& w, int64_t GH, int
   }
   return out;
 }
+
+}  // namespace
 
 // recurrentSequence: reverse, x, weightIh, weightHh, h0, output, [biasIh], [biasHh], [c0], [live], [cells], [saved],
 // [stepInputs]; sub = mode
