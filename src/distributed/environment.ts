@@ -7,7 +7,10 @@
  * - PMI / PMIx (Slurm's srun, MPICH's hydra): PMI_RANK / PMI_SIZE, MPI_LOCALRANKID / MPI_LOCALNRANKS,
  *   PMIX_RANK (PMIx gives no size)
  * - torchrun and other env:// launchers: RANK / WORLD_SIZE / LOCAL_RANK / LOCAL_WORLD_SIZE
+ * Also where Open MPI's mpirun is on PATH ({@link findMpirun}).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export type Launcher = 'openmpi' | 'pmi' | 'pmix' | 'torchrun';
 
@@ -69,6 +72,18 @@ export function readLaunchEnvironment(env: Env = process.env): LaunchEnvironment
     return { launcher: 'torchrun', rank, worldSize, localRank: intVar(env, 'LOCAL_RANK', 0) ?? 0, localSize: intVar(env, 'LOCAL_WORLD_SIZE', 1) ?? null };
   }
   return { launcher: null, rank: 0, worldSize: 1, localRank: 0, localSize: 1 };
+}
+
+/**
+ * Open MPI's `mpirun` on `env.PATH` (the first directory that holds one), or null: what
+ * `dlflow train --nproc N` starts its processes with.
+ */
+export function findMpirun(env: Env = process.env): string | null {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    const file = path.join(dir, 'mpirun');
+    if (dir !== '' && fs.existsSync(file)) return file;
+  }
+  return null;
 }
 
 /** Whether this process was started by a launcher (mpirun, srun, torchrun, …). */

@@ -22,7 +22,7 @@ import type { CollectiveData, ProcessGroup, ReduceOp, Work } from './process_gro
 
 export type { CollectiveData, ProcessGroup, ReduceOp, Work } from './process_group.js';
 export { DistributedError, DistributedTimeoutError } from './errors.js';
-export { readLaunchEnvironment, hasLauncher, type LaunchEnvironment, type Launcher } from './environment.js';
+export { readLaunchEnvironment, hasLauncher, findMpirun, type LaunchEnvironment, type Launcher } from './environment.js';
 export { MpiProcessGroup } from './mpi_group.js';
 export { LocalGroup } from './local_group.js';
 

@@ -1,9 +1,8 @@
 /** What the MPI tests share: where mpirun is, whether CI runs them, a clean child environment, errors as data. */
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findMpirun } from '../../src/distributed/environment.js';
 
 /** Open MPI's mpirun on PATH, or undefined (the MPI tests then skip locally and fail under CI). */
-export const MPIRUN = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'mpirun')).find((p) => existsSync(p));
+export const MPIRUN = findMpirun() ?? undefined;
 export const UNDER_CI = process.env.CI === 'true';
 
 /** The environment of a child run alone: no launcher variables of ours, root allowed for Open MPI. */

@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { getNumThreads, setNumThreads } from '../../backends/select.js';
 import { fnv1a31 } from '../../base/hash.js';
 import { manualSeed } from '../../core/generator.js';
-import { DistributedError, initProcessGroup, readLaunchEnvironment, type LaunchEnvironment, type ProcessGroup } from '../../distributed/index.js';
+import { DistributedError, findMpirun, initProcessGroup, readLaunchEnvironment, type LaunchEnvironment, type ProcessGroup } from '../../distributed/index.js';
 import { architectureSvgDocument } from '../../report/architecture_svg.js';
 import { DeviceError, resolveDevice } from '../../train/device.js';
 import { parseArgs, takeFlag } from '../args.js';
@@ -118,15 +118,6 @@ function takeNproc(argv: readonly string[]): { nproc: number | null; rest: strin
   const at = argv.indexOf('--nproc');
   if (at >= 0 && argv[at + 1] === raw) rest.splice(at, 1); // the value of `--nproc N` given as two words
   return { nproc, rest };
-}
-
-/** mpirun on PATH, or null. */
-function findMpirun(): string | null {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const file = path.join(dir, 'mpirun');
-    if (dir !== '' && fs.existsSync(file)) return file;
-  }
-  return null;
 }
 
 /** `--nproc N` without a launcher: this same command on N local processes under mpirun; resolves to mpirun's exit code. */
