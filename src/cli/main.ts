@@ -84,7 +84,7 @@ export async function main(args: readonly string[]): Promise<number> {
     return user !== null ? report(user, command) : reportUnexpected(e, command, verbose);
   } finally {
     // image decode workers (data.lazy) end after the batch they hold, not cut off at exit
-    if (command !== undefined) await (await import('../data/prepare/image_pool.js')).closeDecodePool();
+    if (command !== undefined) await (await import('../data/prepare/decode_pool_slot.js')).closeDecodePool();
   }
 }
 

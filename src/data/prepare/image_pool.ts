@@ -6,7 +6,7 @@
  * One pool per process, started on first use with one worker per core the engine's threads leave
  * free (at least 1, at most 8): decoding overlaps training without taking the engine's cores.
  * Workers are unreferenced while nothing awaits them, so a pool never keeps the process alive;
- * {@link closeDecodePool} ends them.
+ * closeDecodePool (decode_pool_slot.ts) ends them.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -14,6 +14,7 @@ import { getNumThreads } from '../../backends/select.js';
 import type { Image } from '../image/decode.js';
 import { loadSharp } from '../image/native_decode.js';
 import { errorOfFailure, type BatchSlot, type SlotFailure } from './batch_slot.js';
+import { setStartedPool, startedPool } from './decode_pool_slot.js';
 import type { FillRequest, WorkerRequest } from './image_worker.js';
 
 /** Most decode workers. */
@@ -130,23 +131,20 @@ export class DecodePool {
   }
 }
 
-let shared: DecodePool | null = null;
-
 /**
- * The process's decode pool, started (and made ready) on first use. sharp is loaded here first:
- * on glibc its libraries must stay loaded in the main thread while workers use them
- * (lovell/sharp#2263).
+ * The process's decode pool, started (and made ready) on first use and held in
+ * decode_pool_slot.ts (closeDecodePool there ends it). sharp is loaded here first: on glibc its
+ * libraries must stay loaded in the main thread while workers use them (lovell/sharp#2263).
  */
 export async function decodePool(): Promise<DecodePool> {
-  if (shared === null) await loadSharp();
-  shared ??= new DecodePool(decodeWorkerCount());
-  await shared.ready;
-  return shared;
+  let pool = startedPool() as DecodePool | null;
+  if (pool === null) {
+    await loadSharp();
+    pool = (startedPool() as DecodePool | null) ?? new DecodePool(decodeWorkerCount());
+    setStartedPool(pool);
+  }
+  await pool.ready;
+  return pool;
 }
 
-/** Ends the process's decode pool, if started (the next {@link decodePool} starts a new one). */
-export async function closeDecodePool(): Promise<void> {
-  const pool = shared;
-  shared = null;
-  await pool?.close();
-}
+export { closeDecodePool } from './decode_pool_slot.js';
