@@ -20,6 +20,10 @@
 #include <string>
 #include <vector>
 
+#if defined(__x86_64__) && !defined(__clang__)
+#include <immintrin.h>  // masked loads and stores of the AVX-512 row kernels' tails
+#endif
+
 #include "kernels.h"
 #include "kernels_f32.h"
 #include "op_codes.h"
