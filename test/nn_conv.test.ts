@@ -91,6 +91,31 @@ for (const backend of backends()) {
       assertClose(gw, conv.weight.grad!, 1e-5, 1e-6, 'grad weight');
       assertClose(gb, conv.bias!.grad!, 1e-5, 1e-6, 'grad bias');
     })));
+
+    it('Sequential runs ReLU after max pooling (Conv, ReLU, MaxPool and ReLU, MaxPool): the same values and gradients, ties and padding included', () => dl.withBackend(backend, () => dl.tidy(() => {
+      dl.manualSeed(4);
+      const conv = new nn.Conv2d(2, 3, 3, { padding: 1 });
+      const pool = new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true });
+      const cases: [dl.nn.Sequential, (x: dl.Tensor) => dl.Tensor, dl.Tensor[]][] = [
+        [new nn.Sequential(conv, new nn.ReLU(), pool), (x) => pool.forward(conv.forward(x).relu()), [conv.weight, conv.bias!]],
+        [new nn.Sequential(new nn.ReLU(), new nn.MaxPool2d(2)), (x) => F.maxPool2d(x.relu(), 2) as dl.Tensor, []],
+      ];
+      for (const [net, plainOf, params] of cases) {
+        // whole windows of negatives (ReLU gives ties of zeros) and of exact ties
+        const x = dl.tensor(Array.from({ length: 2 * 2 * 9 * 7 }, (_, i) => (i % 5 === 0 ? -1 : i % 7 === 0 ? 2 : Math.sin(i) * (i % 3 === 0 ? -1 : 1))), { requiresGrad: true }).reshape([2, 2, 9, 7]);
+        const leaf = x.detach().requiresGrad_();
+        const fused = net.forward(leaf) as dl.Tensor;
+        assert.equal(fused.gradFn?.name, 'ReluBackward', 'ReLU ran last, on the pooled values');
+        const upstream = dl.randn(fused.shape);
+        fused.mul(upstream).sum().backward();
+        const grads = [leaf.grad!, ...params.map((p) => p.grad!)].map((g) => g.clone());
+        leaf.grad = null; for (const p of params) p.grad = null;
+        const plain = plainOf(leaf);
+        assert.deepEqual(Array.from(fused.dataSync() as Float32Array), Array.from(plain.dataSync() as Float32Array), 'values');
+        plain.mul(upstream).sum().backward();
+        [leaf.grad!, ...params.map((p) => p.grad!)].forEach((g, i) => assertClose(grads[i], g, 1e-6, 1e-7, `grad ${i}`));
+      }
+    })));
   });
 }
 

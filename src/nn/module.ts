@@ -66,7 +66,7 @@ export class Module {
   }
 
   /**
-   * What `forward` computes as a functional call, for fusing it with the next layer of a
+   * What `forward` computes as a functional call, for fusing it with its neighbours in a
    * container (nn/functional/fusion.ts); null (the default) never fuses. A layer returns its
    * form only while `forward` is its own class's, so a subclass or a replaced `forward` is
    * run as written.

@@ -4,6 +4,7 @@ import {
   ADAPTIVE_MAX_POOL_OPTIONS, AVG_POOL_OPTIONS, MAX_POOL_OPTIONS, adaptiveAvgPoolNd, adaptiveMaxPoolNd, avgPoolNd, maxPoolNd, windowStride,
   type AdaptiveMaxPoolOptions, type AdaptiveSize, type AvgPoolOptions, type MaxPoolOptions, type PoolSize, type SpatialRank,
 } from '../functional/pooling.js';
+import type { FunctionalForm } from '../functional/fusion.js';
 import { Module } from '../module.js';
 import { perDim, spatialTuple } from '../options.js';
 import { pyBool, pyTuple } from '../repr.js';
@@ -48,6 +49,11 @@ export class MaxPoolNd extends Module {
   override forward(x: Tensor): Tensor {
     const options = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices };
     return maxPoolNd(ownerOf(this), this.rank, x, this.kernelSize, options) as Tensor;
+  }
+
+  override functionalForm(): FunctionalForm | null {
+    if (this.forward !== MaxPoolNd.prototype.forward || this.returnIndices) return null;
+    return { op: 'maxPool', pool: (x) => this.forward(x) };
   }
 
   override extraRepr(): string {

@@ -1,5 +1,5 @@
 /** A chain of modules applied in order. */
-import { fusedPair } from '../functional/fusion.js';
+import { fusedChain } from '../functional/fusion.js';
 import { Module } from '../module.js';
 import { ModuleList } from './module_list.js';
 
@@ -53,10 +53,10 @@ export class Sequential extends ModuleList {
     const entries = this.moduleEntries();
     for (let i = 0; i < entries.length; i++) {
       const m = entries[i][1];
-      const fused = i + 1 < entries.length ? fusionOf(m, entries[i + 1][1]) : null;
+      const fused = fusedChain((k) => (i + k < entries.length ? entries[i + k][1].functionalForm() : null));
       if (fused !== null) {
-        out = fused(out);
-        i++;
+        out = fused.run(out);
+        i += fused.length - 1;
       } else {
         out = m.forward(out);
       }
@@ -65,10 +65,3 @@ export class Sequential extends ModuleList {
   }
 }
 
-/** The fused computation of two consecutive layers, when both describe theirs and a kernel exists. */
-function fusionOf(m: Module, next: Module): ReturnType<typeof fusedPair> {
-  const first = m.functionalForm();
-  if (first === null) return null;
-  const second = next.functionalForm();
-  return second === null ? null : fusedPair(first, second);
-}
