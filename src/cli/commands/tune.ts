@@ -22,7 +22,7 @@ import { parseArgs, takeFlag, takeSwitch } from '../args.js';
 import { resolveConfig } from '../config/resolve.js';
 import { TUNABLE, type TunableName, type TuneParamConfig } from '../config/tune.js';
 import { CONFIG_SPEC } from '../config/schema.js';
-import { specAt, type Spec } from '../config/spec.js';
+import { S, specAt, type Spec } from '../config/spec.js';
 import type { DlflowConfig, HyperparametersConfig, ModelConfig } from '../config/types.js';
 import { validate } from '../config/validate.js';
 import type { PreparedData } from '../../data/prepare/types.js';
@@ -54,16 +54,29 @@ function parse(argv: readonly string[]): Cli {
   return { config, json, retrain: config.tune.retrain && !noRetrain, worker, argv };
 }
 
-/** The config key each searched setting is written into (layers: how many entries model.hidden has). */
-const TUNED_KEY: { [K in TunableName]: string | null } = {
-  layers: null, units: 'model.hidden', lr: 'hyperparameters.lr', batchSize: 'hyperparameters.batchSize', dropout: 'hyperparameters.dropout',
-  weightDecay: 'hyperparameters.weightDecay', optimizer: 'hyperparameters.optimizer', epochs: 'hyperparameters.epochs', activation: 'model.activation',
+type ScalarSetting = Exclude<TunableName, 'layers' | 'units'>;
+
+/**
+ * The searched settings a trial writes into one config key: the key (whose spec their bounds
+ * and choices must meet) and the write. layers and units shape model.hidden (trialConfig).
+ */
+const SETTINGS: { readonly [K in ScalarSetting]: { readonly key: string; readonly write: (c: DlflowConfig, x: unknown) => void } } = {
+  lr: { key: 'hyperparameters.lr', write: (c, x) => { c.hyperparameters.lr = x as number; } },
+  batchSize: { key: 'hyperparameters.batchSize', write: (c, x) => { c.hyperparameters.batchSize = x as number; } },
+  dropout: { key: 'hyperparameters.dropout', write: (c, x) => { c.hyperparameters.dropout = x as number; } },
+  weightDecay: { key: 'hyperparameters.weightDecay', write: (c, x) => { c.hyperparameters.weightDecay = x as number; } },
+  optimizer: { key: 'hyperparameters.optimizer', write: (c, x) => { c.hyperparameters.optimizer = x as HyperparametersConfig['optimizer']; } },
+  epochs: { key: 'hyperparameters.epochs', write: (c, x) => { c.hyperparameters.epochs = x as number; } },
+  activation: { key: 'model.activation', write: (c, x) => { c.model.activation = x as ModelConfig['activation']; } },
 };
+
+/** The key a setting's values must suit: units are model.hidden's entries; layers, their count (null). */
+const keyOf = (name: TunableName): string | null => (name === 'layers' ? null : name === 'units' ? 'model.hidden' : SETTINGS[name].key);
 
 /** What one value of a searched setting must be: its key's spec (an element's, for model.hidden); layers: an integer >= 0. */
 function valueSpecOf(name: TunableName): Spec {
-  const key = TUNED_KEY[name];
-  if (key === null) return { t: 'number', int: true, min: 0 };
+  const key = keyOf(name);
+  if (key === null) return S.int(0);
   let spec = specAt(CONFIG_SPEC, key.split('.')).spec as Spec;
   while (spec.t === 'nullable' || spec.t === 'list') spec = spec.of;
   return spec;
@@ -74,7 +87,7 @@ function checkValues(key: string, name: TunableName, values: readonly [string, u
   const spec = valueSpecOf(name);
   const issues = values.flatMap(([at, v]) => validate(v, spec, `${key}.${at}`));
   if (issues.length > 0) {
-    const target = TUNED_KEY[name] ?? 'the hidden layer count';
+    const target = keyOf(name) ?? 'the hidden layer count';
     throw new UsageError(`invalid config: ${issues[0].path}: not a value of ${target}: ${issues[0].message}`);
   }
 }
@@ -131,19 +144,9 @@ function trialConfig(base: DlflowConfig, space: Space, trial: tune.Trial): Dlflo
   } else if (layers !== undefined && space.layers !== undefined) {
     c.model.hidden = Array.from({ length: layers }, (_, i) => c.model.hidden?.[i] ?? c.model.hidden?.at(-1) ?? 64);
   }
-  const h = c.hyperparameters;
-  const set: { [K in Exclude<TunableName, 'layers' | 'units'>]: (x: unknown) => void } = {
-    lr: (x) => { h.lr = x as number; },
-    batchSize: (x) => { h.batchSize = x as number; },
-    dropout: (x) => { h.dropout = x as number; },
-    weightDecay: (x) => { h.weightDecay = x as number; },
-    optimizer: (x) => { h.optimizer = x as HyperparametersConfig['optimizer']; },
-    epochs: (x) => { h.epochs = x as number; },
-    activation: (x) => { c.model.activation = x as ModelConfig['activation']; },
-  };
-  for (const [k, apply] of Object.entries(set) as [keyof typeof set, (x: unknown) => void][]) {
+  for (const [k, setting] of Object.entries(SETTINGS) as [ScalarSetting, (typeof SETTINGS)[ScalarSetting]][]) {
     const x = v(k);
-    if (x !== undefined) apply(x);
+    if (x !== undefined) setting.write(c, x);
   }
   return c;
 }
