@@ -251,7 +251,9 @@ bool run_recurrent_sequence(ArgReader& r, int mode) {
   const StepOrder steps{T, reverse};
   for_row_blocks(N, [&](int64_t, int64_t r0, int64_t r1) {
     std::vector<float> xg(static_cast<size_t>(kSubRows * GH)), hg(joined ? 0 : static_cast<size_t>(kSubRows * GH));
-    std::vector<float> scratch(has_steps ? 0 : static_cast<size_t>(kSubRows * K));
+    // the joined product reads [x_t | h] side by side; GRU reads x and h in place unless kept
+    const bool gather = joined || has_steps;
+    std::vector<float> scratch(gather && !has_steps ? static_cast<size_t>(kSubRows * K) : 0);
     for (int64_t s = 0; s < T; s++) {
       const int64_t t = steps.t_of(s), prev = steps.prev_of(s);
       const Rows& hp = prev < 0 ? H0 : O;
@@ -261,7 +263,7 @@ bool run_recurrent_sequence(ArgReader& r, int mode) {
       for (int64_t q0 = r0; q0 < r1; q0 += kSubRows) {
         const int64_t m = std::min(kSubRows, r1 - q0);
         float* operands = has_steps ? XH.at(t, q0) : scratch.data();  // [x_t | h] of the m rows, K apart
-        for (int64_t n = 0; n < m; n++) {
+        for (int64_t n = 0; gather && n < m; n++) {
           std::memcpy(operands + n * K, X.at(t, q0 + n), I * sizeof(float));
           std::memcpy(operands + n * K + I, hp.at(tp, q0 + n), H * sizeof(float));
         }
@@ -269,9 +271,9 @@ bool run_recurrent_sequence(ArgReader& r, int mode) {
         if (joined) {
           wj->multiply(m, operands, K, xg.data(), GH, !bi.empty());
         } else {
-          wit->multiply(m, operands, K, xg.data(), GH, !bi.empty());
+          wit->multiply(m, gather ? operands : X.at(t, q0), gather ? K : X.stride, xg.data(), GH, !bi.empty());
           fill_rows(hg.data(), m, GH, bh);
-          wt->multiply(m, operands + I, K, hg.data(), GH, !bh.empty());
+          wt->multiply(m, gather ? operands + I : hp.at(tp, q0), gather ? K : hp.stride, hg.data(), GH, !bh.empty());
         }
         for (int64_t n = q0; n < q0 + m; n++) {
           const float* h = hp.at(tp, n);
