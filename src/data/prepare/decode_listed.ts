@@ -5,22 +5,28 @@
  */
 import { requireUsable, type ClassFolderListing, type DamagedFiles, type FileKind } from './class_folder.js';
 
+/** The files a decoding pass kept, in order: their class labels and paths. */
+export interface KeptRows {
+  labels: Int32Array;
+  files: string[];
+}
+
 /**
  * Decodes each listed file with `decode` and hands the value to `keep` with its index among the
  * kept ones and its row in the listing; a damaged file (a DataError) goes to `damaged`. Returns
- * the kept files' class labels.
+ * the kept files' class labels and paths.
  * @throws DataError when no file is left.
  * @example
- * const labels = decodeListed('photos', listing, IMAGE_FILES, damaged, (f) => readImage(f), (img, k) => store(img, k));
+ * const { labels, files } = decodeListed('photos', listing, IMAGE_FILES, damaged, (f) => readImage(f), (img, k) => store(img, k));
  */
 export function decodeListed<T>(
   root: string, listing: ClassFolderListing, kind: FileKind, damaged: DamagedFiles,
   decode: (file: string) => T, keep: (value: T, index: number, row: number) => void,
-): Int32Array {
+): KeptRows {
   const kept = new KeptFiles(listing, keep);
   listing.files.forEach((file, row) => kept.offer(row, damaged.attempt(file, () => decode(file))));
   requireUsable(root, kind, kept.count, damaged);
-  return kept.labels();
+  return kept.rows();
 }
 
 /**
@@ -30,7 +36,7 @@ export function decodeListed<T>(
 export async function decodeListedAsync<T>(
   root: string, listing: ClassFolderListing, kind: FileKind, damaged: DamagedFiles,
   decode: (file: string) => Promise<T>, keep: (value: T, index: number, row: number) => void, window = 1,
-): Promise<Int32Array> {
+): Promise<KeptRows> {
   const kept = new KeptFiles(listing, keep);
   const inFlight = new Map<number, Promise<T>>();
   const n = listing.files.length;
@@ -45,10 +51,10 @@ export async function decodeListedAsync<T>(
     kept.offer(row, value);
   }
   requireUsable(root, kind, kept.count, damaged);
-  return kept.labels();
+  return kept.rows();
 }
 
-/** The kept files of a decoding pass: values handed on in order, their labels gathered. */
+/** The kept files of a decoding pass: values handed on in order, their listing rows gathered. */
 class KeptFiles<T> {
   private readonly kept: Int32Array;
   count = 0;
@@ -61,10 +67,11 @@ class KeptFiles<T> {
   offer(row: number, value: T | null): void {
     if (value === null) return;
     this.keep(value, this.count, row);
-    this.kept[this.count++] = this.listing.labels[row];
+    this.kept[this.count++] = row;
   }
 
-  labels(): Int32Array {
-    return this.kept.slice(0, this.count);
+  rows(): KeptRows {
+    const rows = this.kept.subarray(0, this.count);
+    return { labels: rows.map((r) => this.listing.labels[r]), files: Array.from(rows, (r) => this.listing.files[r]) };
   }
 }

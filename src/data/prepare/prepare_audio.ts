@@ -68,11 +68,9 @@ interface FeatureRows {
 function featureRows(dir: string, listing: ClassFolderListing, spec: Pick<AudioPreprocessingJSON, 'sampleRate' | 'frames'> | null, damaged: DamagedFiles): FeatureRows {
   let sampleRate = spec?.sampleRate ?? null;
   const mels: { data: Float32Array; frames: number }[] = [];
-  const files: string[] = [];
-  const labels = decodeListed(dir, listing, WAV_FILES, damaged, readWav, (wav, _, row) => {
+  const { labels, files } = decodeListed(dir, listing, WAV_FILES, damaged, readWav, (wav) => {
     sampleRate ??= wav.sampleRate;
     mels.push(clipSpectrogram(wav, sampleRate));
-    files.push(listing.files[row]);
   });
   const frames = spec?.frames ?? Math.min(MAX_FRAMES, Math.max(...mels.map((m) => m.frames)));
   const units = N_MELS * frames;

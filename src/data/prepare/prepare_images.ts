@@ -12,7 +12,7 @@ import { readImageAsync, type Image } from '../image/decode.js';
 import { IMAGE_FILES, listImageFolder, type FolderListing } from '../image/folder.js';
 import { splitRows } from '../loader/split.js';
 import { DamagedFiles, hasClassFiles, requireEveryClass, type SkippedFiles } from './class_folder.js';
-import { decodeListedAsync } from './decode_listed.js';
+import { decodeListedAsync, type KeptRows } from './decode_listed.js';
 import { decodePool, type DecodePool } from './image_pool.js';
 import { CHANNELS, putChannelFirst } from './image_example.js';
 import { lazyReason } from './lazy_choice.js';
@@ -74,14 +74,14 @@ const MAIN_THREAD_WINDOW = 4;
 
 /**
  * The pass over a listed folder: each file decoded as RGB (in `pool`'s workers when given), in
- * listing order, stored by `images`, then handed to `kept` with its row in the listing.
+ * listing order, stored by `images`, then handed to `kept`; returns the kept files and labels.
  */
-function decodeFolder(dir: string, listing: FolderListing, damaged: DamagedFiles, images: ChannelFirstImages, pool: DecodePool | null, kept?: (bytes: Uint8Array, row: number) => void): Promise<Int32Array> {
+function decodeFolder(dir: string, listing: FolderListing, damaged: DamagedFiles, images: ChannelFirstImages, pool: DecodePool | null, kept?: (bytes: Uint8Array) => void): Promise<KeptRows> {
   const decode = pool === null ? (file: string) => readImageAsync(file, CHANNELS) : (file: string) => pool.decode(file);
   const window = pool === null ? MAIN_THREAD_WINDOW : 4 * pool.size;
-  return decodeListedAsync(dir, listing, IMAGE_FILES, damaged, decode, (img, n, row) => {
+  return decodeListedAsync(dir, listing, IMAGE_FILES, damaged, decode, (img, n) => {
     const bytes = images.put(img, n);
-    kept?.(bytes, row);
+    kept?.(bytes);
   }, window);
 }
 
@@ -93,8 +93,7 @@ function decodeFolder(dir: string, listing: FolderListing, damaged: DamagedFiles
  */
 export async function loadImageBytes(dir: string, size?: readonly [number, number], damaged = new DamagedFiles(), listing = listImageFolder(dir, { damaged })): Promise<FolderBytes> {
   const images = new ChannelFirstImages(listing.files.length, size);
-  const files: string[] = [];
-  const labels = await decodeFolder(dir, listing, damaged, images, null, (_, row) => { files.push(listing.files[row]); });
+  const { labels, files } = await decodeFolder(dir, listing, damaged, images, null);
   const { bytes, height, width } = images.take(labels.length);
   return { bytes, height, width, labels, classes: listing.classes, files, resized: images.resized, skipped: damaged.summary() };
 }
@@ -108,10 +107,8 @@ interface FolderScan extends Omit<FolderBytes, 'bytes'> {
 /** The pass of a folder decoded on demand, in the decode workers. */
 async function scanImageFolder(dir: string, listing: FolderListing, damaged: DamagedFiles, pool: DecodePool): Promise<FolderScan> {
   const images = new ChannelFirstImages(1);
-  const files: string[] = [];
   const moments: PixelMoments[] = [];
-  const labels = await decodeFolder(dir, listing, damaged, images, pool, (bytes, row) => {
-    files.push(listing.files[row]);
+  const { labels, files } = await decodeFolder(dir, listing, damaged, images, pool, (bytes) => {
     moments.push(new PixelMoments().add(bytes));
   });
   const { height, width } = images.take(0);

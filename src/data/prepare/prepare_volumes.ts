@@ -71,7 +71,7 @@ interface ScannedVolume {
 function scanVolumes(dir: string, listing: ClassFolderListing, damaged: DamagedFiles): { volumes: ScannedVolume[]; labels: Int32Array } {
   const volumes: ScannedVolume[] = [];
   let held = 0;
-  const labels = decodeListed(dir, listing, VOLUME_FILES, damaged, readVolumeFile, (v) => {
+  const { labels } = decodeListed(dir, listing, VOLUME_FILES, damaged, readVolumeFile, (v) => {
     const keep = held + v.data.byteLength <= RAW_CACHE_BYTES;
     if (keep) held += v.data.byteLength;
     volumes.push({ file: v.file, shape: v.shape, data: keep ? v.data : null });
