@@ -25,14 +25,18 @@ interface TableInfo { rows_train: number; rows_test: number; columns: number; cl
 
 const DEFAULT_SEEDS = [0, 1, 2];
 
+/** The test accuracy a run directory's evaluation.json holds. */
+function testAccuracy(runDir: string): number {
+  return (JSON.parse(readFileSync(join(runDir, 'evaluation.json'), 'utf8')) as { metrics: { accuracy: number } }).metrics.accuracy;
+}
+
 /** Trains one table with the defaults (no config, no flags but the files and the seed); returns the test accuracy. */
 function trainDefaults(dir: string, name: string, seed: number): number {
   const args = [BIN, 'train', '--data', join(dir, `${name}_train.csv`), '--target', 'target', '--data.test', join(dir, `${name}_test.csv`),
     '--seed', String(seed), '--name', `defaults-${name}-${seed}`, '--log', 'plain'];
   const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`dlflow train on ${name} failed: ${r.stderr.slice(-2000)}`);
-  const evaluation = JSON.parse(readFileSync(join(dir, 'runs', `defaults-${name}-${seed}`, 'evaluation.json'), 'utf8')) as { metrics: { accuracy: number } };
-  return evaluation.metrics.accuracy;
+  return testAccuracy(join(dir, 'runs', `defaults-${name}-${seed}`));
 }
 
 /** Tunes one table; returns the retrained best model's test accuracy and the study's summary. */
@@ -43,9 +47,8 @@ function tuneTable(dir: string, name: string): { accuracy: number; bestValue: nu
   const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`dlflow tune on ${name} failed: ${r.stderr.slice(-2000)}`);
   const out = JSON.parse(r.stdout) as { best_run: string; best_value: number; complete: number; pruned: number; failed: number; best_params: object; validation: { method: string; folds?: number } };
-  const evaluation = JSON.parse(readFileSync(join(dir, out.best_run, 'evaluation.json'), 'utf8')) as { metrics: { accuracy: number } };
   return {
-    accuracy: evaluation.metrics.accuracy, bestValue: out.best_value, seconds: (performance.now() - t0) / 1000,
+    accuracy: testAccuracy(join(dir, out.best_run)), bestValue: out.best_value, seconds: (performance.now() - t0) / 1000,
     summary: `${out.validation.method === 'kfold' ? `${out.validation.folds}-fold` : 'holdout'} trials: ${out.complete} complete, ${out.pruned} pruned, ${out.failed} failed; best ${JSON.stringify(out.best_params)}`,
   };
 }

@@ -64,4 +64,3 @@ export class Sequential extends ModuleList {
     return out;
   }
 }
-
